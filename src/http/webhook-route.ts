@@ -1,0 +1,36 @@
+/**
+ * POST /api/github/webhook: reads the raw body within GitHub's 25 MB cap and hands it to the
+ * intake. Statuses: 202 accepted, 200 duplicate or ping, 400, 401, 413, 415, 503.
+ */
+import type restify from 'restify';
+import { isSupportedContentType, type WebhookIntake } from '../github/intake.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { sendError } from './server.js';
+
+export const WEBHOOK_PATH = '/api/github/webhook';
+
+export function mountWebhookRoute(server: restify.Server, deps: { intake: WebhookIntake; maxBodyBytes: number; onAccepted?: () => void }): void {
+  server.post(WEBHOOK_PATH, async (req: restify.Request, res: restify.Response) => {
+    // Refuse early what cannot succeed, before reading a possibly large body.
+    if (!isSupportedContentType(req.headers['content-type'])) {
+      const answer = await deps.intake.handle({ headers: req.headers, rawBody: Buffer.alloc(0) });
+      res.send(answer.status, answer.body, answer.headers);
+      return;
+    }
+    let rawBody: Buffer;
+    try {
+      rawBody = await readBody(req, deps.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // Close the connection: the rest of the oversize body is not worth reading.
+        sendError(res, 413, 'payload_too_large', `Body is larger than ${deps.maxBodyBytes} bytes (GitHub caps deliveries at 25 MB; WEBHOOK_MAX_BODY_BYTES sets this limit).`, { connection: 'close' });
+        return;
+      }
+      sendError(res, 400, 'unreadable_body', 'The request body could not be read completely; send it again.');
+      return;
+    }
+    const answer = await deps.intake.handle({ headers: req.headers, rawBody });
+    res.send(answer.status, answer.body, answer.headers);
+    if (answer.status === 202) deps.onAccepted?.();
+  });
+}

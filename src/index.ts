@@ -1,0 +1,204 @@
+/**
+ * Composition root: config → store → intake and worker → Teams app → HTTP server.
+ * `startReynolds` is what tests and benchmarks start; running this file starts it from the
+ * environment and stops it cleanly on SIGTERM/SIGINT.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type restify from 'restify';
+import { EventPipeline, type PipelineStage } from './broker/event-pipeline.js';
+import { InboxWorker } from './broker/inbox-worker.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { decodeDelivery } from './github/decode-delivery.js';
+import { WebhookIntake } from './github/intake.js';
+import { mountHealthRoutes } from './http/health-routes.js';
+import { ReynoldsMetrics } from './http/metrics.js';
+import { createServer } from './http/server.js';
+import { mountTeamsRoute } from './http/teams-route.js';
+import { mountWebhookRoute } from './http/webhook-route.js';
+import { createLogger, type Logger } from './log.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+import { createTeamsApp } from './teams/teams-app.js';
+
+export interface Reynolds {
+  config: Config;
+  /** Base URL it listens on, e.g. http://127.0.0.1:3978 */
+  url: string;
+  port: number;
+  store: Store;
+  worker: InboxWorker;
+  server: restify.Server;
+  logger: Logger;
+  /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Extra pipeline stages (tests use one to observe processing). */
+  stages?: PipelineStage[];
+  /** Start the inbox worker (default true). */
+  worker?: boolean;
+}
+
+/** How often expired records are swept from the embedded store. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export async function startReynolds(config: Config, options: StartOptions = {}): Promise<Reynolds> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, secretValues: config.secretValues });
+  const startedAt = Date.now();
+
+  const store = await openStore(config, clock);
+  await store.init();
+  const metrics = new ReynoldsMetrics(store);
+
+  const intake = new WebhookIntake({
+    secret: config.GITHUB_WEBHOOK_SECRET!,
+    store,
+    clock,
+    tenantId: config.tenantId,
+    observer: metrics,
+    onStoreError: (err, delivery) => logger.error({ err, delivery }, 'could not store a webhook delivery; answered 503'),
+  });
+
+  const processedLog: PipelineStage = {
+    name: 'log',
+    async run(event) {
+      const target = event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : '';
+      logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
+    },
+  };
+  const pipeline = new EventPipeline(decodeDelivery, [...(options.stages ?? []), processedLog]);
+  const worker = new InboxWorker({
+    store,
+    pipeline,
+    clock,
+    owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    concurrency: config.INBOX_CONCURRENCY,
+    batchSize: config.INBOX_BATCH_SIZE,
+    maxAttempts: config.INBOX_MAX_ATTEMPTS,
+    retryBaseMs: config.INBOX_RETRY_BASE_MS,
+    leaseMs: config.INBOX_LEASE_MS,
+    pollMs: config.INBOX_POLL_MS,
+    observer: {
+      onProcessed: (item, ms) => metrics.onProcessed(item, ms),
+      onRetry: (item, err, delayMs) => {
+        metrics.onRetry(item);
+        logger.warn({ err, delivery: item.deliveryId, attempt: item.attempts, delayMs }, 'processing failed; will retry');
+      },
+      onParked: (item, err) => {
+        metrics.onParked(item);
+        logger.error({ err, delivery: item.deliveryId, attempts: item.attempts }, 'processing failed for good; parked as failed');
+      },
+      onWorkerError: (err, item) => {
+        metrics.onWorkerError();
+        logger.warn({ err, delivery: item?.deliveryId }, 'inbox worker: store error or lost lease; will pick up again');
+      },
+    },
+  });
+
+  const teams = createTeamsApp(config, {
+    logger,
+    status: {
+      async status() {
+        let ready = true;
+        try {
+          await store.ping();
+        } catch {
+          ready = false;
+        }
+        const counts = ready ? await store.inboxCounts() : { pending: 0, processing: 0, failed: 0 };
+        return { store: store.kind, ready, pending: counts.pending, processing: counts.processing, failed: counts.failed };
+      },
+    },
+  });
+
+  let draining = false;
+  const server = createServer({ logger, metrics });
+  mountHealthRoutes(server, { store, metrics, isDraining: () => draining, startedAt });
+  mountWebhookRoute(server, { intake, maxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES, onAccepted: () => worker.wake() });
+  mountTeamsRoute(server, { teams, localMode: config.localMode });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.host, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  if (options.worker !== false) worker.start();
+  const sweeper = setInterval(() => {
+    store.sweepExpired().then(
+      (n) => n > 0 && logger.debug({ deleted: n }, 'swept expired records'),
+      (err) => logger.warn({ err }, 'sweep of expired records failed; will try again'),
+    );
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  logger.info({ url, store: store.kind, localMode: config.localMode }, `Reynolds is listening on ${url} (store: ${store.kind})`);
+  if (config.localMode) {
+    logger.info(`local mode: no BOT_ID, so /api/messages accepts unauthenticated activities from this machine only, and the server binds to ${config.host}`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      draining = true;
+      intake.stopAccepting();
+      clearInterval(sweeper);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeIdleConnections?.();
+      await worker.stop(config.SHUTDOWN_GRACE_MS);
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      server.server.closeAllConnections?.();
+      await store.close();
+      logger.info('Reynolds stopped');
+    })());
+
+  return { config, url, port, store, worker, server, logger, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const line of error.message.split('\n')) console.error(`CONFIG: ${line}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const reynolds = await startReynolds(config);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(130); // a second Ctrl-C means now
+    reynolds.logger.info({ signal }, 'shutting down: finishing work in flight');
+    reynolds.stop().then(
+      () => process.exit(0),
+      (err) => {
+        reynolds.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(`Reynolds could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

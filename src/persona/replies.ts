@@ -1,0 +1,42 @@
+/**
+ * Reynolds's voice: the fixed lines it says when no model is writing. Witty, warm and brief, and
+ * never at the cost of the facts: every line still tells the user what is true and what to do.
+ */
+export const PERSONA_NAME = 'Reynolds';
+export const CATCHPHRASE = 'Maximum Effort';
+
+export function welcomeLine(): string {
+  return (
+    `Hey team, ${PERSONA_NAME} here: your GitHub-to-Teams coordinator, now with ${CATCHPHRASE}™. ` +
+    'I watch your repos so you do not have to, post what matters in the right thread, and stop bot ping-pong before it starts. ' +
+    'Say **help** to see what I can do.'
+  );
+}
+
+export function greetingLine(userName?: string): string {
+  const who = userName ? userName.split(' ')[0] : 'friend';
+  return `Hey ${who}! ${PERSONA_NAME} reporting for duty, ${CATCHPHRASE.toLowerCase()} engaged. Say **help** and I will show you the good stuff.`;
+}
+
+export function helpLines(): string {
+  return [
+    `Here is what ${PERSONA_NAME} can do for you (no capes, just webhooks):`,
+    '- **help**: this list, now with 100% more charm',
+    '- **status**: how I am doing: health, queue, store',
+    '',
+    'GitHub events sent to my webhook are verified, stored and processed; channel alerts, subscriptions and PR look-ups are on their way.',
+  ].join('\n');
+}
+
+export function statusLine(status: { store: string; ready: boolean; pending: number; processing: number; failed: number }): string {
+  const mood = status.ready ? 'Fighting fit' : 'Limping a little';
+  return (
+    `${mood}. Store: ${status.store} (${status.ready ? 'reachable' : 'NOT reachable'}). ` +
+    `Inbox: ${status.pending} waiting, ${status.processing} in progress, ${status.failed} parked as failed` +
+    (status.failed > 0 ? ': someone should look at those, and by someone I mean an admin.' : '.')
+  );
+}
+
+export function errorLine(): string {
+  return `Well, that did not go to plan. Something broke on my side while handling that; it has been logged. Try again in a moment; if it keeps happening, tell an admin.`;
+}

@@ -1,0 +1,290 @@
+/**
+ * The embedded store: one SQLite file under DATA_DIR, so Reynolds runs on a laptop with no cloud
+ * account. better-sqlite3 is synchronous; every call is a few microseconds of local I/O, which is
+ * cheaper than the promise machinery an async driver would add, and it keeps claims atomic
+ * without locks of our own.
+ *
+ * Durability: WAL with synchronous=NORMAL survives a process crash (kill -9): a commit is in the
+ * WAL before the call returns. synchronous=FULL (SQLITE_SYNCHRONOUS=full) also survives power loss.
+ *
+ * Expiry: SQLite has no TTL, so reads ignore rows past `expires_at` and `sweepExpired()` (run on
+ * a timer by the composition root) deletes them in small batches, mirroring Cosmos's `ttl`.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../clock.js';
+import {
+  INBOX_STATUSES,
+  LeaseLostError,
+  StoreUnavailableError,
+  type AcceptResult,
+  type ClaimOptions,
+  type DeliveryInput,
+  type InboxCounts,
+  type InboxItem,
+  type InboxStatus,
+  type Store,
+} from './store.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:' for tests. */
+  file: string;
+  clock: Clock;
+  deliveryTtlMs: number;
+  synchronous?: 'normal' | 'full';
+}
+
+/** The file name under DATA_DIR. */
+export const SQLITE_FILE_NAME = 'reynolds.sqlite';
+
+/*
+ * Wait at most this long for a lock held by another process. better-sqlite3 blocks the event loop
+ * while it waits, so this stays short: a locked file should become a quick 503, not a stall.
+ */
+const BUSY_TIMEOUT_MS = 50;
+/** Rows deleted per sweep statement, so a large sweep never blocks the event loop for long. */
+const SWEEP_BATCH = 2000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (
+  seq             INTEGER PRIMARY KEY,
+  key             TEXT    NOT NULL UNIQUE,
+  tenant_id       TEXT    NOT NULL,
+  delivery_id     TEXT    NOT NULL,
+  event           TEXT    NOT NULL,
+  action          TEXT,
+  ordering_key    TEXT    NOT NULL,
+  received_at     INTEGER NOT NULL,
+  body            TEXT,
+  status          TEXT    NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_owner     TEXT,
+  lease_until     INTEGER,
+  last_error      TEXT,
+  completed_at    INTEGER,
+  expires_at      INTEGER
+);
+CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (seq) WHERE status IN ('pending', 'processing');
+CREATE INDEX IF NOT EXISTS deliveries_failed ON deliveries (seq) WHERE status = 'failed';
+CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status);
+`;
+
+interface DeliveryRow {
+  seq: number;
+  key: string;
+  tenant_id: string;
+  delivery_id: string;
+  event: string;
+  action: string | null;
+  ordering_key: string;
+  received_at: number;
+  body: string | null;
+  status: InboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  completed_at: number | null;
+  expires_at: number | null;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private db: Database.Database | undefined;
+  private statements: ReturnType<SqliteStore['prepare']> | undefined;
+
+  constructor(private readonly options: SqliteStoreOptions) {}
+
+  async init(): Promise<void> {
+    if (this.db) return;
+    this.guard('open', () => {
+      if (this.options.file !== ':memory:') mkdirSync(path.dirname(this.options.file), { recursive: true });
+      const db = new Database(this.options.file);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${this.options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.exec(SCHEMA);
+      this.db = db;
+      this.statements = this.prepare(db);
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.guard('ping', () => this.sql().ping.get());
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    this.statements = undefined;
+    db?.close();
+  }
+
+  async acceptDelivery(d: DeliveryInput): Promise<AcceptResult> {
+    return this.guard('accept delivery', () => this.sql().accept(d, this.options.clock.now()));
+  }
+
+  async getDelivery(key: string): Promise<InboxItem | undefined> {
+    const row = this.guard('read delivery', () => this.sql().get.get(key, this.options.clock.now()) as DeliveryRow | undefined);
+    return row && toItem(row);
+  }
+
+  async claimInbox({ owner, limit, leaseMs }: ClaimOptions): Promise<InboxItem[]> {
+    const now = this.options.clock.now();
+    const rows = this.guard('claim inbox', () => this.sql().claim(owner, limit, now, now + leaseMs));
+    return rows.map(toItem);
+  }
+
+  async completeInbox(key: string, owner: string): Promise<void> {
+    const now = this.options.clock.now();
+    this.leased(key, owner, 'complete', () => this.sql().complete.run({ key, owner, now, expiresAt: now + this.options.deliveryTtlMs }));
+  }
+
+  async retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void> {
+    this.leased(key, owner, 'retry', () => this.sql().retry.run({ key, owner, error, nextAttemptAt }));
+  }
+
+  async parkInbox(key: string, owner: string, error: string): Promise<void> {
+    this.leased(key, owner, 'park', () => this.sql().park.run({ key, owner, error }));
+  }
+
+  async releaseInbox(key: string, owner: string): Promise<void> {
+    this.leased(key, owner, 'release', () => this.sql().release.run({ key, owner }));
+  }
+
+  async listFailed(limit: number): Promise<InboxItem[]> {
+    const rows = this.guard('list failed', () => this.sql().failed.all(limit) as DeliveryRow[]);
+    return rows.map(toItem);
+  }
+
+  async inboxCounts(): Promise<InboxCounts> {
+    const rows = this.guard('count inbox', () => this.sql().counts.all(this.options.clock.now()) as { status: InboxStatus; n: number }[]);
+    const counts = Object.fromEntries(INBOX_STATUSES.map((s) => [s, 0])) as InboxCounts;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  async sweepExpired(): Promise<number> {
+    const now = this.options.clock.now();
+    let total = 0;
+    for (;;) {
+      const deleted = this.guard('sweep', () => this.sql().sweep.run(now, SWEEP_BATCH).changes);
+      total += deleted;
+      if (deleted < SWEEP_BATCH) return total;
+      await new Promise((resolve) => setImmediate(resolve)); // let requests through between batches
+    }
+  }
+
+  private prepare(db: Database.Database) {
+    const insert = db.prepare(`
+      INSERT INTO deliveries (key, tenant_id, delivery_id, event, action, ordering_key, received_at, body, status, attempts, next_attempt_at)
+      VALUES (@key, @tenantId, @deliveryId, @event, @action, @orderingKey, @receivedAt, @body, 'pending', 0, @receivedAt)
+      ON CONFLICT (key) DO NOTHING`);
+    const deleteExpired = db.prepare('DELETE FROM deliveries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?');
+    const due = db.prepare(`
+      SELECT * FROM deliveries
+      WHERE status IN ('pending', 'processing')
+        AND ((status = 'pending' AND next_attempt_at <= @now) OR (status = 'processing' AND lease_until <= @now))
+      ORDER BY seq LIMIT @limit`);
+    const lease = db.prepare(`
+      UPDATE deliveries SET status = 'processing', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
+      WHERE seq = @seq`);
+    const open = `WHERE key = @key AND lease_owner = @owner AND status = 'processing'`;
+
+    const acceptTx = db.transaction((d: DeliveryInput, now: number): AcceptResult => {
+      const row = { ...d, action: d.action ?? null };
+      if (insert.run(row).changes === 1) return 'accepted';
+      // The key exists. It only counts as seen if it has not expired (the sweeper may lag).
+      if (deleteExpired.run(d.key, now).changes === 0) return 'duplicate';
+      insert.run(row);
+      return 'accepted';
+    });
+    const claimTx = db.transaction((owner: string, limit: number, now: number, leaseUntil: number): DeliveryRow[] => {
+      const rows = due.all({ now, limit }) as DeliveryRow[];
+      for (const row of rows) {
+        lease.run({ owner, leaseUntil, seq: row.seq });
+        row.status = 'processing';
+        row.lease_owner = owner;
+        row.lease_until = leaseUntil;
+        row.attempts += 1;
+      }
+      return rows;
+    });
+
+    return {
+      ping: db.prepare('SELECT 1'),
+      accept: (d: DeliveryInput, now: number) => acceptTx.immediate(d, now),
+      get: db.prepare('SELECT * FROM deliveries WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)'),
+      claim: (owner: string, limit: number, now: number, leaseUntil: number) => claimTx.immediate(owner, limit, now, leaseUntil),
+      complete: db.prepare(`
+        UPDATE deliveries SET status = 'done', body = NULL, completed_at = @now, expires_at = @expiresAt,
+          lease_owner = NULL, lease_until = NULL ${open}`),
+      retry: db.prepare(`
+        UPDATE deliveries SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
+          lease_owner = NULL, lease_until = NULL ${open}`),
+      park: db.prepare(`
+        UPDATE deliveries SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL ${open}`),
+      release: db.prepare(`
+        UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL ${open}`),
+      failed: db.prepare(`SELECT * FROM deliveries WHERE status = 'failed' ORDER BY seq LIMIT ?`),
+      counts: db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE expires_at IS NULL OR expires_at > ? GROUP BY status'),
+      sweep: db.prepare(`
+        DELETE FROM deliveries WHERE seq IN (
+          SELECT seq FROM deliveries WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)`),
+    };
+  }
+
+  private sql(): NonNullable<SqliteStore['statements']> {
+    if (!this.statements) throw new StoreUnavailableError('the SQLite store is not open (init() was not called, or it was closed)');
+    return this.statements;
+  }
+
+  /** Runs a lease-checked update; no row changed means the caller no longer holds the item. */
+  private leased(key: string, owner: string, what: string, update: () => Database.RunResult): void {
+    if (this.guard(`${what} inbox item`, update).changes === 0) throw new LeaseLostError(key, owner);
+  }
+
+  /**
+   * Turns SQLite's failures to reach or write the file (locked by another process, disk full,
+   * I/O error, read-only) into StoreUnavailableError, which intake answers with 503.
+   */
+  private guard<T>(what: string, action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError || error instanceof LeaseLostError) throw error;
+      const code = (error as { code?: string }).code ?? '';
+      if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PERM)/.test(code)) {
+        throw new StoreUnavailableError(`SQLite could not ${what} (${code}) in ${this.options.file}: check DATA_DIR's disk space, permissions, and that no other process holds the file`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function toItem(row: DeliveryRow): InboxItem {
+  const item: InboxItem = {
+    tenantId: row.tenant_id,
+    key: row.key,
+    deliveryId: row.delivery_id,
+    event: row.event,
+    orderingKey: row.ordering_key,
+    receivedAt: row.received_at,
+    body: row.body,
+    status: row.status,
+    seq: row.seq,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+  };
+  if (row.action !== null) item.action = row.action;
+  if (row.lease_owner !== null) item.leaseOwner = row.lease_owner;
+  if (row.lease_until !== null) item.leaseUntil = row.lease_until;
+  if (row.last_error !== null) item.lastError = row.last_error;
+  if (row.completed_at !== null) item.completedAt = row.completed_at;
+  if (row.expires_at !== null) item.expiresAt = row.expires_at;
+  return item;
+}

@@ -1,0 +1,115 @@
+/**
+ * The storage port. The core and the HTTP layer depend on this interface only; `SqliteStore`
+ * (embedded default) and `CosmosStore` implement it and pass one contract suite
+ * (tests/store/contract.ts).
+ *
+ * A *delivery* is one GitHub webhook delivery. Its record is both the dedupe marker and the inbox
+ * item: it is created atomically (a second create with the same key is a duplicate), stays until
+ * processed, then drops its body and lingers for `deliveryTtlMs` so late redeliveries are still
+ * recognised. Keeping one record per delivery is what makes "seen before" and "queued" one atomic
+ * write in both stores (Cosmos has no transactions across containers).
+ */
+
+export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
+
+export const INBOX_STATUSES: readonly InboxStatus[] = ['pending', 'processing', 'done', 'failed'];
+
+export interface DeliveryInput {
+  /** Tenant the delivery belongs to. */
+  tenantId: string;
+  /** Dedupe key: `<hook identity>:<X-GitHub-Delivery>` (see github/delivery-key.ts). */
+  key: string;
+  deliveryId: string;
+  /** `X-GitHub-Event`. */
+  event: string;
+  action?: string;
+  /** Items that share it are processed in arrival order (the repository, or the org). */
+  orderingKey: string;
+  /** Milliseconds since the epoch. */
+  receivedAt: number;
+  /** The payload as GitHub sent it (JSON text; form-encoded deliveries are unwrapped). */
+  body: string;
+}
+
+export interface InboxItem extends Omit<DeliveryInput, 'body'> {
+  status: InboxStatus;
+  /** Null once the item is done: the body is not kept past processing. */
+  body: string | null;
+  /** Arrival order within this store. */
+  seq: number;
+  /** Claims so far; a claim that never completes (a crash) still counts. */
+  attempts: number;
+  /** Earliest time the item may be claimed again (backoff). */
+  nextAttemptAt: number;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  lastError?: string;
+  completedAt?: number;
+  /** When the record stops existing; undefined while it must be kept. */
+  expiresAt?: number;
+}
+
+export interface ClaimOptions {
+  /** Who claims: a worker id unique per process. */
+  owner: string;
+  limit: number;
+  /** How long the claim holds before another worker may take the item over. */
+  leaseMs: number;
+}
+
+export type AcceptResult = 'accepted' | 'duplicate';
+
+export type InboxCounts = Record<InboxStatus, number>;
+
+export interface Store {
+  readonly kind: 'sqlite' | 'cosmos';
+
+  /** Creates what is missing (tables, database, containers). Idempotent. */
+  init(): Promise<void>;
+  /** Resolves when the store answers; rejects with the reason when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Dedupe and enqueue in one atomic step. An expired record with the same key does not count. */
+  acceptDelivery(delivery: DeliveryInput): Promise<AcceptResult>;
+  getDelivery(key: string): Promise<InboxItem | undefined>;
+
+  /**
+   * Takes up to `limit` items that are due, oldest first: pending ones whose backoff has passed
+   * and processing ones whose lease ran out (their worker died). Each claim increments `attempts`.
+   */
+  claimInbox(options: ClaimOptions): Promise<InboxItem[]>;
+  /** Marks the item done, drops its body, and sets it to expire after the delivery TTL. */
+  completeInbox(key: string, owner: string): Promise<void>;
+  /** Puts the item back as pending, to be claimed again no earlier than `nextAttemptAt`. */
+  retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void>;
+  /** Parks the item as failed; it is kept (no expiry) until someone replays or deletes it. */
+  parkInbox(key: string, owner: string, error: string): Promise<void>;
+  /** Gives an unfinished claim back without counting it as an attempt (graceful shutdown). */
+  releaseInbox(key: string, owner: string): Promise<void>;
+  /** Failed items, oldest first. */
+  listFailed(limit: number): Promise<InboxItem[]>;
+  inboxCounts(): Promise<InboxCounts>;
+
+  /**
+   * Deletes expired records and returns how many. Cosmos expires by TTL on the server, so its
+   * sweep only exists for symmetry; SQLite relies on it (reads are expiry-aware either way).
+   */
+  sweepExpired(): Promise<number>;
+}
+
+/** Thrown by a store when its backend cannot be reached or refuses to write; intake maps it to 503. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Thrown when a worker touches an item whose lease it no longer holds. */
+export class LeaseLostError extends Error {
+  constructor(key: string, owner: string) {
+    super(`inbox item ${key} is no longer leased by ${owner}`);
+    this.name = 'LeaseLostError';
+  }
+}

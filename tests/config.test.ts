@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from '../src/config.js';
+
+const base = { GITHUB_WEBHOOK_SECRET: 'a-long-enough-secret' };
+
+function configErrorOf(env: Record<string, string>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.message;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('config', function () {
+  it('has defaults that make a local run work: port 3978, SQLite under ./.data, loopback, local mode', function () {
+    const config = parseConfig(base);
+    assert.equal(config.PORT, 3978);
+    assert.equal(config.STORE, 'sqlite');
+    assert.equal(config.localMode, true);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.tenantId, 'local');
+    assert.equal(config.WEBHOOK_MAX_BODY_BYTES, 25 * 1024 * 1024);
+    assert.equal(config.dataDir, path.resolve('.data'));
+  });
+
+  it('names the variable and what it expects, one line per problem', function () {
+    const message = configErrorOf({ ...base, PORT: 'eighty', STORE: 'mongo' });
+    const lines = message.split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /^PORT: expected a whole number \(got "eighty"\)$/);
+    assert.match(lines[1]!, /^STORE: .*'sqlite' \| 'cosmos'.*\(got "mongo"\)$/);
+  });
+
+  it('never echoes a secret value in an error', function () {
+    const message = configErrorOf({ GITHUB_WEBHOOK_SECRET: 'short' });
+    assert.match(message, /^GITHUB_WEBHOOK_SECRET: expected at least 8 characters \(got a value\)$/);
+    assert.ok(!message.includes('short'));
+  });
+
+  it('requires the webhook secret, and the bot credentials outside local mode', function () {
+    assert.match(configErrorOf({}), /GITHUB_WEBHOOK_SECRET: required/);
+    const message = configErrorOf({ ...base, BOT_ID: '00000000-0000-0000-0000-000000000001' });
+    assert.match(message, /BOT_PASSWORD: required/);
+    assert.match(message, /BOT_TENANT_ID: required/);
+    const full = parseConfig({ ...base, BOT_ID: '00000000-0000-0000-0000-000000000001', BOT_PASSWORD: 'p', BOT_TENANT_ID: 'contoso' });
+    assert.equal(full.localMode, false);
+    assert.equal(full.host, '0.0.0.0');
+    assert.equal(full.tenantId, 'contoso');
+    assert.deepEqual(full.secretValues, ['p', 'a-long-enough-secret']);
+  });
+
+  it('requires the Cosmos endpoint and key when STORE=cosmos', function () {
+    const message = configErrorOf({ ...base, STORE: 'cosmos' });
+    assert.match(message, /COSMOS_ENDPOINT: required when STORE=cosmos/);
+    assert.match(message, /COSMOS_KEY: required when STORE=cosmos/);
+    assert.match(configErrorOf({ ...base, STORE: 'cosmos', COSMOS_ENDPOINT: 'not a url', COSMOS_KEY: 'k' }), /COSMOS_ENDPOINT: expected an absolute URL/);
+  });
+
+  it('treats empty values as unset', function () {
+    assert.equal(parseConfig({ ...base, BOT_ID: '', PORT: '' }).localMode, true);
+  });
+
+  it('reads env/.env.<name> and .user, with the process environment winning', function () {
+    const root = mkdtempSync(path.join(tmpdir(), 'reynolds-config-'));
+    try {
+      mkdirSync(path.join(root, 'env'));
+      writeFileSync(path.join(root, 'env/.env.local'), 'PORT=4000\nLOG_LEVEL=debug\nGITHUB_WEBHOOK_SECRET=from-the-committed-file\n');
+      writeFileSync(path.join(root, 'env/.env.local.user'), 'GITHUB_WEBHOOK_SECRET=from-the-user-file\n');
+      const config = loadConfig({ LOG_LEVEL: 'warn' }, root);
+      assert.equal(config.PORT, 4000);
+      assert.equal(config.LOG_LEVEL, 'warn');
+      assert.equal(config.GITHUB_WEBHOOK_SECRET, 'from-the-user-file');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the committed env/.env.local starts Reynolds with no other set-up', function () {
+    const config = loadConfig({}, process.cwd());
+    assert.equal(config.localMode, true);
+    assert.equal(config.STORE, 'sqlite');
+    assert.ok(config.GITHUB_WEBHOOK_SECRET);
+  });
+});

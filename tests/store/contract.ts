@@ -1,0 +1,231 @@
+/**
+ * The Store contract: every implementation runs this same suite (sqlite-store.test.ts,
+ * cosmos-store.test.ts), so "both stores behave alike" is a test, not a hope.
+ */
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../src/clock.js';
+import { LeaseLostError, type DeliveryInput, type Store } from '../../src/store/store.js';
+
+export interface OpenedStore {
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+/** Every store under test is opened with this delivery TTL, so expiry tests know when to look. */
+export const CONTRACT_DELIVERY_TTL_MS = 7 * 24 * 3600 * 1000;
+
+let counter = 0;
+
+export function delivery(overrides: Partial<DeliveryInput> = {}): DeliveryInput {
+  counter += 1;
+  const deliveryId = overrides.deliveryId ?? `d-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    tenantId: 'tenant-a',
+    key: `hook-1:${deliveryId}`,
+    deliveryId,
+    event: 'issues',
+    action: 'opened',
+    orderingKey: 'octo-org/octo-repo',
+    receivedAt: Date.UTC(2026, 0, 1),
+    body: JSON.stringify({ action: 'opened', n: counter }),
+    ...overrides,
+  };
+}
+
+export function storeContract(label: string, open: (clock: ManualClock) => Promise<OpenedStore>): void {
+  describe(`Store contract: ${label}`, function () {
+    let clock: ManualClock;
+    let store: Store;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async function () {
+      clock = new ManualClock(Date.UTC(2026, 0, 1));
+      ({ store, cleanup } = await open(clock));
+      await store.init();
+    });
+
+    afterEach(async function () {
+      await store.close();
+      await cleanup();
+    });
+
+    it('init() is idempotent and ping() answers', async function () {
+      await store.init();
+      await store.ping();
+    });
+
+    it('accepts a delivery once and reports the second as a duplicate', async function () {
+      const d = delivery();
+      assert.equal(await store.acceptDelivery(d), 'accepted');
+      assert.equal(await store.acceptDelivery(d), 'duplicate');
+      assert.equal(await store.acceptDelivery({ ...d, body: '{"different":true}' }), 'duplicate');
+      const item = await store.getDelivery(d.key);
+      assert.ok(item);
+      assert.equal(item.status, 'pending');
+      assert.equal(item.body, d.body, 'the first body is kept, not the duplicate');
+      assert.equal(item.tenantId, 'tenant-a');
+      assert.equal(item.attempts, 0);
+    });
+
+    it('treats the same delivery id under another hook as a different delivery', async function () {
+      const d = delivery();
+      assert.equal(await store.acceptDelivery(d), 'accepted');
+      assert.equal(await store.acceptDelivery({ ...d, key: `hook-2:${d.deliveryId}` }), 'accepted');
+    });
+
+    it('round-trips every field of an item', async function () {
+      const d = delivery({ action: undefined, body: '{"x":"ünïcødé ✓ \\u0000"}' });
+      await store.acceptDelivery(d);
+      const item = await store.getDelivery(d.key);
+      assert.ok(item);
+      assert.deepEqual(
+        { tenantId: item.tenantId, key: item.key, deliveryId: item.deliveryId, event: item.event, action: item.action, orderingKey: item.orderingKey, receivedAt: item.receivedAt, body: item.body },
+        { tenantId: d.tenantId, key: d.key, deliveryId: d.deliveryId, event: d.event, action: undefined, orderingKey: d.orderingKey, receivedAt: d.receivedAt, body: d.body },
+      );
+      assert.equal(await store.getDelivery('hook-1:missing'), undefined);
+    });
+
+    it('claims due items oldest first, each once, and counts the attempt', async function () {
+      const ds = [delivery(), delivery(), delivery()];
+      for (const d of ds) {
+        clock.advance(1);
+        await store.acceptDelivery({ ...d, receivedAt: clock.now() });
+      }
+      const first = await store.claimInbox({ owner: 'w1', limit: 2, leaseMs: 60_000 });
+      assert.deepEqual(first.map((i) => i.key), [ds[0]!.key, ds[1]!.key]);
+      assert.ok(first.every((i) => i.status === 'processing' && i.leaseOwner === 'w1' && i.attempts === 1));
+      const second = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 60_000 });
+      assert.deepEqual(second.map((i) => i.key), [ds[2]!.key], 'claimed items are not handed out again');
+      assert.deepEqual(await store.claimInbox({ owner: 'w3', limit: 10, leaseMs: 60_000 }), []);
+      const counts = await store.inboxCounts();
+      assert.equal(counts.processing, 3);
+      assert.equal(counts.pending, 0);
+    });
+
+    it('hands an item over when its lease runs out (its worker died), and the old owner loses it', async function () {
+      const d = delivery();
+      await store.acceptDelivery(d);
+      await store.claimInbox({ owner: 'dead', limit: 10, leaseMs: 1000 });
+      assert.deepEqual(await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 1000 }), [], 'not before the lease ends');
+      clock.advance(1001);
+      const taken = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 1000 });
+      assert.equal(taken.length, 1);
+      assert.equal(taken[0]!.attempts, 2);
+      await assert.rejects(store.completeInbox(d.key, 'dead'), LeaseLostError);
+      await store.completeInbox(d.key, 'w2');
+      assert.equal((await store.getDelivery(d.key))?.status, 'done');
+    });
+
+    it('completing drops the body, keeps the dedupe record for the delivery TTL, then expires it', async function () {
+      const d = delivery();
+      await store.acceptDelivery(d);
+      await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 1000 });
+      await store.completeInbox(d.key, 'w');
+      const done = await store.getDelivery(d.key);
+      assert.ok(done);
+      assert.equal(done.status, 'done');
+      assert.equal(done.body, null);
+      assert.equal(done.completedAt, clock.now());
+      assert.equal(done.expiresAt, clock.now() + CONTRACT_DELIVERY_TTL_MS);
+      assert.equal(done.leaseOwner, undefined);
+
+      clock.advance(CONTRACT_DELIVERY_TTL_MS - 1);
+      assert.equal(await store.acceptDelivery(d), 'duplicate', 'a redelivery within the TTL is still a duplicate');
+      clock.advance(1);
+      assert.equal(await store.getDelivery(d.key), undefined, 'reads are expiry-aware before any sweep');
+      assert.equal((await store.inboxCounts()).done, 0);
+      assert.equal(await store.acceptDelivery(d), 'accepted', 'after the TTL the key is free again');
+      assert.equal((await store.getDelivery(d.key))?.status, 'pending');
+    });
+
+    it('sweeps only expired records', async function () {
+      const kept = delivery();
+      const expiring = delivery();
+      await store.acceptDelivery(kept);
+      await store.acceptDelivery(expiring);
+      const [first] = await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 1000 });
+      assert.equal(first?.key, kept.key);
+      await store.completeInbox(kept.key, 'w');
+      const [second] = await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 1000 });
+      await store.completeInbox(second!.key, 'w');
+      clock.advance(1000);
+      const third = delivery();
+      await store.acceptDelivery(third); // pending: never expires
+      assert.equal(await store.sweepExpired(), 0);
+      clock.advance(CONTRACT_DELIVERY_TTL_MS - 999);
+      assert.equal(await store.sweepExpired(), 2);
+      assert.equal(await store.sweepExpired(), 0);
+      assert.equal((await store.getDelivery(third.key))?.status, 'pending');
+    });
+
+    it('retries with backoff: not due before nextAttemptAt, due after, error kept', async function () {
+      const d = delivery();
+      await store.acceptDelivery(d);
+      await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      await store.retryInbox(d.key, 'w', 'boom: connector said 500', clock.now() + 5000);
+      const waiting = await store.getDelivery(d.key);
+      assert.equal(waiting?.status, 'pending');
+      assert.equal(waiting?.lastError, 'boom: connector said 500');
+      assert.equal(waiting?.body, d.body, 'the body is kept for the retry');
+      assert.deepEqual(await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 }), []);
+      clock.advance(5000);
+      const again = await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      assert.equal(again[0]?.attempts, 2);
+    });
+
+    it('parks a failed item with its body and never expires it', async function () {
+      const d = delivery();
+      await store.acceptDelivery(d);
+      await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      await store.parkInbox(d.key, 'w', 'gave up after 5 attempts');
+      clock.advance(365 * 24 * 3600 * 1000);
+      await store.sweepExpired();
+      const parked = await store.getDelivery(d.key);
+      assert.equal(parked?.status, 'failed');
+      assert.equal(parked?.body, d.body);
+      assert.equal(parked?.lastError, 'gave up after 5 attempts');
+      assert.deepEqual((await store.listFailed(10)).map((i) => i.key), [d.key]);
+      assert.deepEqual(await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 }), [], 'parked items are not claimed');
+      assert.equal((await store.inboxCounts()).failed, 1);
+    });
+
+    it('release gives the item back without counting the attempt', async function () {
+      const d = delivery();
+      await store.acceptDelivery(d);
+      await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      await store.releaseInbox(d.key, 'w');
+      const item = await store.getDelivery(d.key);
+      assert.equal(item?.status, 'pending');
+      assert.equal(item?.attempts, 0);
+      assert.equal((await store.claimInbox({ owner: 'w2', limit: 1, leaseMs: 60_000 }))[0]?.key, d.key);
+    });
+
+    it('refuses lease-checked updates from a worker that does not hold the item', async function () {
+      const d = delivery();
+      await store.acceptDelivery(d);
+      await assert.rejects(store.completeInbox(d.key, 'w'), LeaseLostError, 'not claimed at all');
+      await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      await assert.rejects(store.retryInbox(d.key, 'other', 'x', clock.now()), LeaseLostError);
+      await assert.rejects(store.parkInbox(d.key, 'other', 'x'), LeaseLostError);
+      await assert.rejects(store.releaseInbox(d.key, 'other'), LeaseLostError);
+      await store.completeInbox(d.key, 'w');
+      await assert.rejects(store.completeInbox(d.key, 'w'), LeaseLostError, 'completing twice');
+    });
+
+    it('counts items per status', async function () {
+      const ds = [delivery(), delivery(), delivery(), delivery()];
+      for (const d of ds) await store.acceptDelivery(d);
+      const claimed = await store.claimInbox({ owner: 'w', limit: 3, leaseMs: 60_000 });
+      await store.completeInbox(claimed[0]!.key, 'w');
+      await store.parkInbox(claimed[1]!.key, 'w', 'x');
+      assert.deepEqual(await store.inboxCounts(), { pending: 1, processing: 1, done: 1, failed: 1 });
+    });
+
+    it('keeps large bodies intact', async function () {
+      const big = JSON.stringify({ text: 'x'.repeat(1_500_000) });
+      const d = delivery({ body: big });
+      await store.acceptDelivery(d);
+      assert.equal((await store.getDelivery(d.key))?.body?.length, big.length);
+    });
+  });
+}

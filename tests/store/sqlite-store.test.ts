@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ManualClock } from '../../src/clock.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { StoreUnavailableError } from '../../src/store/store.js';
+import { CONTRACT_DELIVERY_TTL_MS, delivery, storeContract } from './contract.js';
+
+function tempFile(): { file: string; cleanup(): Promise<void> } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'reynolds-sqlite-'));
+  return { file: path.join(dir, 'reynolds.sqlite'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+storeContract('sqlite', async (clock) => {
+  const { file, cleanup } = tempFile();
+  return { store: new SqliteStore({ file, clock, deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS }), cleanup };
+});
+
+describe('SqliteStore', function () {
+  it('keeps accepted deliveries across a reopen (what a restart after kill -9 sees)', async function () {
+    const { file, cleanup } = tempFile();
+    const clock = new ManualClock();
+    const first = new SqliteStore({ file, clock, deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS });
+    await first.init();
+    const d = delivery();
+    await first.acceptDelivery(d);
+    await first.claimInbox({ owner: 'crashed', limit: 1, leaseMs: 30_000 });
+    // No close(): the process "dies" holding the lease.
+    const second = new SqliteStore({ file, clock, deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS });
+    await second.init();
+    assert.equal((await second.getDelivery(d.key))?.status, 'processing');
+    clock.advance(30_000);
+    assert.equal((await second.claimInbox({ owner: 'restarted', limit: 1, leaseMs: 30_000 }))[0]?.key, d.key);
+    await first.close();
+    await second.close();
+    await cleanup();
+  });
+
+  it('answers StoreUnavailableError, not a crash, while another process holds the write lock', async function () {
+    const { file, cleanup } = tempFile();
+    const store = new SqliteStore({ file, clock: new ManualClock(), deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS });
+    await store.init();
+    const locker = new Database(file);
+    locker.exec('BEGIN EXCLUSIVE');
+    await assert.rejects(store.acceptDelivery(delivery()), StoreUnavailableError);
+    locker.exec('ROLLBACK');
+    locker.close();
+    assert.equal(await store.acceptDelivery(delivery()), 'accepted', 'works again once the lock is gone');
+    await store.close();
+    await cleanup();
+  });
+
+  it('answers StoreUnavailableError when it was never opened', async function () {
+    const store = new SqliteStore({ file: ':memory:', clock: new ManualClock(), deliveryTtlMs: 1000 });
+    await assert.rejects(store.acceptDelivery(delivery()), StoreUnavailableError);
+  });
+});
