@@ -113,8 +113,9 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Proves the store can take a write, not just a read: WAL lets reads through a held write lock. */
   async ping(): Promise<void> {
-    this.guard('ping', () => this.sql().ping.get());
+    this.guard('take a write lock', () => this.sql().ping());
   }
 
   async close(): Promise<void> {
@@ -216,7 +217,7 @@ export class SqliteStore implements Store {
     });
 
     return {
-      ping: db.prepare('SELECT 1'),
+      ping: db.transaction(() => undefined).immediate,
       accept: (d: DeliveryInput, now: number) => acceptTx.immediate(d, now),
       get: db.prepare('SELECT * FROM deliveries WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)'),
       claim: (owner: string, limit: number, now: number, leaseUntil: number) => claimTx.immediate(owner, limit, now, leaseUntil),

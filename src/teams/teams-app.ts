@@ -24,8 +24,9 @@ export function createTeamsApp(config: Config, deps: { logger: Logger; status: S
     MicrosoftAppType: config.BOT_TYPE,
     MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
   };
-  // With no BOT_ID the adapter skips authentication; the route only lets loopback callers in then.
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(credentials));
+  // With no BOT_ID the factory gets no app type (SingleTenant would demand an id) and the adapter
+  // skips authentication; the route only lets loopback callers in then.
+  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(config.localMode ? {} : credentials));
   adapter.onTurnError = async (context, error) => {
     deps.logger.error({ err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id }, 'turn failed');
     if (context.activity.type === ActivityTypes.Message) {

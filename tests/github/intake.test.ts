@@ -10,6 +10,7 @@ import type { PipelineStage } from '../../src/broker/event-pipeline.js';
 import type { BrokerEvent } from '../../src/github/broker-event.js';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
 import { eventually, postDelivery, signedRequest, startTestReynolds, TEST_SECRET, type TestReynolds } from '../support/reynolds.js';
+import { loadWebhookExamples } from '../support/webhook-examples.js';
 
 const issuePayload = {
   action: 'opened',
@@ -99,6 +100,28 @@ describe('webhook intake (POST /api/github/webhook)', function () {
     assert.equal(event.kind, 'brand_new_event');
   });
 
+  it('accepts all 329 recorded GitHub payloads when signed, and processes each exactly once', async function () {
+    const examples = loadWebhookExamples();
+    assert.equal(examples.length, 329);
+    const ids = new Map<string, string>();
+    for (const [i, example] of examples.entries()) {
+      const form = i % 5 === 0; // a share of them in GitHub's form encoding
+      const result = await postDelivery(reynolds.url, { event: example.event, payload: example.payload, form });
+      if (example.event === 'ping') {
+        assert.equal(result.status, 200, `ping #${example.index}`);
+        continue;
+      }
+      assert.equal(result.status, 202, `${example.event}#${example.index}: ${JSON.stringify(result.json)}`);
+      ids.set(result.deliveryId, example.event);
+    }
+    await eventually(() => [...ids.keys()].every((id) => seen.some((e) => e.deliveryId === id)), 'every recorded delivery is processed', 20_000);
+    for (const [id, event] of ids) {
+      const runs = seen.filter((e) => e.deliveryId === id);
+      assert.equal(runs.length, 1, `${id} processed once`);
+      assert.equal(runs[0]!.kind, event);
+    }
+  });
+
   it('401: missing signature', async function () {
     const result = await postDelivery(reynolds.url, { event: 'issues', payload: issuePayload, headers: { 'x-hub-signature-256': undefined } });
     assertError(result, 401, 'missing_signature', /X-Hub-Signature-256 is missing/);
@@ -154,7 +177,18 @@ describe('webhook intake (POST /api/github/webhook)', function () {
 
   it('415: other content types, or none', async function () {
     assertError(await postDelivery(reynolds.url, { event: 'issues', payload: issuePayload, headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type', /application\/json/);
-    assertError(await postDelivery(reynolds.url, { event: 'issues', payload: issuePayload, headers: { 'content-type': undefined } }), 415, 'unsupported_media_type', /missing/);
+    // fetch() would add text/plain to a body without a type, so send this one by hand.
+    const { body, headers } = await signedRequest({ event: 'issues', payload: issuePayload, headers: { 'content-type': undefined } });
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${reynolds.url}/api/github/webhook`, { method: 'POST', headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    assertError({ status: answer.status, json: JSON.parse(answer.text) }, 415, 'unsupported_media_type', /missing/);
   });
 
   it('405: other methods, with a JSON error naming the allowed one', async function () {
