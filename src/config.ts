@@ -7,6 +7,7 @@
  * no secrets); REYNOLDS_ENV defaults to `local`, which is what makes `npm start` work on a fresh
  * clone with no set-up. Teams Toolkit writes the same files, so both tools agree.
  */
+import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -63,7 +64,20 @@ const schema = z.object({
   COSMOS_ALLOW_INSECURE_TLS: bool.default('false'),
 
   DELIVERY_TTL_SECONDS: int(60, 90 * 24 * 3600).default(7 * 24 * 3600),
+
+  /** Who Reynolds is on GitHub: `<slug>[bot]` is its login; the app id marks acts done for users. */
+  GITHUB_APP_SLUG: optional(z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}$/, 'expected a GitHub App slug such as reynolds-coordinator')),
+  GITHUB_APP_ID: optional(int(1, Number.MAX_SAFE_INTEGER)),
+  /** Key of the HMAC in chain markers; defaults to one derived from GITHUB_WEBHOOK_SECRET. */
+  LOOP_MARKER_SECRET: optional(z.string().min(16, { message: 'expected at least 16 characters' })),
   LOOP_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
+  LOOP_DAMPEN_SCORE: z.coerce.number({ message: 'expected a number between 0 and 1' }).min(0).max(1).default(0.5),
+  LOOP_BREAK_SCORE: z.coerce.number({ message: 'expected a number between 0 and 1' }).min(0).max(1).default(0.9),
+  LOOP_REPLY_WINDOW_SECONDS: int(1, 3600).default(120),
+  LOOP_PINGPONG_GAP_SECONDS: int(1, 3600).default(60),
+  LOOP_WORKING_SET_MAX: int(100, 10_000_000).default(50_000),
+  ECHO_TTL_SECONDS: int(10, 3600).default(300),
+  AUDIT_TTL_DAYS: int(1, 365).default(30),
 
   INBOX_CONCURRENCY: int(1, 256).default(8),
   INBOX_BATCH_SIZE: int(1, 1000).default(64),
@@ -84,13 +98,15 @@ export interface Config extends RawConfig {
   tenantId: string;
   /** Absolute path of DATA_DIR. */
   dataDir: string;
+  /** Key of chain-marker HMACs (LOOP_MARKER_SECRET, or derived from the webhook secret). */
+  markerKey: string;
   /** Names of variables whose values must never be logged. */
   secretNames: readonly string[];
   /** The secret values themselves, for redaction of free text. */
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET'] as const;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
@@ -134,16 +150,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (raw.COSMOS_ENDPOINT === undefined) problems.push('COSMOS_ENDPOINT: required when STORE=cosmos');
     if (raw.COSMOS_KEY === undefined) problems.push('COSMOS_KEY: required when STORE=cosmos');
   }
+  if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
+  const markerKey = raw.LOOP_MARKER_SECRET ?? createHmac('sha256', raw.GITHUB_WEBHOOK_SECRET!).update('reynolds-chain-marker').digest('base64url');
   return {
     ...raw,
     localMode,
     host: raw.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
     tenantId: raw.BOT_TENANT_ID ?? 'local',
     dataDir: path.resolve(raw.DATA_DIR),
+    markerKey,
     secretNames: SECRET_NAMES,
-    secretValues: SECRET_NAMES.map((name) => raw[name]).filter((v): v is string => typeof v === 'string' && v.length > 0),
+    secretValues: [...new Set([...SECRET_NAMES.map((name) => raw[name]), markerKey])].filter((v): v is string => typeof v === 'string' && v.length > 0),
   };
 }
 

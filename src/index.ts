@@ -18,7 +18,13 @@ import { ReynoldsMetrics } from './http/metrics.js';
 import { createServer } from './http/server.js';
 import { mountTeamsRoute } from './http/teams-route.js';
 import { mountWebhookRoute } from './http/webhook-route.js';
+import { mountChainsRoutes } from './http/chains-routes.js';
+import { tabApiAccess } from './http/tab-api-access.js';
 import { createLogger, type Logger } from './log.js';
+import { ChainTracker } from './loops/chain-tracker.js';
+import { LoopStage } from './loops/loop-stage.js';
+import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from './loops/loop-settings.js';
+import { WriteGuard } from './loops/write-guard.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { createTeamsApp } from './teams/teams-app.js';
@@ -30,6 +36,9 @@ export interface Reynolds {
   port: number;
   store: Store;
   worker: InboxWorker;
+  tracker: ChainTracker;
+  /** Every outbound write goes through it. */
+  guard: WriteGuard;
   server: restify.Server;
   logger: Logger;
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
@@ -66,14 +75,24 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     onStoreError: (err, delivery) => logger.error({ err, delivery }, 'could not store a webhook delivery; answered 503'),
   });
 
+  const tracker = new ChainTracker(store, clock, loopSettingsFrom(config), {
+    onBreak: (chain, node) => {
+      metrics.onChainBroken();
+      // The Teams admin alert is sent by the notifier once channels exist; the log says it now.
+      logger.warn({ chain: chain.chainId, repo: chain.repo, score: chain.score, reason: chain.reason, node: node.nodeId }, `loop stopped: chain ${chain.chainId} (${chain.root}) broken: ${chain.reason}`);
+    },
+  });
+  const guard = new WriteGuard(tracker, store, clock);
+
   const processedLog: PipelineStage = {
     name: 'log',
-    async run(event) {
+    async run({ event, loop }) {
+      if (loop) metrics.onVerdict(loop.verdict);
       const target = event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : '';
-      logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
+      logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
     },
   };
-  const pipeline = new EventPipeline(decodeDelivery, [...(options.stages ?? []), processedLog]);
+  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
     store,
     pipeline,
@@ -123,6 +142,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   mountHealthRoutes(server, { store, metrics, isDraining: () => draining, startedAt });
   mountWebhookRoute(server, { intake, maxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES, onAccepted: () => worker.wake() });
   mountTeamsRoute(server, { teams, localMode: config.localMode });
+  mountChainsRoutes(server, { store, tenantId: config.tenantId, access: tabApiAccess(config.localMode) });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -164,7 +184,24 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, server, logger, stop };
+  return { config, url, port, store, worker, tracker, guard, server, logger, stop };
+}
+
+export function loopSettingsFrom(config: Config): LoopSettings {
+  return {
+    ...DEFAULT_LOOP_SETTINGS,
+    appSlug: config.GITHUB_APP_SLUG,
+    appId: config.GITHUB_APP_ID,
+    markerKey: config.markerKey,
+    chainTtlMs: config.LOOP_TTL_SECONDS * 1000,
+    echoTtlMs: config.ECHO_TTL_SECONDS * 1000,
+    auditTtlMs: config.AUDIT_TTL_DAYS * 24 * 3600_000,
+    dampenScore: config.LOOP_DAMPEN_SCORE,
+    breakScore: config.LOOP_BREAK_SCORE,
+    replyWindowMs: config.LOOP_REPLY_WINDOW_SECONDS * 1000,
+    pingPongGapMs: config.LOOP_PINGPONG_GAP_SECONDS * 1000,
+    workingSetMax: config.LOOP_WORKING_SET_MAX,
+  };
 }
 
 async function main(): Promise<void> {

@@ -51,7 +51,8 @@ describe('config', function () {
     assert.equal(full.localMode, false);
     assert.equal(full.host, '0.0.0.0');
     assert.equal(full.tenantId, 'contoso');
-    assert.deepEqual(full.secretValues, ['p', 'a-long-enough-secret']);
+    assert.deepEqual(full.secretValues.slice(0, 2), ['p', 'a-long-enough-secret']);
+    assert.ok(full.secretValues.includes(full.markerKey), 'the derived marker key is a secret too');
   });
 
   it('requires the Cosmos endpoint and key when STORE=cosmos', function () {

@@ -1,15 +1,24 @@
 /**
  * The pipeline one inbox item goes through: decode it into a BrokerEvent, then run the stages in
- * order (loops → routing → enrichment → notify, as later stages land). A stage that throws fails
- * the item, which the worker retries; stages must therefore be idempotent per delivery.
+ * order (loops → routing → enrichment → notify, as they land), each reading and adding to one
+ * context. A stage that throws fails the item, which the worker retries; stages must therefore be
+ * idempotent per delivery.
  */
 import type { BrokerEvent } from '../github/broker-event.js';
+import type { Assessment } from '../loops/chain-tracker.js';
 import type { InboxItem } from '../store/store.js';
 import type { InboxPipeline } from './inbox-worker.js';
 
+export interface PipelineContext {
+  readonly event: BrokerEvent;
+  readonly item: InboxItem;
+  /** Set by the loop stage: the event's chain, score and verdict. */
+  loop?: Assessment;
+}
+
 export interface PipelineStage {
   readonly name: string;
-  run(event: BrokerEvent, item: InboxItem): Promise<void>;
+  run(context: PipelineContext): Promise<void>;
 }
 
 /** Turns a stored delivery into a BrokerEvent; injected so the core does not know payload shapes. */
@@ -31,7 +40,7 @@ export class EventPipeline implements InboxPipeline {
   ) {}
 
   async process(item: InboxItem): Promise<void> {
-    const event = this.decode(item);
-    for (const stage of this.stages) await stage.run(event, item);
+    const context: PipelineContext = { event: this.decode(item), item };
+    for (const stage of this.stages) await stage.run(context);
   }
 }

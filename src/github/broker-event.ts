@@ -83,10 +83,13 @@ export interface BrokerEvent {
   title?: string;
   /**
    * Free text the event carries (comment body, review body, issue/PR body on open/edit), capped
-   * at BODY_LIMIT characters so one huge body cannot swell every downstream record.
+   * at BODY_LIMIT characters so one huge body cannot swell every downstream record. A longer
+   * body keeps its start and its last 512 characters (where chain markers live), joined by `…`.
    */
   body?: string;
   labels: string[];
+  /** The label this event added or removed (`labeled`/`unlabeled` actions, and `label` events). */
+  changedLabel?: string;
   /** Branch name (without refs/heads/) when the event is about one. */
   branch?: string;
   sha?: string;

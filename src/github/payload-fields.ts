@@ -63,6 +63,24 @@ export function capText(value: unknown, limit: number): string | undefined {
   return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
 
+/** Characters kept from the end of a long body: signatures and chain markers live there. */
+export const BODY_TAIL = 512;
+export const ELISION = '\n…\n';
+
+/**
+ * Caps a body at `limit` characters keeping both ends: the start says what it is about, the end
+ * carries the marker that links an event to the act that caused it.
+ */
+export function capBody(value: unknown, limit: number): string | undefined {
+  const full = text(value);
+  if (full === undefined || full.length <= limit) return full;
+  const head = capText(full, limit - BODY_TAIL - ELISION.length) ?? '';
+  let tail = full.slice(-BODY_TAIL);
+  const first = tail.charCodeAt(0);
+  if (first >= 0xdc00 && first <= 0xdfff) tail = tail.slice(1); // do not start on half a pair
+  return head + ELISION + tail;
+}
+
 export function labelNames(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
   const names: string[] = [];

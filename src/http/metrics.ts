@@ -16,6 +16,8 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver {
   private readonly parked: Counter<'event'>;
   private readonly workerErrors: Counter;
   private readonly processing: Histogram<'event'>;
+  private readonly verdicts: Counter<'verdict'>;
+  private readonly broken: Counter;
 
   constructor(store: Store) {
     collectDefaultMetrics({ register: this.registry, prefix: 'reynolds_process_' });
@@ -27,6 +29,8 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver {
     this.parked = new Counter({ name: 'reynolds_inbox_parked_total', help: 'Inbox items parked as failed after their last attempt.', labelNames: ['event'], registers });
     this.workerErrors = new Counter({ name: 'reynolds_inbox_worker_errors_total', help: 'Store failures and lost leases seen by the inbox worker.', registers });
     this.processing = new Histogram({ name: 'reynolds_inbox_processing_seconds', help: 'Time to run the pipeline on one item.', labelNames: ['event'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
+    this.verdicts = new Counter({ name: 'reynolds_loop_verdicts_total', help: 'Loop verdicts given to events (proceed, dampen, break).', labelNames: ['verdict'], registers });
+    this.broken = new Counter({ name: 'reynolds_loop_chains_broken_total', help: 'Chains stopped as runaway loops (one admin alert each).', registers });
     new Gauge({
       name: 'reynolds_inbox_items',
       help: 'Inbox items by status (failed = parked, waiting for an operator).',
@@ -58,6 +62,14 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver {
 
   onParked(item: InboxItem): void {
     this.parked.inc({ event: item.event });
+  }
+
+  onVerdict(verdict: string): void {
+    this.verdicts.inc({ verdict });
+  }
+
+  onChainBroken(): void {
+    this.broken.inc();
   }
 
   onWorkerError(): void {

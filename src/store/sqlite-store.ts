@@ -14,11 +14,18 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
+import { randomUUID } from 'node:crypto';
 import {
+  ConflictError,
+  FILTER_FIELD,
   INBOX_STATUSES,
   LeaseLostError,
   StoreUnavailableError,
   type AcceptResult,
+  type RecordInput,
+  type RecordKind,
+  type RecordQuery,
+  type StoredRecord,
   type ClaimOptions,
   type DeliveryInput,
   type InboxCounts,
@@ -70,7 +77,33 @@ CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (seq) WHERE status IN (
 CREATE INDEX IF NOT EXISTS deliveries_failed ON deliveries (seq) WHERE status = 'failed';
 CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status);
+
+CREATE TABLE IF NOT EXISTS records (
+  kind       TEXT    NOT NULL,
+  partition  TEXT    NOT NULL,
+  id         TEXT    NOT NULL,
+  tenant_id  TEXT    NOT NULL,
+  data       TEXT    NOT NULL,
+  updated_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  etag       TEXT    NOT NULL,
+  PRIMARY KEY (kind, partition, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_recent ON records (kind, tenant_id, updated_at);
+CREATE INDEX IF NOT EXISTS records_partition_recent ON records (kind, partition, updated_at);
+CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
 `;
+
+interface RecordRow {
+  kind: RecordKind;
+  partition: string;
+  id: string;
+  tenant_id: string;
+  data: string;
+  updated_at: number;
+  expires_at: number | null;
+  etag: string;
+}
 
 interface DeliveryRow {
   seq: number;
@@ -96,6 +129,8 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private db: Database.Database | undefined;
   private statements: ReturnType<SqliteStore['prepare']> | undefined;
+  /** Record queries vary only by which filters they use; each shape is prepared once. */
+  private readonly statementCache = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteStoreOptions) {}
 
@@ -122,6 +157,7 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.db = undefined;
     this.statements = undefined;
+    this.statementCache.clear();
     db?.close();
   }
 
@@ -169,15 +205,79 @@ export class SqliteStore implements Store {
     return counts;
   }
 
+  async putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options: { ifMatch?: string | null } = {}): Promise<StoredRecord<T>> {
+    const now = this.options.clock.now();
+    const stored: StoredRecord<T> = { ...record, updatedAt: now, etag: randomUUID() };
+    const row = {
+      kind: record.kind,
+      partition: record.partition,
+      id: record.id,
+      tenantId: record.tenantId,
+      data: JSON.stringify(record.data),
+      updatedAt: now,
+      expiresAt: record.expiresAt ?? null,
+      etag: stored.etag,
+      now,
+      ifMatch: options.ifMatch ?? null,
+    };
+    const written = this.guard(`write ${record.kind}`, () => {
+      if (options.ifMatch === undefined) return this.sql().upsertRecord.run(row).changes;
+      if (options.ifMatch === null) return this.sql().createRecord(row);
+      return this.sql().replaceRecord.run(row).changes;
+    });
+    if (written === 0) throw new ConflictError(record.kind, record.partition, record.id);
+    return stored;
+  }
+
+  async getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const row = this.guard(`read ${kind}`, () => this.sql().getRecord.get(kind, partition, id, this.options.clock.now()) as RecordRow | undefined);
+    return row && toRecord<T>(row);
+  }
+
+  async queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]> {
+    const params: (string | number)[] = [query.kind, query.tenantId, this.options.clock.now()];
+    let sql = 'SELECT * FROM records WHERE kind = ? AND tenant_id = ? AND (expires_at IS NULL OR expires_at > ?)';
+    if (query.partition !== undefined) {
+      sql += ' AND partition = ?';
+      params.push(query.partition);
+    }
+    for (const [field, value] of Object.entries(query.where ?? {})) {
+      if (!FILTER_FIELD.test(field)) throw new Error(`not a filterable field name: ${JSON.stringify(field)}`);
+      sql += ` AND json_extract(data, '$.${field}') = ?`;
+      params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    }
+    sql += ' ORDER BY updated_at DESC LIMIT ?';
+    params.push(query.limit);
+    const rows = this.guard(`query ${query.kind}`, () => this.cachedStatement(sql).all(...params) as RecordRow[]);
+    return rows.map((row) => toRecord<T>(row));
+  }
+
+  async deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean> {
+    return this.guard(`delete ${kind}`, () => this.sql().deleteRecord.run(kind, partition, id, this.options.clock.now()).changes > 0);
+  }
+
   async sweepExpired(): Promise<number> {
     const now = this.options.clock.now();
     let total = 0;
-    for (;;) {
-      const deleted = this.guard('sweep', () => this.sql().sweep.run(now, SWEEP_BATCH).changes);
-      total += deleted;
-      if (deleted < SWEEP_BATCH) return total;
-      await new Promise((resolve) => setImmediate(resolve)); // let requests through between batches
+    for (const statement of ['sweep', 'sweepRecords'] as const) {
+      for (;;) {
+        const deleted = this.guard('sweep', () => this.sql()[statement].run(now, SWEEP_BATCH).changes);
+        total += deleted;
+        if (deleted < SWEEP_BATCH) break;
+        await new Promise((resolve) => setImmediate(resolve)); // let requests through between batches
+      }
     }
+    return total;
+  }
+
+  private cachedStatement(sql: string): Database.Statement {
+    let statement = this.statementCache.get(sql);
+    if (!statement) {
+      if (!this.db) throw new StoreUnavailableError('the SQLite store is not open (init() was not called, or it was closed)');
+      statement = this.db.prepare(sql);
+      if (this.statementCache.size < 256) this.statementCache.set(sql, statement);
+    }
+    return statement;
   }
 
   private prepare(db: Database.Database) {
@@ -216,8 +316,34 @@ export class SqliteStore implements Store {
       return rows;
     });
 
+    const insertRecord = db.prepare(`
+      INSERT INTO records (kind, partition, id, tenant_id, data, updated_at, expires_at, etag)
+      VALUES (@kind, @partition, @id, @tenantId, @data, @updatedAt, @expiresAt, @etag)
+      ON CONFLICT (kind, partition, id) DO UPDATE SET
+        tenant_id = excluded.tenant_id, data = excluded.data, updated_at = excluded.updated_at,
+        expires_at = excluded.expires_at, etag = excluded.etag
+      WHERE records.expires_at IS NOT NULL AND records.expires_at <= @now`);
+    const createRecordTx = db.transaction((row: Record<string, unknown>) => insertRecord.run(row).changes);
+
     return {
       ping: db.transaction(() => undefined).immediate,
+      upsertRecord: db.prepare(`
+        INSERT INTO records (kind, partition, id, tenant_id, data, updated_at, expires_at, etag)
+        VALUES (@kind, @partition, @id, @tenantId, @data, @updatedAt, @expiresAt, @etag)
+        ON CONFLICT (kind, partition, id) DO UPDATE SET
+          tenant_id = excluded.tenant_id, data = excluded.data, updated_at = excluded.updated_at,
+          expires_at = excluded.expires_at, etag = excluded.etag`),
+      /** Inserts unless a live record exists (an expired one is replaced). */
+      createRecord: (row: Record<string, unknown>) => createRecordTx(row),
+      replaceRecord: db.prepare(`
+        UPDATE records SET tenant_id = @tenantId, data = @data, updated_at = @updatedAt, expires_at = @expiresAt, etag = @etag
+        WHERE kind = @kind AND partition = @partition AND id = @id AND etag = @ifMatch
+          AND (expires_at IS NULL OR expires_at > @now)`),
+      getRecord: db.prepare('SELECT * FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
+      deleteRecord: db.prepare('DELETE FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
+      sweepRecords: db.prepare(`
+        DELETE FROM records WHERE (kind, partition, id) IN (
+          SELECT kind, partition, id FROM records WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)`),
       accept: (d: DeliveryInput, now: number) => acceptTx.immediate(d, now),
       get: db.prepare('SELECT * FROM deliveries WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)'),
       claim: (owner: string, limit: number, now: number, leaseUntil: number) => claimTx.immediate(owner, limit, now, leaseUntil),
@@ -265,6 +391,20 @@ export class SqliteStore implements Store {
       throw error;
     }
   }
+}
+
+function toRecord<T>(row: RecordRow): StoredRecord<T> {
+  const record: StoredRecord<T> = {
+    kind: row.kind,
+    partition: row.partition,
+    id: row.id,
+    tenantId: row.tenant_id,
+    data: JSON.parse(row.data) as T,
+    updatedAt: row.updated_at,
+    etag: row.etag,
+  };
+  if (row.expires_at !== null) record.expiresAt = row.expires_at;
+  return record;
 }
 
 function toItem(row: DeliveryRow): InboxItem {

@@ -61,6 +61,44 @@ export type AcceptResult = 'accepted' | 'duplicate';
 
 export type InboxCounts = Record<InboxStatus, number>;
 
+/**
+ * Kinds of record besides deliveries. Each is a table partition in SQLite and a container in
+ * Cosmos (partition key `/partition`), with its own lifetime (see docs/architecture.md).
+ */
+export const RECORD_KINDS = ['chain', 'chain_node', 'audit', 'echo'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** A record of one kind. `data` is the kind's own shape, stored as JSON. */
+export interface StoredRecord<T = Record<string, unknown>> {
+  kind: RecordKind;
+  tenantId: string;
+  /** The hot query's key: a chain id for its nodes and audit, a tenant for its chains... */
+  partition: string;
+  id: string;
+  data: T;
+  /** Milliseconds since the epoch; set by the store on every write. */
+  updatedAt: number;
+  /** When the record stops existing; undefined means it is kept. */
+  expiresAt?: number;
+  /** Version for optimistic concurrency; changes on every write. */
+  etag: string;
+}
+
+export type RecordInput<T = Record<string, unknown>> = Omit<StoredRecord<T>, 'updatedAt' | 'etag'>;
+
+/** Equality filters on top-level fields of `data`; field names are plain identifiers. */
+export type RecordFilter = Record<string, string | number | boolean>;
+
+export interface RecordQuery {
+  kind: RecordKind;
+  tenantId: string;
+  /** Within one partition (cheap everywhere); without it, across the kind (a fan-out in Cosmos). */
+  partition?: string;
+  where?: RecordFilter;
+  /** Newest (updatedAt) first. */
+  limit: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'cosmos';
 
@@ -92,6 +130,17 @@ export interface Store {
   inboxCounts(): Promise<InboxCounts>;
 
   /**
+   * Writes a record, replacing what is there. With `ifMatch`, only if the stored version still
+   * has that etag (or, with `ifMatch: null`, only if there is none); otherwise ConflictError.
+   */
+  putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options?: { ifMatch?: string | null }): Promise<StoredRecord<T>>;
+  getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined>;
+  /** Newest first; expired records are never returned. */
+  queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]>;
+  /** Returns whether a live record was there. */
+  deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean>;
+
+  /**
    * Deletes expired records and returns how many. Cosmos expires by TTL on the server, so its
    * sweep only exists for symmetry; SQLite relies on it (reads are expiry-aware either way).
    */
@@ -105,6 +154,17 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/** Thrown by putRecord when `ifMatch` does not hold: someone else wrote first. */
+export class ConflictError extends Error {
+  constructor(kind: string, partition: string, id: string) {
+    super(`${kind} ${partition}/${id} was changed by someone else`);
+    this.name = 'ConflictError';
+  }
+}
+
+/** Field names usable in a RecordFilter (they end up in SQL / Cosmos queries). */
+export const FILTER_FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** Thrown when a worker touches an item whose lease it no longer holds. */
 export class LeaseLostError extends Error {

@@ -28,7 +28,7 @@ function assertError(result: { status: number; json: { error?: { code: string; m
 describe('webhook intake (POST /api/github/webhook)', function () {
   let reynolds: TestReynolds;
   const seen: BrokerEvent[] = [];
-  const recorder: PipelineStage = { name: 'record', run: async (event) => void seen.push(event) };
+  const recorder: PipelineStage = { name: 'record', run: async ({ event }) => void seen.push(event) };
 
   before(async function () {
     reynolds = await startTestReynolds({ WEBHOOK_MAX_BODY_BYTES: String(256 * 1024) }, { stages: [recorder] });

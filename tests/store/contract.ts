@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.js';
-import { LeaseLostError, type DeliveryInput, type Store } from '../../src/store/store.js';
+import { ConflictError, LeaseLostError, type DeliveryInput, type RecordInput, type Store } from '../../src/store/store.js';
 
 export interface OpenedStore {
   store: Store;
@@ -219,6 +219,79 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       await store.completeInbox(claimed[0]!.key, 'w');
       await store.parkInbox(claimed[1]!.key, 'w', 'x');
       assert.deepEqual(await store.inboxCounts(), { pending: 1, processing: 1, done: 1, failed: 1 });
+    });
+
+    describe('records', function () {
+      const chain = (id: string, data: Record<string, unknown>, extra: Partial<RecordInput> = {}): RecordInput => ({
+        kind: 'chain',
+        tenantId: 'tenant-a',
+        partition: 'tenant-a',
+        id,
+        data,
+        ...extra,
+      });
+
+      it('puts, gets, replaces and deletes a record, changing its etag on every write', async function () {
+        const first = await store.putRecord(chain('c1', { repo: 'o/r', depth: 1 }));
+        assert.equal(first.updatedAt, clock.now());
+        const read = await store.getRecord('chain', 'tenant-a', 'c1');
+        assert.deepEqual(read?.data, { repo: 'o/r', depth: 1 });
+        assert.equal(read?.etag, first.etag);
+        clock.advance(10);
+        const second = await store.putRecord(chain('c1', { repo: 'o/r', depth: 2 }));
+        assert.notEqual(second.etag, first.etag);
+        assert.equal((await store.getRecord('chain', 'tenant-a', 'c1'))?.data.depth, 2);
+        assert.equal(await store.getRecord('chain', 'other-partition', 'c1'), undefined);
+        assert.equal(await store.getRecord('audit', 'tenant-a', 'c1'), undefined, 'kinds do not mix');
+        assert.equal(await store.deleteRecord('chain', 'tenant-a', 'c1'), true);
+        assert.equal(await store.deleteRecord('chain', 'tenant-a', 'c1'), false);
+        assert.equal(await store.getRecord('chain', 'tenant-a', 'c1'), undefined);
+      });
+
+      it('writes conditionally: ifMatch an etag, or ifMatch null for create-if-absent', async function () {
+        const created = await store.putRecord(chain('c2', { v: 1 }), { ifMatch: null });
+        await assert.rejects(store.putRecord(chain('c2', { v: 9 }), { ifMatch: null }), ConflictError);
+        const updated = await store.putRecord(chain('c2', { v: 2 }), { ifMatch: created.etag });
+        await assert.rejects(store.putRecord(chain('c2', { v: 3 }), { ifMatch: created.etag }), ConflictError, 'a stale etag loses');
+        await assert.rejects(store.putRecord(chain('missing', { v: 1 }), { ifMatch: created.etag }), ConflictError);
+        assert.equal((await store.getRecord('chain', 'tenant-a', 'c2'))?.etag, updated.etag);
+      });
+
+      it('queries newest first, per tenant, per partition, with equality filters', async function () {
+        await store.putRecord(chain('a', { repo: 'o/one', verdict: 'proceed', broken: false }));
+        clock.advance(1);
+        await store.putRecord(chain('b', { repo: 'o/two', verdict: 'break', broken: true }));
+        clock.advance(1);
+        await store.putRecord(chain('c', { repo: 'o/one', verdict: 'break', broken: true, depth: 4 }));
+        clock.advance(1);
+        await store.putRecord(chain('d', { repo: 'o/one', verdict: 'break' }, { tenantId: 'tenant-b', partition: 'tenant-b' }));
+        const ids = async (q: Partial<Parameters<Store['queryRecords']>[0]>) =>
+          (await store.queryRecords({ kind: 'chain', tenantId: 'tenant-a', limit: 10, ...q })).map((r) => r.id);
+        assert.deepEqual(await ids({}), ['c', 'b', 'a']);
+        assert.deepEqual(await ids({ limit: 2 }), ['c', 'b']);
+        assert.deepEqual(await ids({ where: { repo: 'o/one' } }), ['c', 'a']);
+        assert.deepEqual(await ids({ where: { repo: 'o/one', verdict: 'break' } }), ['c']);
+        assert.deepEqual(await ids({ where: { broken: true } }), ['c', 'b']);
+        assert.deepEqual(await ids({ where: { depth: 4 } }), ['c']);
+        assert.deepEqual(await ids({ partition: 'tenant-a', where: { verdict: 'proceed' } }), ['a']);
+        assert.deepEqual(await ids({ tenantId: 'tenant-b' }), ['d'], 'tenants never see each other');
+        await assert.rejects(ids({ where: { "x') OR 1=1 --": 'y' } }), /field name/);
+      });
+
+      it('expires records: invisible at expiresAt, swept after, and a create may reuse the id', async function () {
+        await store.putRecord(chain('short', { n: 1 }, { kind: 'echo', partition: 'o/r|#1', expiresAt: clock.now() + 1000 }));
+        await store.putRecord(chain('kept', { n: 2 }, { kind: 'echo', partition: 'o/r|#1' }));
+        assert.equal((await store.queryRecords({ kind: 'echo', tenantId: 'tenant-a', partition: 'o/r|#1', limit: 10 })).length, 2);
+        clock.advance(1000);
+        assert.equal(await store.getRecord('echo', 'o/r|#1', 'short'), undefined);
+        assert.deepEqual((await store.queryRecords({ kind: 'echo', tenantId: 'tenant-a', partition: 'o/r|#1', limit: 10 })).map((r) => r.id), ['kept']);
+        assert.equal(await store.deleteRecord('echo', 'o/r|#1', 'short'), false, 'an expired record is not "there"');
+        await store.putRecord(chain('short', { n: 3 }, { kind: 'echo', partition: 'o/r|#1' }), { ifMatch: null });
+        assert.equal((await store.getRecord('echo', 'o/r|#1', 'short'))?.data.n, 3);
+        await store.putRecord(chain('gone', { n: 4 }, { kind: 'audit', partition: 'x', expiresAt: clock.now() + 5 }));
+        clock.advance(5);
+        assert.equal(await store.sweepExpired(), 1);
+      });
     });
 
     it('keeps large bodies intact', async function () {

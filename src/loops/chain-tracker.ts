@@ -1,0 +1,240 @@
+/**
+ * The chain tracker: links every event into its causal chain, scores how likely that chain is a
+ * runaway loop, and keeps the records (nodes, summaries, audit) the tab shows.
+ *
+ * Linking, in order of trust: our signed marker in the content; an expected echo of a markerless
+ * write of ours; a bot answering the previous event on the same target within the reply window;
+ * otherwise a new chain. People always start new chains: people are causes, bots are reactions.
+ *
+ * `assess` costs O(1) in history: a bounded window per target, a bounded state per chain, one
+ * point read of the chain on a cache miss, and a fixed number of writes.
+ */
+import type { Clock } from '../clock.js';
+import type { BrokerEvent } from '../github/broker-event.js';
+import type { Store } from '../store/store.js';
+import {
+  VERDICT_RANK,
+  worse,
+  type ActorKind,
+  type AuditEntry,
+  type ChainNode,
+  type ChainSummary,
+  type LinkKind,
+  type Signal,
+  type Verdict,
+} from './chain-records.js';
+import { EchoRegistry } from './echo-registry.js';
+import { eventFingerprint, shortHash } from './fingerprint.js';
+import { loopScore, verdictFor } from './loop-score.js';
+import type { LoopSettings } from './loop-settings.js';
+import { parseMarker, type ChainMark } from './marker.js';
+import { depthSignal, pingPongSignal, rateSignal, repeatSignal } from './signals.js';
+import { ChainState, WorkingSet, type WindowEntry } from './working-set.js';
+
+export interface Assessment {
+  node: ChainNode;
+  chain: ChainSummary;
+  /** The verdict for this event: the chain's, which never softens. */
+  verdict: Verdict;
+}
+
+export interface LoopObserver {
+  /** A chain just broke. Called once per chain: the admins' alert. */
+  onBreak?(chain: ChainSummary, node: ChainNode): Promise<void> | void;
+}
+
+/** Events in which people and bots talk; CI and deployment signals never link or ping-pong. */
+const CONVERSATIONAL = new Set([
+  'issues',
+  'issue_comment',
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'pull_request_review_thread',
+  'commit_comment',
+  'discussion',
+  'discussion_comment',
+]);
+
+export function isConversational(kind: string): boolean {
+  return CONVERSATIONAL.has(kind);
+}
+
+export class ChainTracker {
+  readonly working: WorkingSet<Assessment>;
+  readonly echoes: EchoRegistry;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    readonly settings: LoopSettings,
+    private readonly observer: LoopObserver = {},
+  ) {
+    this.working = new WorkingSet(settings.workingSetMax);
+    this.echoes = new EchoRegistry(store, clock, settings.echoTtlMs);
+  }
+
+  /** Reynolds's own act: its bot login, its app acting for a user, or a marker of ours. */
+  actorKind(event: BrokerEvent, mark: ChainMark | undefined): ActorKind {
+    const { appSlug, appId } = this.settings;
+    if (mark) return 'self';
+    if (appSlug && event.actor?.login === `${appSlug}[bot]`) return 'self';
+    if (appId !== undefined && event.performedViaAppId === appId) return 'self';
+    return event.actor?.isBot ? 'bot' : 'human';
+  }
+
+  async assess(event: BrokerEvent, nodeId: string): Promise<Assessment> {
+    const cached = this.working.assessed.get(nodeId);
+    if (cached) return cached; // a retried delivery: same answer, counted once
+
+    const s = this.settings;
+    const at = arrivalTime(event, this.clock);
+    const mark = parseMarker(event.body, s.markerKey);
+    const actorKind = this.actorKind(event, mark);
+    const conversational = isConversational(event.kind);
+    const repo = event.repo?.fullName;
+    const target = event.target?.key;
+    const window = repo && target ? this.working.window(`${event.tenantId}|${repo}|${target}`) : undefined;
+    const previous = window?.last();
+
+    let link: LinkKind = 'root';
+    let parent: { chainId: string; nodeId: string; depth: number } | undefined;
+    let depth = 0;
+    if (mark) {
+      link = 'marker';
+      parent = { chainId: mark.chainId, nodeId: mark.actId, depth: mark.depth };
+      depth = mark.depth; // the echo is the same hop as the act that wrote it
+    } else {
+      const echo = await this.echoes.match(event);
+      if (echo) {
+        link = 'echo';
+        parent = { chainId: echo.chainId, nodeId: echo.actNodeId, depth: echo.depth };
+        depth = echo.depth;
+      } else if (actorKind !== 'human' && conversational && previous && at - previous.at <= s.replyWindowMs && previous.actor !== event.actor?.login) {
+        link = 'reply';
+        parent = previous;
+        depth = previous.depth + 1;
+      }
+    }
+    const chainId = parent?.chainId ?? `ch-${shortHash(`${event.tenantId}|${nodeId}`)}`;
+    const summaryLine = describeEvent(event);
+    const chain = await this.chainState(event.tenantId, chainId, () => ({
+      chainId,
+      tenantId: event.tenantId,
+      repo,
+      root: summaryLine,
+      startedAt: at,
+      updatedAt: at,
+      depth: 0,
+      nodes: 0,
+      score: 0,
+      verdict: 'proceed',
+      adminAlerted: false,
+    }));
+
+    const fingerprint = eventFingerprint({ kind: event.kind, action: event.action, target: target && `${repo}${target}`, actor: event.actor?.login, content: event.body ?? event.title });
+    const entry: WindowEntry = { nodeId, chainId, depth, at, actor: event.actor?.login, actorKind, fingerprint, conversational };
+    const recent = window?.entries ?? [];
+    const signals = [depthSignal(depth, s), repeatSignal(chain, fingerprint, actorKind, at, s), pingPongSignal(recent, entry, s), rateSignal(recent, entry, s)].filter(
+      (signal): signal is Signal => signal !== undefined,
+    );
+    const score = loopScore(signals);
+    const verdict = worse(verdictFor(score, s), chain.summary.verdict);
+
+    window?.push(entry);
+    chain.note(fingerprint, at);
+    const node: ChainNode = {
+      nodeId,
+      chainId,
+      parentId: parent?.nodeId,
+      depth,
+      kind: 'event',
+      link,
+      at,
+      repo,
+      target,
+      actor: event.actor?.login,
+      actorKind,
+      summary: summaryLine,
+      fingerprint,
+      score,
+      verdict,
+      signals,
+      url: event.url,
+    };
+    const summary = await this.recordNode(chain, node, event.actor?.login ?? 'unknown');
+    const assessment: Assessment = { node, chain: summary, verdict };
+    this.working.assessed.set(nodeId, assessment);
+    return assessment;
+  }
+
+  /** The chain's state, from memory or the store, or a new one made by `create`. */
+  async chainState(tenantId: string, chainId: string, create?: () => ChainSummary): Promise<ChainState> {
+    const key = `${tenantId}|${chainId}`;
+    let state = this.working.chains.get(key);
+    if (!state) {
+      const stored = await this.store.getRecord<ChainSummary>('chain', tenantId, chainId);
+      if (stored) {
+        state = new ChainState(stored.data);
+        state.etag = stored.etag;
+      } else if (create) {
+        state = new ChainState(create());
+      } else {
+        throw new Error(`chain ${chainId} is unknown (it may have expired)`);
+      }
+      this.working.chains.set(key, state);
+    }
+    return state;
+  }
+
+  /**
+   * Adds a node (an event, or an act of ours) to its chain: updates the summary, escalates the
+   * verdict if the node's is worse, writes node, summary and audit, and tells the admins once
+   * when the chain breaks.
+   */
+  async recordNode(chain: ChainState, node: ChainNode, who: string, audit?: Omit<AuditEntry, 'id' | 'chainId' | 'at' | 'nodeId'>): Promise<ChainSummary> {
+    const s = this.settings;
+    const before = chain.summary;
+    const escalated = VERDICT_RANK[node.verdict] > VERDICT_RANK[before.verdict];
+    const summary: ChainSummary = {
+      ...before,
+      updatedAt: Math.max(before.updatedAt, node.at),
+      depth: Math.max(before.depth, node.depth),
+      nodes: before.nodes + 1,
+      score: Math.max(before.score, node.score),
+      verdict: worse(before.verdict, node.verdict),
+      reason: escalated ? node.signals.map((signal) => signal.detail).join('; ') || before.reason : before.reason,
+    };
+    const breaking = summary.verdict === 'break' && !summary.adminAlerted;
+    if (breaking) summary.adminAlerted = true;
+    chain.summary = summary;
+
+    const expiresAt = node.at + s.chainTtlMs;
+    await this.store.putRecord({ kind: 'chain_node', tenantId: summary.tenantId, partition: summary.chainId, id: node.nodeId, data: node, expiresAt });
+    const written = await this.store.putRecord({ kind: 'chain', tenantId: summary.tenantId, partition: summary.tenantId, id: summary.chainId, data: summary, expiresAt });
+    chain.etag = written.etag;
+
+    const entries: Omit<AuditEntry, 'id' | 'chainId' | 'nodeId'>[] = [];
+    if (audit) entries.push({ ...audit, at: node.at });
+    if (escalated) entries.push({ at: node.at, who, what: 'verdict', detail: `chain ${summary.verdict === 'break' ? 'broken' : 'dampened'}: ${summary.reason ?? ''}`, score: node.score, verdict: summary.verdict, signals: node.signals });
+    if (breaking) entries.push({ at: node.at, who: 'reynolds', what: 'admin_alert', detail: 'the channel admins were told this chain was stopped', score: node.score, verdict: 'break', signals: node.signals });
+    for (const [i, entry] of entries.entries()) {
+      const id = `${node.nodeId}-${entry.what}-${i}`;
+      await this.store.putRecord({ kind: 'audit', tenantId: summary.tenantId, partition: summary.chainId, id, data: { ...entry, id, chainId: summary.chainId, nodeId: node.nodeId }, expiresAt: node.at + s.auditTtlMs });
+    }
+    if (breaking) await this.observer.onBreak?.(summary, node);
+    return summary;
+  }
+}
+
+/** When the event reached us: the clock of record for windows (payload times can be stale). */
+function arrivalTime(event: BrokerEvent, clock: Clock): number {
+  const received = Date.parse(event.receivedAt);
+  return Number.isFinite(received) && received > 0 ? received : clock.now();
+}
+
+export function describeEvent(event: BrokerEvent): string {
+  const what = `${event.kind}${event.action ? `.${event.action}` : ''}`;
+  const where = event.repo ? ` on ${event.repo.fullName}${event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : ''}` : '';
+  return `${what}${where}${event.actor ? ` by ${event.actor.login}` : ''}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * Thresholds and windows of loop prevention, with the defaults the scenario simulator
+ * (bench/loops) was tuned on. Configuration may override any of them.
+ */
+export interface LoopSettings {
+  /** Who Reynolds is on GitHub: its app's slug (`<slug>[bot]` is its login) and app id. */
+  appSlug?: string;
+  appId?: number;
+  /** Key of the HMAC in our chain markers; forged or copied-and-edited markers do not verify. */
+  markerKey: string;
+  /** Chain records live this long (LOOP_TTL_SECONDS). */
+  chainTtlMs: number;
+  /** Expected echoes of our writes live this long. */
+  echoTtlMs: number;
+  /** Audit entries live this long. */
+  auditTtlMs: number;
+  /** Score at or above which write-backs stop. */
+  dampenScore: number;
+  /** Score at or above which everything on the chain stops. */
+  breakScore: number;
+  /** A bot's event links to the previous event on its target only if it came within this. */
+  replyWindowMs: number;
+  /** Two bots alternating count as ping-pong only while each answer comes within this. */
+  pingPongGapMs: number;
+  /** Repeats of one fingerprint count within this window. */
+  repeatWindowMs: number;
+  /** Bot events on one target are counted over this window. */
+  rateWindowMs: number;
+  /** Depth at which the depth signal starts, and where it is full. */
+  depthSoft: number;
+  depthHard: number;
+  /** Bot events per target per rate window where the rate signal starts, and where it is full. */
+  rateSoft: number;
+  rateHard: number;
+  /** Cap on targets and chains held in memory (LRU); memory stays flat whatever the load. */
+  workingSetMax: number;
+}
+
+export const DEFAULT_LOOP_SETTINGS: Omit<LoopSettings, 'markerKey'> = {
+  chainTtlMs: 24 * 3600_000,
+  echoTtlMs: 5 * 60_000,
+  auditTtlMs: 30 * 24 * 3600_000,
+  dampenScore: 0.5,
+  breakScore: 0.9,
+  replyWindowMs: 2 * 60_000,
+  pingPongGapMs: 60_000,
+  repeatWindowMs: 10 * 60_000,
+  rateWindowMs: 60_000,
+  depthSoft: 3,
+  depthHard: 12,
+  rateSoft: 10,
+  rateHard: 30,
+  workingSetMax: 50_000,
+};
+
+/**
+ * How much each signal counts. The score is a noisy-OR of weight × strength, so independent
+ * evidence adds up, no single weak signal can break a chain, and the result stays in [0, 1].
+ */
+export const SIGNAL_WEIGHTS = {
+  depth: 0.95,
+  repeat: 0.7,
+  ping_pong: 0.95,
+  target_rate: 0.6,
+  bot_reaction: 0.6,
+  repeat_write: 0.6,
+} as const;
