@@ -17,7 +17,7 @@ import { worse, type ActorKind, type ChainNode, type Signal, type Verdict } from
 import type { ChainTracker } from './chain-tracker.js';
 import { shortHash } from './fingerprint.js';
 import { loopScore, verdictFor } from './loop-score.js';
-import { withMarker } from './marker.js';
+import { formatMarker, withMarker } from './marker.js';
 import { botReactionSignal, repeatWriteSignal } from './signals.js';
 
 export type WriteKind = 'comment' | 'label_add' | 'label_remove' | 'close' | 'reopen' | 'review' | 'teams_post';
@@ -48,7 +48,9 @@ export interface WritePermit {
   chainId: string;
   actNodeId: string;
   depth: number;
-  /** For comments and review bodies: the text with our marker appended. */
+  /** For comments and reviews: our marker, to end the text with. */
+  marker?: string;
+  /** For comments: the comment text with the marker appended. */
   markedText?: string;
 }
 
@@ -141,7 +143,11 @@ export class WriteGuard {
       await this.tracker.echoes.expect(intent.tenantId, { repo: intent.repo, target: intent.target, ...echo, chainId: intent.trigger.chainId, actNodeId, depth, at: now });
     }
     const permit: WritePermit = { chainId: intent.trigger.chainId, actNodeId, depth };
-    if (intent.kind === 'comment' || intent.kind === 'review') permit.markedText = withMarker(intent.detail, { chainId: intent.trigger.chainId, depth, actId: actNodeId }, s.markerKey);
+    if (intent.kind === 'comment' || intent.kind === 'review') {
+      const mark = { chainId: intent.trigger.chainId, depth, actId: actNodeId };
+      permit.marker = formatMarker(mark, s.markerKey);
+      if (intent.kind === 'comment') permit.markedText = withMarker(intent.detail, mark, s.markerKey);
+    }
 
     const value = await write(permit);
 
