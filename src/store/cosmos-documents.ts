@@ -1,15 +1,25 @@
 /**
- * How a delivery looks in the Cosmos `deliveries` container, and the pure state transitions the
- * store writes back with If-Match. Kept apart from `CosmosStore` so the store reads as I/O only.
+ * How deliveries and records look as Cosmos documents, and the pure state transitions the store
+ * writes back with If-Match. Kept apart from `CosmosStore` so the store reads as I/O only.
  *
  * Every optional field is written as an explicit `null` rather than left out: Cosmos SQL treats a
  * missing property as `undefined`, which no comparison matches, so queries like "not expired" would
  * have to spell out `NOT IS_DEFINED(...)` everywhere. `ttl` is the exception: Cosmos only accepts
  * a positive integer or -1 there, so it is absent while the document must be kept.
  */
-import type { DeliveryInput, InboxItem, InboxStatus } from './store.js';
+import type { DeliveryInput, InboxItem, InboxStatus, RecordInput, RecordKind, StoredRecord } from './store.js';
 
-export interface DeliveryDocument {
+/** System properties the server adds to every document. */
+type SystemFields = {
+  _etag: string;
+  _rid?: string;
+  _self?: string;
+  _ts?: number;
+  _attachments?: string;
+};
+
+// Type aliases, not interfaces: the SDK's generics require an implicit index signature.
+export type DeliveryDocument = {
   /** The delivery key, escaped for Cosmos (see `toDocumentId`). Also the partition key. */
   id: string;
   tenantId: string;
@@ -31,16 +41,24 @@ export interface DeliveryDocument {
   expiresAt: number | null;
   /** Seconds; tells real Cosmos to delete the document on its own. Mirrors `expiresAt`. */
   ttl?: number;
-}
+};
 
 /** A document as the server returns it: ours plus the system properties. */
-export interface StoredDeliveryDocument extends DeliveryDocument {
-  _etag: string;
-  _rid?: string;
-  _self?: string;
-  _ts?: number;
-  _attachments?: string;
-}
+export type StoredDeliveryDocument = DeliveryDocument & SystemFields;
+
+/** One record in its kind's container (partition key `/partition`). */
+export type RecordDocument = {
+  /** Escaped like delivery keys. */
+  id: string;
+  partition: string;
+  tenantId: string;
+  data: object;
+  updatedAt: number;
+  expiresAt: number | null;
+  ttl?: number;
+};
+
+export type StoredRecordDocument = RecordDocument & SystemFields;
 
 /*
  * Cosmos ids may not contain '/', '\', '?' or '#'. Intake never produces such keys, but a key that
@@ -80,7 +98,7 @@ export function newDocument(d: DeliveryInput, seq: number): DeliveryDocument {
   };
 }
 
-export function isExpired(doc: DeliveryDocument, now: number): boolean {
+export function isExpired(doc: { expiresAt: number | null }, now: number): boolean {
   return doc.expiresAt !== null && doc.expiresAt <= now;
 }
 
@@ -163,4 +181,33 @@ export function toItem(doc: DeliveryDocument): InboxItem {
   if (doc.completedAt !== null) item.completedAt = doc.completedAt;
   if (doc.expiresAt !== null) item.expiresAt = doc.expiresAt;
   return item;
+}
+
+export function toRecordDocument(record: RecordInput<object>, now: number): RecordDocument {
+  const doc: RecordDocument = {
+    id: toDocumentId(record.id),
+    partition: record.partition,
+    tenantId: record.tenantId,
+    data: record.data,
+    updatedAt: now,
+    expiresAt: record.expiresAt ?? null,
+  };
+  // Seconds from this write, which is also where the server starts counting.
+  if (record.expiresAt !== undefined) doc.ttl = Math.max(1, Math.ceil((record.expiresAt - now) / 1000));
+  return doc;
+}
+
+/** The record's version is the document's `_etag`, so If-Match works on it directly. */
+export function toRecord<T>(kind: RecordKind, doc: StoredRecordDocument): StoredRecord<T> {
+  const record: StoredRecord<T> = {
+    kind,
+    partition: doc.partition,
+    id: fromDocumentId(doc.id),
+    tenantId: doc.tenantId,
+    data: doc.data as T,
+    updatedAt: doc.updatedAt,
+    etag: doc._etag,
+  };
+  if (doc.expiresAt !== null) record.expiresAt = doc.expiresAt;
+  return record;
 }

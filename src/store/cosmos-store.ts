@@ -1,0 +1,493 @@
+/**
+ * The Azure Cosmos DB store, for running several Reynolds replicas against one durable inbox.
+ *
+ * Deliveries live in one container, `deliveries`, partitioned by `/id` (the delivery key): every
+ * hot operation is a point read or a conditional write on one key, so no logical partition ever
+ * gets hot. The few scans (due items, failed items, counts, sweep) are cross-partition queries.
+ * Each record kind has its own container, named after the kind and partitioned by `/partition`.
+ *
+ * Concurrency: there are no transactions, so every state change is a replace with If-Match on the
+ * `_etag` the change was computed from. A 412 means another replica (or worker) got there first;
+ * claims skip such items, lease-checked updates report `LeaseLostError`.
+ *
+ * Expiry: items that must go carry `ttl` (seconds, for the server) and `expiresAt` (ms, on our
+ * clock). Real Cosmos deletes them; reads never trust that it already has, and decide by
+ * `expiresAt`, which is also what makes the store testable with a manual clock.
+ *
+ * Arrival order: Cosmos has no sequence, so `seq` is `receivedAt` in microseconds, bumped to stay
+ * strictly increasing within this process. Within one replica that is exact arrival order; across
+ * replicas it is arrival time (to the millisecond), which is as much order as GitHub promises.
+ */
+import https from 'node:https';
+import { CosmosClient, type Container, type Database, type IndexingPolicy, type Item, type ItemDefinition, type RequestOptions, type SqlParameter } from '@azure/cosmos';
+import type { Clock } from '../clock.js';
+import {
+  claimed,
+  completed,
+  isExpired,
+  newDocument,
+  parked,
+  released,
+  retried,
+  toDocumentId,
+  toItem,
+  toRecord,
+  toRecordDocument,
+  type DeliveryDocument,
+  type StoredDeliveryDocument,
+  type StoredRecordDocument,
+} from './cosmos-documents.js';
+import {
+  ConflictError,
+  FILTER_FIELD,
+  INBOX_STATUSES,
+  LeaseLostError,
+  RECORD_KINDS,
+  StoreUnavailableError,
+  type AcceptResult,
+  type ClaimOptions,
+  type DeliveryInput,
+  type InboxCounts,
+  type InboxItem,
+  type RecordInput,
+  type RecordKind,
+  type RecordQuery,
+  type Store,
+  type StoredRecord,
+} from './store.js';
+
+export interface CosmosStoreOptions {
+  endpoint: string;
+  key: string;
+  databaseId: string;
+  clock: Clock;
+  deliveryTtlMs: number;
+  /** Only for local Cosmos-compatible servers with self-signed certificates. */
+  allowInsecureTls?: boolean;
+  /** Per HTTP attempt. */
+  requestTimeoutMs?: number;
+}
+
+export const DELIVERIES_CONTAINER = 'deliveries';
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+/** `seq` units per millisecond of `receivedAt`: room for that many arrivals per ms per replica. */
+const SEQ_PER_MS = 1000;
+/** Due items fetched per page while claiming; more than `limit` so lost races rarely cost a round trip. */
+const MIN_CLAIM_PAGE = 20;
+const SWEEP_PAGE = 100;
+/** An id that keeps changing under a create (expired, re-created, swept) gets this many tries. */
+const CREATE_ATTEMPTS = 3;
+
+/*
+ * Bodies are never queried and can be megabytes; indexing them would only cost RUs on every write.
+ * `_etag` is excluded because Cosmos requires it to be.
+ */
+const INDEXING_POLICY: IndexingPolicy = {
+  indexingMode: 'consistent',
+  automatic: true,
+  includedPaths: [{ path: '/*' }],
+  excludedPaths: [{ path: '/body/?' }, { path: '/"_etag"/?' }],
+};
+
+/*
+ * Cross-partition ORDER BY / TOP / COUNT: real Cosmos answers the plain query with a 400 asking
+ * for a query plan, and the SDK then fetches the plan and merges the partitions client-side. The
+ * test server (@vercel/cosmosdb-server) has no query plans but runs the whole query itself, so the
+ * same code works on both. It lacks GROUP BY and OFFSET/LIMIT, which these queries avoid (TOP and
+ * one COUNT per status instead); both forms are ordinary on real Cosmos too.
+ */
+const DUE_QUERY = `SELECT * FROM c
+  WHERE (c.status = 'pending' AND c.nextAttemptAt <= @now) OR (c.status = 'processing' AND c.leaseUntil <= @now)
+  ORDER BY c.seq`;
+const FAILED_QUERY = `SELECT TOP @limit * FROM c WHERE c.status = 'failed' ORDER BY c.seq`;
+const LIVE = '(IS_NULL(c.expiresAt) OR c.expiresAt > @now)';
+const COUNT_QUERY = `SELECT VALUE COUNT(1) FROM c WHERE c.status = @status AND ${LIVE}`;
+// `partition` is absent on deliveries (partitioned by id) and then left out of the projection.
+const EXPIRED_QUERY = 'SELECT c.id, c.partition, c._etag FROM c WHERE IS_NUMBER(c.expiresAt) AND c.expiresAt <= @now';
+
+type Stored<D> = D & { _etag: string };
+type Expiring = ItemDefinition & { id: string; expiresAt: number | null };
+
+export class CosmosStore implements Store {
+  readonly kind = 'cosmos' as const;
+  private readonly client: CosmosClient;
+  private readonly database: Database;
+  private readonly container: Container;
+  private readonly records: Record<RecordKind, Container>;
+  private lastSeq = 0;
+
+  constructor(private readonly options: CosmosStoreOptions) {
+    this.client = new CosmosClient({
+      endpoint: options.endpoint,
+      key: options.key,
+      ...(options.allowInsecureTls ? { agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }) } : {}),
+      connectionPolicy: {
+        requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        /*
+         * With endpoint discovery on, the SDK retries an unreachable account for about two minutes
+         * (120 tries of its account lookup), so intake would hang instead of answering 503. Off, a
+         * dead endpoint fails within one request timeout. The cost is multi-region failover: the
+         * client talks only to COSMOS_ENDPOINT, which for a single-region account is all there is.
+         */
+        enableEndpointDiscovery: false,
+        // Throttling (429) is retried briefly, honouring the server's retry-after, then surfaces as 503.
+        retryOptions: { maxRetryAttemptCount: 3, maxWaitTimeInSeconds: 5 },
+      },
+    });
+    this.database = this.client.database(options.databaseId);
+    this.container = this.database.container(DELIVERIES_CONTAINER);
+    this.records = Object.fromEntries(RECORD_KINDS.map((kind) => [kind, this.database.container(kind)])) as Record<RecordKind, Container>;
+  }
+
+  async init(): Promise<void> {
+    await this.guard('create the database and its containers', async () => {
+      await orExisting(() => this.client.databases.createIfNotExists({ id: this.options.databaseId }));
+      await Promise.all([
+        this.createContainer(DELIVERIES_CONTAINER, '/id'),
+        ...RECORD_KINDS.map((kind) => this.createContainer(kind, '/partition')),
+      ]);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.guard('answer a ping', () => this.database.read());
+  }
+
+  async close(): Promise<void> {
+    this.client.dispose();
+  }
+
+  async acceptDelivery(d: DeliveryInput): Promise<AcceptResult> {
+    return this.guard('accept a delivery', async () => {
+      const doc = newDocument(d, this.nextSeq(d.receivedAt));
+      return (await this.createUnlessLive(this.container, doc.id, doc)) ? 'accepted' : 'duplicate';
+    });
+  }
+
+  async getDelivery(key: string): Promise<InboxItem | undefined> {
+    const doc = await this.guard('read a delivery', () => this.read(toDocumentId(key)));
+    return doc && !isExpired(doc, this.options.clock.now()) ? toItem(doc) : undefined;
+  }
+
+  async claimInbox({ owner, limit, leaseMs }: ClaimOptions): Promise<InboxItem[]> {
+    if (limit <= 0) return [];
+    return this.guard('claim inbox items', async () => {
+      const now = this.options.clock.now();
+      const due = this.container.items.query<StoredDeliveryDocument>(
+        { query: DUE_QUERY, parameters: [{ name: '@now', value: now }] },
+        { maxItemCount: Math.max(limit, MIN_CLAIM_PAGE) },
+      );
+      const won: InboxItem[] = [];
+      while (won.length < limit && due.hasMoreResults()) {
+        let candidates = (await due.fetchNext()).resources;
+        while (won.length < limit && candidates.length > 0) {
+          const batch = candidates.slice(0, limit - won.length);
+          candidates = candidates.slice(batch.length);
+          const results = await Promise.allSettled(
+            batch.map((doc) => replaceIfUnchanged(this.container.item(doc.id, doc.id), doc._etag, claimed(doc, owner, now + leaseMs))),
+          );
+          for (const result of results) if (result.status === 'fulfilled' && result.value) won.push(toItem(result.value));
+          const failure = results.find((result) => result.status === 'rejected');
+          if (failure) {
+            // Claims already won are handed out rather than stranded until their lease runs out.
+            if (won.length > 0) return won;
+            throw failure.reason;
+          }
+        }
+      }
+      return won;
+    });
+  }
+
+  async completeInbox(key: string, owner: string): Promise<void> {
+    const now = this.options.clock.now();
+    await this.leased(key, owner, 'complete', (doc) => completed(doc, now, this.options.deliveryTtlMs));
+  }
+
+  async retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void> {
+    await this.leased(key, owner, 'retry', (doc) => retried(doc, error, nextAttemptAt));
+  }
+
+  async parkInbox(key: string, owner: string, error: string): Promise<void> {
+    await this.leased(key, owner, 'park', (doc) => parked(doc, error));
+  }
+
+  async releaseInbox(key: string, owner: string): Promise<void> {
+    await this.leased(key, owner, 'release', released);
+  }
+
+  async listFailed(limit: number): Promise<InboxItem[]> {
+    if (limit <= 0) return [];
+    const { resources } = await this.guard('list failed items', () =>
+      this.container.items
+        .query<StoredDeliveryDocument>({ query: FAILED_QUERY, parameters: [{ name: '@limit', value: Math.floor(limit) }] })
+        .fetchAll(),
+    );
+    return resources.map(toItem);
+  }
+
+  async inboxCounts(): Promise<InboxCounts> {
+    const now = this.options.clock.now();
+    // One COUNT per status: GROUP BY across partitions is not worth the plan (and the test server lacks it).
+    const counts = await this.guard('count inbox items', () =>
+      Promise.all(
+        INBOX_STATUSES.map(async (status) => {
+          const query = { query: COUNT_QUERY, parameters: [{ name: '@status', value: status }, { name: '@now', value: now }] };
+          const { resources } = await this.container.items.query<number>(query).fetchAll();
+          return [status, resources[0] ?? 0] as const;
+        }),
+      ),
+    );
+    return Object.fromEntries(counts) as InboxCounts;
+  }
+
+  async putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options: { ifMatch?: string | null } = {}): Promise<StoredRecord<T>> {
+    const { kind, partition } = record;
+    return this.guard(`write a ${kind} record`, async () => {
+      const now = this.options.clock.now();
+      const doc = toRecordDocument(record, now);
+      const container = this.records[kind];
+      let written: StoredRecordDocument | undefined;
+      if (options.ifMatch === undefined) {
+        written = (await container.items.upsert(doc)).resource as StoredRecordDocument | undefined;
+      } else if (options.ifMatch === null) {
+        written = await this.createUnlessLive(container, partition, doc);
+      } else {
+        // Read first: a record that expired since the caller saw it is gone, even if its etag matches.
+        const current = await this.readRecord(kind, partition, doc.id);
+        if (current && !isExpired(current, now) && current._etag === options.ifMatch) {
+          written = await replaceIfUnchanged(container.item(doc.id, partition), current._etag, doc);
+        }
+      }
+      if (!written) throw new ConflictError(kind, partition, record.id);
+      return toRecord<T>(kind, written);
+    });
+  }
+
+  async getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined> {
+    const doc = await this.guard(`read a ${kind} record`, () => this.readRecord(kind, partition, toDocumentId(id)));
+    return doc && !isExpired(doc, this.options.clock.now()) ? toRecord<T>(kind, doc) : undefined;
+  }
+
+  async queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]> {
+    if (query.limit <= 0) return [];
+    const parameters: SqlParameter[] = [
+      { name: '@limit', value: Math.floor(query.limit) },
+      { name: '@tenantId', value: query.tenantId },
+      { name: '@now', value: this.options.clock.now() },
+    ];
+    let sql = `SELECT TOP @limit * FROM c WHERE c.tenantId = @tenantId AND ${LIVE}`;
+    if (query.partition !== undefined) {
+      sql += ' AND c.partition = @partition';
+      parameters.push({ name: '@partition', value: query.partition });
+    }
+    Object.entries(query.where ?? {}).forEach(([field, value], i) => {
+      // Values are parameters; field names cannot be, hence the whitelist.
+      if (!FILTER_FIELD.test(field)) throw new Error(`not a filterable field name: ${JSON.stringify(field)}`);
+      sql += ` AND c.data.${field} = @v${i}`;
+      parameters.push({ name: `@v${i}`, value });
+    });
+    sql += ' ORDER BY c.updatedAt DESC';
+    // With a partition the query stays in one logical partition; without, it fans out.
+    const feed = query.partition === undefined ? {} : { partitionKey: query.partition };
+    const { resources } = await this.guard(`query ${query.kind} records`, () =>
+      this.records[query.kind].items.query<StoredRecordDocument>({ query: sql, parameters }, feed).fetchAll(),
+    );
+    return resources.map((doc) => toRecord<T>(query.kind, doc));
+  }
+
+  async deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean> {
+    return this.guard(`delete a ${kind} record`, async () => {
+      const doc = await this.readRecord(kind, partition, toDocumentId(id));
+      // An expired record is not "there"; it is left to TTL or the sweep, as in SQLite.
+      if (!doc || isExpired(doc, this.options.clock.now())) return false;
+      try {
+        await this.records[kind].item(doc.id, partition).delete();
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 404) return false;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Real Cosmos deletes expired documents itself, so this finds nothing there but stragglers.
+   * Deletes are conditional: a key re-accepted since the query is a live delivery and must stay.
+   */
+  async sweepExpired(): Promise<number> {
+    const now = this.options.clock.now();
+    return this.guard('sweep expired documents', async () => {
+      const containers = [this.container, ...RECORD_KINDS.map((kind) => this.records[kind])];
+      let deleted = 0;
+      for (const container of containers) {
+        const expired = container.items.query<{ id: string; partition?: string; _etag: string }>(
+          { query: EXPIRED_QUERY, parameters: [{ name: '@now', value: now }] },
+          { maxItemCount: SWEEP_PAGE },
+        );
+        while (expired.hasMoreResults()) {
+          const { resources } = await expired.fetchNext();
+          const results = await Promise.all(resources.map((doc) => deleteIfUnchanged(container.item(doc.id, doc.partition ?? doc.id), doc._etag)));
+          deleted += results.filter(Boolean).length;
+        }
+      }
+      return deleted;
+    });
+  }
+
+  private nextSeq(receivedAt: number): number {
+    this.lastSeq = Math.max(receivedAt * SEQ_PER_MS, this.lastSeq + 1);
+    return this.lastSeq;
+  }
+
+  private async createContainer(id: string, partitionKeyPath: string): Promise<void> {
+    const { resource } = await orExisting(() =>
+      this.database.containers.createIfNotExists({
+        id,
+        partitionKey: { paths: [partitionKeyPath] },
+        // -1: TTL is on, and each document decides (only expiring ones set `ttl`).
+        defaultTtl: -1,
+        indexingPolicy: INDEXING_POLICY,
+      }),
+    );
+    if (!resource) throw new Error(`Cosmos DB returned no definition for container ${id}`);
+    const paths = resource.partitionKey?.paths ?? [];
+    if (paths.length !== 1 || paths[0] !== partitionKeyPath) {
+      throw new Error(
+        `container ${this.options.databaseId}/${id} is partitioned by ${paths.join(',') || 'nothing'}, but Reynolds ` +
+          `needs ${partitionKeyPath}: delete it or point COSMOS_DATABASE elsewhere`,
+      );
+    }
+    // A container created by hand without TTL would silently ignore every document's `ttl`.
+    if (resource.defaultTtl === undefined) await this.database.container(id).replace({ ...resource, defaultTtl: -1 });
+  }
+
+  private async read(id: string): Promise<StoredDeliveryDocument | undefined> {
+    // The SDK answers a missing item with resource undefined (status 404) rather than throwing.
+    const { resource } = await this.container.item(id, id).read<StoredDeliveryDocument>();
+    return resource;
+  }
+
+  private async readRecord(kind: RecordKind, partition: string, id: string): Promise<StoredRecordDocument | undefined> {
+    const { resource } = await this.records[kind].item(id, partition).read<StoredRecordDocument>();
+    return resource;
+  }
+
+  /**
+   * Creates the document unless a live one has its id; an expired one that the server has not
+   * deleted yet no longer counts, and is taken over. Undefined when a live one is there.
+   */
+  private async createUnlessLive<D extends Expiring>(container: Container, partitionKey: string, doc: D): Promise<Stored<D> | undefined> {
+    const item = container.item(doc.id, partitionKey);
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt += 1) {
+      try {
+        return (await container.items.create(doc)).resource as Stored<D>;
+      } catch (error) {
+        if (statusOf(error) !== 409) throw error;
+      }
+      const existing = (await item.read<Stored<D>>()).resource;
+      if (!existing) continue; // deleted since the create: try again
+      if (!isExpired(existing, this.options.clock.now())) return undefined;
+      const replaced = await replaceIfUnchanged(item, existing._etag, doc);
+      if (replaced) return replaced;
+    }
+    throw new StoreUnavailableError(`Cosmos DB: ${doc.id} kept changing while it was being created; try again`);
+  }
+
+  /** Reads the item, checks the lease, and writes the change only if nobody touched it since. */
+  private async leased(key: string, owner: string, what: string, change: (doc: DeliveryDocument) => DeliveryDocument): Promise<void> {
+    await this.guard(`${what} an inbox item`, async () => {
+      const doc = await this.read(toDocumentId(key));
+      if (!doc || doc.status !== 'processing' || doc.leaseOwner !== owner) throw new LeaseLostError(key, owner);
+      if (!(await replaceIfUnchanged(this.container.item(doc.id, doc.id), doc._etag, change(doc)))) throw new LeaseLostError(key, owner);
+    });
+  }
+
+  /** Turns "Cosmos cannot be reached or will not serve us" into StoreUnavailableError (intake: 503). */
+  private async guard<T>(what: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError || error instanceof LeaseLostError || error instanceof ConflictError) throw error;
+      const reason = unavailableReason(error);
+      if (reason === undefined) throw error;
+      throw new StoreUnavailableError(
+        `Cosmos DB at ${this.options.endpoint} could not ${what}: ${reason}. ` +
+          'Check COSMOS_ENDPOINT and COSMOS_KEY, and that the account is reachable from this host',
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * `createIfNotExists` reads, then creates: replicas starting together can both see "absent", and
+ * the loser's create answers 409. Asking again then finds what the winner made.
+ */
+async function orExisting<T>(createIfNotExists: () => Promise<T>): Promise<T> {
+  try {
+    return await createIfNotExists();
+  } catch (error) {
+    if (statusOf(error) !== 409) throw error;
+    return createIfNotExists();
+  }
+}
+
+function ifMatch(etag: string): RequestOptions {
+  return { accessCondition: { type: 'IfMatch', condition: etag } };
+}
+
+/** Writes `next` only if the document still has `etag`; undefined when it changed or vanished. */
+async function replaceIfUnchanged<D extends ItemDefinition>(item: Item, etag: string, next: D): Promise<Stored<D> | undefined> {
+  try {
+    return (await item.replace(next, ifMatch(etag))).resource as Stored<D> | undefined;
+  } catch (error) {
+    if (isLostRace(error)) return undefined;
+    throw error;
+  }
+}
+
+async function deleteIfUnchanged(item: Item, etag: string): Promise<boolean> {
+  try {
+    await item.delete(ifMatch(etag));
+    return true;
+  } catch (error) {
+    if (isLostRace(error)) return false;
+    throw error;
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'number') return code;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+/** 412: someone changed it since we read it. 404: it is gone (swept, expired, deleted). */
+function isLostRace(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === 412 || status === 404;
+}
+
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
+  'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'REQUEST_SEND_ERROR', 'TimeoutError',
+]);
+
+function unavailableReason(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') {
+    if (NETWORK_ERRORS.has(code)) return code === 'TimeoutError' ? 'the request timed out' : `network error ${code}`;
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+      return `TLS error ${code} (COSMOS_ALLOW_INSECURE_TLS is only for local emulators with self-signed certificates)`;
+    }
+    return undefined;
+  }
+  const status = statusOf(error);
+  if (status === undefined) return undefined;
+  if (status === 401 || status === 403) return `HTTP ${status}: the key was refused or writes are forbidden`;
+  if (status === 404) return 'HTTP 404: the database or container is missing (was init() run?)';
+  if (status === 408 || status === 429 || status >= 500) return `HTTP ${status}: the service is busy or unavailable`;
+  return undefined;
+}
