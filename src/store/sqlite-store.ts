@@ -6,6 +6,7 @@
  *
  * Durability: WAL with synchronous=NORMAL survives a process crash (kill -9): a commit is in the
  * WAL before the call returns. synchronous=FULL (SQLITE_SYNCHRONOUS=full) also survives power loss.
+ * Writes are group-committed (sqlite-group-commit.ts): each resolves after its batch's COMMIT.
  *
  * Expiry: SQLite has no TTL, so reads ignore rows past `expires_at` and `sweepExpired()` (run on
  * a timer by the composition root) deletes them in small batches, mirroring Cosmos's `ttl`.
@@ -13,8 +14,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { GroupCommit } from './sqlite-group-commit.js';
+import { DELIVERY_WITH_BODY, SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
 import {
   ConflictError,
   FILTER_FIELD,
@@ -52,47 +55,11 @@ export const SQLITE_FILE_NAME = 'reynolds.sqlite';
 const BUSY_TIMEOUT_MS = 50;
 /** Rows deleted per sweep statement, so a large sweep never blocks the event loop for long. */
 const SWEEP_BATCH = 2000;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS deliveries (
-  seq             INTEGER PRIMARY KEY,
-  key             TEXT    NOT NULL UNIQUE,
-  tenant_id       TEXT    NOT NULL,
-  delivery_id     TEXT    NOT NULL,
-  event           TEXT    NOT NULL,
-  action          TEXT,
-  ordering_key    TEXT    NOT NULL,
-  received_at     INTEGER NOT NULL,
-  body            TEXT,
-  status          TEXT    NOT NULL,
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL,
-  lease_owner     TEXT,
-  lease_until     INTEGER,
-  last_error      TEXT,
-  completed_at    INTEGER,
-  expires_at      INTEGER
-);
-CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (seq) WHERE status IN ('pending', 'processing');
-CREATE INDEX IF NOT EXISTS deliveries_failed ON deliveries (seq) WHERE status = 'failed';
-CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (expires_at) WHERE expires_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status);
-
-CREATE TABLE IF NOT EXISTS records (
-  kind       TEXT    NOT NULL,
-  partition  TEXT    NOT NULL,
-  id         TEXT    NOT NULL,
-  tenant_id  TEXT    NOT NULL,
-  data       TEXT    NOT NULL,
-  updated_at INTEGER NOT NULL,
-  expires_at INTEGER,
-  etag       TEXT    NOT NULL,
-  PRIMARY KEY (kind, partition, id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS records_recent ON records (kind, tenant_id, updated_at);
-CREATE INDEX IF NOT EXISTS records_partition_recent ON records (kind, partition, updated_at);
-CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
-`;
+/*
+ * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint fsyncs inside
+ * whichever commit crosses the line; fewer, larger ones stall intake less often (bench/README.md).
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 4000;
 
 interface RecordRow {
   kind: RecordKind;
@@ -131,6 +98,10 @@ export class SqliteStore implements Store {
   private statements: ReturnType<SqliteStore['prepare']> | undefined;
   /** Record queries vary only by which filters they use; each shape is prepared once. */
   private readonly statementCache = new Map<string, Database.Statement>();
+  private readonly commits = new GroupCommit(
+    () => this.db,
+    (error) => this.unavailable('commit', error),
+  );
 
   constructor(private readonly options: SqliteStoreOptions) {}
 
@@ -142,7 +113,9 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
       this.db = db;
       this.statements = this.prepare(db);
     });
@@ -154,6 +127,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.commits.flush(); // what callers already asked for is written, not dropped
     const db = this.db;
     this.db = undefined;
     this.statements = undefined;
@@ -162,7 +136,8 @@ export class SqliteStore implements Store {
   }
 
   async acceptDelivery(d: DeliveryInput): Promise<AcceptResult> {
-    return this.guard('accept delivery', () => this.sql().accept(d, this.options.clock.now()));
+    const sql = this.sql();
+    return this.write('accept delivery', () => sql.accept(d, this.options.clock.now()));
   }
 
   async getDelivery(key: string): Promise<InboxItem | undefined> {
@@ -172,25 +147,30 @@ export class SqliteStore implements Store {
 
   async claimInbox({ owner, limit, leaseMs }: ClaimOptions): Promise<InboxItem[]> {
     const now = this.options.clock.now();
-    const rows = this.guard('claim inbox', () => this.sql().claim(owner, limit, now, now + leaseMs));
+    const sql = this.sql();
+    const rows = await this.write('claim inbox', () => sql.claim(owner, limit, now, now + leaseMs));
     return rows.map(toItem);
   }
 
   async completeInbox(key: string, owner: string): Promise<void> {
     const now = this.options.clock.now();
-    this.leased(key, owner, 'complete', () => this.sql().complete.run({ key, owner, now, expiresAt: now + this.options.deliveryTtlMs }));
+    const sql = this.sql();
+    await this.leased(key, owner, 'complete', () => sql.complete({ key, owner, now, expiresAt: now + this.options.deliveryTtlMs }));
   }
 
   async retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void> {
-    this.leased(key, owner, 'retry', () => this.sql().retry.run({ key, owner, error, nextAttemptAt }));
+    const sql = this.sql();
+    await this.leased(key, owner, 'retry', () => sql.retry.run({ key, owner, error, nextAttemptAt }).changes);
   }
 
   async parkInbox(key: string, owner: string, error: string): Promise<void> {
-    this.leased(key, owner, 'park', () => this.sql().park.run({ key, owner, error }));
+    const sql = this.sql();
+    await this.leased(key, owner, 'park', () => sql.park.run({ key, owner, error }).changes);
   }
 
   async releaseInbox(key: string, owner: string): Promise<void> {
-    this.leased(key, owner, 'release', () => this.sql().release.run({ key, owner }));
+    const sql = this.sql();
+    await this.leased(key, owner, 'release', () => sql.release.run({ key, owner }).changes);
   }
 
   async listFailed(limit: number): Promise<InboxItem[]> {
@@ -199,10 +179,14 @@ export class SqliteStore implements Store {
   }
 
   async inboxCounts(): Promise<InboxCounts> {
-    const rows = this.guard('count inbox', () => this.sql().counts.all(this.options.clock.now()) as { status: InboxStatus; n: number }[]);
-    const counts = Object.fromEntries(INBOX_STATUSES.map((s) => [s, 0])) as InboxCounts;
-    for (const row of rows) counts[row.status] = row.n;
-    return counts;
+    const sql = this.sql();
+    return this.guard('count inbox', () => {
+      const counts = Object.fromEntries(INBOX_STATUSES.map((s) => [s, 0])) as InboxCounts;
+      for (const row of sql.openCounts.all() as { status: InboxStatus; n: number }[]) counts[row.status] = row.n;
+      counts.failed = (sql.failedCount.get() as { n: number }).n;
+      counts.done = (sql.doneCount.get(this.options.clock.now()) as { n: number }).n;
+      return counts;
+    });
   }
 
   async putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options: { ifMatch?: string | null } = {}): Promise<StoredRecord<T>> {
@@ -220,10 +204,11 @@ export class SqliteStore implements Store {
       now,
       ifMatch: options.ifMatch ?? null,
     };
-    const written = this.guard(`write ${record.kind}`, () => {
-      if (options.ifMatch === undefined) return this.sql().upsertRecord.run(row).changes;
-      if (options.ifMatch === null) return this.sql().createRecord(row);
-      return this.sql().replaceRecord.run(row).changes;
+    const sql = this.sql();
+    const written = await this.write(`write ${record.kind}`, () => {
+      if (options.ifMatch === undefined) return sql.upsertRecord.run(row).changes;
+      if (options.ifMatch === null) return sql.createRecord.run(row).changes;
+      return sql.replaceRecord.run(row).changes;
     });
     if (written === 0) throw new ConflictError(record.kind, record.partition, record.id);
     return stored;
@@ -253,7 +238,8 @@ export class SqliteStore implements Store {
   }
 
   async deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean> {
-    return this.guard(`delete ${kind}`, () => this.sql().deleteRecord.run(kind, partition, id, this.options.clock.now()).changes > 0);
+    const sql = this.sql();
+    return this.write(`delete ${kind}`, () => sql.deleteRecord.run(kind, partition, id, this.options.clock.now()).changes > 0);
   }
 
   async sweepExpired(): Promise<number> {
@@ -261,7 +247,8 @@ export class SqliteStore implements Store {
     let total = 0;
     for (const statement of ['sweep', 'sweepRecords'] as const) {
       for (;;) {
-        const deleted = this.guard('sweep', () => this.sql()[statement].run(now, SWEEP_BATCH).changes);
+        const sql = this.sql();
+        const deleted = await this.write('sweep', () => sql[statement](now, SWEEP_BATCH));
         total += deleted;
         if (deleted < SWEEP_BATCH) break;
         await new Promise((resolve) => setImmediate(resolve)); // let requests through between batches
@@ -282,86 +269,101 @@ export class SqliteStore implements Store {
 
   private prepare(db: Database.Database) {
     const insert = db.prepare(`
-      INSERT INTO deliveries (key, tenant_id, delivery_id, event, action, ordering_key, received_at, body, status, attempts, next_attempt_at)
-      VALUES (@key, @tenantId, @deliveryId, @event, @action, @orderingKey, @receivedAt, @body, 'pending', 0, @receivedAt)
+      INSERT INTO deliveries (key, tenant_id, delivery_id, event, action, ordering_key, received_at, status, attempts, next_attempt_at)
+      VALUES (@key, @tenantId, @deliveryId, @event, @action, @orderingKey, @receivedAt, 'pending', 0, @receivedAt)
       ON CONFLICT (key) DO NOTHING`);
-    const deleteExpired = db.prepare('DELETE FROM deliveries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?');
+    const insertBody = db.prepare('INSERT INTO delivery_bodies (seq, body) VALUES (?, ?)');
+    const expiredSeq = db.prepare('SELECT seq FROM deliveries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?');
+    const deleteDelivery = db.prepare('DELETE FROM deliveries WHERE seq = ?');
+    const deleteBody = db.prepare('DELETE FROM delivery_bodies WHERE seq = ?');
     const due = db.prepare(`
-      SELECT * FROM deliveries
-      WHERE status IN ('pending', 'processing')
-        AND ((status = 'pending' AND next_attempt_at <= @now) OR (status = 'processing' AND lease_until <= @now))
-      ORDER BY seq LIMIT @limit`);
+      SELECT ${DELIVERY_WITH_BODY}
+      WHERE d.status IN ('pending', 'processing')
+        AND ((d.status = 'pending' AND d.next_attempt_at <= @now) OR (d.status = 'processing' AND d.lease_until <= @now))
+      ORDER BY d.seq LIMIT @limit`);
     const lease = db.prepare(`
       UPDATE deliveries SET status = 'processing', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
       WHERE seq = @seq`);
     const open = `WHERE key = @key AND lease_owner = @owner AND status = 'processing'`;
-
-    const acceptTx = db.transaction((d: DeliveryInput, now: number): AcceptResult => {
-      const row = { ...d, action: d.action ?? null };
-      if (insert.run(row).changes === 1) return 'accepted';
-      // The key exists. It only counts as seen if it has not expired (the sweeper may lag).
-      if (deleteExpired.run(d.key, now).changes === 0) return 'duplicate';
-      insert.run(row);
-      return 'accepted';
-    });
-    const claimTx = db.transaction((owner: string, limit: number, now: number, leaseUntil: number): DeliveryRow[] => {
-      const rows = due.all({ now, limit }) as DeliveryRow[];
-      for (const row of rows) {
-        lease.run({ owner, leaseUntil, seq: row.seq });
-        row.status = 'processing';
-        row.lease_owner = owner;
-        row.lease_until = leaseUntil;
-        row.attempts += 1;
-      }
-      return rows;
-    });
-
-    const insertRecord = db.prepare(`
+    const complete = db.prepare(`
+      UPDATE deliveries SET status = 'done', completed_at = @now, expires_at = @expiresAt, lease_owner = NULL, lease_until = NULL
+      ${open} RETURNING seq`);
+    const expiredDeliveries = db.prepare('SELECT seq FROM deliveries WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?');
+    const recordColumns = `
       INSERT INTO records (kind, partition, id, tenant_id, data, updated_at, expires_at, etag)
       VALUES (@kind, @partition, @id, @tenantId, @data, @updatedAt, @expiresAt, @etag)
       ON CONFLICT (kind, partition, id) DO UPDATE SET
         tenant_id = excluded.tenant_id, data = excluded.data, updated_at = excluded.updated_at,
-        expires_at = excluded.expires_at, etag = excluded.etag
-      WHERE records.expires_at IS NOT NULL AND records.expires_at <= @now`);
-    const createRecordTx = db.transaction((row: Record<string, unknown>) => insertRecord.run(row).changes);
+        expires_at = excluded.expires_at, etag = excluded.etag`;
 
     return {
       ping: db.transaction(() => undefined).immediate,
-      upsertRecord: db.prepare(`
-        INSERT INTO records (kind, partition, id, tenant_id, data, updated_at, expires_at, etag)
-        VALUES (@kind, @partition, @id, @tenantId, @data, @updatedAt, @expiresAt, @etag)
-        ON CONFLICT (kind, partition, id) DO UPDATE SET
-          tenant_id = excluded.tenant_id, data = excluded.data, updated_at = excluded.updated_at,
-          expires_at = excluded.expires_at, etag = excluded.etag`),
-      /** Inserts unless a live record exists (an expired one is replaced). */
-      createRecord: (row: Record<string, unknown>) => createRecordTx(row),
+      /** Insert, or if the key is there but expired (the sweeper may lag), take its place. */
+      accept(d: DeliveryInput, now: number): AcceptResult {
+        const row = { ...d, action: d.action ?? null };
+        let inserted = insert.run(row);
+        if (inserted.changes === 0) {
+          const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
+          if (!expired) return 'duplicate';
+          deleteDelivery.run(expired.seq);
+          deleteBody.run(expired.seq);
+          inserted = insert.run(row);
+        }
+        insertBody.run(inserted.lastInsertRowid, d.body);
+        return 'accepted';
+      },
+      get: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.key = ? AND (d.expires_at IS NULL OR d.expires_at > ?)`),
+      claim(owner: string, limit: number, now: number, leaseUntil: number): DeliveryRow[] {
+        const rows = due.all({ now, limit }) as DeliveryRow[];
+        for (const row of rows) {
+          lease.run({ owner, leaseUntil, seq: row.seq });
+          row.status = 'processing';
+          row.lease_owner = owner;
+          row.lease_until = leaseUntil;
+          row.attempts += 1;
+        }
+        return rows;
+      },
+      /** Done: the body is dropped, the row kept until expiresAt for dedupe. */
+      complete(params: { key: string; owner: string; now: number; expiresAt: number }): number {
+        const done = complete.get(params) as { seq: number } | undefined;
+        if (done) deleteBody.run(done.seq);
+        return done ? 1 : 0;
+      },
+      retry: db.prepare(`
+        UPDATE deliveries SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
+          lease_owner = NULL, lease_until = NULL ${open}`),
+      park: db.prepare(`UPDATE deliveries SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL ${open}`),
+      release: db.prepare(`
+        UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL ${open}`),
+      failed: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.status = 'failed' ORDER BY d.seq LIMIT ?`),
+      // Counted through the partial indexes: cheap however long the history.
+      openCounts: db.prepare(`SELECT status, count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing') GROUP BY status`),
+      failedCount: db.prepare(`SELECT count(*) AS n FROM deliveries WHERE status = 'failed'`),
+      doneCount: db.prepare('SELECT count(*) AS n FROM deliveries WHERE expires_at IS NOT NULL AND expires_at > ?'),
+      sweep(now: number, limit: number): number {
+        const rows = expiredDeliveries.all(now, limit) as { seq: number }[];
+        for (const { seq } of rows) {
+          deleteDelivery.run(seq);
+          deleteBody.run(seq);
+        }
+        return rows.length;
+      },
+      upsertRecord: db.prepare(recordColumns),
+      /** Create-if-absent: inserts unless a live record exists (an expired one is replaced). */
+      createRecord: db.prepare(`${recordColumns} WHERE records.expires_at IS NOT NULL AND records.expires_at <= @now`),
       replaceRecord: db.prepare(`
         UPDATE records SET tenant_id = @tenantId, data = @data, updated_at = @updatedAt, expires_at = @expiresAt, etag = @etag
         WHERE kind = @kind AND partition = @partition AND id = @id AND etag = @ifMatch
           AND (expires_at IS NULL OR expires_at > @now)`),
       getRecord: db.prepare('SELECT * FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
       deleteRecord: db.prepare('DELETE FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
-      sweepRecords: db.prepare(`
-        DELETE FROM records WHERE (kind, partition, id) IN (
-          SELECT kind, partition, id FROM records WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)`),
-      accept: (d: DeliveryInput, now: number) => acceptTx.immediate(d, now),
-      get: db.prepare('SELECT * FROM deliveries WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)'),
-      claim: (owner: string, limit: number, now: number, leaseUntil: number) => claimTx.immediate(owner, limit, now, leaseUntil),
-      complete: db.prepare(`
-        UPDATE deliveries SET status = 'done', body = NULL, completed_at = @now, expires_at = @expiresAt,
-          lease_owner = NULL, lease_until = NULL ${open}`),
-      retry: db.prepare(`
-        UPDATE deliveries SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
-          lease_owner = NULL, lease_until = NULL ${open}`),
-      park: db.prepare(`
-        UPDATE deliveries SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL ${open}`),
-      release: db.prepare(`
-        UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL ${open}`),
-      failed: db.prepare(`SELECT * FROM deliveries WHERE status = 'failed' ORDER BY seq LIMIT ?`),
-      counts: db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE expires_at IS NULL OR expires_at > ? GROUP BY status'),
-      sweep: db.prepare(`
-        DELETE FROM deliveries WHERE seq IN (
-          SELECT seq FROM deliveries WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)`),
+      sweepRecords: (() => {
+        const statement = db.prepare(`
+          DELETE FROM records WHERE (kind, partition, id) IN (
+            SELECT kind, partition, id FROM records WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)`);
+        return (now: number, limit: number) => statement.run(now, limit).changes;
+      })(),
     };
   }
 
@@ -370,9 +372,21 @@ export class SqliteStore implements Store {
     return this.statements;
   }
 
-  /** Runs a lease-checked update; no row changed means the caller no longer holds the item. */
-  private leased(key: string, owner: string, what: string, update: () => Database.RunResult): void {
-    if (this.guard(`${what} inbox item`, update).changes === 0) throw new LeaseLostError(key, owner);
+  /** A lease-checked update, group-committed; no row changed means the caller no longer holds the item. */
+  private async leased(key: string, owner: string, what: string, update: () => number): Promise<void> {
+    const changed = await this.write(`${what} inbox item`, update);
+    if (changed === 0) throw new LeaseLostError(key, owner);
+  }
+
+  /** Queues a write for this turn's group commit; SQLite failures become StoreUnavailableError. */
+  private write<T>(what: string, run: () => T): Promise<T> {
+    return this.commits.write(() => this.guard(what, run));
+  }
+
+  private unavailable(what: string, error: unknown): unknown {
+    if (error instanceof StoreUnavailableError) return error;
+    const code = (error as { code?: string }).code ?? '';
+    return new StoreUnavailableError(`SQLite could not ${what} (${code || (error as Error).message}) in ${this.options.file}: check DATA_DIR's disk space, permissions, and that no other process holds the file`, { cause: error });
   }
 
   /**
@@ -385,9 +399,7 @@ export class SqliteStore implements Store {
     } catch (error) {
       if (error instanceof StoreUnavailableError || error instanceof LeaseLostError) throw error;
       const code = (error as { code?: string }).code ?? '';
-      if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PERM)/.test(code)) {
-        throw new StoreUnavailableError(`SQLite could not ${what} (${code}) in ${this.options.file}: check DATA_DIR's disk space, permissions, and that no other process holds the file`, { cause: error });
-      }
+      if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PERM)/.test(code)) throw this.unavailable(what, error);
       throw error;
     }
   }

@@ -52,6 +52,36 @@ describe('SqliteStore', function () {
     await cleanup();
   });
 
+  it('group-commits writes of one turn: a failing write undoes only itself', async function () {
+    const store = new SqliteStore({ file: ':memory:', clock: new ManualClock(), deliveryTtlMs: 1000 });
+    await store.init();
+    const [a, b] = [delivery(), delivery()];
+    const results = await Promise.allSettled([store.acceptDelivery(a), store.completeInbox(a.key, 'nobody'), store.acceptDelivery(b), store.acceptDelivery(a)]);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name)),
+      ['accepted', 'LeaseLostError', 'accepted', 'duplicate'],
+    );
+    assert.equal((await store.getDelivery(a.key))?.body, a.body);
+    assert.equal((await store.getDelivery(b.key))?.body, b.body);
+    await store.close();
+  });
+
+  it('writes what was queued before close() instead of dropping it', async function () {
+    const { file, cleanup } = tempFile();
+    const clock = new ManualClock();
+    const store = new SqliteStore({ file, clock, deliveryTtlMs: 1000 });
+    await store.init();
+    const d = delivery();
+    const pending = store.acceptDelivery(d);
+    await store.close();
+    assert.equal(await pending, 'accepted');
+    const reopened = new SqliteStore({ file, clock, deliveryTtlMs: 1000 });
+    await reopened.init();
+    assert.equal((await reopened.getDelivery(d.key))?.status, 'pending');
+    await reopened.close();
+    await cleanup();
+  });
+
   it('answers StoreUnavailableError when it was never opened', async function () {
     const store = new SqliteStore({ file: ':memory:', clock: new ManualClock(), deliveryTtlMs: 1000 });
     await assert.rejects(store.acceptDelivery(delivery()), StoreUnavailableError);
