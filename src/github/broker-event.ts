@@ -95,11 +95,46 @@ export interface BrokerEvent {
   sha?: string;
   /** State after the event, in GitHub's words: open, closed, merged, success, failure, ... */
   state?: string;
+  /**
+   * Who the subject belongs to: the login that opened the issue, PR or discussion (also on
+   * comments, reviews and edits of it), published the release, created the deployment or
+   * triggered the workflow run. Not the sender: a review on your PR is sent by the reviewer.
+   */
+  author?: string;
+  /** Logins assigned to the issue or PR; absent when none. */
+  assignees?: string[];
+  /**
+   * Reviewers whose review is pending on the PR (or whose approval a deployment waits for):
+   * logins, and teams as `org/team-slug` (a slash, which no login has). Absent when none.
+   */
+  requestedReviewers?: string[];
+  /** The reviewer (login or `org/team-slug`) a `review_requested` or `review_request_removed` action names. */
+  changedReviewer?: string;
+  /** A PR's base branch: the branch it merges into. */
+  baseBranch?: string;
+  /**
+   * How bad a security alert or advisory is, on one scale for all of GitHub's vocabularies:
+   * advisories' `moderate` is `medium`; a code-scanning alert without a security severity uses its
+   * rule severity (`error` → high, `warning` → medium, `note` → low). Secret-scanning alerts carry none.
+   */
+  severity?: Severity;
+  /** Deployment environment (`production`, `staging`, `github-pages`...). */
+  environment?: string;
+  /**
+   * Files a push added, modified or removed, across its commits, deduplicated, at most
+   * PATHS_LIMIT of them. GitHub lists files per commit only for the first commits of a push.
+   */
+  changedPaths?: string[];
   /** When the thing happened according to the payload, ISO 8601; falls back to receivedAt. */
   occurredAt: string;
   /** When Reynolds received the delivery, ISO 8601. */
   receivedAt: string;
 }
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** Cap on BrokerEvent.changedPaths: a push of a vendored tree must not swell every record. */
+export const PATHS_LIMIT = 1_000;
 
 /** Cap on BrokerEvent.body, in characters. */
 export const BODY_LIMIT = 16_384;

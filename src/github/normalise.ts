@@ -7,7 +7,7 @@
  * an event name outside the table becomes a `known: false` event, never an exception.
  */
 import type { WebhookEventName } from '@octokit/webhooks-types';
-import { BODY_LIMIT, type BrokerEvent, type BrokerTarget } from './broker-event.js';
+import { BODY_LIMIT, type BrokerEvent } from './broker-event.js';
 import {
   type EventDetails,
   type Json,
@@ -18,20 +18,33 @@ import {
   capBody,
   capText,
   changedAt,
+  changedPathsOf,
   commentDetails,
+  createdOrDeletedRef,
   deploymentDetails,
   firstLine,
   firstOf,
   idKey,
+  installationDetails,
   integer,
   isoFromMs,
   isoTimestamp,
   issueDetails,
+  listOf,
+  packageDetails,
+  payloadOrg,
+  principalOf,
+  principalsOf,
   pullRequestDetails,
+  pullRequestOrg,
   record,
+  releaseState,
   repositoryOf,
+  repositoryTarget,
   repositoryVisibility,
   runDetails,
+  secretScanningDetails,
+  severityOf,
   subjectDetails,
   targetOf,
   text,
@@ -84,6 +97,14 @@ export function normalise(input: NormaliseInput): BrokerEvent {
     branch: details.branch,
     sha: details.sha,
     state: details.state,
+    author: details.author,
+    assignees: details.assignees,
+    requestedReviewers: details.requestedReviewers,
+    changedReviewer: details.changedReviewer,
+    baseBranch: details.baseBranch,
+    severity: details.severity,
+    environment: details.environment,
+    changedPaths: details.changedPaths,
     occurredAt: details.occurredAt ?? receivedAt,
     receivedAt,
   });
@@ -92,48 +113,6 @@ export function normalise(input: NormaliseInput): BrokerEvent {
 /** Absent means absent: no `key: undefined` for strict deep-equality or a JSON store to trip on. */
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
-}
-
-function repositoryTarget(payload: Json): BrokerTarget | undefined {
-  return targetOf('repository', text(at(payload, 'repository', 'full_name')));
-}
-
-/** create and delete name the ref without its prefix and say separately whether it is a branch or a tag. */
-function createdOrDeletedRef(payload: Json, state?: string): EventDetails {
-  const name = text(at(payload, 'ref'));
-  const type = at(payload, 'ref_type');
-  const prefix = type === 'branch' ? 'refs/heads/' : type === 'tag' ? 'refs/tags/' : undefined;
-  const ref = name?.startsWith('refs/') ? name : name !== undefined && prefix !== undefined ? prefix + name : undefined;
-  return { target: targetOf('ref', ref), title: name, branch: branchFromRef(ref), state };
-}
-
-function installationDetails(payload: Json): EventDetails {
-  const installation = at(payload, 'installation');
-  return {
-    target: targetOf('app', idKey('installation', at(installation, 'id'))),
-    url: text(at(installation, 'html_url')),
-    title: text(at(installation, 'account', 'login')) ?? text(at(payload, 'account', 'login')),
-  };
-}
-
-function packageDetails(pkg: unknown): EventDetails {
-  return {
-    ...subjectDetails(pkg, 'package', 'package'),
-    url: text(at(pkg, 'package_version', 'html_url')) ?? text(at(pkg, 'html_url')),
-  };
-}
-
-function releaseState(release: unknown, action: string | undefined): string | undefined {
-  if (action === 'deleted') return 'deleted';
-  if (at(release, 'draft') === true) return 'draft';
-  if (at(release, 'prerelease') === true) return 'prerelease';
-  return text(at(release, 'published_at')) ? 'published' : undefined;
-}
-
-function secretScanningDetails(payload: Json): EventDetails {
-  const alert = at(payload, 'alert');
-  const titles = [at(alert, 'secret_type_display_name'), at(alert, 'secret_type')];
-  return alertDetails('secret_scanning_alert', alert, at(alert, 'number'), ...titles);
 }
 
 /**
@@ -168,6 +147,7 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       ),
       branch: branchFromRef(at(p, 'ref')),
       sha: text(at(p, 'commit_oid')),
+      severity: severityOf(at(alert, 'rule', 'security_severity_level'), at(alert, 'rule', 'severity')),
     };
   },
   commit_comment: (p) => {
@@ -181,7 +161,10 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   delete: (p) => createdOrDeletedRef(p, 'deleted'),
   dependabot_alert: (p) => {
     const alert = at(p, 'alert');
-    return alertDetails('dependabot_alert', alert, at(alert, 'number'), at(alert, 'security_advisory', 'summary'));
+    return {
+      ...alertDetails('dependabot_alert', alert, at(alert, 'number'), at(alert, 'security_advisory', 'summary')),
+      severity: severityOf(at(alert, 'security_advisory', 'severity'), at(alert, 'security_vulnerability', 'severity')),
+    };
   },
   deploy_key: (p) => subjectDetails(at(p, 'key'), 'repository', 'deploy_key', 'id', 'title'),
   deployment: (p) => ({
@@ -192,6 +175,7 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   deployment_protection_rule: (p) => ({
     ...deploymentDetails(at(p, 'deployment')),
     title: text(at(p, 'environment')) ?? text(at(p, 'deployment', 'environment')),
+    environment: text(at(p, 'environment')) ?? text(at(p, 'deployment', 'environment')),
     // The deployment's own timestamps predate the rule being asked.
     occurredAt: undefined,
   }),
@@ -199,6 +183,9 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     ...runDetails('workflow', 'workflow_run', at(p, 'workflow_run')),
     url: text(at(p, 'workflow_job_run', 'html_url')) ?? text(at(p, 'workflow_run', 'html_url')),
     title: text(at(p, 'environment')),
+    environment: text(at(p, 'environment')),
+    // The approvers the deployment waits for, as `{ type, reviewer }` pairs.
+    requestedReviewers: principalsOf(listOf(at(p, 'reviewers')).map((entry) => at(entry, 'reviewer')), payloadOrg(p)),
     state: text(at(p, 'workflow_job_run', 'status')),
     occurredAt: changedAt(at(p, 'workflow_job_run')) ?? isoTimestamp(at(p, 'since')),
   }),
@@ -214,6 +201,7 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       ...deploymentDetails(at(p, 'deployment')),
       url: links.map(text).find((link) => link !== undefined),
       title: text(at(status, 'environment')) ?? text(at(p, 'deployment', 'environment')),
+      environment: text(at(status, 'environment')) ?? text(at(p, 'deployment', 'environment')),
       body: text(at(status, 'description')),
       state: text(at(status, 'state')),
       occurredAt: changedAt(status),
@@ -292,7 +280,11 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     state: repositoryVisibility(at(p, 'repository')) ?? 'public',
     occurredAt: isoTimestamp(at(p, 'repository', 'updated_at')),
   }),
-  pull_request: (p, action) => pullRequestDetails(at(p, 'pull_request'), action, at(p, 'number')),
+  pull_request: (p, action) => {
+    const pr = at(p, 'pull_request');
+    const reviewer = principalOf(at(p, 'requested_reviewer')) ?? principalOf(at(p, 'requested_team'), pullRequestOrg(pr));
+    return { ...pullRequestDetails(pr, action, at(p, 'number')), changedReviewer: reviewer };
+  },
   pull_request_review: (p) => {
     const review = at(p, 'review');
     const pr = pullRequestDetails(at(p, 'pull_request'));
@@ -323,6 +315,7 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     branch: branchFromRef(at(p, 'ref')),
     sha: text(at(p, 'after')),
     state: at(p, 'deleted') === true ? 'deleted' : undefined,
+    changedPaths: changedPathsOf(at(p, 'commits')),
     // pushed_at (unix seconds) dates the push; head_commit.timestamp only dates the commit.
     occurredAt: isoTimestamp(at(p, 'repository', 'pushed_at')) ?? isoTimestamp(at(p, 'head_commit', 'timestamp')),
   }),
@@ -335,6 +328,7 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       url: text(at(release, 'html_url')),
       title: text(at(release, 'name')) ?? tag,
       body: text(at(release, 'body')),
+      author: text(at(release, 'author', 'login')),
       state: releaseState(release, action),
       occurredAt: changedAt(release),
     };
@@ -351,7 +345,8 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     const alert = at(p, 'alert');
     // Older payloads carry no alert number; the id is always there.
     const titles = [at(alert, 'external_identifier'), at(alert, 'ghsa_id')];
-    return alertDetails('repository_vulnerability_alert', alert, at(alert, 'id'), ...titles);
+    const details = alertDetails('repository_vulnerability_alert', alert, at(alert, 'id'), ...titles);
+    return { ...details, severity: severityOf(at(alert, 'severity')) };
   },
   secret_scanning_alert: secretScanningDetails,
   secret_scanning_alert_location: secretScanningDetails,
@@ -361,6 +356,7 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       ...alertDetails('security_advisory', advisory, at(advisory, 'ghsa_id'), at(advisory, 'summary')),
       body: text(at(advisory, 'description')),
       state: text(at(advisory, 'withdrawn_at')) ? 'withdrawn' : undefined,
+      severity: severityOf(at(advisory, 'severity')),
     };
   },
   sponsorship: (p, action) => ({

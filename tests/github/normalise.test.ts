@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BODY_LIMIT, type BrokerEvent, type TargetKind } from '../../src/github/broker-event.js';
+import { BODY_LIMIT, type BrokerEvent, PATHS_LIMIT, type TargetKind } from '../../src/github/broker-event.js';
 import { TITLE_LIMIT, normalise } from '../../src/github/normalise.js';
 import { exampleOf, examplesFor, loadWebhookExamples, type WebhookExample } from '../support/webhook-examples.js';
 
@@ -705,4 +705,120 @@ function checkInvariants(event: BrokerEvent): void {
     if (text !== undefined) assert.equal(typeof text, 'string');
   }
   if (event.body !== undefined) assert.ok(event.body.length <= BODY_LIMIT);
+  for (const list of [event.assignees, event.requestedReviewers, event.changedPaths]) {
+    if (list === undefined) continue;
+    assert.ok(Array.isArray(list) && list.length > 0);
+    for (const entry of list) assert.equal(typeof entry, 'string');
+  }
+  if (event.changedPaths !== undefined) assert.ok(event.changedPaths.length <= PATHS_LIMIT);
+  if (event.severity !== undefined) assert.ok(['low', 'medium', 'high', 'critical'].includes(event.severity));
+  for (const text of [event.author, event.changedReviewer, event.baseBranch, event.environment]) {
+    if (text !== undefined) assert.equal(typeof text, 'string');
+  }
 }
+
+describe('normalise: fields the classifier and router read', () => {
+  it('pull_request review_requested: author, assignees, requested and changed reviewer, base branch', () => {
+    const event = runExample(exampleOf('pull_request', 'review_requested'));
+    assert.equal(event.author, 'Codertocat');
+    assert.deepEqual(event.assignees, ['Codertocat']);
+    assert.deepEqual(event.requestedReviewers, ['octocat']);
+    assert.equal(event.changedReviewer, 'octocat');
+    assert.equal(event.baseBranch, 'master');
+    assert.equal(event.branch, 'changes');
+  });
+
+  it('a PR with nobody assigned or requested has no such fields (absent, not empty)', () => {
+    const event = runExample(exampleOf('pull_request', 'opened', (p) => (field(p, 'pull_request', 'requested_reviewers') as unknown[]).length === 0));
+    assert.equal(event.author, 'Codertocat');
+    assert.ok(!('assignees' in event) && !('requestedReviewers' in event) && !('changedReviewer' in event));
+  });
+
+  it('teams are org/slug, with the org from the PR\'s base repository; a team without one is dropped', () => {
+    const payload = copyOf(exampleOf('pull_request', 'review_requested'));
+    delete payload.requested_reviewer;
+    payload.requested_team = { name: 'Justice League', slug: 'justice-league' };
+    payload.pull_request.requested_teams = [{ slug: 'justice-league' }];
+    let event = run('pull_request', payload);
+    assert.equal(event.changedReviewer, 'Codertocat/justice-league');
+    assert.deepEqual(event.requestedReviewers, ['octocat', 'Codertocat/justice-league']);
+    delete payload.pull_request.base.repo.owner;
+    event = run('pull_request', payload);
+    assert.equal(event.changedReviewer, undefined);
+    assert.deepEqual(event.requestedReviewers, ['octocat']);
+  });
+
+  it('reviewer and assignee lists keep only entries with a login (or a team slug)', () => {
+    const payload = copyOf(exampleOf('pull_request', 'review_requested'));
+    payload.pull_request.requested_reviewers = [null, 5, { login: 7 }, { login: 'ok' }, { login: 'ok' }, 'bare'];
+    payload.pull_request.assignees = { login: 'not-a-list' };
+    const event = run('pull_request', payload);
+    assert.deepEqual(event.requestedReviewers, ['ok']);
+    assert.equal(event.assignees, undefined);
+  });
+
+  it('a comment\'s author is the thread\'s author, not the commenter', () => {
+    const payload = copyOf(exampleOf('issue_comment', 'created'));
+    payload.comment.user = { login: 'someone-else' };
+    assert.equal(run('issue_comment', payload).author, 'Codertocat');
+    assert.deepEqual(run('issue_comment', payload).assignees, ['Codertocat']);
+  });
+
+  it('release, workflow run and deployment authors; deployment environments', () => {
+    assert.equal(runExample(exampleOf('release', 'published')).author, 'Codertocat');
+    const workflowRun = runExample(exampleOf('workflow_run', 'completed', (p) => field(p, 'workflow_run', 'conclusion') === 'success'));
+    assert.equal(workflowRun.author, 'Codertocat');
+    const deployment = runExample(exampleOf('deployment', 'created'));
+    assert.equal(deployment.author, 'Codertocat');
+    assert.equal(deployment.environment, 'production');
+    const pages = runExample(exampleOf('deployment_status', 'created', (p) => field(p, 'deployment_status', 'state') === 'in_progress'));
+    assert.equal(pages.environment, 'github-pages');
+    assert.equal(pages.author, 'github-pages[bot]');
+  });
+
+  it('deployment_review names the environment and the reviewers it waits for', () => {
+    const event = runExample(exampleOf('deployment_review', 'requested'));
+    assert.equal(event.environment, 'TST');
+    assert.deepEqual(event.requestedReviewers, ['terraform-test-github/admins']);
+  });
+
+  it('severity is on one scale for every alert type', () => {
+    assert.equal(runExample(exampleOf('dependabot_alert', 'created')).severity, 'medium');
+    assert.equal(runExample(exampleOf('repository_vulnerability_alert', 'create')).severity, 'medium'); // moderate
+    assert.equal(runExample(exampleOf('security_advisory', 'withdrawn')).severity, 'critical');
+    assert.equal(runExample(exampleOf('code_scanning_alert', 'created')).severity, 'high'); // rule severity error
+    assert.equal(runExample(exampleOf('code_scanning_alert', 'reopened')).severity, 'low'); // rule severity note
+    const payload = copyOf(exampleOf('code_scanning_alert', 'reopened'));
+    payload.alert.rule.security_severity_level = 'Critical';
+    assert.equal(run('code_scanning_alert', payload).severity, 'critical', 'the security severity wins, in any case');
+  });
+
+  it('an unknown severity word, or a prototype member name, is no severity', () => {
+    for (const severity of ['extreme', 'constructor', '__proto__', 7, null]) {
+      const payload = copyOf(exampleOf('dependabot_alert', 'created'));
+      payload.alert.security_advisory.severity = severity;
+      payload.alert.security_vulnerability.severity = severity;
+      assert.equal(run('dependabot_alert', payload).severity, undefined, String(severity));
+    }
+  });
+
+  it('push: the changed paths of all commits, deduplicated, hostile entries skipped', () => {
+    assert.deepEqual(runExample(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master')).changedPaths, ['README.md']);
+    const payload = copyOf(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master'));
+    payload.commits = [
+      { added: ['a.ts', 5, null], modified: ['README.md'], removed: 'not-a-list' },
+      'not-a-commit',
+      { added: ['a.ts'], removed: ['old.ts', ''] },
+    ];
+    assert.deepEqual(run('push', payload).changedPaths, ['a.ts', 'README.md', 'old.ts']);
+    assert.equal(runExample(exampleOf('push', undefined, (p) => p['deleted'] === true)).changedPaths, undefined);
+  });
+
+  it('push: at most PATHS_LIMIT changed paths', () => {
+    const payload = copyOf(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master'));
+    payload.commits = [{ added: Array.from({ length: PATHS_LIMIT + 500 }, (_, index) => `file-${index}.txt`) }];
+    const paths = run('push', payload).changedPaths ?? [];
+    assert.equal(paths.length, PATHS_LIMIT);
+    assert.equal(paths[0], 'file-0.txt');
+  });
+});
