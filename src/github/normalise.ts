@@ -9,26 +9,32 @@
 import type { WebhookEventName } from '@octokit/webhooks-types';
 import { BODY_LIMIT, type BrokerEvent } from './broker-event.js';
 import {
-  type EventDetails,
   type Json,
   actorOf,
-  alertDetails,
   at,
   branchFromRef,
   capBody,
   capText,
   changedAt,
+  firstLine,
+  firstOf,
+  idKey,
+  integer,
+  isoFromMs,
+  isoTimestamp,
+  record,
+  repositoryOf,
+  repositoryVisibility,
+  text,
+} from './payload-fields.js';
+import {
+  type EventDetails,
+  alertDetails,
   changedPathsOf,
   commentDetails,
   createdOrDeletedRef,
   deploymentDetails,
-  firstLine,
-  firstOf,
-  idKey,
   installationDetails,
-  integer,
-  isoFromMs,
-  isoTimestamp,
   issueDetails,
   listOf,
   packageDetails,
@@ -37,20 +43,16 @@ import {
   principalsOf,
   pullRequestDetails,
   pullRequestOrg,
-  record,
   releaseState,
-  repositoryOf,
   repositoryTarget,
-  repositoryVisibility,
   runDetails,
   secretScanningDetails,
   severityOf,
   subjectDetails,
   targetOf,
-  text,
   threadDetails,
   userDetails,
-} from './payload-fields.js';
+} from './payload-subjects.js';
 
 export interface NormaliseInput {
   tenantId: string;
