@@ -9,6 +9,9 @@
  */
 import type { DeliveryInput, InboxItem, InboxStatus, RecordInput, RecordKind, StoredRecord } from './store.js';
 
+/** gzip, then base64: the one encoding of chunked bodies (why: cosmos-bodies.ts). */
+export type BodyEncoding = 'gzip-base64';
+
 /** System properties the server adds to every document. */
 type SystemFields = {
   _etag: string;
@@ -28,7 +31,15 @@ export type DeliveryDocument = {
   action: string | null;
   orderingKey: string;
   receivedAt: number;
+  /** The payload itself, when it fits in this document; null once done, or when it is in chunks. */
   body: string | null;
+  /**
+   * How many chunks of `delivery_bodies` hold the payload instead (cosmos-bodies.ts); null when
+   * `body` holds it. Documents written before chunking existed lack both fields: read as null.
+   */
+  bodyChunks?: number | null;
+  /** How the chunks encode the payload; null with `bodyChunks`. */
+  bodyEncoding?: BodyEncoding | null;
   status: InboxStatus;
   seq: number;
   attempts: number;
@@ -75,6 +86,7 @@ export function fromDocumentId(id: string): string {
   return id.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
+/** The delivery with its payload inline; the store moves a payload too big for that to chunks. */
 export function newDocument(d: DeliveryInput, seq: number): DeliveryDocument {
   return {
     id: toDocumentId(d.key),
@@ -85,6 +97,8 @@ export function newDocument(d: DeliveryInput, seq: number): DeliveryDocument {
     orderingKey: d.orderingKey,
     receivedAt: d.receivedAt,
     body: d.body,
+    bodyChunks: null,
+    bodyEncoding: null,
     status: 'pending',
     seq,
     attempts: 0,
@@ -96,6 +110,11 @@ export function newDocument(d: DeliveryInput, seq: number): DeliveryDocument {
     completedAt: null,
     expiresAt: null,
   };
+}
+
+/** The delivery with its payload moved out to `chunks` body chunks, already written. */
+export function withChunkedBody(doc: DeliveryDocument, chunks: number, encoding: BodyEncoding): DeliveryDocument {
+  return { ...doc, body: null, bodyChunks: chunks, bodyEncoding: encoding };
 }
 
 export function isExpired(doc: { expiresAt: number | null }, now: number): boolean {
@@ -116,6 +135,8 @@ function ownFields(doc: DeliveryDocument): DeliveryDocument {
     orderingKey: doc.orderingKey,
     receivedAt: doc.receivedAt,
     body: doc.body,
+    bodyChunks: doc.bodyChunks ?? null,
+    bodyEncoding: doc.bodyEncoding ?? null,
     status: doc.status,
     seq: doc.seq,
     attempts: doc.attempts,
@@ -140,7 +161,10 @@ export function completed(doc: DeliveryDocument, now: number, deliveryTtlMs: num
   return {
     ...unleased(doc),
     status: 'done',
+    // The chunks themselves are deleted by the store once this is written (cosmos-store.ts).
     body: null,
+    bodyChunks: null,
+    bodyEncoding: null,
     completedAt: now,
     expiresAt: now + deliveryTtlMs,
     // Cosmos rejects ttl 0; rounding up keeps the server from deleting before reads say expired.
@@ -160,7 +184,8 @@ export function released(doc: DeliveryDocument): DeliveryDocument {
   return { ...unleased(doc), status: 'pending', attempts: Math.max(doc.attempts - 1, 0) };
 }
 
-export function toItem(doc: DeliveryDocument): InboxItem {
+/** `body` is the payload as reassembled from chunks, for a chunked document. */
+export function toItem(doc: DeliveryDocument, body: string | null = doc.body): InboxItem {
   const item: InboxItem = {
     tenantId: doc.tenantId,
     key: fromDocumentId(doc.id),
@@ -168,7 +193,7 @@ export function toItem(doc: DeliveryDocument): InboxItem {
     event: doc.event,
     orderingKey: doc.orderingKey,
     receivedAt: doc.receivedAt,
-    body: doc.body,
+    body,
     status: doc.status,
     seq: doc.seq,
     attempts: doc.attempts,

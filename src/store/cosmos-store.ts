@@ -5,6 +5,7 @@
  * hot operation is a point read or a conditional write on one key, so no logical partition ever
  * gets hot. The few scans (due items, failed items, counts, sweep) are cross-partition queries.
  * Each record kind has its own container, named after the kind and partitioned by `/partition`.
+ * Bodies too big for one document live in chunks in `delivery_bodies` (cosmos-bodies.ts).
  *
  * Concurrency: there are no transactions, so every state change is a replace with If-Match on the
  * `_etag` the change was computed from. A 412 means another replica (or worker) got there first;
@@ -19,8 +20,9 @@
  * replicas it is arrival time (to the millisecond), which is as much order as GitHub promises.
  */
 import https from 'node:https';
-import { CosmosClient, type Container, type Database, type IndexingPolicy, type Item, type ItemDefinition, type RequestOptions, type SqlParameter } from '@azure/cosmos';
+import { CosmosClient, type Container, type Database, type IndexingPolicy, type ItemDefinition, type SqlParameter } from '@azure/cosmos';
 import type { Clock } from '../clock.js';
+import { BODIES_CONTAINER, BodyUnavailableError, DeliveryBodies, fitsInOneDocument } from './cosmos-bodies.js';
 import {
   claimed,
   completed,
@@ -33,10 +35,12 @@ import {
   toItem,
   toRecord,
   toRecordDocument,
+  withChunkedBody,
   type DeliveryDocument,
   type StoredDeliveryDocument,
   type StoredRecordDocument,
 } from './cosmos-documents.js';
+import { deleteIfUnchanged, orExisting, replaceIfUnchanged, statusOf, unavailableReason, type Stored } from './cosmos-errors.js';
 import {
   ConflictError,
   FILTER_FIELD,
@@ -78,10 +82,13 @@ const MIN_CLAIM_PAGE = 20;
 const SWEEP_PAGE = 100;
 /** An id that keeps changing under a create (expired, re-created, swept) gets this many tries. */
 const CREATE_ATTEMPTS = 3;
+/** Claims that find the body's chunks unreadable before the item is parked (see `claimOne`). */
+const BODY_READ_ATTEMPTS = 3;
 
 /*
  * Bodies are never queried and can be megabytes; indexing them would only cost RUs on every write.
- * `_etag` is excluded because Cosmos requires it to be.
+ * Body chunks keep their slice in a field named `body` too, so this one policy serves every
+ * container. `_etag` is excluded because Cosmos requires it to be.
  */
 const INDEXING_POLICY: IndexingPolicy = {
   indexingMode: 'consistent',
@@ -106,7 +113,6 @@ const COUNT_QUERY = `SELECT VALUE COUNT(1) FROM c WHERE c.status = @status AND $
 // `partition` is absent on deliveries (partitioned by id) and then left out of the projection.
 const EXPIRED_QUERY = 'SELECT c.id, c.partition, c._etag FROM c WHERE IS_NUMBER(c.expiresAt) AND c.expiresAt <= @now';
 
-type Stored<D> = D & { _etag: string };
 type Expiring = ItemDefinition & { id: string; expiresAt: number | null };
 
 export class CosmosStore implements Store {
@@ -115,6 +121,7 @@ export class CosmosStore implements Store {
   private readonly database: Database;
   private readonly container: Container;
   private readonly records: Record<RecordKind, Container>;
+  private readonly bodies: DeliveryBodies;
   private lastSeq = 0;
 
   constructor(private readonly options: CosmosStoreOptions) {
@@ -138,6 +145,7 @@ export class CosmosStore implements Store {
     this.database = this.client.database(options.databaseId);
     this.container = this.database.container(DELIVERIES_CONTAINER);
     this.records = Object.fromEntries(RECORD_KINDS.map((kind) => [kind, this.database.container(kind)])) as Record<RecordKind, Container>;
+    this.bodies = new DeliveryBodies(this.database.container(BODIES_CONTAINER), options.clock);
   }
 
   async init(): Promise<void> {
@@ -145,6 +153,7 @@ export class CosmosStore implements Store {
       await orExisting(() => this.client.databases.createIfNotExists({ id: this.options.databaseId }));
       await Promise.all([
         this.createContainer(DELIVERIES_CONTAINER, '/id'),
+        this.createContainer(BODIES_CONTAINER, '/partition'),
         ...RECORD_KINDS.map((kind) => this.createContainer(kind, '/partition')),
       ]);
     });
@@ -160,14 +169,28 @@ export class CosmosStore implements Store {
 
   async acceptDelivery(d: DeliveryInput): Promise<AcceptResult> {
     return this.guard('accept a delivery', async () => {
-      const doc = newDocument(d, this.nextSeq(d.receivedAt));
+      let doc = newDocument(d, this.nextSeq(d.receivedAt));
+      if (!fitsInOneDocument(doc)) {
+        /*
+         * Look before writing megabytes of chunks: a redelivery of a big payload would otherwise
+         * rewrite them all (request units), and after completion leave them behind. The create
+         * below still decides; this only skips work when the answer is already known.
+         */
+        const existing = await this.read(doc.id);
+        if (existing && !isExpired(existing, this.options.clock.now())) return 'duplicate';
+        const { chunks, encoding } = await this.bodies.write(doc.id, d.body);
+        doc = withChunkedBody(doc, chunks, encoding);
+      }
       return (await this.createUnlessLive(this.container, doc.id, doc)) ? 'accepted' : 'duplicate';
     });
   }
 
+  /** Rejects with BodyUnavailableError when the body is in chunks and they cannot be reassembled. */
   async getDelivery(key: string): Promise<InboxItem | undefined> {
-    const doc = await this.guard('read a delivery', () => this.read(toDocumentId(key)));
-    return doc && !isExpired(doc, this.options.clock.now()) ? toItem(doc) : undefined;
+    return this.guard('read a delivery', async () => {
+      const doc = await this.read(toDocumentId(key));
+      return doc && !isExpired(doc, this.options.clock.now()) ? toItem(doc, await this.bodies.read(doc)) : undefined;
+    });
   }
 
   async claimInbox({ owner, limit, leaseMs }: ClaimOptions): Promise<InboxItem[]> {
@@ -184,10 +207,8 @@ export class CosmosStore implements Store {
         while (won.length < limit && candidates.length > 0) {
           const batch = candidates.slice(0, limit - won.length);
           candidates = candidates.slice(batch.length);
-          const results = await Promise.allSettled(
-            batch.map((doc) => replaceIfUnchanged(this.container.item(doc.id, doc.id), doc._etag, claimed(doc, owner, now + leaseMs))),
-          );
-          for (const result of results) if (result.status === 'fulfilled' && result.value) won.push(toItem(result.value));
+          const results = await Promise.allSettled(batch.map((doc) => this.claimOne(doc, owner, now, leaseMs)));
+          for (const result of results) if (result.status === 'fulfilled' && result.value) won.push(result.value);
           const failure = results.find((result) => result.status === 'rejected');
           if (failure) {
             // Claims already won are handed out rather than stranded until their lease runs out.
@@ -202,7 +223,17 @@ export class CosmosStore implements Store {
 
   async completeInbox(key: string, owner: string): Promise<void> {
     const now = this.options.clock.now();
-    await this.leased(key, owner, 'complete', (doc) => completed(doc, now, this.options.deliveryTtlMs));
+    const before = await this.leased(key, owner, 'complete', (doc) => completed(doc, now, this.options.deliveryTtlMs));
+    if (!before.bodyChunks) return;
+    /*
+     * The chunks are deleted rather than given a ttl: a delete is one small request per chunk,
+     * while a ttl means rewriting up to 25 MB (replace and patch are both charged for the whole
+     * document), for a body nothing will read again. Only after the status change: deleting first
+     * would strand the body of an item whose completion then loses its lease to another worker.
+     * Best-effort: the item is done either way, and chunks this leaves behind (a failure, a crash
+     * right here) are orphans that sweepExpired removes.
+     */
+    await this.bodies.remove(before.id).catch(() => undefined);
   }
 
   async retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void> {
@@ -217,14 +248,15 @@ export class CosmosStore implements Store {
     await this.leased(key, owner, 'release', released);
   }
 
+  /** Rejects with BodyUnavailableError when one of the bodies is in chunks that cannot be reassembled. */
   async listFailed(limit: number): Promise<InboxItem[]> {
     if (limit <= 0) return [];
-    const { resources } = await this.guard('list failed items', () =>
-      this.container.items
+    return this.guard('list failed items', async () => {
+      const { resources } = await this.container.items
         .query<StoredDeliveryDocument>({ query: FAILED_QUERY, parameters: [{ name: '@limit', value: Math.floor(limit) }] })
-        .fetchAll(),
-    );
-    return resources.map(toItem);
+        .fetchAll();
+      return Promise.all(resources.map(async (doc) => toItem(doc, await this.bodies.read(doc))));
+    });
   }
 
   async inboxCounts(): Promise<InboxCounts> {
@@ -315,6 +347,7 @@ export class CosmosStore implements Store {
   /**
    * Real Cosmos deletes expired documents itself, so this finds nothing there but stragglers.
    * Deletes are conditional: a key re-accepted since the query is a live delivery and must stay.
+   * Body chunks never expire on their own; those no delivery needs any more go too, and count.
    */
   async sweepExpired(): Promise<number> {
     const now = this.options.clock.now();
@@ -332,6 +365,10 @@ export class CosmosStore implements Store {
           deleted += results.filter(Boolean).length;
         }
       }
+      deleted += await this.bodies.sweepOrphans(async (id) => {
+        const doc = await this.read(id);
+        return doc !== undefined && !isExpired(doc, now) && Boolean(doc.bodyChunks);
+      });
       return deleted;
     });
   }
@@ -395,12 +432,40 @@ export class CosmosStore implements Store {
     throw new StoreUnavailableError(`Cosmos DB: ${doc.id} kept changing while it was being created; try again`);
   }
 
-  /** Reads the item, checks the lease, and writes the change only if nobody touched it since. */
-  private async leased(key: string, owner: string, what: string, change: (doc: DeliveryDocument) => DeliveryDocument): Promise<void> {
-    await this.guard(`${what} an inbox item`, async () => {
+  /**
+   * Claims one due item and reads its body; undefined when another claimer won. Chunks that cannot
+   * be reassembled fail the attempt here, since the worker never gets the item: it is retried
+   * when its lease would have run out (a replica may briefly not see chunks another one just
+   * wrote), and parked after BODY_READ_ATTEMPTS claims, chunk reference intact, for an operator.
+   * Any other failure leaves the claim to lapse, as if this worker had crashed.
+   */
+  private async claimOne(doc: StoredDeliveryDocument, owner: string, now: number, leaseMs: number): Promise<InboxItem | undefined> {
+    const item = this.container.item(doc.id, doc.id);
+    const won = await replaceIfUnchanged(item, doc._etag, claimed(doc, owner, now + leaseMs));
+    if (!won) return undefined;
+    try {
+      return toItem(won, await this.bodies.read(won));
+    } catch (error) {
+      if (!(error instanceof BodyUnavailableError)) throw error;
+      await replaceIfUnchanged(
+        item,
+        won._etag,
+        won.attempts >= BODY_READ_ATTEMPTS ? parked(won, error.message) : retried(won, error.message, now + leaseMs),
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * Reads the item, checks the lease, and writes the change only if nobody touched it since.
+   * Returns the document as it was before the change.
+   */
+  private async leased(key: string, owner: string, what: string, change: (doc: DeliveryDocument) => DeliveryDocument): Promise<DeliveryDocument> {
+    return this.guard(`${what} an inbox item`, async () => {
       const doc = await this.read(toDocumentId(key));
       if (!doc || doc.status !== 'processing' || doc.leaseOwner !== owner) throw new LeaseLostError(key, owner);
       if (!(await replaceIfUnchanged(this.container.item(doc.id, doc.id), doc._etag, change(doc)))) throw new LeaseLostError(key, owner);
+      return doc;
     });
   }
 
@@ -419,75 +484,4 @@ export class CosmosStore implements Store {
       );
     }
   }
-}
-
-/**
- * `createIfNotExists` reads, then creates: replicas starting together can both see "absent", and
- * the loser's create answers 409. Asking again then finds what the winner made.
- */
-async function orExisting<T>(createIfNotExists: () => Promise<T>): Promise<T> {
-  try {
-    return await createIfNotExists();
-  } catch (error) {
-    if (statusOf(error) !== 409) throw error;
-    return createIfNotExists();
-  }
-}
-
-function ifMatch(etag: string): RequestOptions {
-  return { accessCondition: { type: 'IfMatch', condition: etag } };
-}
-
-/** Writes `next` only if the document still has `etag`; undefined when it changed or vanished. */
-async function replaceIfUnchanged<D extends ItemDefinition>(item: Item, etag: string, next: D): Promise<Stored<D> | undefined> {
-  try {
-    return (await item.replace(next, ifMatch(etag))).resource as Stored<D> | undefined;
-  } catch (error) {
-    if (isLostRace(error)) return undefined;
-    throw error;
-  }
-}
-
-async function deleteIfUnchanged(item: Item, etag: string): Promise<boolean> {
-  try {
-    await item.delete(ifMatch(etag));
-    return true;
-  } catch (error) {
-    if (isLostRace(error)) return false;
-    throw error;
-  }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
-  if (typeof code === 'number') return code;
-  return typeof statusCode === 'number' ? statusCode : undefined;
-}
-
-/** 412: someone changed it since we read it. 404: it is gone (swept, expired, deleted). */
-function isLostRace(error: unknown): boolean {
-  const status = statusOf(error);
-  return status === 412 || status === 404;
-}
-
-const NETWORK_ERRORS = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'REQUEST_SEND_ERROR', 'TimeoutError',
-]);
-
-function unavailableReason(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string') {
-    if (NETWORK_ERRORS.has(code)) return code === 'TimeoutError' ? 'the request timed out' : `network error ${code}`;
-    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-      return `TLS error ${code} (COSMOS_ALLOW_INSECURE_TLS is only for local emulators with self-signed certificates)`;
-    }
-    return undefined;
-  }
-  const status = statusOf(error);
-  if (status === undefined) return undefined;
-  if (status === 401 || status === 403) return `HTTP ${status}: the key was refused or writes are forbidden`;
-  if (status === 404) return 'HTTP 404: the database or container is missing (was init() run?)';
-  if (status === 408 || status === 429 || status >= 500) return `HTTP ${status}: the service is busy or unavailable`;
-  return undefined;
 }

@@ -3,8 +3,9 @@ import https from 'node:https';
 import net from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
 import { ManualClock } from '../../src/clock.js';
+import { BODIES_CONTAINER, MAX_DOCUMENT_BYTES, ORPHAN_GRACE_MS } from '../../src/store/cosmos-bodies.js';
 import { CosmosStore, DELIVERIES_CONTAINER, type CosmosStoreOptions } from '../../src/store/cosmos-store.js';
-import { RECORD_KINDS, StoreUnavailableError } from '../../src/store/store.js';
+import { RECORD_KINDS, StoreUnavailableError, type DeliveryInput } from '../../src/store/store.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';
 import { CONTRACT_DELIVERY_TTL_MS, delivery, storeContract } from './contract.js';
 
@@ -206,6 +207,225 @@ describe('CosmosStore', function () {
     });
   });
 
+  describe('large bodies', function () {
+    let clock: ManualClock;
+    let store: CosmosStore;
+    let databaseId: string;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async function () {
+      clock = new ManualClock(Date.UTC(2026, 0, 1));
+      ({ store, databaseId, cleanup } = open(clock));
+      await store.init();
+    });
+
+    afterEach(async function () {
+      await store.close();
+      await cleanup();
+    });
+
+    type RawChunk = { id: string; partition: string; n: number; writtenAt: number; _etag: string };
+
+    /** Chunk metadata (not the payload slices), in a stable order. */
+    async function rawChunks(): Promise<RawChunk[]> {
+      const { resources } = await admin
+        .database(databaseId)
+        .container(BODIES_CONTAINER)
+        .items.query<RawChunk>('SELECT c.id, c.partition, c.n, c.writtenAt, c._etag FROM c')
+        .fetchAll();
+      return resources.sort((a, b) => a.partition.localeCompare(b.partition) || a.n - b.n);
+    }
+
+    /**
+     * The largest raw document in any container of the database, in UTF-8 bytes of its JSON with
+     * system properties: what Cosmos measures against its 2 MB limit (at least `.length`).
+     */
+    async function largestRawDocument(): Promise<{ container: string; id: string; bytes: number }> {
+      const database = admin.database(databaseId);
+      const { resources: containers } = await database.containers.readAll().fetchAll();
+      let largest = { container: '', id: '', bytes: 0 };
+      for (const { id: container } of containers) {
+        const { resources } = await database.container(container).items.query<{ id: string }>('SELECT * FROM c').fetchAll();
+        for (const doc of resources) {
+          const bytes = Buffer.byteLength(JSON.stringify(doc), 'utf8');
+          if (bytes > largest.bytes) largest = { container, id: doc.id, bytes };
+        }
+      }
+      return largest;
+    }
+
+    async function assertNoDocumentOverTheCap(): Promise<void> {
+      const largest = await largestRawDocument();
+      assert.ok(largest.bytes <= MAX_DOCUMENT_BYTES, `${largest.container}/${largest.id} is ${largest.bytes} bytes, over ${MAX_DOCUMENT_BYTES}`);
+    }
+
+    /** Compared with ===: assert.equal on two 25 MB strings would try to print a diff of them. */
+    function assertSameBody(actual: string | null | undefined, expected: string, what: string): void {
+      assert.ok(actual === expected, `${what}: got ${actual?.length ?? actual} characters, expected ${expected.length}, not identical`);
+    }
+
+    async function acceptLarge(body: string): Promise<DeliveryInput> {
+      const d = delivery({ event: 'push', action: undefined, body });
+      assert.equal(await store.acceptDelivery(d), 'accepted');
+      return d;
+    }
+
+    it('keeps a 3 MB push payload byte for byte, in chunks, with no document over the cap', async function () {
+      const body = pushPayload(3 * MB, prng(1), 'repetitive');
+      const d = await acceptLarge(body);
+
+      const raw = await rawDelivery(databaseId, d.key);
+      assert.equal(raw?.body, null, 'the payload is not inline');
+      assert.equal(raw?.bodyEncoding, 'gzip-base64');
+      const chunks = await rawChunks();
+      assert.equal(raw?.bodyChunks, chunks.length);
+      assert.deepEqual(chunks.map((c) => c.id), chunks.map((_, n) => `${d.key}:${n}`));
+      assert.ok(chunks.every((c) => c.partition === d.key));
+      await assertNoDocumentOverTheCap();
+
+      assertSameBody((await store.getDelivery(d.key))?.body, body, 'getDelivery');
+      const [claimed] = await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      assert.equal(claimed?.key, d.key);
+      assertSameBody(claimed?.body, body, 'claimInbox');
+    });
+
+    it('keeps a 25 MB payload of random-ish content, across several chunks, with no document over the cap', async function () {
+      const body = pushPayload(25 * MB, prng(25), 'random');
+      assert.ok(Buffer.byteLength(body) >= 25 * MB);
+      const d = await acceptLarge(body);
+
+      const raw = await rawDelivery(databaseId, d.key);
+      assert.equal(raw?.body, null);
+      assert.ok(typeof raw?.bodyChunks === 'number' && raw.bodyChunks > 1, `${String(raw?.bodyChunks)} chunks: compression alone must not be enough here`);
+      assert.equal((await rawChunks()).length, raw.bodyChunks);
+      await assertNoDocumentOverTheCap();
+
+      assertSameBody((await store.getDelivery(d.key))?.body, body, 'getDelivery');
+      const [claimed] = await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      assertSameBody(claimed?.body, body, 'claimInbox');
+    });
+
+    it('keeps a body that fits inline in the delivery document, with no chunks', async function () {
+      const body = pushPayload(MB, prng(2), 'random');
+      const d = await acceptLarge(body);
+      const raw = await rawDelivery(databaseId, d.key);
+      assertSameBody(raw?.body as string | undefined, body, 'the raw document');
+      assert.equal(raw?.bodyChunks, null);
+      assert.deepEqual(await rawChunks(), []);
+      assertSameBody((await store.getDelivery(d.key))?.body, body, 'getDelivery');
+    });
+
+    it('answers a duplicate of a large delivery as a duplicate, without rewriting or replacing its chunks', async function () {
+      const body = pushPayload(5 * MB, prng(3), 'random');
+      const d = await acceptLarge(body);
+      const before = await rawChunks();
+      assert.ok(before.length > 1);
+
+      clock.advance(1000);
+      assert.equal(await store.acceptDelivery(d), 'duplicate');
+      assert.equal(await store.acceptDelivery({ ...d, body: pushPayload(4 * MB, prng(4), 'random') }), 'duplicate');
+      assert.deepEqual(await rawChunks(), before, 'same chunks, same etags');
+      assertSameBody((await store.getDelivery(d.key))?.body, body, 'the first body is kept');
+    });
+
+    it('deletes the chunks when the item completes, and keeps them while it is retried or parked', async function () {
+      const [done, parkedOne] = [await acceptLarge(pushPayload(3 * MB, prng(5), 'random')), await acceptLarge(pushPayload(3 * MB, prng(6), 'random'))];
+      const partitions = async () => [...new Set((await rawChunks()).map((c) => c.partition))].sort();
+      assert.deepEqual(await partitions(), [done.key, parkedOne.key].sort());
+
+      await store.claimInbox({ owner: 'w', limit: 2, leaseMs: 60_000 });
+      await store.retryInbox(done.key, 'w', 'boom', clock.now());
+      await store.parkInbox(parkedOne.key, 'w', 'gave up');
+      assert.deepEqual(await partitions(), [done.key, parkedOne.key].sort(), 'retrying or parking keeps the body');
+      await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
+      await store.completeInbox(done.key, 'w');
+
+      assert.deepEqual(await partitions(), [parkedOne.key], 'only the completed item lost its chunks');
+      const raw = await rawDelivery(databaseId, done.key);
+      assert.equal(raw?.status, 'done');
+      assert.equal(raw?.bodyChunks, null);
+      assert.equal((await store.getDelivery(done.key))?.body, null);
+
+      clock.advance(365 * 24 * 3600 * 1000);
+      await store.sweepExpired();
+      const [failed] = await store.listFailed(10);
+      assert.equal(failed?.key, parkedOne.key);
+      assertSameBody(failed?.body, parkedOne.body, 'a parked item keeps its body for good');
+    });
+
+    it('sweeps chunks no delivery needs once the grace has passed, and only those', async function () {
+      const kept = await acceptLarge(pushPayload(3 * MB, prng(7), 'random'));
+      // Done, but its cleanup "failed": its chunks are put back as they were.
+      const done = await acceptLarge(pushPayload(3 * MB, prng(8), 'random'));
+      const doneChunks = (await rawChunks()).filter((c) => c.partition === done.key);
+      const fullChunks = await Promise.all(
+        doneChunks.map(async (c) => (await admin.database(databaseId).container(BODIES_CONTAINER).item(c.id, c.partition).read()).resource),
+      );
+      assert.deepEqual((await store.claimInbox({ owner: 'w', limit: 2, leaseMs: 60_000 })).map((i) => i.key), [kept.key, done.key]);
+      await store.completeInbox(done.key, 'w');
+      for (const chunk of fullChunks) await admin.database(databaseId).container(BODIES_CONTAINER).items.create(chunk);
+      // Intake wrote the chunks, then failed to create the delivery.
+      const abandoned = await acceptLarge(pushPayload(3 * MB, prng(9), 'random'));
+      await admin.database(databaseId).container(DELIVERIES_CONTAINER).item(abandoned.key, abandoned.key).delete();
+
+      const orphans = doneChunks.length + (await rawChunks()).filter((c) => c.partition === abandoned.key).length;
+      assert.equal(await store.sweepExpired(), 0, 'nothing is an orphan within the grace: intake may be between its two writes');
+      clock.advance(ORPHAN_GRACE_MS);
+      assert.equal(await store.sweepExpired(), orphans);
+      assert.deepEqual([...new Set((await rawChunks()).map((c) => c.partition))], [kept.key], 'the pending item keeps its chunks');
+      assertSameBody((await store.getDelivery(kept.key))?.body, kept.body, 'and its body');
+    });
+
+    it('fails reads of a body with a missing or damaged chunk, retries the claim after the lease, then parks it', async function () {
+      const broken = await acceptLarge(pushPayload(5 * MB, prng(10), 'random'));
+      const fine = delivery();
+      await store.acceptDelivery(fine);
+      const bodies = admin.database(databaseId).container(BODIES_CONTAINER);
+      const count = (await rawChunks()).length;
+      assert.ok(count > 1);
+      await bodies.item(`${broken.key}:1`, broken.key).delete();
+
+      const missing = new RegExp(`body of delivery ${broken.key} cannot be reassembled: chunk 1 of ${count} is missing from delivery_bodies`);
+      await assert.rejects(store.getDelivery(broken.key), missing);
+
+      const leaseMs = 60_000;
+      const claimed = await store.claimInbox({ owner: 'w', limit: 10, leaseMs });
+      assert.deepEqual(claimed.map((i) => i.key), [fine.key], 'the broken item is not handed out, and does not hold up the rest');
+      await store.completeInbox(fine.key, 'w');
+      let raw = await rawDelivery(databaseId, broken.key);
+      assert.equal(raw?.status, 'pending');
+      assert.equal(raw?.attempts, 1);
+      assert.equal(raw?.nextAttemptAt, clock.now() + leaseMs);
+      assert.match(String(raw?.lastError), missing);
+      assert.deepEqual(await store.claimInbox({ owner: 'w', limit: 10, leaseMs }), [], 'not before the lease would have run out');
+
+      for (const attempt of [2, 3]) {
+        clock.advance(leaseMs);
+        assert.deepEqual(await store.claimInbox({ owner: 'w', limit: 10, leaseMs }), []);
+        raw = await rawDelivery(databaseId, broken.key);
+        assert.equal(raw?.attempts, attempt);
+      }
+      assert.equal(raw?.status, 'failed', 'parked after the third attempt');
+      assert.match(String(raw?.lastError), missing);
+      assert.equal(raw?.bodyChunks, count, 'the chunk reference is kept for an operator');
+      await assert.rejects(store.listFailed(10), missing);
+
+      // A chunk that is there but damaged is caught too (gzip's CRC), not handed out garbled.
+      const damaged = await acceptLarge(pushPayload(3 * MB, prng(11), 'random'));
+      const chunk = (await bodies.item(`${damaged.key}:0`, damaged.key).read<{ body: string }>()).resource;
+      assert.ok(chunk);
+      const middle = chunk.body.length >> 1;
+      await bodies.item(`${damaged.key}:0`, damaged.key).replace({ ...chunk, body: chunk.body.slice(0, middle) + (chunk.body[middle] === 'A' ? 'B' : 'A') + chunk.body.slice(middle + 1) });
+      await assert.rejects(store.getDelivery(damaged.key), /cannot be reassembled: its \d+ chunks? do not decode/);
+    });
+
+    it('init() creates the body container partitioned by /partition, with TTL on', async function () {
+      const container = (await admin.database(databaseId).container(BODIES_CONTAINER).read()).resource;
+      assert.equal(container?.defaultTtl, -1);
+      assert.deepEqual(container?.partitionKey?.paths, ['/partition']);
+    });
+  });
+
   describe('when Cosmos cannot be reached', function () {
     it('rejects with StoreUnavailableError within a few seconds once the server is gone', async function () {
       const own = await startCosmosServer();
@@ -292,3 +512,60 @@ describe('CosmosStore', function () {
     });
   });
 });
+
+const MB = 1024 * 1024;
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces with the same payload. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['fix', 'add', 'refactor', 'bump', 'parser', 'webhook', 'retry', 'lease', 'cosmos', 'chunk', 'test', 'docs', 'ünïcødé', 'naïve', 'café', '✓', '🚀', 'the', 'of', 'and'];
+
+/**
+ * A push payload of at least `bytes` UTF-8 bytes, as JSON: a huge `commits` array. 'repetitive'
+ * commits share their messages and files (realistic; gzip shrinks them several-fold, so the body
+ * still has to be chunked, into one chunk); 'random' ones carry random words and hashes, which
+ * compress far less, so a big one needs several chunks. Non-ASCII text checks the bytes survive.
+ */
+function pushPayload(bytes: number, random: () => number, kind: 'repetitive' | 'random'): string {
+  const hex = (length: number) => Array.from({ length }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+  const words = (count: number) => Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  const author = { name: 'Zoë Ünïcødé', email: 'zoe@example.com', username: 'zoe' };
+  const commits: object[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i += 1) {
+    const id = hex(40);
+    const commit = {
+      id,
+      tree_id: hex(40),
+      distinct: true,
+      message: kind === 'random' ? `${words(12)}\n\n${hex(200)} ${words(40)}` : `Fix the flaky retry test (#${i % 50})\n\nThe lease ran out before the worker finished.`,
+      timestamp: '2026-01-01T00:00:00Z',
+      url: `https://github.com/octo-org/octo-repo/commit/${id}`,
+      author,
+      committer: author,
+      added: kind === 'random' ? [`src/${hex(8)}/${words(1)}.ts`] : ['src/store/cosmos-bodies.ts'],
+      removed: [],
+      modified: kind === 'random' ? [`src/${hex(8)}.ts`, `tests/${hex(8)}.test.ts`] : ['src/store/cosmos-store.ts', 'tests/store/cosmos-store.test.ts'],
+    };
+    commits.push(commit);
+    size += Buffer.byteLength(JSON.stringify(commit)) + 1;
+  }
+  return JSON.stringify({
+    ref: 'refs/heads/main',
+    before: hex(40),
+    after: hex(40),
+    repository: { full_name: 'octo-org/octo-repo' },
+    pusher: author,
+    commits,
+    head_commit: commits.at(-1),
+  });
+}
