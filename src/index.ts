@@ -27,7 +27,15 @@ import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from './loops/loop-settings.
 import { WriteGuard } from './loops/write-guard.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { AlertOutbox } from './routing/alert-outbox.js';
+import { RoutingStage } from './routing/routing-stage.js';
+import { SubscriptionBook } from './routing/subscription-book.js';
+import { buildAlert } from './teams/alert-card-builder.js';
+import { ConversationBook } from './teams/conversation-book.js';
+import { ProactiveSender } from './teams/proactive-sender.js';
 import { createTeamsApp } from './teams/teams-app.js';
+import { TeamsRateLimits } from './teams/teams-rate-limits.js';
+import { ThreadBook } from './teams/thread-book.js';
 
 export interface Reynolds {
   config: Config;
@@ -62,6 +70,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, secretValues: config.secretValues });
   const startedAt = Date.now();
 
+  const workerOwner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const store = await openStore(config, clock);
   await store.init();
   const metrics = new ReynoldsMetrics(store);
@@ -92,12 +101,17 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
     },
   };
-  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), ...(options.stages ?? []), processedLog]);
+  const subscriptions = new SubscriptionBook(store, clock);
+  const conversations = new ConversationBook(store, clock);
+  const outbox = new AlertOutbox(store, clock);
+  let sender: ProactiveSender | undefined;
+  const routing = new RoutingStage(subscriptions, outbox, buildAlert, () => sender?.wake());
+  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
     store,
     pipeline,
     clock,
-    owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    owner: workerOwner,
     concurrency: config.INBOX_CONCURRENCY,
     batchSize: config.INBOX_BATCH_SIZE,
     maxAttempts: config.INBOX_MAX_ATTEMPTS,
@@ -123,6 +137,8 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
 
   const teams = createTeamsApp(config, {
     logger,
+    conversations,
+    subscriptions,
     status: {
       async status() {
         let ready = true;
@@ -135,6 +151,21 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
         return { store: store.kind, ready, pending: counts.pending, processing: counts.processing, failed: counts.failed };
       },
     },
+  });
+
+  sender = new ProactiveSender({
+    adapter: teams.adapter,
+    botAppId: config.BOT_ID ?? '',
+    tenantId: config.tenantId,
+    outbox,
+    conversations,
+    threads: new ThreadBook(store, clock),
+    guard,
+    limits: new TeamsRateLimits(),
+    clock,
+    logger,
+    owner: workerOwner,
+    observer: metrics,
   });
 
   let draining = false;
@@ -155,7 +186,10 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
-  if (options.worker !== false) worker.start();
+  if (options.worker !== false) {
+    worker.start();
+    sender.start();
+  }
   const sweeper = setInterval(() => {
     store.sweepExpired().then(
       (n) => n > 0 && logger.debug({ deleted: n }, 'swept expired records'),
@@ -178,6 +212,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections?.();
       await worker.stop(config.SHUTDOWN_GRACE_MS);
+      await sender?.stop(config.SHUTDOWN_GRACE_MS);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       server.server.closeAllConnections?.();
       await store.close();

@@ -6,6 +6,7 @@
  */
 import type { BrokerEvent } from '../github/broker-event.js';
 import type { Assessment } from '../loops/chain-tracker.js';
+import type { Classification } from '../routing/classification.js';
 import type { InboxItem } from '../store/store.js';
 import type { InboxPipeline } from './inbox-worker.js';
 
@@ -14,6 +15,8 @@ export interface PipelineContext {
   readonly item: InboxItem;
   /** Set by the loop stage: the event's chain, score and verdict. */
   loop?: Assessment;
+  /** Set by the routing stage: priority, urgency, category, stakeholders. */
+  classification?: Classification;
 }
 
 export interface PipelineStage {

@@ -5,9 +5,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { InboxWorkerObserver } from '../broker/inbox-worker.js';
 import type { IntakeObserver, IntakeOutcome } from '../github/intake.js';
+import type { OutboxEntry } from '../routing/alert-outbox.js';
 import type { InboxItem, Store } from '../store/store.js';
+import type { SenderObserver } from '../teams/proactive-sender.js';
 
-export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver {
+export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, SenderObserver {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly deliveries: Counter<'event' | 'outcome'>;
@@ -17,6 +19,8 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver {
   private readonly workerErrors: Counter;
   private readonly processing: Histogram<'event'>;
   private readonly verdicts: Counter<'verdict'>;
+  private readonly alerts: Counter<'outcome' | 'priority'>;
+  private readonly alertLatency: Histogram;
   private readonly broken: Counter;
 
   constructor(store: Store) {
@@ -29,6 +33,8 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver {
     this.parked = new Counter({ name: 'reynolds_inbox_parked_total', help: 'Inbox items parked as failed after their last attempt.', labelNames: ['event'], registers });
     this.workerErrors = new Counter({ name: 'reynolds_inbox_worker_errors_total', help: 'Store failures and lost leases seen by the inbox worker.', registers });
     this.processing = new Histogram({ name: 'reynolds_inbox_processing_seconds', help: 'Time to run the pipeline on one item.', labelNames: ['event'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
+    this.alerts = new Counter({ name: 'reynolds_alerts_total', help: 'Teams alerts: sent, retried (429/5xx, with backoff) or dropped (can never be posted; logged).', labelNames: ['outcome', 'priority'], registers });
+    this.alertLatency = new Histogram({ name: 'reynolds_alert_post_seconds', help: 'Time for the Teams connector to accept one alert.', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers });
     this.verdicts = new Counter({ name: 'reynolds_loop_verdicts_total', help: 'Loop verdicts given to events (proceed, dampen, break).', labelNames: ['verdict'], registers });
     this.broken = new Counter({ name: 'reynolds_loop_chains_broken_total', help: 'Chains stopped as runaway loops (one admin alert each).', registers });
     new Gauge({
@@ -56,12 +62,22 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver {
     this.processing.observe({ event: item.event }, durationMs / 1000);
   }
 
-  onRetry(item: InboxItem): void {
-    this.retries.inc({ event: item.event });
-  }
-
   onParked(item: InboxItem): void {
     this.parked.inc({ event: item.event });
+  }
+
+  onSent(entry: OutboxEntry, ms: number): void {
+    this.alerts.inc({ outcome: 'sent', priority: entry.priority });
+    this.alertLatency.observe(ms / 1000);
+  }
+
+  onRetry(entryOrItem: OutboxEntry | InboxItem): void {
+    if ('conversationId' in entryOrItem) this.alerts.inc({ outcome: 'retried', priority: entryOrItem.priority });
+    else this.retries.inc({ event: entryOrItem.event });
+  }
+
+  onDropped(entry: OutboxEntry): void {
+    this.alerts.inc({ outcome: 'dropped', priority: entry.priority });
   }
 
   onVerdict(verdict: string): void {

@@ -75,6 +75,8 @@ export interface ChainSummary {
   adminAlerted: boolean;
   /** Reynolds wrote to GitHub on this chain. */
   reynoldsActed?: boolean;
+  /** When Reynolds first wrote to GitHub on this chain. */
+  reynoldsActedAt?: number;
 }
 
 export type AuditWhat = 'verdict' | 'act' | 'act_refused' | 'admin_alert';

@@ -110,10 +110,11 @@ export class ChainTracker {
         link = 'echo';
         parent = { chainId: echo.chainId, nodeId: echo.actNodeId, depth: echo.depth };
         depth = echo.depth;
-      } else if (actorKind !== 'human' && conversational && previous && at - previous.at <= s.replyWindowMs && previous.actor !== event.actor?.login) {
+      } else if (actorKind !== 'human' && conversational && previous && at - previous.at <= s.replyWindowMs) {
         link = 'reply';
         parent = previous;
-        depth = previous.depth + 1;
+        // A second message in a row from the same bot is the same turn, not an answer to itself.
+        depth = previous.actor === event.actor?.login ? previous.depth : previous.depth + 1;
       }
     }
     const chainId = parent?.chainId ?? `ch-${shortHash(`${event.tenantId}|${nodeId}`)}`;
@@ -132,8 +133,8 @@ export class ChainTracker {
       adminAlerted: false,
     }));
 
-    const fingerprint = eventFingerprint({ kind: event.kind, action: event.action, target: target && `${repo}${target}`, actor: event.actor?.login, content: event.body ?? event.title });
-    const entry: WindowEntry = { nodeId, chainId, depth, at, actor: event.actor?.login, actorKind, fingerprint, conversational };
+    const fingerprint = eventFingerprint({ kind: event.kind, action: event.action, target: target && `${repo}${target}`, actor: event.actor?.login, content: event.body ?? [event.title ?? '', event.changedLabel ?? ''].join(' ') });
+    const entry: WindowEntry = { nodeId, chainId, depth, at, actor: event.actor?.login, actorKind, fingerprint, conversational, echo: actorKind === 'self' && (link === 'marker' || link === 'echo') };
     const recent = window?.entries ?? [];
     const signals = [depthSignal(depth, s), repeatSignal(chain, fingerprint, actorKind, at, s), pingPongSignal(recent, entry, s), rateSignal(recent, entry, s)].filter(
       (signal): signal is Signal => signal !== undefined,

@@ -47,11 +47,13 @@ export class EchoRegistry {
   /** The oldest live expectation this event fulfils, consumed; undefined when none. */
   async match(event: BrokerEvent): Promise<Expectation | undefined> {
     if (!event.repo || !event.target || !ECHOABLE.has(`${event.kind}.${event.action}`)) return undefined;
+    // Label/close/reopen writes are announced as issues.*; on a pull request GitHub sends pull_request.*.
+    const kind = event.kind === 'pull_request' && event.action !== undefined && ['labeled', 'unlabeled', 'closed', 'reopened'].includes(event.action) ? 'issues' : event.kind;
     const candidates = await this.store.queryRecords<Expectation>({
       kind: 'echo',
       tenantId: event.tenantId,
       partition: echoPartition(event.repo.fullName, event.target.key),
-      where: { event: event.kind, action: event.action! },
+      where: { event: kind, action: event.action! },
       limit: 20,
     });
     const detail = event.changedLabel ?? (event.kind === 'pull_request_review' ? event.state : undefined);

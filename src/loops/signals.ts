@@ -28,8 +28,8 @@ export function repeatSignal(chain: ChainState, fingerprint: string, actorKind: 
  * newest event: A B A B is three alternations. People in a conversation never count.
  */
 export function pingPongSignal(recent: readonly WindowEntry[], current: WindowEntry, s: LoopSettings): Signal | undefined {
-  if (current.actorKind === 'human' || !current.conversational) return undefined;
-  const sequence = [...recent, current];
+  if (current.actorKind === 'human' || !current.conversational || current.echo) return undefined;
+  const sequence = [...recent.filter((e) => !e.echo), current];
   let alternations = 0;
   let a = current.actor;
   let b: string | undefined;
@@ -50,16 +50,18 @@ export function pingPongSignal(recent: readonly WindowEntry[], current: WindowEn
 
 /** Many bot events on one conversation target within the rate window. */
 export function rateSignal(recent: readonly WindowEntry[], current: WindowEntry, s: LoopSettings): Signal | undefined {
-  if (current.actorKind === 'human' || !current.conversational) return undefined;
+  if (current.actorKind === 'human' || !current.conversational || current.echo) return undefined;
   const since = current.at - s.rateWindowMs;
-  const count = recent.filter((e) => e.at >= since && e.actorKind !== 'human' && e.conversational).length + 1;
+  const count = recent.filter((e) => e.at >= since && e.actorKind !== 'human' && e.conversational && !e.echo).length + 1;
   const strength = clamp((count - s.rateSoft) / (s.rateHard - s.rateSoft));
   return strength > 0 ? { name: 'target_rate', strength, detail: `${count} bot events on this target in ${Math.round(s.rateWindowMs / 1000)} s` } : undefined;
 }
 
 /** A write Reynolds would make in answer to a bot (or itself) on a chain where it already wrote. */
-export function botReactionSignal(chain: ChainState, triggerActorKind: ActorKind, triggerActor: string | undefined): Signal | undefined {
+export function botReactionSignal(chain: ChainState, triggerActorKind: ActorKind, triggerActor: string | undefined, triggerAt?: number): Signal | undefined {
   if (triggerActorKind === 'human' || !chain.reynoldsActed) return undefined;
+  const actedAt = chain.summary.reynoldsActedAt;
+  if (triggerAt !== undefined && actedAt !== undefined && triggerAt <= actedAt) return undefined; // we wrote after it: it cannot be answering us
   return { name: 'bot_reaction', strength: 1, detail: `${triggerActor ?? 'a bot'} answered a write of ours; answering back would start a loop` };
 }
 

@@ -25,11 +25,21 @@ export interface WindowEntry {
   actorKind: ActorKind;
   fingerprint: string;
   conversational: boolean;
+  /** Our own write coming back (marker or expected echo): the act itself is in the window as our turn. */
+  echo?: boolean;
 }
 
 /** The last WINDOW_SIZE events on one target, oldest first. */
 export class TargetWindow {
   readonly entries: WindowEntry[] = [];
+  /** Writes Reynolds made on this target: write fingerprint → when (bounded). */
+  readonly writes = new Map<string, number>();
+
+  noteWrite(fingerprint: string, at: number): void {
+    this.writes.delete(fingerprint);
+    this.writes.set(fingerprint, at);
+    if (this.writes.size > 16) this.writes.delete(this.writes.keys().next().value!);
+  }
 
   push(entry: WindowEntry): void {
     this.entries.push(entry);

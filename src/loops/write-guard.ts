@@ -96,12 +96,25 @@ export class WriteGuard {
     }
 
     const signals: Signal[] = [];
+    /** Evidence about this write only (a bot spoke after us; we did this on another chain): refuses it, never escalates the chain. */
+    const circumstantial = new Set<Signal>();
     if (toGitHub) {
-      const reaction = botReactionSignal(chain, intent.trigger.actorKind, intent.trigger.actor);
-      if (reaction) signals.push(reaction);
+      const triggerAt = this.tracker.working.assessed.get(intent.trigger.nodeId)?.node.at ?? (await this.store.getRecord<ChainNode>('chain_node', intent.trigger.chainId, intent.trigger.nodeId))?.data.at;
+      const reaction = botReactionSignal(chain, intent.trigger.actorKind, intent.trigger.actor, triggerAt);
+      if (reaction) {
+        signals.push(reaction);
+        circumstantial.add(reaction);
+      }
     }
     const repeat = repeatWriteSignal(chain, writeFingerprint, describeWrite(intent));
     if (repeat) signals.push(repeat);
+    const targetWindow = toGitHub ? this.tracker.working.window(`${intent.tenantId}|${intent.repo}|${intent.target}`) : undefined;
+    const before = targetWindow?.writes.get(writeFingerprint);
+    if (!repeat && intent.trigger.actorKind !== 'human' && before !== undefined && now - before <= 3600_000) {
+      const signal: Signal = { name: 'repeat_write', strength: 1, detail: `${describeWrite(intent)} was already done on this target ${Math.round((now - before) / 60_000)} min ago, and a bot asks again` };
+      signals.push(signal);
+      circumstantial.add(signal);
+    }
     const score = loopScore(signals);
     const refusedBy = chain.summary.verdict === 'break' ? 'break' : toGitHub && chain.summary.verdict === 'dampen' ? 'dampen' : verdictFor(score, s);
 
@@ -123,11 +136,14 @@ export class WriteGuard {
       verdict: worse(chain.summary.verdict, verdictFor(score, s)),
       signals,
     };
+    // What the chain escalates to: bot_reaction is circumstantial (a bot spoke after we did), so on
+    // its own it refuses this write, which already stops a loop, without dampening the chain.
+    const escalation = worse(chain.summary.verdict, verdictFor(loopScore(signals.filter((x) => !circumstantial.has(x))), s));
 
     if (refusedBy !== 'proceed') {
       const reason =
         signals.length > 0 ? signals.map((signal) => signal.detail).join('; ') : refusedBy === 'break' ? `chain ${chain.summary.chainId} is broken: ${chain.summary.reason ?? 'runaway loop'}` : `chain ${chain.summary.chainId} is dampened: write-backs are off`;
-      await this.tracker.recordNode(chain, { ...node, nodeId: `${actNodeId}-refused-${now}`, summary: `refused: ${node.summary}` }, intent.who, {
+      await this.tracker.recordNode(chain, { ...node, verdict: escalation, nodeId: `${actNodeId}-refused-${now}`, summary: `refused: ${node.summary}` }, intent.who, {
         who: intent.who,
         what: 'act_refused',
         detail: `${describeWrite(intent)} refused: ${reason}`,
@@ -152,7 +168,10 @@ export class WriteGuard {
     const value = await write(permit);
 
     chain.noteWrite(writeFingerprint, now);
-    if (toGitHub) chain.summary = { ...chain.summary, reynoldsActed: true };
+    targetWindow?.noteWrite(writeFingerprint, now);
+    // Our turn on the target, at the time we took it (its echo, later, is not another turn).
+    targetWindow?.push({ nodeId: actNodeId, chainId: intent.trigger.chainId, depth, at: now, actor: s.appSlug ? `${s.appSlug}[bot]` : 'reynolds', actorKind: 'self', fingerprint: writeFingerprint, conversational: true });
+    if (toGitHub) chain.summary = { ...chain.summary, reynoldsActed: true, reynoldsActedAt: chain.summary.reynoldsActedAt ?? now };
     await this.tracker.recordNode(chain, node, intent.who, { who: intent.who, what: 'act', detail: describeWrite(intent), score, verdict: node.verdict, signals });
     return { done: true, value, act: node, repeated: false };
   }

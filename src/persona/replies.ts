@@ -23,8 +23,11 @@ export function helpLines(): string {
     `Here is what ${PERSONA_NAME} can do for you (no capes, just webhooks):`,
     '- **help**: this list, now with 100% more charm',
     '- **status**: how I am doing: health, queue, store',
+    '- **subscribe owner/repo** [features] [+label:x] [-label:y] [branch:main] [author:login] [priority:P1]: alerts for this conversation (or **subscribe owner** for a whole org)',
+    '- **unsubscribe owner/repo** [features]: fewer alerts, or none',
+    '- **subscriptions**: what this conversation gets',
     '',
-    'GitHub events sent to my webhook are verified, stored and processed; channel alerts, subscriptions and PR look-ups are on their way.',
+    'Features: issues, pulls, reviews, comments, commits, releases, deployments, workflows, discussions, security.',
   ].join('\n');
 }
 
@@ -39,4 +42,24 @@ export function statusLine(status: { store: string; ready: boolean; pending: num
 
 export function errorLine(): string {
   return `Well, that did not go to plan. Something broke on my side while handling that; it has been logged. Try again in a moment; if it keeps happening, tell an admin.`;
+}
+
+export function subscribedLine(status: 'created' | 'updated' | 'unchanged', what: string): string {
+  if (status === 'unchanged') return `Already on it: this conversation gets ${what}. Nothing changed.`;
+  if (status === 'updated') return `Updated. This conversation now gets ${what}. Same great coordinator, new instructions.`;
+  return `Done: this conversation now gets ${what}. I will keep it quiet unless it matters.`;
+}
+
+export function unsubscribedLine(status: 'removed' | 'reduced' | 'not_found', scope: string, remaining?: string): string {
+  if (status === 'not_found') return `This conversation has no subscription to ${scope}, so there is nothing to stop. Say **subscriptions** to see what it has.`;
+  if (status === 'reduced') return `Trimmed. ${scope} now sends ${remaining}.`;
+  return `Unsubscribed from ${scope}. It was fun while it lasted.`;
+}
+
+export function syntaxErrorLine(problem: string): string {
+  return `I could not read that. ${problem}`;
+}
+
+export function wrongTenantLine(): string {
+  return 'This Reynolds works for another organization, so I cannot take instructions from here. Ask your admin to install your own.';
 }

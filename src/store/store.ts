@@ -65,7 +65,7 @@ export type InboxCounts = Record<InboxStatus, number>;
  * Kinds of record besides deliveries. Each is a table partition in SQLite and a container in
  * Cosmos (partition key `/partition`), with its own lifetime (see docs/architecture.md).
  */
-export const RECORD_KINDS = ['chain', 'chain_node', 'audit', 'echo'] as const;
+export const RECORD_KINDS = ['chain', 'chain_node', 'audit', 'echo', 'conversation', 'subscription', 'thread', 'outbox'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** A record of one kind. `data` is the kind's own shape, stored as JSON. */

@@ -1,0 +1,102 @@
+/**
+ * The outbox of Teams alerts: one record per (delivery, conversation), written by the routing
+ * stage and removed by the proactive sender only after the Teams connector accepted the post.
+ * The id makes enqueueing idempotent (a rerun of the pipeline queues nothing twice), and claims
+ * are conditional writes on the record's etag, so two replicas never post the same alert.
+ */
+import type { Clock } from '../clock.js';
+import { ConflictError, type Store, type StoredRecord } from '../store/store.js';
+import type { Priority } from './classification.js';
+
+export interface OutboxEntry {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  /** Cards with one key share a thread (a PR, an issue, a commit...). */
+  threadKey?: string;
+  /** The Adaptive Card to post. */
+  card: Record<string, unknown>;
+  /** One line for notifications and clients that cannot show cards. */
+  text: string;
+  priority: Priority;
+  deliveryKey: string;
+  /** The chain node the alert is about: the post is an act on that chain. */
+  chainId: string;
+  nodeId: string;
+  depth: number;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: string;
+  leaseOwner?: string;
+  leaseUntil?: number;
+}
+
+export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'createdAt' | 'attempts' | 'nextAttemptAt'>;
+
+/** How many due entries one sender looks at per round. */
+const SCAN_LIMIT = 500;
+
+export class AlertOutbox {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Queues an alert; false when this delivery was already queued for this conversation. */
+  async enqueue(entry: NewOutboxEntry): Promise<boolean> {
+    const now = this.clock.now();
+    const id = `${entry.deliveryKey}|${entry.conversationId}`;
+    const data: OutboxEntry = { ...entry, id, createdAt: now, attempts: 0, nextAttemptAt: now };
+    try {
+      await this.store.putRecord({ kind: 'outbox', tenantId: entry.tenantId, partition: entry.tenantId, id, data }, { ifMatch: null });
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
+  }
+
+  /** Entries that are due (not waiting for a retry, not leased by a live sender), oldest first. */
+  async due(tenantId: string, limit: number): Promise<StoredRecord<OutboxEntry>[]> {
+    const now = this.clock.now();
+    const records = await this.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, limit: SCAN_LIMIT });
+    return records
+      .filter((r) => r.data.nextAttemptAt <= now && (r.data.leaseUntil === undefined || r.data.leaseUntil <= now))
+      .sort((a, b) => a.data.createdAt - b.data.createdAt)
+      .slice(0, limit);
+  }
+
+  /** Takes an entry for sending; undefined when another sender got it first. */
+  async claim(record: StoredRecord<OutboxEntry>, owner: string, leaseMs: number): Promise<StoredRecord<OutboxEntry> | undefined> {
+    const data: OutboxEntry = { ...record.data, attempts: record.data.attempts + 1, leaseOwner: owner, leaseUntil: this.clock.now() + leaseMs };
+    try {
+      return await this.store.putRecord({ kind: 'outbox', tenantId: record.tenantId, partition: record.partition, id: record.id, data }, { ifMatch: record.etag });
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+  }
+
+  /** The connector accepted it (or it can never be sent): gone from the outbox. */
+  async remove(record: StoredRecord<OutboxEntry>): Promise<void> {
+    await this.store.deleteRecord('outbox', record.partition, record.id);
+  }
+
+  /** Not now: try again at `nextAttemptAt` (a rate limit, a 429, a 5xx). */
+  async postpone(record: StoredRecord<OutboxEntry>, nextAttemptAt: number, error?: string, countAttempt = true): Promise<void> {
+    const data: OutboxEntry = {
+      ...record.data,
+      attempts: countAttempt ? record.data.attempts : Math.max(0, record.data.attempts - 1),
+      nextAttemptAt,
+      lastError: error ?? record.data.lastError,
+      leaseOwner: undefined,
+      leaseUntil: undefined,
+    };
+    await this.store.putRecord({ kind: 'outbox', tenantId: record.tenantId, partition: record.partition, id: record.id, data }, { ifMatch: record.etag });
+  }
+
+  async size(tenantId: string): Promise<number> {
+    return (await this.store.queryRecords({ kind: 'outbox', tenantId, partition: tenantId, limit: SCAN_LIMIT })).length;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Posts queued alerts to Teams proactively (`continueConversationAsync`), threaded per PR/issue in
+ * channels, inside Teams' rate limits, through the write guard (a broken chain posts nothing).
+ *
+ * An entry leaves the outbox only when the connector accepted the post, or when it can never be
+ * posted (the conversation is gone, the bot was removed), which is logged and counted, never
+ * silent. 429, 412, 502, 503 and 504 (and network errors) are retried with jittered exponential
+ * backoff that honours Retry-After; the alert is late, not lost.
+ */
+import { CardFactory, MessageFactory, type CloudAdapterBase, type ConversationReference } from 'botbuilder';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { WriteGuard } from '../loops/write-guard.js';
+import type { AlertOutbox, OutboxEntry } from '../routing/alert-outbox.js';
+import type { StoredRecord } from '../store/store.js';
+import type { ConversationBook } from './conversation-book.js';
+import type { TeamsRateLimits } from './teams-rate-limits.js';
+import type { ThreadBook } from './thread-book.js';
+
+export interface SenderObserver {
+  onSent?(entry: OutboxEntry, ms: number): void;
+  onRetry?(entry: OutboxEntry, status: number | undefined, delayMs: number): void;
+  onDropped?(entry: OutboxEntry, reason: string): void;
+}
+
+export interface ProactiveSenderOptions {
+  adapter: CloudAdapterBase;
+  botAppId: string;
+  tenantId: string;
+  outbox: AlertOutbox;
+  conversations: ConversationBook;
+  threads: ThreadBook;
+  guard: WriteGuard;
+  limits: TeamsRateLimits;
+  clock: Clock;
+  logger: Logger;
+  owner: string;
+  observer?: SenderObserver;
+  /** Idle poll; `wake()` starts a round at once when something was queued. */
+  pollMs?: number;
+  /** Posts in flight at once (different conversations). */
+  concurrency?: number;
+  random?: () => number;
+}
+
+const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
+const LEASE_MS = 60_000;
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 5 * 60_000;
+/** While a conversation's rate window is full, look again after this long. */
+const RATE_WAIT_MS = 250;
+
+export class ProactiveSender {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(private readonly o: ProactiveSenderOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** One round: claim due entries and post what the rate limits allow. Returns how many were posted. */
+  async sendDue(): Promise<number> {
+    const due = await this.o.outbox.due(this.o.tenantId, this.o.concurrency ?? 16);
+    // One post at a time per conversation keeps a thread's cards in order.
+    const perConversation = new Map<string, StoredRecord<OutboxEntry>>();
+    for (const record of due) if (!perConversation.has(record.data.conversationId)) perConversation.set(record.data.conversationId, record);
+    const results = await Promise.all([...perConversation.values()].map((record) => this.sendOne(record)));
+    return results.filter(Boolean).length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sent = 0;
+      try {
+        sent = await this.sendDue();
+      } catch (error) {
+        this.o.logger.warn({ err: error }, 'proactive sender: could not read the outbox; will try again');
+      }
+      if (sent === 0 && this.running) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve();
+      }, this.o.pollMs ?? 200);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async sendOne(record: StoredRecord<OutboxEntry>): Promise<boolean> {
+    const { outbox, limits, clock } = this.o;
+    const entry = record.data;
+    if (!limits.tryTake(entry.tenantId, entry.conversationId)) {
+      // Not an attempt: our own limit, not a failure.
+      const claimed = await outbox.claim(record, this.o.owner, LEASE_MS);
+      if (claimed) await outbox.postpone(claimed, clock.now() + RATE_WAIT_MS, undefined, false);
+      return false;
+    }
+    const claimed = await outbox.claim(record, this.o.owner, LEASE_MS);
+    if (!claimed) return false; // another replica is on it
+    const started = clock.now();
+    try {
+      const conversation = await this.o.conversations.find(entry.tenantId, entry.conversationId);
+      if (!conversation) {
+        await this.drop(claimed, 'Reynolds is no longer installed in that conversation');
+        return false;
+      }
+      const outcome = await this.o.guard.perform(
+        {
+          tenantId: entry.tenantId,
+          kind: 'teams_post',
+          repo: entry.conversationId,
+          target: entry.threadKey ?? 'alert',
+          detail: entry.id,
+          who: 'reynolds',
+          trigger: { chainId: entry.chainId, nodeId: entry.nodeId, depth: entry.depth, actorKind: 'self' },
+        },
+        () => this.post(entry, conversation.reference, conversation.scope === 'channel'),
+      );
+      if (!outcome.done) {
+        await this.drop(claimed, `the loop guard refused it: ${outcome.reason}`);
+        return false;
+      }
+      await outbox.remove(claimed);
+      this.o.observer?.onSent?.(entry, clock.now() - started);
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== undefined && !RETRYABLE.has(status)) {
+        await this.drop(claimed, `Teams answered ${status}: ${(error as Error).message}`);
+        return false;
+      }
+      const delay = retryAfterMs(error) ?? this.backoff(claimed.data.attempts);
+      await outbox.postpone(claimed, clock.now() + delay, `${status ?? 'network'}: ${(error as Error).message}`);
+      this.o.observer?.onRetry?.(entry, status, delay);
+      this.o.logger.warn({ conversation: entry.conversationId, status, delayMs: delay, attempt: claimed.data.attempts }, 'Teams did not take the alert; will retry');
+      return false;
+    }
+  }
+
+  /** Posts the card; in a channel, as a reply in the thread of its PR/issue when there is one. */
+  private async post(entry: OutboxEntry, reference: Partial<ConversationReference>, isChannel: boolean): Promise<string | undefined> {
+    const root = isChannel && entry.threadKey ? await this.o.threads.root(entry.tenantId, entry.conversationId, entry.threadKey) : undefined;
+    const target: Partial<ConversationReference> = root
+      ? { ...reference, conversation: { ...reference.conversation!, id: `${entry.conversationId};messageid=${root}` } }
+      : reference;
+    let activityId: string | undefined;
+    await this.o.adapter.continueConversationAsync(this.o.botAppId, target, async (context) => {
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(entry.card), undefined, entry.text);
+      activity.summary = entry.text;
+      const response = await context.sendActivity(activity);
+      activityId = response?.id;
+    });
+    if (isChannel && entry.threadKey && !root && activityId) await this.o.threads.start(entry.tenantId, entry.conversationId, entry.threadKey, activityId);
+    return activityId;
+  }
+
+  private async drop(record: StoredRecord<OutboxEntry>, reason: string): Promise<void> {
+    await this.o.outbox.remove(record);
+    this.o.observer?.onDropped?.(record.data, reason);
+    this.o.logger.error({ conversation: record.data.conversationId, delivery: record.data.deliveryKey, reason }, 'alert dropped: it can never be posted');
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+    return Math.round(ceiling / 2 + (this.o.random ?? Math.random)() * (ceiling / 2));
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: unknown; status?: unknown; response?: { status?: unknown } };
+  for (const candidate of [e?.statusCode, e?.status, e?.response?.status]) if (typeof candidate === 'number') return candidate;
+  return undefined;
+}
+
+/** Retry-After in seconds or as an HTTP date, from whichever shape of error the connector threw. */
+function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { response?: { headers?: unknown } })?.response?.headers as { get?: (name: string) => string | null | undefined } & Record<string, unknown> | undefined;
+  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers?.['retry-after'] as string | undefined);
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.min(RETRY_MAX_MS, seconds * 1000));
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? Math.max(0, Math.min(RETRY_MAX_MS, at - Date.now())) : undefined;
+}
