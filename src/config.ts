@@ -42,6 +42,8 @@ const schema = z.object({
   PORT: int(0, 65535).default(3978),
   /** Defaults to loopback in local mode (no BOT_ID) and to all interfaces otherwise. */
   HOST: optional(z.string().min(1)),
+  /** How people reach Reynolds (for links in cards); defaults to the address it listens on. */
+  PUBLIC_BASE_URL: optional(url),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   BOT_ID: optional(z.string().uuid({ message: 'expected the bot app registration id (a GUID)' })),

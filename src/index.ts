@@ -30,7 +30,8 @@ import type { Store } from './store/store.js';
 import { AlertOutbox } from './routing/alert-outbox.js';
 import { RoutingStage } from './routing/routing-stage.js';
 import { SubscriptionBook } from './routing/subscription-book.js';
-import { buildAlert } from './teams/alert-card-builder.js';
+import { LoopAlerts } from './routing/loop-alerts.js';
+import { buildAlert, buildChainBroken } from './teams/alert-card-builder.js';
 import { ConversationBook } from './teams/conversation-book.js';
 import { ProactiveSender } from './teams/proactive-sender.js';
 import { createTeamsApp } from './teams/teams-app.js';
@@ -84,9 +85,16 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     onStoreError: (err, delivery) => logger.error({ err, delivery }, 'could not store a webhook delivery; answered 503'),
   });
 
+  const subscriptions = new SubscriptionBook(store, clock);
+  const conversations = new ConversationBook(store, clock);
+  const outbox = new AlertOutbox(store, clock);
+  let sender: ProactiveSender | undefined;
+  let publicUrl = config.PUBLIC_BASE_URL ?? '';
+  const loopAlerts = new LoopAlerts(subscriptions, outbox, buildChainBroken, (chainId) => `${publicUrl}/api/chains/${chainId}`, () => sender?.wake());
   const tracker = new ChainTracker(store, clock, loopSettingsFrom(config), {
-    onBreak: (chain, node) => {
+    onBreak: async (chain, node) => {
       metrics.onChainBroken();
+      await loopAlerts.chainBroken(chain, node);
       // The Teams admin alert is sent by the notifier once channels exist; the log says it now.
       logger.warn({ chain: chain.chainId, repo: chain.repo, score: chain.score, reason: chain.reason, node: node.nodeId }, `loop stopped: chain ${chain.chainId} (${chain.root}) broken: ${chain.reason}`);
     },
@@ -101,10 +109,6 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
     },
   };
-  const subscriptions = new SubscriptionBook(store, clock);
-  const conversations = new ConversationBook(store, clock);
-  const outbox = new AlertOutbox(store, clock);
-  let sender: ProactiveSender | undefined;
   const routing = new RoutingStage(subscriptions, outbox, buildAlert, () => sender?.wake());
   const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
@@ -185,6 +189,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  publicUrl ||= url;
 
   if (options.worker !== false) {
     worker.start();

@@ -210,6 +210,10 @@ export class ChainTracker {
     if (breaking) summary.adminAlerted = true;
     chain.summary = summary;
 
+    // Tell the admins before the chain is stored as "alerted": if telling fails, the pipeline's
+    // retry tells them again (the outbox makes that idempotent) instead of never.
+    if (breaking) await this.observer.onBreak?.(summary, node);
+
     const expiresAt = node.at + s.chainTtlMs;
     await this.store.putRecord({ kind: 'chain_node', tenantId: summary.tenantId, partition: summary.chainId, id: node.nodeId, data: node, expiresAt });
     const written = await this.store.putRecord({ kind: 'chain', tenantId: summary.tenantId, partition: summary.tenantId, id: summary.chainId, data: summary, expiresAt });
@@ -223,7 +227,6 @@ export class ChainTracker {
       const id = `${node.nodeId}-${entry.what}-${i}`;
       await this.store.putRecord({ kind: 'audit', tenantId: summary.tenantId, partition: summary.chainId, id, data: { ...entry, id, chainId: summary.chainId, nodeId: node.nodeId }, expiresAt: node.at + s.auditTtlMs });
     }
-    if (breaking) await this.observer.onBreak?.(summary, node);
     return summary;
   }
 }

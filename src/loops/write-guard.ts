@@ -20,7 +20,7 @@ import { loopScore, verdictFor } from './loop-score.js';
 import { formatMarker, withMarker } from './marker.js';
 import { botReactionSignal, repeatWriteSignal } from './signals.js';
 
-export type WriteKind = 'comment' | 'label_add' | 'label_remove' | 'close' | 'reopen' | 'review' | 'teams_post';
+export type WriteKind = 'comment' | 'label_add' | 'label_remove' | 'close' | 'reopen' | 'review' | 'teams_post' | 'admin_alert';
 
 export interface WriteTrigger {
   chainId: string;
@@ -84,7 +84,10 @@ export class WriteGuard {
   async perform<T>(intent: WriteIntent, write: (permit: WritePermit) => Promise<T>): Promise<GuardOutcome<T>> {
     const s = this.tracker.settings;
     const chain = await this.tracker.chainState(intent.tenantId, intent.trigger.chainId);
-    const toGitHub = intent.kind !== 'teams_post';
+    const toGitHub = intent.kind !== 'teams_post' && intent.kind !== 'admin_alert';
+    // The admins' alert about a broken chain is the one post a broken chain still allows (once per
+    // conversation: repeat_write still applies).
+    const brokenStops = intent.kind !== 'admin_alert';
     const writeFingerprint = shortHash([intent.kind, intent.repo, intent.target, normaliseDetail(intent)].join('\u0000'));
     const actNodeId = `act-${shortHash(`${intent.trigger.nodeId}|${writeFingerprint}`)}`;
     const depth = intent.trigger.depth + 1;
@@ -116,7 +119,7 @@ export class WriteGuard {
       circumstantial.add(signal);
     }
     const score = loopScore(signals);
-    const refusedBy = chain.summary.verdict === 'break' ? 'break' : toGitHub && chain.summary.verdict === 'dampen' ? 'dampen' : verdictFor(score, s);
+    const refusedBy = brokenStops && chain.summary.verdict === 'break' ? 'break' : toGitHub && chain.summary.verdict === 'dampen' ? 'dampen' : verdictFor(score, s);
 
     const node: ChainNode = {
       nodeId: actNodeId,
@@ -182,7 +185,7 @@ function normaliseDetail(intent: WriteIntent): string {
 }
 
 export function describeWrite(intent: WriteIntent): string {
-  const where = intent.kind === 'teams_post' ? `Teams ${intent.repo}` : `${intent.repo}${intent.target}`;
+  const where = intent.kind === 'teams_post' || intent.kind === 'admin_alert' ? `Teams ${intent.repo}` : `${intent.repo}${intent.target}`;
   switch (intent.kind) {
     case 'comment':
       return `comment on ${where}`;
@@ -198,5 +201,7 @@ export function describeWrite(intent: WriteIntent): string {
       return `review ${where} (${intent.detail})`;
     case 'teams_post':
       return `post to ${where}`;
+    case 'admin_alert':
+      return `tell the admins of ${where} that the chain was stopped`;
   }
 }

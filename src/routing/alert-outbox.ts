@@ -10,6 +10,8 @@ import type { Priority } from './classification.js';
 
 export interface OutboxEntry {
   id: string;
+  /** An alert about an event, or the admins' alert that a chain was stopped as a loop. */
+  kind?: 'alert' | 'admin_alert';
   tenantId: string;
   conversationId: string;
   /** Cards with one key share a thread (a PR, an issue, a commit...). */

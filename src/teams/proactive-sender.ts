@@ -133,7 +133,7 @@ export class ProactiveSender {
       const outcome = await this.o.guard.perform(
         {
           tenantId: entry.tenantId,
-          kind: 'teams_post',
+          kind: entry.kind === 'admin_alert' ? 'admin_alert' : 'teams_post',
           repo: entry.conversationId,
           target: entry.threadKey ?? 'alert',
           detail: entry.id,
@@ -171,7 +171,7 @@ export class ProactiveSender {
       : reference;
     let activityId: string | undefined;
     await this.o.adapter.continueConversationAsync(this.o.botAppId, target, async (context) => {
-      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(entry.card), undefined, entry.text);
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(entry.card));
       activity.summary = entry.text;
       const response = await context.sendActivity(activity);
       activityId = response?.id;
