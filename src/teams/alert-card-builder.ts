@@ -1,41 +1,23 @@
 /**
- * The routing stage's card builder: turns an alert (event, classification, chain) into the card
- * posted to Teams and the one line shown in notifications.
+ * The routing stage's card builders, over the templated cards in src/teams/cards: the alert card
+ * for an event, and the admins' card when a loop is stopped, each with the line Teams shows in
+ * notifications.
+ *
+ * Write actions on cards (comment, close, approve...) stay off until the card-action handler that
+ * runs them through the write guard exists: a button that does nothing is worse than none.
  */
 import type { ChainBrokenCardBuilder } from '../routing/loop-alerts.js';
 import type { AlertCardBuilder } from '../routing/routing-stage.js';
+import { buildAlertCard, buildChainBrokenCard } from './cards/alert-card.js';
+
+const CARD_ACTIONS_AVAILABLE = false;
 
 export const buildAlert: AlertCardBuilder = ({ event, classification, chain }) => {
-  const where = event.repo ? `${event.repo.fullName}${event.target?.number !== undefined ? `#${event.target.number}` : ''}` : (event.org ?? 'GitHub');
-  const text = `[${classification.priority}] ${where}: ${event.title ?? `${event.kind}${event.action ? ` ${event.action}` : ''}`}`;
-  const card: Record<string, unknown> = {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
-      { type: 'TextBlock', text: `${classification.priority} · ${classification.category} · ${where}`, size: 'Small', isSubtle: true, wrap: true },
-      { type: 'TextBlock', text: event.title ?? `${event.kind} ${event.action ?? ''}`.trim(), weight: 'Bolder', wrap: true },
-      { type: 'TextBlock', text: classification.reasons[0] ?? '', wrap: true, isSubtle: true },
-    ],
-    actions: event.url ? [{ type: 'Action.OpenUrl', title: 'Open on GitHub', url: event.url }] : [],
-    metadata: { chainId: chain.chainId, nodeId: chain.nodeId },
-  };
-  return { card, text };
+  const card = buildAlertCard({ event, classification, chain, canAct: CARD_ACTIONS_AVAILABLE });
+  return { card, text: String(card.fallbackText ?? event.title ?? event.kind) };
 };
 
-export const buildChainBroken: ChainBrokenCardBuilder = ({ chain, chainUrl }) => {
-  const text = `Loop stopped on ${chain.repo ?? 'a repository'}: ${chain.root}`;
-  const card: Record<string, unknown> = {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
-      { type: 'TextBlock', text: 'Runaway loop stopped', weight: 'Bolder', color: 'Attention', wrap: true },
-      { type: 'TextBlock', text: `${chain.root}, ${chain.depth} hops deep, loop score ${chain.score}.`, wrap: true },
-      { type: 'TextBlock', text: `Why: ${chain.reason ?? 'repeated bot activity'}`, wrap: true, isSubtle: true },
-      { type: 'TextBlock', text: 'Reynolds stopped every write and alert on this chain; people can still act as usual.', wrap: true, isSubtle: true },
-    ],
-    actions: [{ type: 'Action.OpenUrl', title: 'See the chain', url: chainUrl }],
-  };
-  return { card, text };
+export const buildChainBroken: ChainBrokenCardBuilder = (input) => {
+  const card = buildChainBrokenCard(input);
+  return { card, text: String(card.fallbackText ?? `Loop stopped: ${input.chain.root}`) };
 };

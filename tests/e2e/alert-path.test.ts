@@ -27,7 +27,7 @@ describe('alert path (webhook → routing → outbox → Teams connector)', func
     reynolds = await startTestReynolds();
     const conversations = new ConversationBook(reynolds.store, systemClock);
     for (const id of [SUBSCRIBED, OTHER]) {
-      await conversations.remember('local', { channelId: 'msteams', serviceUrl: connector.url, conversation: { id, conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
+      await conversations.remember('local', { channelId: 'msteams', serviceUrl: connector.url, conversation: { id, name: 'alerts', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
     }
     const sample = exampleOf('issues', 'opened').payload as any;
     repo = { owner: sample.repository.owner.login, name: sample.repository.name, full: sample.repository.full_name };

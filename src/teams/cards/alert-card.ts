@@ -129,7 +129,8 @@ function alertView(input: AlertCardInput, family: CardFamily) {
     notes: notes.length > 0 ? notes.map((note) => `- ${note}`).join('\n') : undefined,
     url,
     act: act === undefined ? undefined : withoutUndefined(act),
-    fallbackText: plain(`[${classification.priority}] ${where ?? 'GitHub'}${numberPart(event)}: ${title}`),
+    // What clients that cannot render the card show instead, and a fair one-line summary.
+    fallbackText: plain(`${classification.priority} · ${where ?? 'GitHub'}${numberPart(event)}: ${title}`),
   });
 }
 

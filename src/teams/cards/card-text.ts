@@ -102,6 +102,10 @@ export function severityBadge(severity: Severity): Badge {
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 /** Opening, closing and self-closing tags; `a < b` has no letter after `<` and stays. */
 const HTML_TAG = /<\/?[A-Za-z][^<>\n]*>/g;
+/** A markdown link's `(target)`, allowing one level of parentheses inside (`/wiki/Foo_(bar)`). */
+const LINK_TARGET = String.raw`\((?:[^()\n]|\([^()\n]*\))*\)`;
+const MARKDOWN_IMAGE = new RegExp(String.raw`!\[([^\]\n]*)\]${LINK_TARGET}`, 'g');
+const MARKDOWN_LINK = new RegExp(String.raw`\[([^\]\n]*)\]${LINK_TARGET}`, 'g');
 /** Characters card markdown acts on: emphasis, links, code, and the escape itself. */
 const MARKDOWN_ACTIVE = /[\\`*_[\]]/g;
 
@@ -138,8 +142,8 @@ export function excerpt(body: string | undefined, limit = EXCERPT_LIMIT): string
     .replace(/\r\n?/g, '\n')
     .replace(HTML_COMMENT, '')
     .replace(/^[ \t]*(?:`{3,}|~{3,}).*$/gm, '') // code fences; the code itself stays, escaped
-    .replace(/!\[([^\]\n]*)\]\([^)\n]*\)/g, '$1') // images: their alt text
-    .replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1') // links: their text
+    .replace(MARKDOWN_IMAGE, '$1') // images: their alt text
+    .replace(MARKDOWN_LINK, '$1') // links: their text
     .replace(HTML_TAG, '')
     .replace(/^[ \t]*#{1,6}[ \t]+/gm, '') // headings: cards have none
     .replace(/^[ \t]*>[ \t]?/gm, '') // quotes: cards have none

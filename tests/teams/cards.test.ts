@@ -1,0 +1,630 @@
+/**
+ * Alert cards: every recorded GitHub payload becomes a valid Adaptive Card, and the cards say and
+ * offer what they should.
+ *
+ * Validity is checked twice, because neither check is complete on its own:
+ * - by the `adaptivecards` package's own parser (the copy installed here is 1.2.3, which stops at
+ *   schema 1.2: it learns Action.Execute below, and its "version 1.5 is not supported" failure is
+ *   the one failure ignored), which catches unknown element and action types and missing required
+ *   properties the way a renderer sees them;
+ * - by a structural validator for the part of the official Adaptive Card 1.5 JSON schema
+ *   (adaptivecards.io/schemas/1.5.0/adaptive-card.json) that the templates use, transcribed below:
+ *   element and action types, required properties, allowed properties (the schema forbids any
+ *   other), value types and enumerations. The schema itself is not installed, and no JSON-schema
+ *   validator is either, so this is the offline stand-in. It allows Teams' `msteams` extension.
+ */
+import assert from 'node:assert/strict';
+import * as AC from 'adaptivecards';
+import type { BrokerEvent } from '../../src/github/broker-event.js';
+import { normalise } from '../../src/github/normalise.js';
+import type { ChainSummary } from '../../src/loops/chain-records.js';
+import { formatMarker, withMarker } from '../../src/loops/marker.js';
+import type { Classification, Priority } from '../../src/routing/classification.js';
+import { classify } from '../../src/routing/classifier.js';
+import { cardFamilyOf } from '../../src/routing/router.js';
+import { type AdaptiveCardJson, buildAlertCard, buildChainBrokenCard } from '../../src/teams/cards/alert-card.js';
+import { EXCERPT_LIMIT, cut, excerpt, safeUrl } from '../../src/teams/cards/card-text.js';
+import { exampleOf, loadWebhookExamples } from '../support/webhook-examples.js';
+
+type Json = Record<string, any>;
+
+const CHAIN = { chainId: 'chain-7f3a', nodeId: 'node-42' };
+const MARKER_KEY = 'marker-key-for-tests-0123456789';
+
+function eventOf(event: string, payload: unknown, deliveryId = 'delivery-1'): BrokerEvent {
+  return normalise({ tenantId: 'tenant-1', deliveryId, event, payload: payload as Json, receivedAt: Date.UTC(2030, 0, 1) });
+}
+
+/** A writable copy of a recorded payload, for the variants the recordings lack. */
+function copyOf(event: string, action: string | undefined, where?: (payload: Json) => boolean): Json {
+  return structuredClone(exampleOf(event, action, where).payload) as Json;
+}
+
+function cardFor(event: BrokerEvent, canAct = true, classification: Classification = classify(event)): AdaptiveCardJson {
+  return buildAlertCard({ event, classification, chain: CHAIN, canAct });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation 1: the adaptivecards package's parser.
+
+/** Action.Execute (schema 1.4) for the 1.2-era parser: a Submit with a verb, which it must have. */
+class ExecuteAction extends AC.SubmitAction {
+  verb = '';
+  override getJsonTypeName(): string {
+    return 'Action.Execute';
+  }
+  override parse(json: any, errors?: AC.IValidationError[]): void {
+    super.parse(json, errors);
+    this.verb = typeof json?.verb === 'string' ? json.verb : '';
+  }
+  override internalValidateProperties(context: AC.ValidationResults): void {
+    super.internalValidateProperties(context);
+    if (this.verb === '') context.addFailure(this, { error: AC.ValidationError.PropertyCantBeNull, message: 'An Action.Execute must have a verb.' });
+  }
+}
+AC.AdaptiveCard.actionTypeRegistry.registerType('Action.Execute', () => new ExecuteAction());
+
+function parserErrors(card: unknown): string[] {
+  const parsed = new AC.AdaptiveCard();
+  const errors: AC.IValidationError[] = [];
+  parsed.parse(card, errors);
+  const failures = parsed.validateProperties().failures.flatMap((failure) => failure.errors);
+  return [...errors, ...failures]
+    .filter((error) => error.error !== AC.ValidationError.UnsupportedCardVersion)
+    .map((error) => error.message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation 2: the 1.5 schema, for the elements and actions the templates use.
+
+type Check = (value: unknown) => string | undefined;
+
+const isString: Check = (v) => (typeof v === 'string' ? undefined : 'must be a string');
+const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
+const isNumber: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a number');
+const isObject: Check = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object');
+/** The schema's enums accept any letter case (its patterns say so). */
+const oneOf = (...values: string[]): Check => (v) =>
+  typeof v === 'string' && values.some((value) => value.toLowerCase() === v.toLowerCase()) ? undefined : `must be one of ${values.join(', ')}`;
+const httpUrl: Check = (v) => (typeof v === 'string' && /^https?:\/\/[^\s]+$/.test(v) ? undefined : 'must be an absolute http(s) URL');
+
+const Colors = oneOf('default', 'dark', 'light', 'accent', 'good', 'warning', 'attention');
+const ContainerStyle = oneOf('default', 'emphasis', 'good', 'attention', 'warning', 'accent');
+const FontSize = oneOf('default', 'small', 'medium', 'large', 'extraLarge');
+const FontWeight = oneOf('default', 'lighter', 'bolder');
+const FontType = oneOf('default', 'monospace');
+const Spacing = oneOf('default', 'none', 'small', 'medium', 'large', 'extraLarge', 'padding');
+const HorizontalAlignment = oneOf('left', 'center', 'right');
+const VerticalContentAlignment = oneOf('top', 'center', 'bottom');
+const BlockElementHeight = oneOf('auto', 'stretch');
+const ActionStyle = oneOf('default', 'positive', 'destructive');
+const ActionMode = oneOf('primary', 'secondary');
+const AssociatedInputs = oneOf('Auto', 'None');
+const TextInputStyle = oneOf('text', 'tel', 'url', 'email', 'password');
+const ColumnWidth: Check = (v) =>
+  typeof v === 'number' || (typeof v === 'string' && /^(auto|stretch|\d+(\.\d+)?(px)?)$/i.test(v)) ? undefined : 'must be auto, stretch, a weight or "<n>px"';
+
+interface Shape {
+  required: string[];
+  props: Record<string, Check | 'elements' | 'actions' | 'columns' | 'facts' | 'card' | 'selectAction'>;
+}
+
+/** Extendable.Element (less `fallback`, which no template uses). */
+const ELEMENT = { height: BlockElementHeight, separator: isBoolean, spacing: Spacing, id: isString, isVisible: isBoolean } as const;
+/** Extendable.Action (less `fallback`, `iconUrl` and `requires`, which no template uses). */
+const ACTION = { title: isString, id: isString, style: ActionStyle, tooltip: isString, isEnabled: isBoolean, mode: ActionMode } as const;
+
+const ELEMENTS: Record<string, Shape> = {
+  TextBlock: {
+    required: ['text'],
+    props: {
+      ...ELEMENT,
+      text: isString,
+      color: Colors,
+      fontType: FontType,
+      horizontalAlignment: HorizontalAlignment,
+      isSubtle: isBoolean,
+      maxLines: isNumber,
+      size: FontSize,
+      weight: FontWeight,
+      wrap: isBoolean,
+      style: oneOf('default', 'heading'),
+    },
+  },
+  Container: {
+    required: ['items'],
+    props: { ...ELEMENT, items: 'elements', selectAction: 'selectAction', style: ContainerStyle, verticalContentAlignment: VerticalContentAlignment, bleed: isBoolean, minHeight: isString },
+  },
+  ColumnSet: {
+    required: [],
+    props: { ...ELEMENT, columns: 'columns', selectAction: 'selectAction', style: ContainerStyle, bleed: isBoolean, minHeight: isString, horizontalAlignment: HorizontalAlignment },
+  },
+  FactSet: { required: ['facts'], props: { ...ELEMENT, facts: 'facts' } },
+  ActionSet: { required: ['actions'], props: { ...ELEMENT, actions: 'actions' } },
+  'Input.Text': {
+    required: ['id'],
+    props: {
+      ...ELEMENT,
+      isMultiline: isBoolean,
+      maxLength: isNumber,
+      placeholder: isString,
+      regex: isString,
+      style: TextInputStyle,
+      value: isString,
+      errorMessage: isString,
+      isRequired: isBoolean,
+      label: isString,
+    },
+  },
+};
+
+const COLUMN: Shape = {
+  required: [],
+  props: {
+    items: 'elements',
+    bleed: isBoolean,
+    minHeight: isString,
+    separator: isBoolean,
+    spacing: Spacing,
+    selectAction: 'selectAction',
+    style: ContainerStyle,
+    verticalContentAlignment: VerticalContentAlignment,
+    width: ColumnWidth,
+    id: isString,
+    isVisible: isBoolean,
+  },
+};
+
+const ACTIONS: Record<string, Shape> = {
+  'Action.OpenUrl': { required: ['url', 'title'], props: { ...ACTION, url: httpUrl } },
+  // The schema does not require a verb; a Reynolds card-action handler cannot route one without it.
+  'Action.Execute': { required: ['verb', 'title'], props: { ...ACTION, verb: isString, data: isObject, associatedInputs: AssociatedInputs } },
+  'Action.Submit': { required: ['title'], props: { ...ACTION, data: isObject, associatedInputs: AssociatedInputs } },
+  'Action.ShowCard': { required: ['card', 'title'], props: { ...ACTION, card: 'card' } },
+};
+
+const CARD: Shape = {
+  required: ['body'],
+  props: {
+    $schema: httpUrl,
+    version: isString,
+    body: 'elements',
+    actions: 'actions',
+    selectAction: 'selectAction',
+    fallbackText: isString,
+    speak: isString,
+    lang: isString,
+    minHeight: isString,
+    verticalContentAlignment: VerticalContentAlignment,
+    // Not in the schema: Teams' documented extension for full-width cards.
+    msteams: (v) => (isObject(v) === undefined && Object.keys(v as object).every((key) => key === 'width') && (v as Json)['width'] === 'Full' ? undefined : 'must be { width: "Full" }'),
+  },
+};
+
+function schemaErrors(card: unknown): string[] {
+  const errors: string[] = [];
+  const inputIds = new Set<string>();
+
+  function shaped(value: unknown, shape: Shape, path: string, typeName: string): void {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      errors.push(`${path}: must be an object`);
+      return;
+    }
+    const object = value as Json;
+    if (object['type'] !== typeName) errors.push(`${path}: type must be ${typeName}`);
+    for (const key of shape.required) if (!(key in object)) errors.push(`${path}: ${key} is required`);
+    for (const [key, field] of Object.entries(object)) {
+      if (key === 'type') continue;
+      const check = shape.props[key];
+      const at = `${path}.${key}`;
+      if (check === undefined) errors.push(`${at}: not a ${typeName} property`);
+      else if (check === 'elements') list(field, at, element);
+      else if (check === 'actions') list(field, at, action);
+      else if (check === 'columns') list(field, at, (column, p) => shaped(column, COLUMN, p, 'Column'));
+      else if (check === 'facts') list(field, at, fact);
+      else if (check === 'card') shaped(field, CARD, at, 'AdaptiveCard');
+      else if (check === 'selectAction') action(field, at, true);
+      else {
+        const problem = check(field);
+        if (problem !== undefined) errors.push(`${at}: ${problem} (got ${JSON.stringify(field)})`);
+      }
+    }
+  }
+
+  function list(value: unknown, path: string, each: (item: unknown, path: string) => void): void {
+    if (!Array.isArray(value)) errors.push(`${path}: must be an array`);
+    else value.forEach((item, i) => each(item, `${path}[${i}]`));
+  }
+
+  function element(value: unknown, path: string): void {
+    const type = (value as Json | null)?.['type'];
+    const shape = typeof type === 'string' ? ELEMENTS[type] : undefined;
+    if (shape === undefined) return void errors.push(`${path}: unknown element type ${JSON.stringify(type)}`);
+    shaped(value, shape, path, type);
+    if (type === 'Input.Text') {
+      const id = (value as Json)['id'];
+      if (inputIds.has(id)) errors.push(`${path}: duplicate input id ${id}`);
+      inputIds.add(id);
+    }
+  }
+
+  function action(value: unknown, path: string, select = false): void {
+    const type = (value as Json | null)?.['type'];
+    const shape = typeof type === 'string' ? ACTIONS[type] : undefined;
+    if (shape === undefined) return void errors.push(`${path}: unknown action type ${JSON.stringify(type)}`);
+    if (select && type === 'Action.ShowCard') errors.push(`${path}: Action.ShowCard cannot be a selectAction`);
+    shaped(value, shape, path, type);
+    const title = (value as Json)['title'];
+    if (!select && (typeof title !== 'string' || title.trim() === '')) errors.push(`${path}: a button needs a title`);
+  }
+
+  function fact(value: unknown, path: string): void {
+    const object = value as Json;
+    for (const key of ['title', 'value']) if (typeof object?.[key] !== 'string') errors.push(`${path}.${key}: must be a string`);
+    for (const key of Object.keys(object ?? {})) if (key !== 'title' && key !== 'value') errors.push(`${path}.${key}: not a Fact property`);
+  }
+
+  shaped(card, CARD, '$', 'AdaptiveCard');
+  if ((card as Json)?.['version'] !== '1.5') errors.push('$.version: must be 1.5 (the top-level card needs a version)');
+  if ((card as Json)?.['$schema'] !== 'http://adaptivecards.io/schemas/adaptive-card.json') errors.push('$.$schema: must name the Adaptive Card schema');
+  // Teams rejects messages over about 28 KB; an alert card has no business coming near that.
+  if (JSON.stringify(card).length > 28_000) errors.push('$: larger than Teams accepts');
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading cards.
+
+function allActions(card: Json): Json[] {
+  const found: Json[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const object = node as Json;
+    if (typeof object['type'] === 'string' && object['type'].startsWith('Action.')) found.push(object);
+    Object.values(object).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
+const executes = (card: Json): Json[] => allActions(card).filter((a) => a['type'] === 'Action.Execute');
+const topTitles = (card: Json): string[] => (card['actions'] as Json[]).map((a) => a['title'] as string);
+const verbs = (card: Json): string[] => executes(card).map((a) => a['verb'] as string).sort();
+
+function texts(card: Json): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const object = node as Json;
+    for (const key of ['text', 'value']) if (typeof object[key] === 'string') found.push(object[key]);
+    Object.values(object).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
+function textBlock(card: Json, match: (text: string) => boolean): Json | undefined {
+  let hit: Json | undefined;
+  const walk = (node: unknown): void => {
+    if (hit !== undefined || typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const object = node as Json;
+    if (object['type'] === 'TextBlock' && typeof object['text'] === 'string' && match(object['text'])) hit = object;
+    else Object.values(object).forEach(walk);
+  };
+  walk(card);
+  return hit;
+}
+
+/** The priority badge: the first column of the header row. */
+function badgeOf(card: Json): { style: string; text: string; color: string } {
+  const column = card['body'][0]['columns'][0];
+  return { style: column['style'], text: column['items'][0]['text'], color: column['items'][0]['color'] };
+}
+
+/** Problems every alert card must be free of, whatever its event. */
+function problemsOf(card: Json, event: BrokerEvent, canAct: boolean): string[] {
+  const json = JSON.stringify(card);
+  const problems = [...parserErrors(card).map((e) => `parser: ${e}`), ...schemaErrors(card).map((e) => `schema: ${e}`)];
+  const leftover = json.match(/\$\{[^}]*\}?/);
+  if (leftover) problems.push(`template placeholder survived: ${leftover[0]}`);
+  if (json.includes('<!--') || json.includes('reynolds:')) problems.push('an HTML comment or chain marker is shown');
+  const first = (card['actions'] as Json[])[0];
+  if (first?.['type'] !== 'Action.OpenUrl' || first['title'] !== 'Open on GitHub') problems.push('"Open on GitHub" is not the first action');
+  const writes = allActions(card).filter((a) => a['type'] === 'Action.Execute' || a['type'] === 'Action.ShowCard');
+  if (!canAct && writes.length > 0) problems.push('write actions without canAct');
+  if (cardFamilyOf(event) === 'security' && writes.length > 0) problems.push('write actions on a security card');
+  for (const execute of executes(card)) {
+    const data = execute['data'] as Json;
+    const expected = { verb: execute['verb'], repo: event.repo?.fullName, number: event.target?.number, ...CHAIN, deliveryId: event.deliveryId };
+    if (JSON.stringify(data) !== JSON.stringify(expected)) problems.push(`Execute ${execute['verb']} data is ${JSON.stringify(data)}`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('alert cards', function () {
+  describe('every recorded webhook payload gives a valid card', function () {
+    const examples = loadWebhookExamples();
+
+    it('covers all the recordings and every card family', function () {
+      assert.equal(examples.length, 329);
+      const families = new Set(examples.map((example) => cardFamilyOf(eventOf(example.event, example.payload))));
+      assert.deepEqual([...families].sort(), ['comment', 'deployment', 'discussion', 'generic', 'issue', 'pull_request', 'release', 'review', 'push', 'security', 'workflow'].sort());
+    });
+
+    examples.forEach((example, i) => {
+      it(`${example.event}${example.action ? `.${example.action}` : ''} #${example.index}`, function () {
+        const event = eventOf(example.event, example.payload, `delivery-${i}`);
+        const classification = classify(event);
+        for (const canAct of [true, false]) {
+          const card = cardFor(event, canAct, classification);
+          assert.deepEqual(problemsOf(card, event, canAct), [], `canAct=${canAct}`);
+          const expected = { P0: 'attention', P1: 'warning', P2: 'accent', P3: 'default' }[classification.priority];
+          assert.deepEqual(badgeOf(card), { style: expected, text: classification.priority, color: expected });
+        }
+      });
+    });
+  });
+
+  describe('pull requests', function () {
+    const opened = eventOf('pull_request', exampleOf('pull_request', 'opened').payload, 'delivery-pr');
+
+    it('an open PR offers Approve, Request changes, Comment and Close when the conversation can act', function () {
+      const card = cardFor(opened);
+      assert.deepEqual(topTitles(card), ['Open on GitHub', 'Approve', 'Request changes', 'Comment', 'Close']);
+      assert.deepEqual(verbs(card), ['approve', 'close', 'comment', 'request_changes']);
+      const comment = (card['actions'] as Json[]).find((a) => a['title'] === 'Comment')!;
+      assert.equal(comment['type'], 'Action.ShowCard');
+      assert.equal(comment['card']['body'][0]['type'], 'Input.Text');
+      assert.equal(comment['card']['actions'][0]['verb'], 'comment');
+    });
+
+    it('offers only "Open on GitHub" when the conversation cannot act', function () {
+      const card = cardFor(opened, false);
+      assert.deepEqual(topTitles(card), ['Open on GitHub']);
+      assert.deepEqual(executes(card), []);
+      assert.equal(card['actions']![0]!['url'], 'https://github.com/Codertocat/Hello-World/pull/2');
+    });
+
+    it('shows the repo (linked), the title (linked), the actor, the state, the branches and the why', function () {
+      const card = cardFor(opened);
+      const shown = texts(card).join('\n');
+      assert.ok(shown.includes('[Codertocat/Hello-World](https://github.com/Codertocat/Hello-World)'));
+      assert.ok(shown.includes('[Update the README with new information.](https://github.com/Codertocat/Hello-World/pull/2)'));
+      assert.ok(shown.includes('Pull request #2 opened by Codertocat'));
+      assert.ok(shown.includes('changes → master'));
+      assert.ok(shown.includes('Why: A pull request was opened'));
+      assert.equal(textBlock(card, (t) => t === 'Open')?.['color'], 'accent');
+    });
+
+    it('a merged PR shows Merged and offers no Close, Reopen or review', function () {
+      const payload = copyOf('pull_request', 'closed');
+      payload['pull_request'].merged = true;
+      payload['pull_request'].merged_at = '2019-05-15T15:21:18Z';
+      const card = cardFor(eventOf('pull_request', payload));
+      assert.equal(textBlock(card, (t) => t === 'Merged')?.['color'], 'good');
+      assert.deepEqual(topTitles(card), ['Open on GitHub', 'Comment']);
+      assert.deepEqual(verbs(card), ['comment']);
+    });
+
+    it('a closed, unmerged PR offers Reopen instead of Close', function () {
+      const card = cardFor(eventOf('pull_request', exampleOf('pull_request', 'closed').payload));
+      assert.ok(textBlock(card, (t) => t === 'Closed'));
+      assert.deepEqual(topTitles(card), ['Open on GitHub', 'Comment', 'Reopen']);
+    });
+
+    it('a PR converted to draft shows Draft and takes no review', function () {
+      const card = cardFor(eventOf('pull_request', exampleOf('pull_request', 'converted_to_draft').payload));
+      assert.ok(textBlock(card, (t) => t === 'Draft'));
+      assert.deepEqual(verbs(card), ['close', 'comment']);
+    });
+  });
+
+  describe('issues and other families', function () {
+    it('an open issue offers Comment and Close, and no review', function () {
+      const card = cardFor(eventOf('issues', exampleOf('issues', 'opened').payload));
+      assert.deepEqual(topTitles(card), ['Open on GitHub', 'Comment', 'Close']);
+    });
+
+    it('a deleted issue offers nothing to write to', function () {
+      assert.deepEqual(topTitles(cardFor(eventOf('issues', exampleOf('issues', 'deleted').payload))), ['Open on GitHub']);
+    });
+
+    it('comments, reviews and pushes carry no write actions even when the conversation can act', function () {
+      for (const [event, action] of [['issue_comment', 'created'], ['pull_request_review', 'submitted'], ['push', undefined]] as const) {
+        assert.deepEqual(topTitles(cardFor(eventOf(event, exampleOf(event, action).payload))), ['Open on GitHub'], event);
+      }
+    });
+
+    it('a failing check shows Failure in red', function () {
+      const card = cardFor(eventOf('check_run', exampleOf('check_run', 'completed', (p: Json) => p['check_run'].conclusion === 'failure').payload));
+      assert.equal(textBlock(card, (t) => t === 'Failure')?.['color'], 'attention');
+      assert.ok(texts(card).includes('changes'), 'the branch');
+    });
+
+    it('a deployment shows its environment and state', function () {
+      const card = cardFor(eventOf('deployment_status', exampleOf('deployment_status', 'created', (p: Json) => p['deployment_status'].state === 'success').payload));
+      assert.ok(textBlock(card, (t) => t === 'Success'));
+      assert.ok(texts(card).includes('production'));
+    });
+
+    it('a critical Dependabot alert gets a P0 attention badge, its severity, and no write actions', function () {
+      const payload = copyOf('dependabot_alert', 'created');
+      payload['alert'].security_advisory.severity = 'critical';
+      payload['alert'].security_vulnerability.severity = 'critical';
+      const event = eventOf('dependabot_alert', payload);
+      const card = cardFor(event, true);
+      assert.equal(classify(event).priority, 'P0');
+      assert.deepEqual(badgeOf(card), { style: 'attention', text: 'P0', color: 'attention' });
+      assert.equal(textBlock(card, (t) => t === 'Severity: Critical')?.['color'], 'attention');
+      assert.deepEqual(topTitles(card), ['Open on GitHub']);
+      assert.deepEqual(allActions(card).length, 1);
+    });
+
+    it('the badge follows the priority: P0 attention, P1 warning, P2 accent, P3 default', function () {
+      const event = eventOf('issues', exampleOf('issues', 'opened').payload);
+      const expected: Record<Priority, string> = { P0: 'attention', P1: 'warning', P2: 'accent', P3: 'default' };
+      for (const [priority, colour] of Object.entries(expected) as [Priority, string][]) {
+        const card = cardFor(event, true, { ...classify(event), priority });
+        assert.deepEqual(badgeOf(card), { style: colour, text: priority, color: colour });
+      }
+    });
+  });
+
+  describe('action data', function () {
+    it('every Execute action carries verb, repo, number, chainId, nodeId and deliveryId', function () {
+      const event = eventOf('pull_request', exampleOf('pull_request', 'opened').payload, 'delivery-abc');
+      const card = buildAlertCard({ event, classification: classify(event), chain: { chainId: 'chain-xyz', nodeId: 'node-9' }, canAct: true });
+      assert.equal(executes(card).length, 4);
+      for (const execute of executes(card)) {
+        assert.deepEqual(execute['data'], { verb: execute['verb'], repo: 'Codertocat/Hello-World', number: 2, chainId: 'chain-xyz', nodeId: 'node-9', deliveryId: 'delivery-abc' });
+      }
+    });
+  });
+
+  describe('text from GitHub', function () {
+    function commentWithBody(body: string): BrokerEvent {
+      const payload = copyOf('issue_comment', 'created');
+      payload['comment'].body = body;
+      return eventOf('issue_comment', payload);
+    }
+
+    it('never shows the hidden chain marker, at the end, cut off, or anywhere else', function () {
+      const mark = { chainId: 'chain-7f3a', depth: 3, actId: 'act-1' };
+      const bodies = [
+        withMarker('Thanks, merging now.', mark, MARKER_KEY),
+        `${formatMarker(mark, MARKER_KEY)}\nA reply that starts with a quoted marker.`,
+        `${'x'.repeat(3_990)} ${formatMarker(mark, MARKER_KEY)}`, // cut by the excerpt's read window
+      ];
+      for (const body of bodies) {
+        const json = JSON.stringify(cardFor(commentWithBody(body)));
+        assert.ok(!json.includes('reynolds:') && !json.includes('<!--'), body.slice(0, 40));
+      }
+      assert.ok(texts(cardFor(commentWithBody(bodies[0]!))).includes('Thanks, merging now.'));
+    });
+
+    it('cuts a 1 MB body to the excerpt', function () {
+      const event: BrokerEvent = { ...eventOf('issues', exampleOf('issues', 'opened').payload), body: 'lorem ipsum '.repeat(90_000) };
+      assert.ok(event.body!.length > 1_000_000);
+      const card = cardFor(event);
+      const shown = texts(card).find((text) => text.startsWith('lorem ipsum'))!;
+      assert.ok(shown.length <= EXCERPT_LIMIT + 1, `${shown.length} characters`);
+      assert.ok(shown.endsWith('…'));
+      assert.ok(JSON.stringify(card).length < 8_000);
+      assert.deepEqual(schemaErrors(card), []);
+    });
+
+    it('escapes or strips what card markdown would mis-render, and keeps links safe', function () {
+      const payload = copyOf('issues', 'opened');
+      payload['issue'].title = 'Fix *all* [the](https://evil.test) snake_case {{DATE(2024-01-01T00:00:00Z, SHORT)}} ${x}';
+      payload['issue'].body =
+        '## Steps\n<details><summary>Log</summary>\n\n```sh\necho ${HOME}\n```\n</details>\n\n' +
+        '![screenshot](https://x.test/a.png) see [the docs](https://docs.test/a_(b))\n> quoted';
+      payload['issue'].html_url = 'javascript:alert(1)';
+      const card = cardFor(eventOf('issues', payload));
+      const urls = allActions(card).map((a) => a['url']).filter((url) => url !== undefined);
+      assert.deepEqual(urls, ['https://github.com/Codertocat/Hello-World'], 'a javascript: URL falls back to the repository');
+      assert.ok(!JSON.stringify(card).includes('javascript:'));
+      const title = textBlock(card, (t) => t.includes('Fix'))!['text'];
+      assert.equal(
+        title,
+        '[Fix \\*all\\* \\[the\\](https://evil.test) snake\\_case {\\{DATE(2024-01-01T00:00:00Z, SHORT)}} $\\{x}](https://github.com/Codertocat/Hello-World)',
+      );
+      const body = textBlock(card, (t) => t.startsWith('Steps'))!['text'];
+      assert.equal(body, 'Steps\nLog\n\necho $\\{HOME}\n\nscreenshot see the docs\nquoted');
+    });
+
+    it('shows the enrichment summary and notes, escaped', function () {
+      const event = eventOf('issues', exampleOf('issues', 'opened').payload);
+      const card = buildAlertCard({ event, classification: classify(event), chain: CHAIN, canAct: false, enrichment: { summary: 'Same as #12, *probably*.', notes: ['Ask @octocat', 'see_also #3'] } });
+      assert.ok(texts(card).includes('Same as #12, \\*probably\\*.'));
+      assert.ok(texts(card).includes('- Ask @octocat\n- see\\_also #3'));
+      assert.deepEqual(problemsOf(card, event, false), []);
+    });
+
+    it('excerpt, cut and safeUrl', function () {
+      assert.equal(excerpt(undefined), undefined);
+      assert.equal(excerpt('<!-- only a template comment -->\n\n'), undefined);
+      assert.equal(cut('one two three four', 18), 'one two three four');
+      assert.equal(cut('one two three four five', 16), 'one two three…', 'at a word boundary');
+      assert.equal(cut('a'.repeat(20), 10), `${'a'.repeat(10)}…`);
+      assert.equal(safeUrl('https://github.com/o/r/pull/1#x(y)'), 'https://github.com/o/r/pull/1#x%28y%29');
+      assert.equal(safeUrl('javascript:alert(1)'), undefined);
+      assert.equal(safeUrl('/relative'), undefined);
+    });
+  });
+
+  describe('chain broken card', function () {
+    const chain: ChainSummary = {
+      chainId: 'chain-7f3a',
+      tenantId: 'tenant-1',
+      repo: 'octo/widgets',
+      root: 'issue_comment.created on octo/widgets#7 by echo-bot[bot]',
+      startedAt: Date.UTC(2030, 0, 1, 9, 0),
+      updatedAt: Date.UTC(2030, 0, 1, 9, 4),
+      depth: 9,
+      nodes: 14,
+      score: 0.934,
+      verdict: 'break',
+      reason: 'ping_pong between reynolds and echo-bot[bot] on #7',
+      adminAlerted: false,
+    };
+
+    it('says what happened and links to the chain view', function () {
+      const card = buildChainBrokenCard({ chain, chainUrl: 'https://reynolds.example/tab/chains/chain-7f3a' });
+      assert.deepEqual(parserErrors(card), []);
+      assert.deepEqual(schemaErrors(card), []);
+      assert.ok(!JSON.stringify(card).includes('${'));
+      const shown = texts(card).join('\n');
+      for (const part of ['Loop stopped on octo/widgets', '14 events', '9 deep', 'over 4 minutes', '0.93', 'ping\\_pong between reynolds and echo-bot\\[bot\\] on #7', '2030-01-01 09:00 UTC']) {
+        assert.ok(shown.includes(part), part);
+      }
+      assert.deepEqual(card['actions'], [{ type: 'Action.OpenUrl', title: 'Open chain view', url: 'https://reynolds.example/tab/chains/chain-7f3a' }]);
+    });
+
+    it('copes with a chain without repository or reason', function () {
+      const { repo: _repo, reason: _reason, ...bare } = chain;
+      const card = buildChainBrokenCard({ chain: { ...bare, verdict: 'dampen' }, chainUrl: 'not a url' });
+      assert.deepEqual(schemaErrors(card), []);
+      assert.ok(!JSON.stringify(card).includes('${'));
+      assert.ok(texts(card).some((text) => text.startsWith('Loop dampened on GitHub')));
+    });
+  });
+
+  describe('the validators themselves', function () {
+    const good = (): Json => structuredClone(cardFor(eventOf('pull_request', exampleOf('pull_request', 'opened').payload)));
+
+    it('accept a good card', function () {
+      assert.deepEqual(parserErrors(good()), []);
+      assert.deepEqual(schemaErrors(good()), []);
+    });
+
+    it('reject unknown types, missing required properties, bad enums, stray properties and wrong types', function () {
+      const cases: Array<[string, (card: Json) => void, boolean]> = [
+        ['unknown element', (c) => c['body'].push({ type: 'Bogus' }), true],
+        ['unknown action', (c) => c['actions'].push({ type: 'Action.Bogus', title: 'x' }), true],
+        ['OpenUrl without url', (c) => delete c['actions'][0].url, true],
+        ['Execute without verb', (c) => delete c['actions'][1].verb, true],
+        ['Input.Text without id', (c) => delete c['actions'][3].card.body[0].id, false],
+        ['bad colour', (c) => (c['body'][0].columns[0].items[0].color = 'red'), false],
+        ['bad container style', (c) => (c['body'][0].columns[0].style = 'danger'), false],
+        ['a template key left over', (c) => (c['body'][1].$when = '${true}'), false],
+        ['a number where a string belongs', (c) => (c['body'][1].text = 42), false],
+        ['no version', (c) => delete c['version'], true],
+        ['a fact without value', (c) => delete c['body'][4].facts[0].value, false],
+        ['six actions', (c) => c['actions'].push({ type: 'Action.OpenUrl', title: 'More', url: 'https://x.test' }), true],
+      ];
+      for (const [name, breakIt, parserSees] of cases) {
+        const card = good();
+        breakIt(card);
+        const schema = schemaErrors(card);
+        if (name !== 'six actions') assert.notDeepEqual(schema, [], `schema validator misses: ${name}`);
+        if (parserSees) assert.notDeepEqual(parserErrors(card), [], `parser misses: ${name}`);
+      }
+    });
+  });
+});
