@@ -11,6 +11,7 @@
  * must survive a restart; the formula is the usual exponential backoff with full jitter.
  */
 import pLimit from 'p-limit';
+import { PollingLoop } from './polling-loop.js';
 import type { Clock } from '../clock.js';
 import { LeaseLostError, type InboxItem, type Store } from '../store/store.js';
 
@@ -51,26 +52,23 @@ export interface InboxWorkerOptions {
 export const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 export class InboxWorker {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
   private stopping = false;
   private readonly limit;
+  private readonly loop: PollingLoop;
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.limit = pLimit(options.concurrency);
+    this.loop = new PollingLoop(() => this.runOnce(), options.pollMs, (error) => options.observer?.onWorkerError?.(error));
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
     this.stopping = false;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Ends the poll wait early: intake calls it after accepting, so work starts at once. */
   wake(): void {
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /**
@@ -79,13 +77,9 @@ export class InboxWorker {
    * the next worker when it runs out; the pipeline is at-least-once either way.
    */
   async stop(graceMs: number): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
+    if (!this.loop.isRunning) return;
     this.stopping = true;
-    this.wake();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    await this.loop.stop(graceMs);
   }
 
   /** One claim-and-process cycle; returns how many items it claimed. The loop, and tests, call it. */
@@ -101,31 +95,6 @@ export class InboxWorker {
     }
     await Promise.all([...groups.values()].map((group) => this.limit(() => this.processInOrder(group))));
     return items.length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let claimed = 0;
-      try {
-        claimed = await this.runOnce();
-      } catch (error) {
-        this.options.observer?.onWorkerError?.(error);
-      }
-      if (claimed === 0 && this.running) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.wakeUp = undefined;
-        resolve();
-      }
-      this.wakeUp = done;
-    });
   }
 
   private async processInOrder(group: InboxItem[]): Promise<void> {

@@ -8,6 +8,7 @@
  * backoff that honours Retry-After; the alert is late, not lost.
  */
 import { CardFactory, MessageFactory, type CloudAdapterBase, type ConversationReference } from 'botbuilder';
+import { PollingLoop } from '../broker/polling-loop.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { WriteGuard } from '../loops/write-guard.js';
@@ -51,29 +52,23 @@ const RETRY_MAX_MS = 5 * 60_000;
 const RATE_WAIT_MS = 250;
 
 export class ProactiveSender {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly loop: PollingLoop;
 
-  constructor(private readonly o: ProactiveSenderOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+  constructor(private readonly o: ProactiveSenderOptions) {
+    this.loop = new PollingLoop(() => this.sendDue(), o.pollMs ?? 200, (error) => o.logger.warn({ err: error }, 'proactive sender: could not read the outbox; will try again'));
   }
 
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Starts a round at once: the routing stage calls it after queueing an alert. */
   wake(): void {
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   async stop(graceMs: number): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    await this.loop.stop(graceMs);
   }
 
   /** One round: claim due entries and post what the rate limits allow. Returns how many were posted. */
@@ -84,32 +79,6 @@ export class ProactiveSender {
     for (const record of due) if (!perConversation.has(record.data.conversationId)) perConversation.set(record.data.conversationId, record);
     const results = await Promise.all([...perConversation.values()].map((record) => this.sendOne(record)));
     return results.filter(Boolean).length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let sent = 0;
-      try {
-        sent = await this.sendDue();
-      } catch (error) {
-        this.o.logger.warn({ err: error }, 'proactive sender: could not read the outbox; will try again');
-      }
-      if (sent === 0 && this.running) await this.idle();
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = undefined;
-        resolve();
-      }, this.o.pollMs ?? 200);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-    });
   }
 
   private async sendOne(record: StoredRecord<OutboxEntry>): Promise<boolean> {
