@@ -17,25 +17,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { GroupCommit } from './sqlite-group-commit.js';
-import { DELIVERY_WITH_BODY, SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
-import {
-  ConflictError,
-  FILTER_FIELD,
-  INBOX_STATUSES,
-  LeaseLostError,
-  StoreUnavailableError,
-  type AcceptResult,
-  type RecordInput,
-  type RecordKind,
-  type RecordQuery,
-  type StoredRecord,
-  type ClaimOptions,
-  type DeliveryInput,
-  type InboxCounts,
-  type InboxItem,
-  type InboxStatus,
-  type Store,
-} from './store.js';
+import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
+import { prepareStatements, toItem, toRecord, type DeliveryRow, type RecordRow, type SqliteStatements } from './sqlite-statements.js';
+import { ConflictError, FILTER_FIELD, INBOX_STATUSES, LeaseLostError, StoreUnavailableError, type AcceptResult, type RecordInput, type RecordKind, type RecordQuery, type StoredRecord, type ClaimOptions, type DeliveryInput, type InboxCounts, type InboxItem, type InboxStatus, type Store } from './store.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -61,41 +45,10 @@ const SWEEP_BATCH = 2000;
  */
 const WAL_AUTOCHECKPOINT_PAGES = 4000;
 
-interface RecordRow {
-  kind: RecordKind;
-  partition: string;
-  id: string;
-  tenant_id: string;
-  data: string;
-  updated_at: number;
-  expires_at: number | null;
-  etag: string;
-}
-
-interface DeliveryRow {
-  seq: number;
-  key: string;
-  tenant_id: string;
-  delivery_id: string;
-  event: string;
-  action: string | null;
-  ordering_key: string;
-  received_at: number;
-  body: string | null;
-  status: InboxStatus;
-  attempts: number;
-  next_attempt_at: number;
-  lease_owner: string | null;
-  lease_until: number | null;
-  last_error: string | null;
-  completed_at: number | null;
-  expires_at: number | null;
-}
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private db: Database.Database | undefined;
-  private statements: ReturnType<SqliteStore['prepare']> | undefined;
+  private statements: SqliteStatements | undefined;
   /** Record queries vary only by which filters they use; each shape is prepared once. */
   private readonly statementCache = new Map<string, Database.Statement>();
   private readonly commits = new GroupCommit(
@@ -117,7 +70,7 @@ export class SqliteStore implements Store {
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       this.db = db;
-      this.statements = this.prepare(db);
+      this.statements = prepareStatements(db);
     });
   }
 
@@ -267,107 +220,7 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  private prepare(db: Database.Database) {
-    const insert = db.prepare(`
-      INSERT INTO deliveries (key, tenant_id, delivery_id, event, action, ordering_key, received_at, status, attempts, next_attempt_at)
-      VALUES (@key, @tenantId, @deliveryId, @event, @action, @orderingKey, @receivedAt, 'pending', 0, @receivedAt)
-      ON CONFLICT (key) DO NOTHING`);
-    const insertBody = db.prepare('INSERT INTO delivery_bodies (seq, body) VALUES (?, ?)');
-    const expiredSeq = db.prepare('SELECT seq FROM deliveries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?');
-    const deleteDelivery = db.prepare('DELETE FROM deliveries WHERE seq = ?');
-    const deleteBody = db.prepare('DELETE FROM delivery_bodies WHERE seq = ?');
-    const due = db.prepare(`
-      SELECT ${DELIVERY_WITH_BODY}
-      WHERE d.status IN ('pending', 'processing')
-        AND ((d.status = 'pending' AND d.next_attempt_at <= @now) OR (d.status = 'processing' AND d.lease_until <= @now))
-      ORDER BY d.seq LIMIT @limit`);
-    const lease = db.prepare(`
-      UPDATE deliveries SET status = 'processing', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
-      WHERE seq = @seq`);
-    const open = `WHERE key = @key AND lease_owner = @owner AND status = 'processing'`;
-    const complete = db.prepare(`
-      UPDATE deliveries SET status = 'done', completed_at = @now, expires_at = @expiresAt, lease_owner = NULL, lease_until = NULL
-      ${open} RETURNING seq`);
-    const expiredDeliveries = db.prepare('SELECT seq FROM deliveries WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?');
-    const recordColumns = `
-      INSERT INTO records (kind, partition, id, tenant_id, data, updated_at, expires_at, etag)
-      VALUES (@kind, @partition, @id, @tenantId, @data, @updatedAt, @expiresAt, @etag)
-      ON CONFLICT (kind, partition, id) DO UPDATE SET
-        tenant_id = excluded.tenant_id, data = excluded.data, updated_at = excluded.updated_at,
-        expires_at = excluded.expires_at, etag = excluded.etag`;
-
-    return {
-      ping: db.transaction(() => undefined).immediate,
-      /** Insert, or if the key is there but expired (the sweeper may lag), take its place. */
-      accept(d: DeliveryInput, now: number): AcceptResult {
-        const row = { ...d, action: d.action ?? null };
-        let inserted = insert.run(row);
-        if (inserted.changes === 0) {
-          const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
-          if (!expired) return 'duplicate';
-          deleteDelivery.run(expired.seq);
-          deleteBody.run(expired.seq);
-          inserted = insert.run(row);
-        }
-        insertBody.run(inserted.lastInsertRowid, d.body);
-        return 'accepted';
-      },
-      get: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.key = ? AND (d.expires_at IS NULL OR d.expires_at > ?)`),
-      claim(owner: string, limit: number, now: number, leaseUntil: number): DeliveryRow[] {
-        const rows = due.all({ now, limit }) as DeliveryRow[];
-        for (const row of rows) {
-          lease.run({ owner, leaseUntil, seq: row.seq });
-          row.status = 'processing';
-          row.lease_owner = owner;
-          row.lease_until = leaseUntil;
-          row.attempts += 1;
-        }
-        return rows;
-      },
-      /** Done: the body is dropped, the row kept until expiresAt for dedupe. */
-      complete(params: { key: string; owner: string; now: number; expiresAt: number }): number {
-        const done = complete.get(params) as { seq: number } | undefined;
-        if (done) deleteBody.run(done.seq);
-        return done ? 1 : 0;
-      },
-      retry: db.prepare(`
-        UPDATE deliveries SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
-          lease_owner = NULL, lease_until = NULL ${open}`),
-      park: db.prepare(`UPDATE deliveries SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL ${open}`),
-      release: db.prepare(`
-        UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL ${open}`),
-      failed: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.status = 'failed' ORDER BY d.seq LIMIT ?`),
-      // Counted through the partial indexes: cheap however long the history.
-      openCounts: db.prepare(`SELECT status, count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing') GROUP BY status`),
-      failedCount: db.prepare(`SELECT count(*) AS n FROM deliveries WHERE status = 'failed'`),
-      doneCount: db.prepare('SELECT count(*) AS n FROM deliveries WHERE expires_at IS NOT NULL AND expires_at > ?'),
-      sweep(now: number, limit: number): number {
-        const rows = expiredDeliveries.all(now, limit) as { seq: number }[];
-        for (const { seq } of rows) {
-          deleteDelivery.run(seq);
-          deleteBody.run(seq);
-        }
-        return rows.length;
-      },
-      upsertRecord: db.prepare(recordColumns),
-      /** Create-if-absent: inserts unless a live record exists (an expired one is replaced). */
-      createRecord: db.prepare(`${recordColumns} WHERE records.expires_at IS NOT NULL AND records.expires_at <= @now`),
-      replaceRecord: db.prepare(`
-        UPDATE records SET tenant_id = @tenantId, data = @data, updated_at = @updatedAt, expires_at = @expiresAt, etag = @etag
-        WHERE kind = @kind AND partition = @partition AND id = @id AND etag = @ifMatch
-          AND (expires_at IS NULL OR expires_at > @now)`),
-      getRecord: db.prepare('SELECT * FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
-      deleteRecord: db.prepare('DELETE FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
-      sweepRecords: (() => {
-        const statement = db.prepare(`
-          DELETE FROM records WHERE (kind, partition, id) IN (
-            SELECT kind, partition, id FROM records WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)`);
-        return (now: number, limit: number) => statement.run(now, limit).changes;
-      })(),
-    };
-  }
-
-  private sql(): NonNullable<SqliteStore['statements']> {
+  private sql(): SqliteStatements {
     if (!this.statements) throw new StoreUnavailableError('the SQLite store is not open (init() was not called, or it was closed)');
     return this.statements;
   }
@@ -403,41 +256,4 @@ export class SqliteStore implements Store {
       throw error;
     }
   }
-}
-
-function toRecord<T>(row: RecordRow): StoredRecord<T> {
-  const record: StoredRecord<T> = {
-    kind: row.kind,
-    partition: row.partition,
-    id: row.id,
-    tenantId: row.tenant_id,
-    data: JSON.parse(row.data) as T,
-    updatedAt: row.updated_at,
-    etag: row.etag,
-  };
-  if (row.expires_at !== null) record.expiresAt = row.expires_at;
-  return record;
-}
-
-function toItem(row: DeliveryRow): InboxItem {
-  const item: InboxItem = {
-    tenantId: row.tenant_id,
-    key: row.key,
-    deliveryId: row.delivery_id,
-    event: row.event,
-    orderingKey: row.ordering_key,
-    receivedAt: row.received_at,
-    body: row.body,
-    status: row.status,
-    seq: row.seq,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-  };
-  if (row.action !== null) item.action = row.action;
-  if (row.lease_owner !== null) item.leaseOwner = row.lease_owner;
-  if (row.lease_until !== null) item.leaseUntil = row.lease_until;
-  if (row.last_error !== null) item.lastError = row.last_error;
-  if (row.completed_at !== null) item.completedAt = row.completed_at;
-  if (row.expires_at !== null) item.expiresAt = row.expires_at;
-  return item;
 }
