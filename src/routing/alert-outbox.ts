@@ -59,10 +59,14 @@ export class AlertOutbox {
     }
   }
 
-  /** Entries that are due (not waiting for a retry, not leased by a live sender), oldest first. */
+  /**
+   * Entries that are due (not waiting for a retry, not leased by a live sender), oldest first.
+   * Read oldest-written first, so under a backlog untouched alerts are served before ones that were
+   * just postponed, and none starves.
+   */
   async due(tenantId: string, limit: number): Promise<StoredRecord<OutboxEntry>[]> {
     const now = this.clock.now();
-    const records = await this.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, limit: SCAN_LIMIT });
+    const records = await this.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, limit: SCAN_LIMIT, oldestFirst: true });
     return records
       .filter((r) => r.data.nextAttemptAt <= now && (r.data.leaseUntil === undefined || r.data.leaseUntil <= now))
       .sort((a, b) => a.data.createdAt - b.data.createdAt)

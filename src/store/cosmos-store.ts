@@ -320,7 +320,7 @@ export class CosmosStore implements Store {
       sql += ` AND c.data.${field} = @v${i}`;
       parameters.push({ name: `@v${i}`, value });
     });
-    sql += ' ORDER BY c.updatedAt DESC';
+    sql += query.oldestFirst ? ' ORDER BY c.updatedAt ASC' : ' ORDER BY c.updatedAt DESC';
     // With a partition the query stays in one logical partition; without, it fans out.
     const feed = query.partition === undefined ? {} : { partitionKey: query.partition };
     const { resources } = await this.guard(`query ${query.kind} records`, () =>

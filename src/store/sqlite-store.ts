@@ -184,7 +184,7 @@ export class SqliteStore implements Store {
       sql += ` AND json_extract(data, '$.${field}') = ?`;
       params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     }
-    sql += ' ORDER BY updated_at DESC LIMIT ?';
+    sql += query.oldestFirst ? ' ORDER BY updated_at ASC LIMIT ?' : ' ORDER BY updated_at DESC LIMIT ?';
     params.push(query.limit);
     const rows = this.guard(`query ${query.kind}`, () => this.cachedStatement(sql).all(...params) as RecordRow[]);
     return rows.map((row) => toRecord<T>(row));

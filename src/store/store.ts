@@ -95,7 +95,8 @@ export interface RecordQuery {
   /** Within one partition (cheap everywhere); without it, across the kind (a fan-out in Cosmos). */
   partition?: string;
   where?: RecordFilter;
-  /** Newest (updatedAt) first. */
+  /** Newest (updatedAt) first by default; oldest first for queues, so nothing starves. */
+  oldestFirst?: boolean;
   limit: number;
 }
 
@@ -135,7 +136,7 @@ export interface Store {
    */
   putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options?: { ifMatch?: string | null }): Promise<StoredRecord<T>>;
   getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined>;
-  /** Newest first; expired records are never returned. */
+  /** Newest first (or oldest first, if asked); expired records are never returned. */
   queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]>;
   /** Returns whether a live record was there. */
   deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean>;

@@ -48,8 +48,6 @@ const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
 const LEASE_MS = 60_000;
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 5 * 60_000;
-/** While a conversation's rate window is full, look again after this long. */
-const RATE_WAIT_MS = 250;
 
 export class ProactiveSender {
   private readonly loop: PollingLoop;
@@ -73,6 +71,8 @@ export class ProactiveSender {
 
   /** One round: claim due entries and post what the rate limits allow. Returns how many were posted. */
   async sendDue(): Promise<number> {
+    // Our own tenant budget is spent: reading and rewriting the outbox now would only burn CPU.
+    if (!this.o.limits.tenantHasRoom(this.o.tenantId)) return 0;
     const due = await this.o.outbox.due(this.o.tenantId, this.o.concurrency ?? 16);
     // One post at a time per conversation keeps a thread's cards in order.
     const perConversation = new Map<string, StoredRecord<OutboxEntry>>();
@@ -84,12 +84,8 @@ export class ProactiveSender {
   private async sendOne(record: StoredRecord<OutboxEntry>): Promise<boolean> {
     const { outbox, limits, clock } = this.o;
     const entry = record.data;
-    if (!limits.tryTake(entry.tenantId, entry.conversationId)) {
-      // Not an attempt: our own limit, not a failure.
-      const claimed = await outbox.claim(record, this.o.owner, LEASE_MS);
-      if (claimed) await outbox.postpone(claimed, clock.now() + RATE_WAIT_MS, undefined, false);
-      return false;
-    }
+    // Our own limit, not a failure: leave the entry as it is (no write), a later round takes it.
+    if (!limits.tryTake(entry.tenantId, entry.conversationId)) return false;
     const claimed = await outbox.claim(record, this.o.owner, LEASE_MS);
     if (!claimed) return false; // another replica is on it
     const started = clock.now();

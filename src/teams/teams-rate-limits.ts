@@ -27,6 +27,11 @@ export class TeamsRateLimits {
     return tenant.tryRemoveTokens(1) && windows.every((w) => w.tryRemoveTokens(1));
   }
 
+  /** Whether the tenant could post at all right now (a round can stop early when it cannot). */
+  tenantHasRoom(tenantId: string): boolean {
+    return this.tenantWindow(tenantId).getTokensRemaining() >= 1;
+  }
+
   private threadWindows(conversationId: string): RateLimiter[] {
     let windows = this.threads.get(conversationId);
     if (!windows) {

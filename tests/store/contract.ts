@@ -275,6 +275,8 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
         assert.deepEqual(await ids({ where: { depth: 4 } }), ['c']);
         assert.deepEqual(await ids({ partition: 'tenant-a', where: { verdict: 'proceed' } }), ['a']);
         assert.deepEqual(await ids({ tenantId: 'tenant-b' }), ['d'], 'tenants never see each other');
+        assert.deepEqual(await ids({ oldestFirst: true }), ['a', 'b', 'c'], 'queues read oldest first');
+        assert.deepEqual(await ids({ oldestFirst: true, limit: 1 }), ['a']);
         await assert.rejects(ids({ where: { "x') OR 1=1 --": 'y' } }), /field name/);
       });
 

@@ -1,0 +1,67 @@
+/**
+ * The Bot Framework connector stand-in for the end-to-end bench: like tests/support/connector-stub.ts
+ * it speaks `POST /v3/conversations/{id}/activities` → `{ id }`, but it also notes when each post
+ * arrived (on this process's monotonic clock, the one the load generator stamps 202s with) and
+ * which bench markers the posted activity carries, without keeping the bodies: at 200 cards/s for
+ * a minute the bodies would be hundreds of MB of heap in the process that also drives the load.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+export interface TimedPost {
+  /** performance.now() when the whole request body had arrived. */
+  at: number;
+  conversationId: string;
+  /** Distinct bench markers found in the activity (card and summary); one per card expected. */
+  markers: string[];
+}
+
+export interface TimedConnector {
+  url: string;
+  posts: TimedPost[];
+  /** Called for every post as it arrives (the bench uses it to match cards to deliveries at once). */
+  onPost?: (post: TimedPost) => void;
+  stop(): Promise<void>;
+}
+
+export async function startTimedConnector(markerPattern: RegExp): Promise<TimedConnector> {
+  if (!markerPattern.global) throw new Error('the marker pattern must be global (/g): a body is scanned for every occurrence');
+  let counter = 0;
+  const connector: Omit<TimedConnector, 'url' | 'stop'> = { posts: [] };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const at = performance.now();
+      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? '');
+      if (req.method !== 'POST' || !match) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"NotFound"}}');
+        return;
+      }
+      // The marker is in the card's title and in the summary line, so one card shows it more than
+      // once: distinct values are what identify the card.
+      const body = Buffer.concat(chunks).toString('utf8');
+      const markers = [...new Set(Array.from(body.matchAll(markerPattern), (m) => m[0]))];
+      const post: TimedPost = { at, conversationId: decodeURIComponent(match[1]!), markers };
+      connector.posts.push(post);
+      connector.onPost?.(post);
+      counter += 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `activity-${counter}` }));
+    });
+  });
+  // Keep-alive as the real connector does; the sender's HTTP client decides whether to reuse.
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(connector, {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
