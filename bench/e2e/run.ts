@@ -23,9 +23,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +35,7 @@ import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
 import { BENCH_HOOK_ID, DeliveryFactory, EVENT_MIX, markerPattern, type BenchDelivery, type EventKind } from './events.js';
 import { LOCAL_TENANT, seedStore } from './seed.js';
 import { startTimedConnector, type TimedConnector } from './timed-connector.js';
+import { freePort, int, median, pct, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -44,8 +44,6 @@ const TARGET_P99_MS = 100;
 const TENANT_POSTS_PER_SECOND = 50;
 /** A channel's sustained share: 60 posts per 30 s. */
 const CHANNEL_POSTS_PER_SECOND = 2;
-/** USER_HZ: /proc reports CPU time in these; 100 on every mainstream Linux build. */
-const CLOCK_TICKS = 100;
 /** The scheduler's tick: small against the 5 ms between deliveries at 200/s. */
 const TICK_MS = 2;
 
@@ -196,17 +194,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.error(`\nbench:e2e: ${signal}, stopping Reynolds`);
     cleanup();
     process.exit(130);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
   });
 }
 
@@ -464,42 +451,7 @@ function readChildStore(dataDir: string, all: Sent[]): { breakdown: Breakdown; l
 // report
 
 /** Nearest-rank percentile of sorted values. */
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const ms = (n: number): string => (Number.isFinite(n) ? (Math.abs(n) < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US')) : '-');
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(rows[0]!), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
-}
-
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(msToWait: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, msToWait));
-}
 
 // ---------------------------------------------------------------------------------------------
 

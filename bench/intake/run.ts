@@ -16,7 +16,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +26,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { exampleOf } from '../../tests/support/webhook-examples.js';
 import { summarizeProfile } from './profile-summary.js';
+import { CLOCK_TICKS, freePort, int, median, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -37,8 +37,6 @@ const HOOK_ID = '424242';
 /** Measured deliveries are told apart from warm-up ones by this prefix on the delivery GUID. */
 const WARMUP_PREFIX = 'warm-';
 const PREFLIGHT_PREFIX = 'preflight-';
-/** USER_HZ: /proc reports CPU time in these; 100 on every mainstream Linux build. */
-const CLOCK_TICKS = 100;
 
 type Side = 'baseline' | 'reynolds';
 
@@ -177,17 +175,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.error(`\nbench:intake: ${signal}, stopping the servers`);
     cleanup();
     process.exit(130);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
   });
 }
 
@@ -497,18 +484,6 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
 async function countInbox(dataDir: string): Promise<{ total: number; measured: number }> {
   const db = new Database(path.join(dataDir, await sqliteFileName()), { readonly: true, fileMustExist: true });
   try {
@@ -538,21 +513,7 @@ function printProfile(dir: string): void {
 // ---------------------------------------------------------------------------------------------
 // report
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const ms = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 1 : 0)}` : '-');
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(rows[0]!), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -678,10 +639,6 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 main().then(
