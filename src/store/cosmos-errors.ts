@@ -4,7 +4,10 @@
  * answers 503). Also the conditional writes built on the first kind, shared by `CosmosStore` and
  * the body chunks (cosmos-bodies.ts).
  */
-import type { Item, ItemDefinition, RequestOptions } from '@azure/cosmos';
+import type { Container, Item, ItemDefinition, RequestOptions } from '@azure/cosmos';
+import type { Clock } from '../clock.js';
+import { StoreUnavailableError } from './store.js';
+import { isExpired } from './cosmos-documents.js';
 
 /** A document as the server returns it: with the `_etag` that If-Match compares. */
 export type Stored<D> = D & { _etag: string };
@@ -79,4 +82,31 @@ export function unavailableReason(error: unknown): string | undefined {
   if (status === 404) return 'HTTP 404: the database or container is missing (was init() run?)';
   if (status === 408 || status === 429 || status >= 500) return `HTTP ${status}: the service is busy or unavailable`;
   return undefined;
+}
+
+/** A document that may carry an expiry (deliveries and records both do). */
+export type Expiring = ItemDefinition & { id: string; expiresAt: number | null };
+
+/** Tries a create this many times while the id keeps changing under it. */
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Creates the document unless a live one has its id; an expired one that the server has not
+ * deleted yet no longer counts, and is taken over. Undefined when a live one is there.
+ */
+export async function createUnlessLive<D extends Expiring>(container: Container, partitionKey: string, doc: D, clock: Clock): Promise<Stored<D> | undefined> {
+  const item = container.item(doc.id, partitionKey);
+  for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt += 1) {
+    try {
+      return (await container.items.create(doc)).resource as Stored<D>;
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+    }
+    const existing = (await item.read<Stored<D>>()).resource;
+    if (!existing) continue; // deleted since the create: try again
+    if (!isExpired(existing, clock.now())) return undefined;
+    const replaced = await replaceIfUnchanged(item, existing._etag, doc);
+    if (replaced) return replaced;
+  }
+  throw new StoreUnavailableError(`Cosmos DB: ${doc.id} kept changing while it was being created; try again`);
 }

@@ -20,7 +20,7 @@
  * replicas it is arrival time (to the millisecond), which is as much order as GitHub promises.
  */
 import https from 'node:https';
-import { CosmosClient, type Container, type Database, type IndexingPolicy, type ItemDefinition, type SqlParameter } from '@azure/cosmos';
+import { CosmosClient, type Container, type Database, type IndexingPolicy } from '@azure/cosmos';
 import type { Clock } from '../clock.js';
 import { BODIES_CONTAINER, BodyUnavailableError, DeliveryBodies, fitsInOneDocument } from './cosmos-bodies.js';
 import {
@@ -33,17 +33,14 @@ import {
   retried,
   toDocumentId,
   toItem,
-  toRecord,
-  toRecordDocument,
   withChunkedBody,
   type DeliveryDocument,
   type StoredDeliveryDocument,
-  type StoredRecordDocument,
 } from './cosmos-documents.js';
-import { deleteIfUnchanged, orExisting, replaceIfUnchanged, statusOf, unavailableReason, type Stored } from './cosmos-errors.js';
+import { createUnlessLive, deleteIfUnchanged, orExisting, replaceIfUnchanged, unavailableReason } from './cosmos-errors.js';
+import { CosmosRecords, LIVE } from './cosmos-records.js';
 import {
   ConflictError,
-  FILTER_FIELD,
   INBOX_STATUSES,
   LeaseLostError,
   RECORD_KINDS,
@@ -80,8 +77,6 @@ const SEQ_PER_MS = 1000;
 /** Due items fetched per page while claiming; more than `limit` so lost races rarely cost a round trip. */
 const MIN_CLAIM_PAGE = 20;
 const SWEEP_PAGE = 100;
-/** An id that keeps changing under a create (expired, re-created, swept) gets this many tries. */
-const CREATE_ATTEMPTS = 3;
 /** Claims that find the body's chunks unreadable before the item is parked (see `claimOne`). */
 const BODY_READ_ATTEMPTS = 3;
 
@@ -108,12 +103,10 @@ const DUE_QUERY = `SELECT * FROM c
   WHERE (c.status = 'pending' AND c.nextAttemptAt <= @now) OR (c.status = 'processing' AND c.leaseUntil <= @now)
   ORDER BY c.seq`;
 const FAILED_QUERY = `SELECT TOP @limit * FROM c WHERE c.status = 'failed' ORDER BY c.seq`;
-const LIVE = '(IS_NULL(c.expiresAt) OR c.expiresAt > @now)';
 const COUNT_QUERY = `SELECT VALUE COUNT(1) FROM c WHERE c.status = @status AND ${LIVE}`;
 // `partition` is absent on deliveries (partitioned by id) and then left out of the projection.
 const EXPIRED_QUERY = 'SELECT c.id, c.partition, c._etag FROM c WHERE IS_NUMBER(c.expiresAt) AND c.expiresAt <= @now';
 
-type Expiring = ItemDefinition & { id: string; expiresAt: number | null };
 
 export class CosmosStore implements Store {
   readonly kind = 'cosmos' as const;
@@ -121,6 +114,7 @@ export class CosmosStore implements Store {
   private readonly database: Database;
   private readonly container: Container;
   private readonly records: Record<RecordKind, Container>;
+  private readonly recordStore: CosmosRecords;
   private readonly bodies: DeliveryBodies;
   private lastSeq = 0;
 
@@ -145,6 +139,7 @@ export class CosmosStore implements Store {
     this.database = this.client.database(options.databaseId);
     this.container = this.database.container(DELIVERIES_CONTAINER);
     this.records = Object.fromEntries(RECORD_KINDS.map((kind) => [kind, this.database.container(kind)])) as Record<RecordKind, Container>;
+    this.recordStore = new CosmosRecords(this.records, options.clock, (what, action) => this.guard(what, action));
     this.bodies = new DeliveryBodies(this.database.container(BODIES_CONTAINER), options.clock);
   }
 
@@ -181,7 +176,7 @@ export class CosmosStore implements Store {
         const { chunks, encoding } = await this.bodies.write(doc.id, d.body);
         doc = withChunkedBody(doc, chunks, encoding);
       }
-      return (await this.createUnlessLive(this.container, doc.id, doc)) ? 'accepted' : 'duplicate';
+      return (await createUnlessLive(this.container, doc.id, doc, this.options.clock)) ? 'accepted' : 'duplicate';
     });
   }
 
@@ -274,74 +269,20 @@ export class CosmosStore implements Store {
     return Object.fromEntries(counts) as InboxCounts;
   }
 
-  async putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options: { ifMatch?: string | null } = {}): Promise<StoredRecord<T>> {
-    const { kind, partition } = record;
-    return this.guard(`write a ${kind} record`, async () => {
-      const now = this.options.clock.now();
-      const doc = toRecordDocument(record, now);
-      const container = this.records[kind];
-      let written: StoredRecordDocument | undefined;
-      if (options.ifMatch === undefined) {
-        written = (await container.items.upsert(doc)).resource as StoredRecordDocument | undefined;
-      } else if (options.ifMatch === null) {
-        written = await this.createUnlessLive(container, partition, doc);
-      } else {
-        // Read first: a record that expired since the caller saw it is gone, even if its etag matches.
-        const current = await this.readRecord(kind, partition, doc.id);
-        if (current && !isExpired(current, now) && current._etag === options.ifMatch) {
-          written = await replaceIfUnchanged(container.item(doc.id, partition), current._etag, doc);
-        }
-      }
-      if (!written) throw new ConflictError(kind, partition, record.id);
-      return toRecord<T>(kind, written);
-    });
+  putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options?: { ifMatch?: string | null }): Promise<StoredRecord<T>> {
+    return this.recordStore.put(record, options);
   }
 
-  async getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined> {
-    const doc = await this.guard(`read a ${kind} record`, () => this.readRecord(kind, partition, toDocumentId(id)));
-    return doc && !isExpired(doc, this.options.clock.now()) ? toRecord<T>(kind, doc) : undefined;
+  getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined> {
+    return this.recordStore.get(kind, partition, id);
   }
 
-  async queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]> {
-    if (query.limit <= 0) return [];
-    const parameters: SqlParameter[] = [
-      { name: '@limit', value: Math.floor(query.limit) },
-      { name: '@tenantId', value: query.tenantId },
-      { name: '@now', value: this.options.clock.now() },
-    ];
-    let sql = `SELECT TOP @limit * FROM c WHERE c.tenantId = @tenantId AND ${LIVE}`;
-    if (query.partition !== undefined) {
-      sql += ' AND c.partition = @partition';
-      parameters.push({ name: '@partition', value: query.partition });
-    }
-    Object.entries(query.where ?? {}).forEach(([field, value], i) => {
-      // Values are parameters; field names cannot be, hence the whitelist.
-      if (!FILTER_FIELD.test(field)) throw new Error(`not a filterable field name: ${JSON.stringify(field)}`);
-      sql += ` AND c.data.${field} = @v${i}`;
-      parameters.push({ name: `@v${i}`, value });
-    });
-    sql += query.oldestFirst ? ' ORDER BY c.updatedAt ASC' : ' ORDER BY c.updatedAt DESC';
-    // With a partition the query stays in one logical partition; without, it fans out.
-    const feed = query.partition === undefined ? {} : { partitionKey: query.partition };
-    const { resources } = await this.guard(`query ${query.kind} records`, () =>
-      this.records[query.kind].items.query<StoredRecordDocument>({ query: sql, parameters }, feed).fetchAll(),
-    );
-    return resources.map((doc) => toRecord<T>(query.kind, doc));
+  queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]> {
+    return this.recordStore.query(query);
   }
 
-  async deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean> {
-    return this.guard(`delete a ${kind} record`, async () => {
-      const doc = await this.readRecord(kind, partition, toDocumentId(id));
-      // An expired record is not "there"; it is left to TTL or the sweep, as in SQLite.
-      if (!doc || isExpired(doc, this.options.clock.now())) return false;
-      try {
-        await this.records[kind].item(doc.id, partition).delete();
-        return true;
-      } catch (error) {
-        if (statusOf(error) === 404) return false;
-        throw error;
-      }
-    });
+  deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean> {
+    return this.recordStore.delete(kind, partition, id);
   }
 
   /**
@@ -404,32 +345,6 @@ export class CosmosStore implements Store {
     // The SDK answers a missing item with resource undefined (status 404) rather than throwing.
     const { resource } = await this.container.item(id, id).read<StoredDeliveryDocument>();
     return resource;
-  }
-
-  private async readRecord(kind: RecordKind, partition: string, id: string): Promise<StoredRecordDocument | undefined> {
-    const { resource } = await this.records[kind].item(id, partition).read<StoredRecordDocument>();
-    return resource;
-  }
-
-  /**
-   * Creates the document unless a live one has its id; an expired one that the server has not
-   * deleted yet no longer counts, and is taken over. Undefined when a live one is there.
-   */
-  private async createUnlessLive<D extends Expiring>(container: Container, partitionKey: string, doc: D): Promise<Stored<D> | undefined> {
-    const item = container.item(doc.id, partitionKey);
-    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt += 1) {
-      try {
-        return (await container.items.create(doc)).resource as Stored<D>;
-      } catch (error) {
-        if (statusOf(error) !== 409) throw error;
-      }
-      const existing = (await item.read<Stored<D>>()).resource;
-      if (!existing) continue; // deleted since the create: try again
-      if (!isExpired(existing, this.options.clock.now())) return undefined;
-      const replaced = await replaceIfUnchanged(item, existing._etag, doc);
-      if (replaced) return replaced;
-    }
-    throw new StoreUnavailableError(`Cosmos DB: ${doc.id} kept changing while it was being created; try again`);
   }
 
   /**
