@@ -65,7 +65,28 @@ export type InboxCounts = Record<InboxStatus, number>;
  * Kinds of record besides deliveries. Each is a table partition in SQLite and a container in
  * Cosmos (partition key `/partition`), with its own lifetime (see docs/architecture.md).
  */
-export const RECORD_KINDS = ['chain', 'chain_node', 'audit', 'echo', 'conversation', 'subscription', 'thread', 'outbox'] as const;
+export const RECORD_KINDS = [
+  'chain',
+  'chain_node',
+  'audit',
+  'echo',
+  'conversation',
+  'subscription',
+  'thread',
+  'outbox',
+  /** Teams AI conversation state, so a restart keeps the chat's context. */
+  'chat_state',
+  /** Teams user → GitHub identity mappings and per-channel write allow-lists. */
+  'identity',
+  /** Per-conversation settings: quiet mode, digest hour. */
+  'channel_settings',
+  /** Open burst windows (many pushes in a minute become one updated card). */
+  'burst',
+  /** Digest bookkeeping: what was sent when, per conversation. */
+  'digest',
+  /** Missed-delivery recovery runs and what they redelivered. */
+  'recovery',
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** A record of one kind. `data` is the kind's own shape, stored as JSON. */
