@@ -172,6 +172,7 @@ export class WebhookIntake {
           orderingKey,
           receivedAt: this.options.clock.now(),
           body: parsed.json,
+          bodyBytes: parsed.json === rawText ? request.rawBody : undefined,
         }),
         this.storeTimeoutMs,
       );

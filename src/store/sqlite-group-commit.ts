@@ -16,6 +16,14 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+/** What else must happen with each batch's commit (the body journal's writes and bookkeeping). */
+export interface CommitParticipant {
+  /** Inside the transaction, after the writes and before COMMIT; throwing rolls the batch back. */
+  beforeCommit(): void;
+  afterCommit(): void;
+  afterRollback(): void;
+}
+
 export class GroupCommit {
   private queue: PendingWrite[] = [];
   private scheduled = false;
@@ -24,6 +32,7 @@ export class GroupCommit {
     private readonly db: () => Database.Database | undefined,
     /** Maps a failure of the whole batch (lock, disk full, I/O) to the error every caller gets. */
     private readonly onBatchError: (error: unknown) => unknown,
+    private readonly participant?: () => CommitParticipant | undefined,
   ) {}
 
   /** Queues `run` for this turn's transaction; resolves with its result after the commit. */
@@ -50,6 +59,7 @@ export class GroupCommit {
       return;
     }
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const participant = this.participant?.();
     try {
       db.transaction(() => {
         for (const write of batch) {
@@ -60,12 +70,15 @@ export class GroupCommit {
             outcomes.push({ ok: false, value: error });
           }
         }
+        participant?.beforeCommit();
       }).immediate();
     } catch (error) {
+      participant?.afterRollback();
       const mapped = this.onBatchError(error);
       for (const write of batch) write.reject(mapped);
       return;
     }
+    participant?.afterCommit();
     batch.forEach((write, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) write.resolve(outcome.value);

@@ -3,6 +3,7 @@
  * rows back to the Store's types. The store (sqlite-store.ts) decides when to run what.
  */
 import type Database from 'better-sqlite3';
+import type { BodyJournal } from './body-journal.js';
 import { DELIVERY_WITH_BODY } from './sqlite-schema.js';
 import type { AcceptResult, DeliveryInput, InboxItem, InboxStatus, RecordKind, StoredRecord } from './store.js';
 
@@ -35,12 +36,19 @@ export interface DeliveryRow {
   last_error: string | null;
   completed_at: number | null;
   expires_at: number | null;
+  body_segment: number | null;
+  body_offset: number | null;
+  body_length: number | null;
 }
 
-export function prepareStatements(db: Database.Database) {
+/**
+ * `journal` keeps bodies in segment files (file-backed stores); without one they go to
+ * `delivery_bodies` (in-memory databases).
+ */
+export function prepareStatements(db: Database.Database, journal?: BodyJournal) {
   const insert = db.prepare(`
-    INSERT INTO deliveries (key, tenant_id, delivery_id, event, action, ordering_key, received_at, status, attempts, next_attempt_at)
-    VALUES (@key, @tenantId, @deliveryId, @event, @action, @orderingKey, @receivedAt, 'pending', 0, @receivedAt)
+    INSERT INTO deliveries (key, tenant_id, delivery_id, event, action, ordering_key, received_at, status, attempts, next_attempt_at, body_segment, body_offset, body_length)
+    VALUES (@key, @tenantId, @deliveryId, @event, @action, @orderingKey, @receivedAt, 'pending', 0, @receivedAt, @bodySegment, @bodyOffset, @bodyLength)
     ON CONFLICT (key) DO NOTHING`);
   const insertBody = db.prepare('INSERT INTO delivery_bodies (seq, body) VALUES (?, ?)');
   const expiredSeq = db.prepare('SELECT seq FROM deliveries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?');
@@ -55,9 +63,11 @@ export function prepareStatements(db: Database.Database) {
     UPDATE deliveries SET status = 'processing', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
     WHERE seq = @seq`);
   const open = `WHERE key = @key AND lease_owner = @owner AND status = 'processing'`;
+  const leasedRow = db.prepare(`SELECT seq, body_segment FROM deliveries ${open}`);
   const complete = db.prepare(`
-    UPDATE deliveries SET status = 'done', completed_at = @now, expires_at = @expiresAt, lease_owner = NULL, lease_until = NULL
-    ${open} RETURNING seq`);
+    UPDATE deliveries SET status = 'done', completed_at = @now, expires_at = @expiresAt, lease_owner = NULL, lease_until = NULL,
+      body_segment = NULL, body_offset = NULL, body_length = NULL
+    WHERE seq = @seq`);
   const expiredDeliveries = db.prepare('SELECT seq FROM deliveries WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?');
   const recordColumns = `
     INSERT INTO records (kind, partition, id, tenant_id, data, updated_at, expires_at, etag)
@@ -70,17 +80,26 @@ export function prepareStatements(db: Database.Database) {
     ping: db.transaction(() => undefined).immediate,
     /** Insert, or if the key is there but expired (the sweeper may lag), take its place. */
     accept(d: DeliveryInput, now: number): AcceptResult {
-      const row = { ...d, action: d.action ?? null };
-      let inserted = insert.run(row);
-      if (inserted.changes === 0) {
-        const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
-        if (!expired) return 'duplicate';
-        deleteDelivery.run(expired.seq);
-        deleteBody.run(expired.seq);
-        inserted = insert.run(row);
+      const ref = journal?.reserve(d.bodyBytes ?? Buffer.from(d.body, 'utf8'));
+      const row = { key: d.key, tenantId: d.tenantId, deliveryId: d.deliveryId, event: d.event, orderingKey: d.orderingKey, receivedAt: d.receivedAt, action: d.action ?? null, bodySegment: ref?.segment ?? null, bodyOffset: ref?.offset ?? null, bodyLength: ref?.length ?? null };
+      try {
+        let inserted = insert.run(row);
+        if (inserted.changes === 0) {
+          const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
+          if (!expired) {
+            journal?.cancelLast();
+            return 'duplicate';
+          }
+          deleteDelivery.run(expired.seq);
+          deleteBody.run(expired.seq);
+          inserted = insert.run(row);
+        }
+        if (!journal) insertBody.run(inserted.lastInsertRowid, d.body);
+        return 'accepted';
+      } catch (error) {
+        journal?.cancelLast(); // this write's savepoint rolls back; its body must not count
+        throw error;
       }
-      insertBody.run(inserted.lastInsertRowid, d.body);
-      return 'accepted';
     },
     get: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.key = ? AND (d.expires_at IS NULL OR d.expires_at > ?)`),
     claim(owner: string, limit: number, now: number, leaseUntil: number): DeliveryRow[] {
@@ -96,10 +115,17 @@ export function prepareStatements(db: Database.Database) {
     },
     /** Done: the body is dropped, the row kept until expiresAt for dedupe. */
     complete(params: { key: string; owner: string; now: number; expiresAt: number }): number {
-      const done = complete.get(params) as { seq: number } | undefined;
-      if (done) deleteBody.run(done.seq);
-      return done ? 1 : 0;
+      const done = leasedRow.get(params) as { seq: number; body_segment: number | null } | undefined;
+      if (!done) return 0;
+      complete.run({ seq: done.seq, now: params.now, expiresAt: params.expiresAt });
+      if (done.body_segment !== null) journal?.release(done.body_segment);
+      else deleteBody.run(done.seq);
+      return 1;
     },
+    /** How many bodies each journal segment still holds: open and failed items keep theirs. */
+    liveSegments: db.prepare(`
+      SELECT body_segment AS segment, count(*) AS n FROM deliveries
+      WHERE status IN ('pending', 'processing', 'failed') AND body_segment IS NOT NULL GROUP BY body_segment`),
     retry: db.prepare(`
       UPDATE deliveries SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
         lease_owner = NULL, lease_until = NULL ${open}`),

@@ -16,8 +16,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { BodyJournal } from './body-journal.js';
 import { GroupCommit } from './sqlite-group-commit.js';
-import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
+import { MIGRATE_FROM_V1, SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
 import { prepareStatements, toItem, toRecord, type DeliveryRow, type RecordRow, type SqliteStatements } from './sqlite-statements.js';
 import { ConflictError, FILTER_FIELD, INBOX_STATUSES, LeaseLostError, StoreUnavailableError, type AcceptResult, type RecordInput, type RecordKind, type RecordQuery, type StoredRecord, type ClaimOptions, type DeliveryInput, type InboxCounts, type InboxItem, type InboxStatus, type Store } from './store.js';
 
@@ -27,10 +28,14 @@ export interface SqliteStoreOptions {
   clock: Clock;
   deliveryTtlMs: number;
   synchronous?: 'normal' | 'full';
+  /** Size at which the body journal starts a new segment file (tests make it small). */
+  journalSegmentBytes?: number;
 }
 
 /** The file name under DATA_DIR. */
 export const SQLITE_FILE_NAME = 'reynolds.sqlite';
+/** Beside the database file: the body journal's segment files (body-journal.ts). */
+export const BODY_JOURNAL_SUFFIX = '.bodies';
 
 /*
  * Wait at most this long for a lock held by another process. better-sqlite3 blocks the event loop
@@ -49,11 +54,13 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private db: Database.Database | undefined;
   private statements: SqliteStatements | undefined;
+  private journal: BodyJournal | undefined;
   /** Record queries vary only by which filters they use; each shape is prepared once. */
   private readonly statementCache = new Map<string, Database.Statement>();
   private readonly commits = new GroupCommit(
     () => this.db,
     (error) => this.unavailable('commit', error),
+    () => this.journal && { beforeCommit: () => this.journal!.flush(), afterCommit: () => this.journal!.commit(), afterRollback: () => this.journal!.rollback() },
   );
 
   constructor(private readonly options: SqliteStoreOptions) {}
@@ -67,10 +74,16 @@ export class SqliteStore implements Store {
       db.pragma(`synchronous = ${this.options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      if (db.pragma('user_version', { simple: true }) === 1) db.exec(MIGRATE_FROM_V1);
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      const journal =
+        this.options.file === ':memory:' ? undefined : new BodyJournal({ dir: this.options.file + BODY_JOURNAL_SUFFIX, fsync: this.options.synchronous === 'full', segmentBytes: this.options.journalSegmentBytes });
+      const statements = prepareStatements(db, journal);
+      journal?.open(new Map((statements.liveSegments.all() as { segment: number; n: number }[]).map((row) => [row.segment, row.n])));
       this.db = db;
-      this.statements = prepareStatements(db);
+      this.journal = journal;
+      this.statements = statements;
     });
   }
 
@@ -86,6 +99,8 @@ export class SqliteStore implements Store {
     this.statements = undefined;
     this.statementCache.clear();
     db?.close();
+    this.journal?.close();
+    this.journal = undefined;
   }
 
   async acceptDelivery(d: DeliveryInput): Promise<AcceptResult> {
@@ -95,14 +110,14 @@ export class SqliteStore implements Store {
 
   async getDelivery(key: string): Promise<InboxItem | undefined> {
     const row = this.guard('read delivery', () => this.sql().get.get(key, this.options.clock.now()) as DeliveryRow | undefined);
-    return row && toItem(row);
+    return row && this.toItem(row);
   }
 
   async claimInbox({ owner, limit, leaseMs }: ClaimOptions): Promise<InboxItem[]> {
     const now = this.options.clock.now();
     const sql = this.sql();
     const rows = await this.write('claim inbox', () => sql.claim(owner, limit, now, now + leaseMs));
-    return rows.map(toItem);
+    return rows.map((row) => this.toItem(row));
   }
 
   async completeInbox(key: string, owner: string): Promise<void> {
@@ -128,7 +143,7 @@ export class SqliteStore implements Store {
 
   async listFailed(limit: number): Promise<InboxItem[]> {
     const rows = this.guard('list failed', () => this.sql().failed.all(limit) as DeliveryRow[]);
-    return rows.map(toItem);
+    return rows.map((row) => this.toItem(row));
   }
 
   async inboxCounts(): Promise<InboxCounts> {
@@ -208,6 +223,20 @@ export class SqliteStore implements Store {
       }
     }
     return total;
+  }
+
+  /** The body journal's segments and their live bodies; undefined for an in-memory database. */
+  journalSegments(): { active: number; live: Map<number, number> } | undefined {
+    return this.journal?.segments();
+  }
+
+  /** A delivery row as an item, its body read from the journal when it is kept there. */
+  private toItem(row: DeliveryRow): InboxItem {
+    if (row.body === null && row.body_segment !== null && this.journal) {
+      const ref = { segment: row.body_segment, offset: row.body_offset!, length: row.body_length! };
+      row.body = this.guard('read a delivery body', () => this.journal!.read(ref)).toString('utf8');
+    }
+    return toItem(row);
   }
 
   private cachedStatement(sql: string): Database.Statement {

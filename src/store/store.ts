@@ -29,6 +29,11 @@ export interface DeliveryInput {
   receivedAt: number;
   /** The payload as GitHub sent it (JSON text; form-encoded deliveries are unwrapped). */
   body: string;
+  /**
+   * `body` as UTF-8 bytes, when the caller already has them (a JSON delivery's raw body), so a
+   * store that writes bytes need not encode the text again.
+   */
+  bodyBytes?: Buffer;
 }
 
 export interface InboxItem extends Omit<DeliveryInput, 'body'> {
