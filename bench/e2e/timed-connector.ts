@@ -22,13 +22,20 @@ export interface TimedConnector {
   posts: TimedPost[];
   /** Called for every post as it arrives (the bench uses it to match cards to deliveries at once). */
   onPost?: (post: TimedPost) => void;
+  /**
+   * Fault injection (bench/faults): when it returns an answer, the connector gives that instead of
+   * taking the post (e.g. 429 with Retry-After, or 500), and the post does not count.
+   */
+  fault?: () => { status: number; headers?: Record<string, string> } | undefined;
+  /** Answers given by `fault`. */
+  faulted: number;
   stop(): Promise<void>;
 }
 
 export async function startTimedConnector(markerPattern: RegExp): Promise<TimedConnector> {
   if (!markerPattern.global) throw new Error('the marker pattern must be global (/g): a body is scanned for every occurrence');
   let counter = 0;
-  const connector: Omit<TimedConnector, 'url' | 'stop'> = { posts: [] };
+  const connector: Omit<TimedConnector, 'url' | 'stop'> = { posts: [], faulted: 0 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,6 +45,13 @@ export async function startTimedConnector(markerPattern: RegExp): Promise<TimedC
       if (req.method !== 'POST' || !match) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"NotFound"}}');
+        return;
+      }
+      const fault = connector.fault?.();
+      if (fault) {
+        connector.faulted += 1;
+        res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+        res.end(JSON.stringify({ error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceError', message: 'injected by bench/faults' } }));
         return;
       }
       // The marker is in the card's title and in the summary line, so one card shows it more than

@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { WriteGuard } from '../loops/write-guard.js';
 import type { AlertOutbox, OutboxEntry } from '../routing/alert-outbox.js';
 import type { StoredRecord } from '../store/store.js';
+import { ConnectorBackoff } from './connector-backoff.js';
 import type { ConversationBook } from './conversation-book.js';
 import type { TeamsRateLimits } from './teams-rate-limits.js';
 import type { ThreadBook } from './thread-book.js';
@@ -51,8 +52,10 @@ const RETRY_MAX_MS = 5 * 60_000;
 
 export class ProactiveSender {
   private readonly loop: PollingLoop;
+  private readonly connector: ConnectorBackoff;
 
   constructor(private readonly o: ProactiveSenderOptions) {
+    this.connector = new ConnectorBackoff(o.clock, o.random);
     this.loop = new PollingLoop(() => this.sendDue(), o.pollMs ?? 200, (error) => o.logger.warn({ err: error }, 'proactive sender: could not read the outbox; will try again'));
   }
 
@@ -73,6 +76,7 @@ export class ProactiveSender {
   async sendDue(): Promise<number> {
     // Our own tenant budget is spent: reading and rewriting the outbox now would only burn CPU.
     if (!this.o.limits.tenantHasRoom(this.o.tenantId)) return 0;
+    if (this.connector.isPaused()) return 0;
     const due = await this.o.outbox.due(this.o.tenantId, this.o.concurrency ?? 16);
     // One post at a time per conversation keeps a thread's cards in order.
     const perConversation = new Map<string, StoredRecord<OutboxEntry>>();
@@ -112,6 +116,7 @@ export class ProactiveSender {
         return false;
       }
       await outbox.remove(claimed);
+      this.connector.succeeded();
       this.o.observer?.onSent?.(entry, clock.now() - started);
       return true;
     } catch (error) {
@@ -120,7 +125,8 @@ export class ProactiveSender {
         await this.drop(claimed, `Teams answered ${status}: ${(error as Error).message}`);
         return false;
       }
-      const delay = retryAfterMs(error) ?? this.backoff(claimed.data.attempts);
+      // The connector failing (5xx, no answer) pauses all posting; a 429 holds back this alert only.
+      const delay = status === undefined || status >= 500 ? this.connector.failed(retryAfterMs(error)) - clock.now() : (retryAfterMs(error) ?? this.backoff(claimed.data.attempts));
       await outbox.postpone(claimed, clock.now() + delay, `${status ?? 'network'}: ${(error as Error).message}`);
       this.o.observer?.onRetry?.(entry, status, delay);
       this.o.logger.warn({ conversation: entry.conversationId, status, delayMs: delay, attempt: claimed.data.attempts }, 'Teams did not take the alert; will retry');
