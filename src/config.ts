@@ -88,6 +88,19 @@ const schema = z.object({
   INBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
   INBOX_POLL_MS: int(5, 60_000).default(250),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
+  /** Token Reynolds writes to GitHub with (card actions); an installation token once App auth lands. */
+  GITHUB_TOKEN: optional(z.string().min(1)),
+  /** GitHub's REST API root: https://api.github.com, a GHES `https://host/api/v3`, or a local stand-in. */
+  GITHUB_API_URL: url.default('https://api.github.com'),
+  /** Write buttons on alert cards: `on` (the default) shows them when GitHub credentials exist; `off` never. */
+  CARD_ACTIONS: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  /** Tenant-wide admins (comma-separated Entra object ids): may write everywhere and manage allow-lists. */
+  ADMIN_AAD_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .pipe(z.array(z.string().uuid({ message: 'expected comma-separated Entra object ids (GUIDs)' }))),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -108,7 +121,7 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN'] as const;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {

@@ -31,7 +31,10 @@ import { AlertOutbox } from './routing/alert-outbox.js';
 import { RoutingStage } from './routing/routing-stage.js';
 import { SubscriptionBook } from './routing/subscription-book.js';
 import { LoopAlerts } from './routing/loop-alerts.js';
-import { buildAlert, buildChainBroken } from './teams/alert-card-builder.js';
+import { alertCardBuilder, buildChainBroken, cardActionsEnabled } from './teams/alert-card-builder.js';
+import { OctokitActions } from './github/octokit-actions.js';
+import { GuardedGitHub } from './loops/guarded-github.js';
+import { IdentityBook } from './teams/identity-book.js';
 import { ConversationBook } from './teams/conversation-book.js';
 import { ProactiveSender } from './teams/proactive-sender.js';
 import { createTeamsApp } from './teams/teams-app.js';
@@ -109,7 +112,8 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
     },
   };
-  const routing = new RoutingStage(subscriptions, outbox, buildAlert, () => sender?.wake());
+  const cardActions = cardActionsEnabled(config);
+  const routing = new RoutingStage(subscriptions, outbox, alertCardBuilder(cardActions), () => sender?.wake());
   const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
     store,
@@ -143,6 +147,11 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     logger,
     conversations,
     subscriptions,
+    identity: new IdentityBook(store, clock, config.ADMIN_AAD_IDS),
+    cardActions: {
+      store,
+      github: cardActions ? new GuardedGitHub(guard, new OctokitActions({ token: config.GITHUB_TOKEN!, baseUrl: config.GITHUB_API_URL }), config.tenantId) : undefined,
+    },
     status: {
       async status() {
         let ready = true;

@@ -6,6 +6,11 @@
 import type { GitHubActions, ReviewEvent } from '../broker/github-actions.js';
 import type { GuardOutcome, WriteGuard, WriteIntent, WriteTrigger } from './write-guard.js';
 
+/** Optional per-call details: the identity of a person's request (see WriteIntent.requestKey). */
+export interface WriteOptions {
+  requestKey?: string;
+}
+
 export class GuardedGitHub {
   constructor(
     private readonly guard: WriteGuard,
@@ -13,8 +18,8 @@ export class GuardedGitHub {
     private readonly tenantId: string,
   ) {}
 
-  comment(trigger: WriteTrigger, who: string, repo: string, number: number, body: string): Promise<GuardOutcome<{ id: number; url?: string }>> {
-    return this.guard.perform(this.intent(trigger, who, 'comment', repo, number, body), (permit) => this.github.comment(repo, number, permit.markedText ?? body));
+  comment(trigger: WriteTrigger, who: string, repo: string, number: number, body: string, options: WriteOptions = {}): Promise<GuardOutcome<{ id: number; url?: string }>> {
+    return this.guard.perform(this.intent(trigger, who, 'comment', repo, number, body, options), (permit) => this.github.comment(repo, number, permit.markedText ?? body));
   }
 
   addLabel(trigger: WriteTrigger, who: string, repo: string, number: number, label: string): Promise<GuardOutcome<void>> {
@@ -25,17 +30,17 @@ export class GuardedGitHub {
     return this.guard.perform(this.intent(trigger, who, 'label_remove', repo, number, label), () => this.github.removeLabel(repo, number, label));
   }
 
-  setState(trigger: WriteTrigger, who: string, repo: string, number: number, state: 'open' | 'closed'): Promise<GuardOutcome<void>> {
-    return this.guard.perform(this.intent(trigger, who, state === 'closed' ? 'close' : 'reopen', repo, number, state), () => this.github.setState(repo, number, state));
+  setState(trigger: WriteTrigger, who: string, repo: string, number: number, state: 'open' | 'closed', options: WriteOptions = {}): Promise<GuardOutcome<void>> {
+    return this.guard.perform(this.intent(trigger, who, state === 'closed' ? 'close' : 'reopen', repo, number, state, options), () => this.github.setState(repo, number, state));
   }
 
-  review(trigger: WriteTrigger, who: string, repo: string, number: number, event: ReviewEvent, body?: string): Promise<GuardOutcome<void>> {
-    return this.guard.perform(this.intent(trigger, who, 'review', repo, number, event), (permit) =>
+  review(trigger: WriteTrigger, who: string, repo: string, number: number, event: ReviewEvent, body?: string, options: WriteOptions = {}): Promise<GuardOutcome<void>> {
+    return this.guard.perform(this.intent(trigger, who, 'review', repo, number, event, options), (permit) =>
       this.github.review(repo, number, event, `${body ?? ''}\n\n${permit.marker ?? ''}`.trim()),
     );
   }
 
-  private intent(trigger: WriteTrigger, who: string, kind: WriteIntent['kind'], repo: string, number: number, detail: string): WriteIntent {
-    return { tenantId: this.tenantId, kind, repo, target: `#${number}`, detail, who, trigger };
+  private intent(trigger: WriteTrigger, who: string, kind: WriteIntent['kind'], repo: string, number: number, detail: string, options: WriteOptions = {}): WriteIntent {
+    return { tenantId: this.tenantId, kind, repo, target: `#${number}`, detail, who, trigger, ...(options.requestKey !== undefined && { requestKey: options.requestKey }) };
   }
 }

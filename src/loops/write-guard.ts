@@ -42,6 +42,12 @@ export interface WriteIntent {
   /** Who asked: `reynolds` for the pipeline, a Teams user id for a card action. */
   who: string;
   trigger: WriteTrigger;
+  /**
+   * The identity of a person's request (a card action: which card, which version of it, which
+   * button). Part of the write's fingerprint, so a double click or a retried invoke is one act,
+   * while the same person closing again after a reopen (a newer card) is a new act, not a repeat.
+   */
+  requestKey?: string;
 }
 
 export interface WritePermit {
@@ -88,7 +94,7 @@ export class WriteGuard {
     // The admins' alert about a broken chain is the one post a broken chain still allows (once per
     // conversation: repeat_write still applies).
     const brokenStops = intent.kind !== 'admin_alert';
-    const writeFingerprint = shortHash([intent.kind, intent.repo, intent.target, normaliseDetail(intent)].join('\u0000'));
+    const writeFingerprint = shortHash([intent.kind, intent.repo, intent.target, normaliseDetail(intent), ...(intent.requestKey === undefined ? [] : [intent.requestKey])].join('\u0000'));
     const actNodeId = `act-${shortHash(`${intent.trigger.nodeId}|${writeFingerprint}`)}`;
     const depth = intent.trigger.depth + 1;
     const now = this.clock.now();

@@ -26,6 +26,7 @@ export function helpLines(): string {
     '- **subscribe owner/repo** [features] [+label:x] [-label:y] [branch:main] [author:login] [priority:P1]: alerts for this conversation (or **subscribe owner** for a whole org)',
     '- **unsubscribe owner/repo** [features]: fewer alerts, or none',
     '- **subscriptions**: what this conversation gets',
+    '- **link github <login>**: so you can act from cards (comment, close, approve); **who can write** shows who may; admins say **allow @someone [owner/repo]**',
     '',
     'Features: issues, pulls, reviews, comments, commits, releases, deployments, workflows, discussions, security.',
   ].join('\n');

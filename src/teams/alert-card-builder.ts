@@ -3,19 +3,28 @@
  * for an event, and the admins' card when a loop is stopped, each with the line Teams shows in
  * notifications.
  *
- * Write actions on cards (comment, close, approve...) stay off until the card-action handler that
- * runs them through the write guard exists: a button that does nothing is worse than none.
+ * Write actions on cards (comment, close, approve...) appear only when the card-action handler
+ * (card-actions.ts) can run them: GitHub credentials exist and CARD_ACTIONS is not off. A button
+ * that can only fail is worse than none.
  */
 import type { ChainBrokenCardBuilder } from '../routing/loop-alerts.js';
 import type { AlertCardBuilder } from '../routing/routing-stage.js';
 import { buildAlertCard, buildChainBrokenCard } from './cards/alert-card.js';
 
-const CARD_ACTIONS_AVAILABLE = false;
+export function alertCardBuilder(canAct: boolean): AlertCardBuilder {
+  return ({ event, classification, chain }) => {
+    const card = buildAlertCard({ event, classification, chain, canAct });
+    return { card, text: String(card.fallbackText ?? event.title ?? event.kind) };
+  };
+}
 
-export const buildAlert: AlertCardBuilder = ({ event, classification, chain }) => {
-  const card = buildAlertCard({ event, classification, chain, canAct: CARD_ACTIONS_AVAILABLE });
-  return { card, text: String(card.fallbackText ?? event.title ?? event.kind) };
-};
+/** Alert cards without write buttons. */
+export const buildAlert: AlertCardBuilder = alertCardBuilder(false);
+
+/** Whether cards carry write buttons: credentials to write with, and not switched off. */
+export function cardActionsEnabled(config: { CARD_ACTIONS: 'on' | 'off'; GITHUB_TOKEN?: string }): boolean {
+  return config.CARD_ACTIONS === 'on' && config.GITHUB_TOKEN !== undefined;
+}
 
 export const buildChainBroken: ChainBrokenCardBuilder = (input) => {
   const card = buildChainBrokenCard(input);

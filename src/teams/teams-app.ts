@@ -11,7 +11,10 @@ import { errorLine, greetingLine, helpLines, statusLine, subscribedLine, syntaxE
 import type { SubscriptionBook } from '../routing/subscription-book.js';
 import { formatSubscription, formatSubscriptionList, parseSubscriptionCommand } from '../routing/subscription-syntax.js';
 import { scopeName } from '../routing/subscription.js';
+import { registerCardActions, type CardActionDeps } from './card-actions.js';
 import type { ConversationBook, ConversationScope } from './conversation-book.js';
+import type { IdentityBook } from './identity-book.js';
+import { registerIdentityCommands } from './identity-commands.js';
 
 export interface StatusSource {
   status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number }>;
@@ -27,6 +30,9 @@ export interface TeamsAppDeps {
   status: StatusSource;
   conversations: ConversationBook;
   subscriptions: SubscriptionBook;
+  /** Who may write to GitHub from Teams (link/allow commands); with `cardActions`, the card buttons work. */
+  identity?: IdentityBook;
+  cardActions?: Omit<CardActionDeps, 'identity' | 'tenantOf' | 'logger'>;
 }
 
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
@@ -86,6 +92,7 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     if (!tenantId || !conversationId) return;
     await deps.conversations.forget(tenantId, conversationId);
     const removed = await deps.subscriptions.removeConversation(tenantId, conversationId);
+    await deps.identity?.forgetConversation(tenantId, conversationId);
     deps.logger.info({ conversation: conversationId, subscriptionsRemoved: removed }, 'Reynolds was removed from a conversation');
   };
 
@@ -103,7 +110,10 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
   app.conversationUpdate('membersAdded', async (context: TurnContext) => {
     const botId = context.activity.recipient.id;
     if (!context.activity.membersAdded?.some((m) => m.id === botId)) return;
-    if (await remember(context)) await context.sendActivity(welcomeLine());
+    if (await remember(context)) {
+      await deps.identity?.noteInstaller(tenantOf(context.activity)!, context.activity.conversation.id.split(';messageid=')[0]!, context.activity.from?.aadObjectId);
+      await context.sendActivity(welcomeLine());
+    }
   });
 
   app.conversationUpdate('membersRemoved', async (context: TurnContext) => {
@@ -114,7 +124,9 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
   app.activity(ActivityTypes.InstallationUpdate, async (context) => {
     const action = context.activity.action ?? '';
     if (action.startsWith('remove')) await forget(context);
-    else if (action.startsWith('add')) await remember(context);
+    else if (action.startsWith('add') && (await remember(context))) {
+      await deps.identity?.noteInstaller(tenantOf(context.activity)!, context.activity.conversation.id.split(';messageid=')[0]!, context.activity.from?.aadObjectId);
+    }
   });
 
   app.message(/^\s*help\s*$/i, async (context) => {
@@ -147,6 +159,12 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     const outcome = await deps.subscriptions.unsubscribe(tenantId, conversationId, command.scope, command.features);
     await context.sendActivity(unsubscribedLine(outcome.status, scopeName(command.scope), outcome.status === 'reduced' ? outcome.subscription.features.join(', ') : undefined));
   });
+
+  if (deps.identity) {
+    const tenantOfContext = (context: TurnContext) => tenantOf(context.activity);
+    registerIdentityCommands(app, { identity: deps.identity, tenantOf: tenantOfContext });
+    if (deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity: deps.identity, tenantOf: tenantOfContext, logger: deps.logger });
+  }
 
   app.activity(ActivityTypes.Message, async (context) => {
     await context.sendActivity(greetingLine(context.activity.from?.name));

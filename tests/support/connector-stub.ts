@@ -19,6 +19,10 @@ export interface ConnectorStub {
   /** Answers `status` (with Retry-After seconds when given) until `ms` have passed. */
   refuseFor(ms: number, status: number, retryAfterSeconds?: number): void;
   refusals: number;
+  /** Message updates (`PUT .../activities/{activityId}`), e.g. a card replaced for everyone. */
+  updates: ConnectorPost[];
+  /** Roster entries answered by `GET /v3/conversations/{id}/members/{userId}`, by user id. */
+  members: Record<string, Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +33,8 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   const stub: Omit<ConnectorStub, 'url' | 'stop'> & { server?: Server } = {
     posts: [],
     refusals: 0,
+    updates: [],
+    members: {},
     refuseFor(ms, status, retryAfterSeconds) {
       refuseUntil = Date.now() + ms;
       refusal = { status, retryAfter: retryAfterSeconds };
@@ -38,6 +44,20 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
+      const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(req.url ?? '');
+      const known = member && req.method === 'GET' ? stub.members[decodeURIComponent(member[2]!)] : undefined;
+      if (known) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(known));
+        return;
+      }
+      const update = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(req.url ?? '');
+      if (req.method === 'PUT' && update) {
+        stub.updates.push({ conversationId: decodeURIComponent(update[1]!), activity: JSON.parse(body) as Record<string, any>, id: decodeURIComponent(update[2]!) });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: decodeURIComponent(update[2]!) }));
+        return;
+      }
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match) {
         res.writeHead(404, { 'content-type': 'application/json' });

@@ -147,3 +147,21 @@ export const commentAction: TemplateJson = {
 
 /** Close or reopen, whichever the state allows; the view offers at most one. */
 export const closeOrReopen: TemplateJson[] = [execute('Close', 'close', 'close', 'destructive'), execute('Reopen', 'reopen', 'reopen')];
+
+/**
+ * Approve or request changes: a box for an optional review comment that opens under the card,
+ * submitted with the verb. Input ids differ per action (a card's inputs share one namespace).
+ */
+export function reviewAction(title: string, verb: string, key: string, inputId: string, style?: 'positive' | 'destructive'): TemplateJson {
+  return {
+    type: 'Action.ShowCard',
+    $when: `\${exists(act.${key})}`,
+    title,
+    ...(style !== undefined && { style }),
+    card: {
+      type: 'AdaptiveCard',
+      body: [{ type: 'Input.Text', id: inputId, label: 'Review comment (optional)', placeholder: 'Add a note to the review', isMultiline: true, maxLength: 65_536 }],
+      actions: [{ type: 'Action.Execute', title: `Submit: ${title}`, verb, data: `\${act.${key}}` }],
+    },
+  };
+}

@@ -9,11 +9,11 @@ import {
   closeOrReopen,
   commentAction,
   details,
-  execute,
   factSet,
   header,
   headline,
   openOnGitHub,
+  reviewAction,
   stateLine,
 } from './common.js';
 
@@ -32,8 +32,8 @@ export const pullRequestTemplate: TemplateJson = alertCard(
   ],
   [
     openOnGitHub,
-    execute('Approve', 'approve', 'approve', 'positive'),
-    execute('Request changes', 'request_changes', 'requestChanges'),
+    reviewAction('Approve', 'approve', 'approve', 'approveComment', 'positive'),
+    reviewAction('Request changes', 'request_changes', 'requestChanges', 'changesComment'),
     commentAction,
     ...closeOrReopen,
   ],

@@ -1,0 +1,140 @@
+/**
+ * Chat commands that manage who may write to GitHub from this conversation:
+ *   link github <login>    a user maps themself to a GitHub login (self-asserted)
+ *   unlink github          and undoes it
+ *   allow @user|upn|everyone [owner/repo|owner ...]     admins only
+ *   disallow @user|upn|everyone                          admins only
+ *   who can write          anyone
+ * Parsing is pure (parseIdentityCommand); the handler talks to the identity book.
+ */
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { IdentityBook } from './identity-book.js';
+import { EVERYONE, type TeamsUser } from './write-permission.js';
+
+export const IDENTITY_COMMAND = /^\s*(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write)\b/i;
+
+export interface Principal {
+  keys: string[];
+  label: string;
+}
+
+export type IdentityCommand =
+  | { kind: 'link'; login: string }
+  | { kind: 'unlink' }
+  | { kind: 'allow'; principals: Principal[]; repos: string[] }
+  | { kind: 'disallow'; principals: Principal[] }
+  | { kind: 'who' };
+
+export type Parsed = { ok: true; command: IdentityCommand } | { ok: false; error: string };
+
+const REPO_SCOPE = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\/[A-Za-z0-9_.-]{1,100})?$/;
+const UPN = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+interface MentionLike {
+  type?: string;
+  text?: string;
+  mentioned?: { id?: string; name?: string; aadObjectId?: string };
+}
+
+/** Parses one command; `mentions` are the activity's mention entities other than Reynolds. */
+export function parseIdentityCommand(text: string, mentions: MentionLike[] = []): Parsed {
+  let rest = text.trim();
+  const head = /^(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write)\b/i.exec(rest);
+  if (!head) return { ok: false, error: 'Say `link github <login>`, `allow @someone [owner/repo]`, `disallow @someone` or `who can write`.' };
+  const verb = head[1]!.toLowerCase().replace(/\s+/g, ' ');
+  rest = rest.slice(head[0].length);
+  if (verb === 'who can write') return { ok: true, command: { kind: 'who' } };
+  if (verb === 'unlink github') return { ok: true, command: { kind: 'unlink' } };
+  if (verb === 'link github') {
+    const login = rest.trim().replace(/^@/, '');
+    if (login === '' || /\s/.test(login)) return { ok: false, error: 'Say `link github <login>` with your GitHub login, e.g. `link github octocat`.' };
+    return { ok: true, command: { kind: 'link', login } };
+  }
+  const principals: Principal[] = [];
+  for (const mention of mentions) {
+    if (!mention.text || !rest.includes(mention.text)) continue;
+    rest = rest.replace(mention.text, ' ');
+    const keys = [mention.mentioned?.aadObjectId ? `aad:${mention.mentioned.aadObjectId.toLowerCase()}` : undefined, mention.mentioned?.id ? `teams:${mention.mentioned.id}` : undefined].filter((k): k is string => k !== undefined);
+    if (keys.length > 0) principals.push({ keys, label: `@${mention.mentioned?.name ?? mention.mentioned?.id}` });
+  }
+  const repos: string[] = [];
+  for (const token of rest.split(/[\s,]+/).filter((t) => t !== '')) {
+    if (/^everyone$/i.test(token)) principals.push({ keys: [EVERYONE], label: 'everyone' });
+    else if (UPN.test(token)) principals.push({ keys: [`upn:${token.toLowerCase()}`], label: token.toLowerCase() });
+    else if (verb === 'allow' && REPO_SCOPE.test(token)) repos.push(token.toLowerCase());
+    else return { ok: false, error: `I don't know what "${token}" is here. Name people with an @mention, a sign-in name (megan@contoso.com) or \`everyone\`${verb === 'allow' ? ', then repositories as owner/repo or owner' : ''}.` };
+  }
+  if (principals.length === 0) return { ok: false, error: `Say who: \`${verb} @someone\`, \`${verb} megan@contoso.com\` or \`${verb} everyone\`.` };
+  return { ok: true, command: verb === 'allow' ? { kind: 'allow', principals, repos } : { kind: 'disallow', principals } };
+}
+
+/** The Teams user an activity comes from. */
+export function teamsUserOf(activity: Partial<Activity>): TeamsUser {
+  const from = activity.from;
+  return { aadObjectId: from?.aadObjectId || undefined, teamsId: from?.id || undefined, name: from?.name || undefined };
+}
+
+const ADMIN_HINT = 'Only an admin of this conversation can change who may write: the person who installed Reynolds here, or one listed in ADMIN_AAD_IDS.';
+
+/** Runs a parsed command and returns the reply. */
+export async function runIdentityCommand(book: IdentityBook, tenantId: string, conversationId: string, user: TeamsUser, command: IdentityCommand): Promise<string> {
+  const aad = user.aadObjectId;
+  switch (command.kind) {
+    case 'link': {
+      if (!aad) return 'Teams did not tell me who you are (anonymous or external access), so there is nobody to link. Sign in with your work account.';
+      try {
+        const link = await book.link(tenantId, aad, command.login);
+        return `Linked: you are **@${link.login}** on GitHub as far as I'm concerned. Heads up: that's self-asserted (I take your word for it; no GitHub sign-in yet). What I write for you is signed "— @${link.login} via Reynolds", made with Reynolds's own GitHub credentials.`;
+      } catch (error) {
+        if (error instanceof RangeError) return error.message;
+        throw error;
+      }
+    }
+    case 'unlink':
+      if (!aad) return 'Teams did not tell me who you are, so there is nothing to unlink.';
+      return (await book.unlink(tenantId, aad)) ? 'Unlinked. I will not write to GitHub for you until you link again.' : 'You had no GitHub login linked; nothing to undo.';
+    case 'who':
+      return whoCanWrite(book, tenantId, conversationId);
+    case 'allow': {
+      if (!book.isAdmin(user, await book.policy(tenantId, conversationId))) return ADMIN_HINT;
+      for (const principal of command.principals) {
+        await book.allow(tenantId, conversationId, { keys: principal.keys, label: principal.label, repos: command.repos, addedBy: aad! });
+      }
+      const where = command.repos.length === 0 ? 'any repository' : command.repos.join(', ');
+      return `Done: ${command.principals.map((p) => p.label).join(', ')} may now write to ${where} from this conversation (once they've linked GitHub with \`link github <login>\`).`;
+    }
+    case 'disallow': {
+      if (!book.isAdmin(user, await book.policy(tenantId, conversationId))) return ADMIN_HINT;
+      const removed = await book.disallow(tenantId, conversationId, command.principals.flatMap((p) => p.keys));
+      const who = command.principals.map((p) => p.label).join(', ');
+      return removed === 0 ? `${who} had no entry here; nothing changed.` : `Done: ${who} may no longer write from this conversation (admins still can).`;
+    }
+  }
+}
+
+async function whoCanWrite(book: IdentityBook, tenantId: string, conversationId: string): Promise<string> {
+  const policy = await book.policy(tenantId, conversationId);
+  const lines = ['Who may write to GitHub from this conversation (each also needs `link github <login>`):'];
+  lines.push(policy.installer ? '- admins: whoever installed me here, and the tenant admins (ADMIN_AAD_IDS)' : '- admins: the tenant admins (ADMIN_AAD_IDS); I did not see who installed me here');
+  if (policy.allow.length === 0) lines.push('- nobody else yet: an admin can say `allow @someone [owner/repo]` or `allow everyone`');
+  for (const entry of policy.allow) lines.push(`- ${entry.label}: ${entry.repos.length === 0 ? 'any repository' : entry.repos.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** Registers the commands on the Teams AI application (before its catch-all message route). */
+export function registerIdentityCommands(app: Application<TurnState>, deps: { identity: IdentityBook; tenantOf: (context: TurnContext) => string | undefined }): void {
+  app.message(IDENTITY_COMMAND, async (context) => {
+    const tenantId = deps.tenantOf(context);
+    if (!tenantId) return; // the app's beforeTurn already answered an activity from another tenant
+    const botId = context.activity.recipient?.id;
+    const mentions = ((context.activity.entities ?? []) as MentionLike[]).filter((e) => e.type === 'mention' && e.mentioned?.id !== botId);
+    const parsed = parseIdentityCommand(context.activity.text ?? '', mentions);
+    if (!parsed.ok) {
+      await context.sendActivity(parsed.error);
+      return;
+    }
+    const conversationId = context.activity.conversation.id.split(';messageid=')[0]!;
+    await context.sendActivity(await runIdentityCommand(deps.identity, tenantId, conversationId, teamsUserOf(context.activity), parsed.command));
+  });
+}
