@@ -13,7 +13,7 @@
 import pLimit from 'p-limit';
 import { PollingLoop } from './polling-loop.js';
 import type { Clock } from '../clock.js';
-import { LeaseLostError, type InboxItem, type Store } from '../store/store.js';
+import { LeaseLostError, StoreUnavailableError, type InboxItem, type Store } from '../store/store.js';
 
 /**
  * What the worker runs for each item. Throwing means "try again later", unless the error says it
@@ -130,7 +130,12 @@ export class InboxWorker {
     const { store, owner, clock, maxAttempts, observer } = this.options;
     const message = errorText(error);
     try {
-      if (isPermanent(error) || item.attempts >= maxAttempts) {
+      if (isStoreOutage(error)) {
+        // The store failing is not the item's fault: it must not use up the item's attempts and
+        // get parked during an outage. It goes back, uncounted, after the usual backoff.
+        await store.releaseInbox(item.key, owner, clock.now() + this.retryDelay(item.attempts));
+        observer?.onRetry?.(item, error, 0);
+      } else if (isPermanent(error) || item.attempts >= maxAttempts) {
         await store.parkInbox(item.key, owner, `gave up after ${item.attempts} attempt${item.attempts === 1 ? '' : 's'}: ${message}`);
         observer?.onParked?.(item, error);
       } else {
@@ -160,6 +165,14 @@ export class InboxWorker {
       }
     }
   }
+}
+
+/** The store was unreachable, here or in a stage that wrapped the error (its `cause`). */
+function isStoreOutage(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (e instanceof StoreUnavailableError) return true;
+  }
+  return false;
 }
 
 function isPermanent(error: unknown): boolean {

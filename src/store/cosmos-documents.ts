@@ -180,8 +180,8 @@ export function parked(doc: DeliveryDocument, error: string): DeliveryDocument {
   return { ...unleased(doc), status: 'failed', lastError: error, expiresAt: null };
 }
 
-export function released(doc: DeliveryDocument): DeliveryDocument {
-  return { ...unleased(doc), status: 'pending', attempts: Math.max(doc.attempts - 1, 0) };
+export function released(doc: DeliveryDocument, notBefore?: number): DeliveryDocument {
+  return { ...unleased(doc), status: 'pending', attempts: Math.max(doc.attempts - 1, 0), ...(notBefore !== undefined && { nextAttemptAt: notBefore }) };
 }
 
 /** `body` is the payload as reassembled from chunks, for a chunked document. */

@@ -239,8 +239,8 @@ export class CosmosStore implements Store {
     await this.leased(key, owner, 'park', (doc) => parked(doc, error));
   }
 
-  async releaseInbox(key: string, owner: string): Promise<void> {
-    await this.leased(key, owner, 'release', released);
+  async releaseInbox(key: string, owner: string, notBefore?: number): Promise<void> {
+    await this.leased(key, owner, 'release', (doc) => released(doc, notBefore));
   }
 
   /** Rejects with BodyUnavailableError when one of the bodies is in chunks that cannot be reassembled. */

@@ -131,7 +131,8 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
         lease_owner = NULL, lease_until = NULL ${open}`),
     park: db.prepare(`UPDATE deliveries SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL ${open}`),
     release: db.prepare(`
-      UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL ${open}`),
+      UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL,
+        next_attempt_at = COALESCE(@notBefore, next_attempt_at) ${open}`),
     failed: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.status = 'failed' ORDER BY d.seq LIMIT ?`),
     // Counted through the partial indexes: cheap however long the history.
     openCounts: db.prepare(`SELECT status, count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing') GROUP BY status`),

@@ -136,9 +136,9 @@ export class SqliteStore implements Store {
     await this.leased(key, owner, 'park', () => sql.park.run({ key, owner, error }).changes);
   }
 
-  async releaseInbox(key: string, owner: string): Promise<void> {
+  async releaseInbox(key: string, owner: string, notBefore?: number): Promise<void> {
     const sql = this.sql();
-    await this.leased(key, owner, 'release', () => sql.release.run({ key, owner }).changes);
+    await this.leased(key, owner, 'release', () => sql.release.run({ key, owner, notBefore: notBefore ?? null }).changes);
   }
 
   async listFailed(limit: number): Promise<InboxItem[]> {

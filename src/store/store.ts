@@ -150,8 +150,11 @@ export interface Store {
   retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void>;
   /** Parks the item as failed; it is kept (no expiry) until someone replays or deletes it. */
   parkInbox(key: string, owner: string, error: string): Promise<void>;
-  /** Gives an unfinished claim back without counting it as an attempt (graceful shutdown). */
-  releaseInbox(key: string, owner: string): Promise<void>;
+  /**
+   * Gives an unfinished claim back without counting it as an attempt (graceful shutdown, or the
+   * store itself failing mid-item); with `notBefore`, not to be claimed again before then.
+   */
+  releaseInbox(key: string, owner: string, notBefore?: number): Promise<void>;
   /** Failed items, oldest first. */
   listFailed(limit: number): Promise<InboxItem[]>;
   inboxCounts(): Promise<InboxCounts>;

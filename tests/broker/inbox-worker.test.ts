@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.js';
 import { InboxWorker, MAX_RETRY_DELAY_MS, type InboxPipeline, type InboxWorkerOptions } from '../../src/broker/inbox-worker.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { InboxItem } from '../../src/store/store.js';
+import { StoreUnavailableError, type InboxItem } from '../../src/store/store.js';
 import { delivery } from '../store/contract.js';
 
 const TTL = 3600_000;
@@ -81,6 +81,35 @@ describe('InboxWorker', function () {
     assert.match(item?.lastError ?? '', /gave up after 3 attempts: Error: connector said 500/);
     assert.equal(item?.body, d.body);
     assert.equal(parked?.key, d.key);
+  });
+
+  it('does not spend attempts while the store is down: an outage of any length never parks an item', async function () {
+    const clock = new ManualClock();
+    const store = await memoryStore(clock);
+    let outage = true;
+    const w = worker({
+      store,
+      clock,
+      pipeline: {
+        process: async () => {
+          // A stage wraps the store's error, as a stage may.
+          if (outage) throw new Error('routing failed', { cause: new StoreUnavailableError('Cosmos: network error ECONNRESET') });
+        },
+      },
+    });
+    const d = delivery();
+    await store.acceptDelivery(d);
+    for (let round = 0; round < 10; round += 1) {
+      assert.equal(await w.runOnce(), 1, `round ${round}: claimed again after the backoff`);
+      const item = await store.getDelivery(d.key);
+      assert.equal(item?.status, 'pending', 'handed back, not parked');
+      assert.equal(item?.attempts, 0, 'the outage used none of its attempts');
+      assert.equal(await w.runOnce(), 0, 'not due again before the backoff');
+      clock.advance(MAX_RETRY_DELAY_MS);
+    }
+    outage = false;
+    await w.runOnce();
+    assert.equal((await store.getDelivery(d.key))?.status, 'done');
   });
 
   it('parks at once when the error is permanent', async function () {
