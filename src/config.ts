@@ -88,6 +88,13 @@ const schema = z.object({
   INBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
   INBOX_POLL_MS: int(5, 60_000).default(250),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
+  /** Where the tab API fetches the keys that sign Teams SSO tokens (tests point it at loopback). */
+  TAB_SSO_JWKS_URL: url.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  /** Accepted `aud` values of tab SSO tokens, comma-separated; default BOT_ID and api://<PUBLIC_BASE_URL host>/<BOT_ID>. */
+  TAB_SSO_AUDIENCE: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>')),
+  /** The built tab (vite output) served under /tab/. */
+  TAB_DIST_DIR: z.string().min(1).default('./dist/tab'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
