@@ -101,6 +101,12 @@ const schema = z.object({
     .default('')
     .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
     .pipe(z.array(z.string().uuid({ message: 'expected comma-separated Entra object ids (GUIDs)' }))),
+  /** Where the tab API fetches the keys that sign Teams SSO tokens (tests point it at loopback). */
+  TAB_SSO_JWKS_URL: url.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  /** Accepted `aud` values of tab SSO tokens, comma-separated; default BOT_ID and api://<PUBLIC_BASE_URL host>/<BOT_ID>. */
+  TAB_SSO_AUDIENCE: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>')),
+  /** The built tab (vite output) served under /tab/. */
+  TAB_DIST_DIR: z.string().min(1).default('./dist/tab'),
 });
 
 export type RawConfig = z.infer<typeof schema>;

@@ -20,6 +20,11 @@ import { mountTeamsRoute } from './http/teams-route.js';
 import { mountWebhookRoute } from './http/webhook-route.js';
 import { mountChainsRoutes } from './http/chains-routes.js';
 import { tabApiAccess } from './http/tab-api-access.js';
+import { TabSsoVerifier, ssoAudiences } from './http/tab-sso.js';
+import { mountPoolRoutes } from './http/pool-routes.js';
+import { mountSubscriptionsRoutes } from './http/subscriptions-routes.js';
+import { mountTabStatic } from './http/tab-static.js';
+import type { PoolSnapshot } from './models/model-pool.js';
 import { createLogger, type Logger } from './log.js';
 import { ChainTracker } from './loops/chain-tracker.js';
 import { LoopStage } from './loops/loop-stage.js';
@@ -64,6 +69,8 @@ export interface StartOptions {
   stages?: PipelineStage[];
   /** Start the inbox worker (default true). */
   worker?: boolean;
+  /** What GET /api/pool shows; until the pool is wired here, tests give a pool-shaped source. */
+  poolSnapshot?: () => PoolSnapshot | undefined;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -186,7 +193,15 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   mountHealthRoutes(server, { store, metrics, isDraining: () => draining, startedAt });
   mountWebhookRoute(server, { intake, maxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES, onAccepted: () => worker.wake() });
   mountTeamsRoute(server, { teams, localMode: config.localMode });
-  mountChainsRoutes(server, { store, tenantId: config.tenantId, access: tabApiAccess(config.localMode) });
+  const tabAccess = tabApiAccess({
+    localMode: config.localMode,
+    tenantId: config.tenantId,
+    sso: config.BOT_ID ? new TabSsoVerifier({ jwksUrl: config.TAB_SSO_JWKS_URL, audiences: ssoAudiences(config.BOT_ID, config.TAB_SSO_AUDIENCE, config.PUBLIC_BASE_URL), tenantId: config.tenantId }) : undefined,
+  });
+  mountChainsRoutes(server, { store, tenantId: config.tenantId, access: tabAccess });
+  mountPoolRoutes(server, { pool: options.poolSnapshot ?? (() => undefined), pilot: { stagePercent: 0, allow: [], deny: [] }, access: tabAccess });
+  mountSubscriptionsRoutes(server, { store, subscriptions, conversations, access: tabAccess });
+  mountTabStatic(server, { dir: config.TAB_DIST_DIR });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

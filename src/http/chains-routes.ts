@@ -7,6 +7,7 @@ import type restify from 'restify';
 import type { AuditEntry, ChainNode, ChainSummary } from '../loops/chain-records.js';
 import type { Store } from '../store/store.js';
 import { sendError } from './server.js';
+import { tabCaller } from './tab-api-access.js';
 
 const VERDICTS = new Set(['proceed', 'dampen', 'break']);
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
@@ -27,18 +28,18 @@ export function mountChainsRoutes(server: restify.Server, deps: { store: Store; 
     const where: Record<string, string> = {};
     if (repo) where.repo = repo;
     if (verdict) where.verdict = verdict;
-    const records = await deps.store.queryRecords<ChainSummary>({ kind: 'chain', tenantId: deps.tenantId, partition: deps.tenantId, where, limit });
+    const records = await deps.store.queryRecords<ChainSummary>({ kind: 'chain', tenantId: tabCaller(req).tenantId, partition: tabCaller(req).tenantId, where, limit });
     res.send(200, { chains: records.map((r) => r.data) });
   });
 
   server.get('/api/chains/:id', deps.access, async (req: restify.Request, res: restify.Response) => {
     const id = String(req.params.id ?? '');
     if (!CHAIN_ID.test(id)) return sendError(res, 400, 'bad_chain_id', 'A chain id is letters, digits, dash and underscore.');
-    const chain = await deps.store.getRecord<ChainSummary>('chain', deps.tenantId, id);
+    const chain = await deps.store.getRecord<ChainSummary>('chain', tabCaller(req).tenantId, id);
     if (!chain) return sendError(res, 404, 'chain_not_found', `No chain ${id}: it never existed, or it expired (chains are kept for LOOP_TTL_SECONDS).`);
     const [nodes, audit] = await Promise.all([
-      deps.store.queryRecords<ChainNode>({ kind: 'chain_node', tenantId: deps.tenantId, partition: id, limit: DETAIL_LIMIT }),
-      deps.store.queryRecords<AuditEntry>({ kind: 'audit', tenantId: deps.tenantId, partition: id, limit: DETAIL_LIMIT }),
+      deps.store.queryRecords<ChainNode>({ kind: 'chain_node', tenantId: tabCaller(req).tenantId, partition: id, limit: DETAIL_LIMIT }),
+      deps.store.queryRecords<AuditEntry>({ kind: 'audit', tenantId: tabCaller(req).tenantId, partition: id, limit: DETAIL_LIMIT }),
     ]);
     const ordered = nodes.map((n) => n.data).sort((a, b) => a.at - b.at || a.depth - b.depth);
     const edges = ordered.filter((n) => n.parentId !== undefined).map((n) => ({ from: n.parentId!, to: n.nodeId, link: n.link }));

@@ -40,6 +40,12 @@ export class ConversationBook {
     return (await this.store.getRecord<KnownConversation>('conversation', tenantId, conversationId))?.data;
   }
 
+  /** The tenant's conversations Reynolds is installed in, most recently active first. */
+  async list(tenantId: string, limit = 500): Promise<KnownConversation[]> {
+    const records = await this.store.queryRecords<KnownConversation>({ kind: 'conversation', tenantId, partition: tenantId, limit });
+    return records.map((r) => r.data).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
   async forget(tenantId: string, conversationId: string): Promise<boolean> {
     return this.store.deleteRecord('conversation', tenantId, conversationId);
   }
