@@ -7,13 +7,14 @@
  * runs them through the write guard exists: a button that does nothing is worse than none.
  */
 import type { ChainBrokenCardBuilder } from '../routing/loop-alerts.js';
+import type { EnrichmentNotes } from '../models/enrichment-notes.js';
 import type { AlertCardBuilder } from '../routing/routing-stage.js';
 import { buildAlertCard, buildChainBrokenCard } from './cards/alert-card.js';
 
 const CARD_ACTIONS_AVAILABLE = false;
 
-export const buildAlert: AlertCardBuilder = ({ event, classification, chain }) => {
-  const card = buildAlertCard({ event, classification, chain, canAct: CARD_ACTIONS_AVAILABLE });
+export const buildAlert: AlertCardBuilder = ({ event, classification, chain, enrichment }) => {
+  const card = buildAlertCard({ event, classification, chain, canAct: CARD_ACTIONS_AVAILABLE, enrichment: enrichment && notesOf(enrichment) });
   return { card, text: String(card.fallbackText ?? event.title ?? event.kind) };
 };
 
@@ -21,3 +22,14 @@ export const buildChainBroken: ChainBrokenCardBuilder = (input) => {
   const card = buildChainBrokenCard(input);
   return { card, text: String(card.fallbackText ?? `Loop stopped: ${input.chain.root}`) };
 };
+
+/** The model pool's notes as the card's notes section: a summary, then one line per kind of note. */
+function notesOf(notes: EnrichmentNotes): { summary?: string; notes: string[] } {
+  const lines = [
+    ...(notes.securityNotes ?? []).slice(0, 2).map((note) => `Security: ${note}`),
+    notes.labels?.length ? `Suggested labels: ${notes.labels.join(', ')}` : undefined,
+    notes.duplicates?.length ? `Possible duplicates: ${notes.duplicates.join(', ')}` : undefined,
+    notes.roles.length ? `From the ${notes.roles.join(', ')} model${notes.roles.length === 1 ? '' : 's'}` : undefined,
+  ];
+  return { summary: notes.summary, notes: lines.filter((line): line is string => line !== undefined) };
+}
