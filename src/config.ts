@@ -12,6 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { MODEL_ROLES } from './models/model-pool.js';
+import { parsePilotList } from './models/pilot.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -36,6 +38,53 @@ const url = z.string().url({ message: 'expected an absolute URL such as https://
 /** Empty strings in env files mean "not set". */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const modelDeployment = z.object({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a name of letters, digits, ".", "_" or "-"'),
+  role: z.enum(MODEL_ROLES, { message: `expected one of ${MODEL_ROLES.join(', ')}` }),
+  provider: z.enum(['azure', 'github', 'openai'], { message: 'expected azure, github or openai' }),
+  /** GitHub Models defaults to https://models.github.ai/inference. */
+  endpoint: url.optional(),
+  model: z.string().min(1, 'expected the model name'),
+  /** Azure deployment name; defaults to model. */
+  deployment: z.string().min(1).optional(),
+  apiVersion: z.string().min(1).optional(),
+  weight: z.number({ message: 'expected a number > 0' }).positive({ message: 'expected a number > 0' }).default(1),
+  promptPricePer1k: z.number({ message: 'expected US dollars per 1000 tokens (>= 0)' }).min(0).default(0),
+  completionPricePer1k: z.number({ message: 'expected US dollars per 1000 tokens (>= 0)' }).min(0).default(0),
+}, { message: 'expected an object such as {"name":"review-1","role":"review","provider":"azure",...}' });
+
+/** MODEL_DEPLOYMENTS: a JSON array of deployments; errors name the entry's index and field. */
+const modelDeployments = z.string().transform((text, ctx) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a JSON array of deployments (see docs/model-pool.md)' });
+    return z.NEVER;
+  }
+  const parsed = z.array(modelDeployment, { message: 'expected a JSON array of deployments (see docs/model-pool.md)' }).safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
+    return z.NEVER;
+  }
+  const seen = new Set<string>();
+  parsed.data.forEach((entry, index) => {
+    if (seen.has(entry.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'name'], message: `duplicate deployment name "${entry.name}"` });
+    seen.add(entry.name);
+    if (entry.endpoint === undefined && entry.provider !== 'github') ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'endpoint'], message: `required for provider ${entry.provider}` });
+  });
+  return parsed.data;
+});
+
+const repoList = z.string().transform((text, ctx) => {
+  try {
+    return parsePilotList(text);
+  } catch (error) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected comma-separated owner or owner/repo: ${(error as Error).message}` });
+    return z.NEVER;
+  }
+});
 
 const schema = z.object({
   REYNOLDS_ENV: z.string().regex(/^[a-z0-9-]+$/, 'expected a lower-case name such as local or dev').default('local'),
@@ -107,6 +156,21 @@ const schema = z.object({
   TAB_SSO_AUDIENCE: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>')),
   /** The built tab (vite output) served under /tab/. */
   TAB_DIST_DIR: z.string().min(1).default('./dist/tab'),
+  /** The model pool (docs/model-pool.md): none configured means no enrichment and the offline planner. */
+  MODEL_DEPLOYMENTS: z.preprocess((v) => (v === '' || v === undefined ? '[]' : v), modelDeployments),
+  AZURE_OPENAI_API_KEY: optional(z.string().min(1)),
+  AZURE_OPENAI_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'expected an api-version such as 2024-10-21').default('2024-10-21'),
+  GITHUB_MODELS_TOKEN: optional(z.string().min(1)),
+  OPENAI_API_KEY: optional(z.string().min(1)),
+  MODEL_POOL_CONCURRENCY: int(1, 1000).default(10),
+  MODEL_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  MODEL_RETRIES: int(0, 10).default(3),
+  MODEL_BREAKER_FAILURES: int(1, 1000).default(5),
+  MODEL_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(30_000),
+  ENRICH_DEADLINE_MS: int(100, 600_000).default(20_000),
+  PILOT_STAGE: z.enum(['0', '5', '15', '50', '100'], { message: 'expected 0, 5, 15, 50 or 100 (percent of repos)' }).default('100').transform((v) => Number(v) as 0 | 5 | 15 | 50 | 100),
+  PILOT_ALLOW: repoList.default(''),
+  PILOT_DENY: repoList.default(''),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -127,7 +191,7 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY'] as const;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
@@ -151,6 +215,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       const name = String(issue.path[0] ?? 'environment');
       const got = env[name];
       const shown = got === undefined ? 'it is not set' : SECRET_NAMES.includes(name as never) ? 'got a value' : `got ${JSON.stringify(got)}`;
+      // Inside a JSON variable (MODEL_DEPLOYMENTS[2].endpoint): name the entry and field, show only its value.
+      if (issue.path.length > 1) return `${name}${issue.path.slice(1).map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}${valueAt(got, issue.path.slice(1))}`;
       return `${name}: ${issue.message} (${shown})`;
     });
     throw new ConfigError(lines.join('\n'));
@@ -171,6 +237,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (raw.COSMOS_ENDPOINT === undefined) problems.push('COSMOS_ENDPOINT: required when STORE=cosmos');
     if (raw.COSMOS_KEY === undefined) problems.push('COSMOS_KEY: required when STORE=cosmos');
   }
+  const providers = new Set(raw.MODEL_DEPLOYMENTS.map((d) => d.provider));
+  if (providers.has('azure') && raw.AZURE_OPENAI_API_KEY === undefined) problems.push('AZURE_OPENAI_API_KEY: required when MODEL_DEPLOYMENTS has an azure deployment');
+  if (providers.has('github') && raw.GITHUB_MODELS_TOKEN === undefined) problems.push('GITHUB_MODELS_TOKEN: required when MODEL_DEPLOYMENTS has a github deployment (a token with models:read)');
   if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
@@ -192,6 +261,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const envName = env.REYNOLDS_ENV && env.REYNOLDS_ENV !== '' ? env.REYNOLDS_ENV : 'local';
   const fromFiles = readEnvFiles(envName, root);
   return parseConfig({ ...fromFiles, ...definedOnly(env) });
+}
+
+function valueAt(json: string | undefined, path: PropertyKey[]): string {
+  try {
+    let value: unknown = JSON.parse(json ?? '');
+    for (const key of path) value = (value as Record<PropertyKey, unknown>)?.[key];
+    return value === undefined ? ' (it is not set)' : ` (got ${JSON.stringify(value)})`;
+  } catch {
+    return '';
+  }
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -30,6 +30,11 @@ import { ChainTracker } from './loops/chain-tracker.js';
 import { LoopStage } from './loops/loop-stage.js';
 import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from './loops/loop-settings.js';
 import { WriteGuard } from './loops/write-guard.js';
+import { ModelMetrics } from './http/model-metrics.js';
+import { EnrichmentStage, type AlertUpdater } from './models/enrichment-stage.js';
+import type { ModelPool } from './models/model-pool.js';
+import type { PilotRollout } from './models/pilot.js';
+import { createModelPool, pilotFromConfig } from './models/pool-from-config.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { AlertOutbox } from './routing/alert-outbox.js';
@@ -58,6 +63,10 @@ export interface Reynolds {
   guard: WriteGuard;
   server: restify.Server;
   logger: Logger;
+  /** The model pool (`configured: false` when MODEL_DEPLOYMENTS is empty); GET /api/pool shows its snapshot. */
+  pool: ModelPool;
+  /** The pilot rollout: `pilot.includes(tenantId, 'owner/repo')` gates enrichment and AI write-backs. */
+  pilot: PilotRollout;
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
   stop(): Promise<void>;
 }
@@ -69,8 +78,10 @@ export interface StartOptions {
   stages?: PipelineStage[];
   /** Start the inbox worker (default true). */
   worker?: boolean;
-  /** What GET /api/pool shows; until the pool is wired here, tests give a pool-shaped source. */
+  /** What GET /api/pool shows instead of the configured pool's state (tests of the tab). */
   poolSnapshot?: () => PoolSnapshot | undefined;
+  /** Edits queued/posted alert cards with enrichment; defaults to the outbox once it has enqueueUpdate. */
+  alertUpdater?: AlertUpdater;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -120,8 +131,18 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     },
   };
   const cardActions = cardActionsEnabled(config);
-  const routing = new RoutingStage(subscriptions, outbox, alertCardBuilder(cardActions), () => sender?.wake());
-  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(options.stages ?? []), processedLog]);
+  const buildAlertCard = alertCardBuilder(cardActions);
+  const routing = new RoutingStage(subscriptions, outbox, buildAlertCard, () => sender?.wake());
+  const modelMetrics = new ModelMetrics(metrics.registry);
+  const pilot = pilotFromConfig(config);
+  const pool = createModelPool(config, clock, { observer: modelMetrics, pilot });
+  // TODO(integrator): the outbox's enqueueUpdate lands in another branch; until then enrichment is off.
+  const updater = options.alertUpdater ?? (typeof (outbox as Partial<AlertUpdater>).enqueueUpdate === 'function' ? (outbox as unknown as AlertUpdater) : undefined);
+  const enrichment =
+    pool.snapshot().configured && updater
+      ? new EnrichmentStage({ pool, pilot, updater, buildCard: buildAlertCard, clock, deadlineMs: config.ENRICH_DEADLINE_MS, observer: modelMetrics, log: logger })
+      : undefined;
+  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(enrichment ? [enrichment] : []), ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
     store,
     pipeline,
@@ -199,7 +220,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     sso: config.BOT_ID ? new TabSsoVerifier({ jwksUrl: config.TAB_SSO_JWKS_URL, audiences: ssoAudiences(config.BOT_ID, config.TAB_SSO_AUDIENCE, config.PUBLIC_BASE_URL), tenantId: config.tenantId }) : undefined,
   });
   mountChainsRoutes(server, { store, tenantId: config.tenantId, access: tabAccess });
-  mountPoolRoutes(server, { pool: options.poolSnapshot ?? (() => undefined), pilot: { stagePercent: 0, allow: [], deny: [] }, access: tabAccess });
+  mountPoolRoutes(server, { pool: options.poolSnapshot ?? (() => pool.snapshot()), pilot: pool.snapshot().pilot, access: tabAccess });
   mountSubscriptionsRoutes(server, { store, subscriptions, conversations, access: tabAccess });
   mountTabStatic(server, { dir: config.TAB_DIST_DIR });
 
@@ -228,6 +249,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   sweeper.unref();
 
   logger.info({ url, store: store.kind, localMode: config.localMode }, `Reynolds is listening on ${url} (store: ${store.kind})`);
+  logger.info({ deployments: config.MODEL_DEPLOYMENTS.length, pilotStage: config.PILOT_STAGE, enrichment: enrichment !== undefined }, config.MODEL_DEPLOYMENTS.length > 0 ? `model pool: ${config.MODEL_DEPLOYMENTS.length} deployment(s), pilot at ${config.PILOT_STAGE}%` : 'model pool: no deployments configured; enrichment off');
   if (config.localMode) {
     logger.info(`local mode: no BOT_ID, so /api/messages accepts unauthenticated activities from this machine only, and the server binds to ${config.host}`);
   }
@@ -241,6 +263,8 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections?.();
       await worker.stop(config.SHUTDOWN_GRACE_MS);
+      await enrichment?.stop(config.SHUTDOWN_GRACE_MS);
+      await pool.close();
       await sender?.stop(config.SHUTDOWN_GRACE_MS);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       server.server.closeAllConnections?.();
@@ -248,7 +272,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, tracker, guard, server, logger, stop };
+  return { config, url, port, store, worker, tracker, guard, server, logger, pool, pilot, stop };
 }
 
 export function loopSettingsFrom(config: Config): LoopSettings {

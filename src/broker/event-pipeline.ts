@@ -7,6 +7,7 @@
 import type { BrokerEvent } from '../github/broker-event.js';
 import type { Assessment } from '../loops/chain-tracker.js';
 import type { Classification } from '../routing/classification.js';
+import type { CardFamily } from '../routing/router.js';
 import type { InboxItem } from '../store/store.js';
 import type { InboxPipeline } from './inbox-worker.js';
 
@@ -17,6 +18,8 @@ export interface PipelineContext {
   loop?: Assessment;
   /** Set by the routing stage: priority, urgency, category, stakeholders. */
   classification?: Classification;
+  /** Set by the routing stage: the alerts it queued (outbox id `${deliveryKey}|${conversationId}`). */
+  alerts?: Array<{ alertId: string; conversationId: string; family: CardFamily }>;
 }
 
 export interface PipelineStage {

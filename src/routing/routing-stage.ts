@@ -5,6 +5,7 @@
  */
 import type { PipelineContext, PipelineStage } from '../broker/event-pipeline.js';
 import type { BrokerEvent } from '../github/broker-event.js';
+import type { EnrichmentNotes } from '../models/enrichment-notes.js';
 import type { AlertOutbox } from './alert-outbox.js';
 import type { Classification } from './classification.js';
 import { classify } from './classifier.js';
@@ -16,6 +17,8 @@ export interface AlertCardInput {
   classification: Classification;
   family: CardFamily;
   chain: { chainId: string; nodeId: string };
+  /** What the model pool added after the card first went out (the enrichment stage rebuilds it). */
+  enrichment?: EnrichmentNotes;
 }
 
 /** Builds the card for an alert (src/teams/cards); injected so routing stays framework-free. */
@@ -38,6 +41,7 @@ export class RoutingStage implements PipelineStage {
     if (!loop) throw new Error('the routing stage needs the loop stage before it');
     const deliveries = route(event, classification, await this.subscriptions.forTenant(event.tenantId), loop.verdict);
     let queued = 0;
+    context.alerts = [];
     for (const delivery of deliveries) {
       const { card, text } = this.buildCard({ event, classification, family: delivery.cardFamily, chain: { chainId: loop.node.chainId, nodeId: loop.node.nodeId } });
       const added = await this.outbox.enqueue({
@@ -52,7 +56,10 @@ export class RoutingStage implements PipelineStage {
         nodeId: loop.node.nodeId,
         depth: loop.node.depth,
       });
-      if (added) queued += 1;
+      if (added) {
+        queued += 1;
+        context.alerts.push({ alertId: `${item.key}|${delivery.conversationId}`, conversationId: delivery.conversationId, family: delivery.cardFamily });
+      }
     }
     if (queued > 0) this.onQueued();
   }

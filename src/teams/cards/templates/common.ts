@@ -98,6 +98,7 @@ export const details: TemplateJson[] = [
     $when: '${exists(summary) || exists(notes)}',
     style: 'emphasis',
     items: [
+      { type: 'TextBlock', text: "Reynolds's notes", weight: 'Bolder', size: 'Small', wrap: true },
       { type: 'TextBlock', $when: '${exists(summary)}', text: '${summary}', wrap: true },
       { type: 'TextBlock', $when: '${exists(notes)}', text: '${notes}', size: 'Small', wrap: true },
     ],

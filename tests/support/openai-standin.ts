@@ -1,0 +1,124 @@
+/**
+ * A local OpenAI-compatible server on a random loopback port, driven through the real `openai`
+ * SDK: `POST /chat/completions` (OpenAI, GitHub Models; the model is in the body) and Azure's
+ * `POST /openai/deployments/{deployment}/chat/completions?api-version=...`. Real response JSON with
+ * usage. Each request is answered by a script the test sets: delay, 429 with Retry-After, 500, or
+ * hang (no answer until the client gives up).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StandinRequest {
+  /** Azure deployment from the path, else the body's model. */
+  target: string;
+  path: string;
+  apiVersion?: string;
+  authorization?: string;
+  apiKey?: string;
+  body: { model?: string; messages?: Array<{ role: string; content: string }>; max_tokens?: number };
+  /** Order of arrival, from 0. */
+  seq: number;
+}
+
+export interface StandinReply {
+  delayMs?: number;
+  status?: number;
+  /** Retry-After header value (seconds or an HTTP date). */
+  retryAfter?: string;
+  hang?: boolean;
+  text?: string;
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+export type StandinScript = (request: StandinRequest) => StandinReply;
+
+export interface OpenAIStandin {
+  url: string;
+  requests: StandinRequest[];
+  /** Most requests being answered at once, per target. */
+  peak: Map<string, number>;
+  active: Map<string, number>;
+  script: StandinScript;
+  close(): Promise<void>;
+}
+
+export async function startOpenAIStandin(script: StandinScript = () => ({})): Promise<OpenAIStandin> {
+  const requests: StandinRequest[] = [];
+  const peak = new Map<string, number>();
+  const active = new Map<string, number>();
+  const hanging = new Set<ServerResponse>();
+  const state: OpenAIStandin = { url: '', requests, peak, active, script, close: async () => undefined };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: { message: String(error), type: 'server_error' } });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const azure = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
+    if (req.method !== 'POST' || (!azure && !url.pathname.endsWith('/chat/completions'))) {
+      json(res, 404, { error: { message: `no route ${req.method} ${url.pathname}`, type: 'invalid_request_error' } });
+      return;
+    }
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = JSON.parse(raw) as StandinRequest['body'];
+    const request: StandinRequest = {
+      target: azure ? decodeURIComponent(azure[1]!) : (body.model ?? ''),
+      path: url.pathname,
+      apiVersion: url.searchParams.get('api-version') ?? undefined,
+      authorization: req.headers.authorization,
+      apiKey: typeof req.headers['api-key'] === 'string' ? req.headers['api-key'] : undefined,
+      body,
+      seq: requests.length,
+    };
+    requests.push(request);
+    const now = (active.get(request.target) ?? 0) + 1;
+    active.set(request.target, now);
+    peak.set(request.target, Math.max(peak.get(request.target) ?? 0, now));
+    const done = () => active.set(request.target, (active.get(request.target) ?? 1) - 1);
+    res.once('close', done);
+
+    const reply = state.script(request);
+    if (reply.hang) {
+      hanging.add(res);
+      res.once('close', () => hanging.delete(res));
+      return;
+    }
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (res.destroyed) return;
+    if (reply.status !== undefined && reply.status >= 400) {
+      const headers: Record<string, string> = reply.retryAfter !== undefined ? { 'retry-after': reply.retryAfter } : {};
+      json(res, reply.status, { error: { message: reply.status === 429 ? 'Rate limit reached' : 'The server had an error', type: reply.status === 429 ? 'rate_limit_error' : 'server_error', code: String(reply.status) } }, headers);
+      return;
+    }
+    const usage = reply.usage ?? { prompt_tokens: 100, completion_tokens: 20 };
+    json(res, 200, {
+      id: `chatcmpl-${request.seq}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model ?? request.target,
+      choices: [{ index: 0, message: { role: 'assistant', content: reply.text ?? '{"summary":"ok"}' }, finish_reason: 'stop', logprobs: null }],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+      system_fingerprint: 'fp_standin',
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return state;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
