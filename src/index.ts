@@ -35,6 +35,10 @@ import { buildAlert, buildChainBroken } from './teams/alert-card-builder.js';
 import { ConversationBook } from './teams/conversation-book.js';
 import { ProactiveSender } from './teams/proactive-sender.js';
 import { createTeamsApp } from './teams/teams-app.js';
+import type { GitHubReader } from './github/github-reader.js';
+import { GitHubClients, githubClientOptionsFrom } from './github/octokit-client.js';
+import { OctokitReader } from './github/octokit-reader.js';
+import { unconfiguredReader } from './github/read-errors.js';
 import { TeamsRateLimits } from './teams/teams-rate-limits.js';
 import { ThreadBook } from './teams/thread-book.js';
 
@@ -50,6 +54,8 @@ export interface Reynolds {
   guard: WriteGuard;
   server: restify.Server;
   logger: Logger;
+  /** GitHub reads (token or App auth, cached); without credentials every read fails with not_configured. */
+  github: GitHubReader;
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
   stop(): Promise<void>;
 }
@@ -61,6 +67,8 @@ export interface StartOptions {
   stages?: PipelineStage[];
   /** Start the inbox worker (default true). */
   worker?: boolean;
+  /** A GitHubReader in place of the one built from configuration (tests use a fake of the port). */
+  github?: GitHubReader;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -139,8 +147,15 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     },
   });
 
+  const githubOptions = githubClientOptionsFrom(config);
+  const github: GitHubReader =
+    options.github ??
+    (githubOptions ? new OctokitReader({ clients: new GitHubClients(githubOptions), cacheTtlMs: config.GITHUB_CACHE_TTL_SECONDS * 1000 }) : unconfiguredReader());
+  if (!githubOptions && !options.github) logger.info('no GitHub credentials (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY): the message extension answers with a "not connected" card');
+
   const teams = createTeamsApp(config, {
     logger,
+    github,
     conversations,
     subscriptions,
     status: {
@@ -224,7 +239,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, tracker, guard, server, logger, stop };
+  return { config, url, port, store, worker, tracker, guard, server, logger, github, stop };
 }
 
 export function loopSettingsFrom(config: Config): LoopSettings {

@@ -12,6 +12,9 @@ import type { SubscriptionBook } from '../routing/subscription-book.js';
 import { formatSubscription, formatSubscriptionList, parseSubscriptionCommand } from '../routing/subscription-syntax.js';
 import { scopeName } from '../routing/subscription.js';
 import type { ConversationBook, ConversationScope } from './conversation-book.js';
+import type { GitHubReader } from '../github/github-reader.js';
+import { webHostsFor } from '../github/github-links.js';
+import { registerMessageExtension } from './message-extension.js';
 
 export interface StatusSource {
   status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number }>;
@@ -27,6 +30,8 @@ export interface TeamsAppDeps {
   status: StatusSource;
   conversations: ConversationBook;
   subscriptions: SubscriptionBook;
+  /** GitHub reads for the message extension and link unfurling. */
+  github?: GitHubReader;
 }
 
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
@@ -151,6 +156,16 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
   app.activity(ActivityTypes.Message, async (context) => {
     await context.sendActivity(greetingLine(context.activity.from?.name));
   });
+
+  if (deps.github) {
+    registerMessageExtension(app, {
+      github: deps.github,
+      subscriptions: deps.subscriptions,
+      tenantOf,
+      linkHosts: webHostsFor(config.GITHUB_API_URL),
+      onError: (err, what) => deps.logger.error({ err, what }, 'message extension failed; answered with a notice card'),
+    });
+  }
 
   return { adapter, app };
 }

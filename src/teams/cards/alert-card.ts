@@ -74,7 +74,7 @@ const MAX_NOTES = 5;
 /** Parsed once per family: Template's constructor keeps the JSON, expand() copies it per card. */
 const templates = new Map<string, ACData.Template>();
 
-function expand(name: string, json: TemplateJson, view: object): AdaptiveCardJson {
+export function expand(name: string, json: TemplateJson, view: object): AdaptiveCardJson {
   let template = templates.get(name);
   if (template === undefined) {
     template = new ACData.Template(json);
@@ -306,6 +306,6 @@ function timeOf(ms: number): string {
 }
 
 /** Drops absent values, so the templates' `exists(...)` sees absent, not `undefined`. */
-function withoutUndefined<T extends object>(value: T): T {
+export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
