@@ -7,7 +7,7 @@
  * no secrets); REYNOLDS_ENV defaults to `local`, which is what makes `npm start` work on a fresh
  * clone with no set-up. Teams Toolkit writes the same files, so both tools agree.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -85,6 +85,23 @@ const repoList = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
+/** A PEM private key that node:crypto can load; the value is returned with real newlines. */
+function privateKeyPem() {
+  return z
+    .string()
+    .transform((v) => v.replaceAll('\\n', '\n').trim())
+    .refine(
+      (pem) => {
+        try {
+          createPrivateKey(pem);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected the GitHub App private key in PEM (-----BEGIN RSA PRIVATE KEY----- ...), with real or \\n-escaped newlines; it does not parse' },
+    );
+}
 
 const schema = z.object({
   REYNOLDS_ENV: z.string().regex(/^[a-z0-9-]+$/, 'expected a lower-case name such as local or dev').default('local'),
@@ -138,10 +155,6 @@ const schema = z.object({
   INBOX_POLL_MS: int(5, 60_000).default(250),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 
-  /** Token Reynolds writes to GitHub with (card actions); an installation token once App auth lands. */
-  GITHUB_TOKEN: optional(z.string().min(1)),
-  /** GitHub's REST API root: https://api.github.com, a GHES `https://host/api/v3`, or a local stand-in. */
-  GITHUB_API_URL: url.default('https://api.github.com'),
   /** Write buttons on alert cards: `on` (the default) shows them when GitHub credentials exist; `off` never. */
   CARD_ACTIONS: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
   /** Tenant-wide admins (comma-separated Entra object ids): may write everywhere and manage allow-lists. */
@@ -171,6 +184,16 @@ const schema = z.object({
   PILOT_STAGE: z.enum(['0', '5', '15', '50', '100'], { message: 'expected 0, 5, 15, 50 or 100 (percent of repos)' }).default('100').transform((v) => Number(v) as 0 | 5 | 15 | 50 | 100),
   PILOT_ALLOW: repoList.default(''),
   PILOT_DENY: repoList.default(''),
+  /** GitHub reads and writes (message extension, link unfurling, chat, card actions): a token, or the App's key below. */
+  GITHUB_TOKEN: optional(z.string().min(1)),
+  /** The App's private key (PEM); `\n`-escaped one-line values from Key Vault or env files work too. */
+  GITHUB_APP_PRIVATE_KEY: optional(privateKeyPem()),
+  /** One fixed installation; without it, the installation is looked up per repository. */
+  GITHUB_APP_INSTALLATION_ID: optional(int(1, Number.MAX_SAFE_INTEGER)),
+  /** REST API root: https://api.github.com, or a GitHub Enterprise Server's https://host/api/v3. */
+  GITHUB_API_URL: url.default('https://api.github.com'),
+  /** How long GitHub reads are reused (a search followed by a select, a pasted link twice). */
+  GITHUB_CACHE_TTL_SECONDS: int(0, 3600).default(45),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -191,7 +214,7 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY'] as const;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
@@ -240,6 +263,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const providers = new Set(raw.MODEL_DEPLOYMENTS.map((d) => d.provider));
   if (providers.has('azure') && raw.AZURE_OPENAI_API_KEY === undefined) problems.push('AZURE_OPENAI_API_KEY: required when MODEL_DEPLOYMENTS has an azure deployment');
   if (providers.has('github') && raw.GITHUB_MODELS_TOKEN === undefined) problems.push('GITHUB_MODELS_TOKEN: required when MODEL_DEPLOYMENTS has a github deployment (a token with models:read)');
+  if (raw.GITHUB_APP_PRIVATE_KEY !== undefined && raw.GITHUB_APP_ID === undefined) problems.push('GITHUB_APP_ID: required when GITHUB_APP_PRIVATE_KEY is set');
+  if (raw.GITHUB_APP_INSTALLATION_ID !== undefined && raw.GITHUB_APP_PRIVATE_KEY === undefined)
+    problems.push('GITHUB_APP_PRIVATE_KEY: required when GITHUB_APP_INSTALLATION_ID is set');
   if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 

@@ -48,6 +48,10 @@ import { IdentityBook } from './teams/identity-book.js';
 import { ConversationBook } from './teams/conversation-book.js';
 import { ProactiveSender } from './teams/proactive-sender.js';
 import { createTeamsApp } from './teams/teams-app.js';
+import type { GitHubReader } from './github/github-reader.js';
+import { GitHubClients, githubClientOptionsFrom } from './github/octokit-client.js';
+import { OctokitReader } from './github/octokit-reader.js';
+import { unconfiguredReader } from './github/read-errors.js';
 import { TeamsRateLimits } from './teams/teams-rate-limits.js';
 import { ThreadBook } from './teams/thread-book.js';
 
@@ -67,6 +71,8 @@ export interface Reynolds {
   pool: ModelPool;
   /** The pilot rollout: `pilot.includes(tenantId, 'owner/repo')` gates enrichment and AI write-backs. */
   pilot: PilotRollout;
+  /** GitHub reads (token or App auth, cached); without credentials every read fails with not_configured. */
+  github: GitHubReader;
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
   stop(): Promise<void>;
 }
@@ -82,6 +88,8 @@ export interface StartOptions {
   poolSnapshot?: () => PoolSnapshot | undefined;
   /** Edits queued/posted alert cards with enrichment; defaults to the outbox once it has enqueueUpdate. */
   alertUpdater?: AlertUpdater;
+  /** A GitHubReader in place of the one built from configuration (tests use a fake of the port). */
+  github?: GitHubReader;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -171,14 +179,22 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     },
   });
 
+  const githubOptions = githubClientOptionsFrom(config);
+  const github: GitHubReader =
+    options.github ??
+    (githubOptions ? new OctokitReader({ clients: new GitHubClients(githubOptions), cacheTtlMs: config.GITHUB_CACHE_TTL_SECONDS * 1000 }) : unconfiguredReader());
+  if (!githubOptions && !options.github) logger.info('no GitHub credentials (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY): the message extension answers with a "not connected" card');
+
   const teams = createTeamsApp(config, {
     logger,
+    github,
     conversations,
     subscriptions,
     identity: new IdentityBook(store, clock, config.ADMIN_AAD_IDS),
     cardActions: {
       store,
-      github: cardActions ? new GuardedGitHub(guard, new OctokitActions({ token: config.GITHUB_TOKEN!, baseUrl: config.GITHUB_API_URL }), config.tenantId) : undefined,
+      // Writes are tried once, unthrottled: the guard decides about retries (octokit-actions.ts).
+      github: cardActions && githubOptions ? new GuardedGitHub(guard, new OctokitActions({ clients: new GitHubClients({ ...githubOptions, retries: 0, throttle: false }) }), config.tenantId) : undefined,
     },
     status: {
       async status() {
@@ -272,7 +288,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, tracker, guard, server, logger, pool, pilot, stop };
+  return { config, url, port, store, worker, tracker, guard, server, logger, pool, pilot, github, stop };
 }
 
 export function loopSettingsFrom(config: Config): LoopSettings {

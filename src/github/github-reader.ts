@@ -44,6 +44,8 @@ export interface IssueView {
   updatedAt: string;
   /** Search results and links can point at a PR through the issues API. */
   isPullRequest: boolean;
+  /** Added with the Octokit reader: a PR's state as far as the issues API tells (draft, merged). */
+  pullState?: PullState;
 }
 
 export interface CommitView {

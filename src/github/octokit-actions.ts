@@ -7,59 +7,56 @@
  * failed write and the pipeline's retry asks the guard again. The one exception is removing a
  * label that is not there: GitHub answers 404, and the state we wanted is the state we have.
  */
-import { Octokit } from '@octokit/rest';
 import type { GitHubActions, ReviewEvent } from '../broker/github-actions.js';
+import { type GitHubClient, GitHubClients, type OctokitLog } from './octokit-client.js';
+
+export type { OctokitLog } from './octokit-client.js';
 
 export interface OctokitActionsOptions {
-  /** Token the writes are made with (an installation token once App auth lands). */
-  token: string;
+  /** Token the writes are made with; or `clients`, which may also be a GitHub App's. */
+  token?: string;
+  /** The shared client factory (src/github/octokit-client.ts): token or App installation auth. */
+  clients?: GitHubClients;
   /** REST API root: https://api.github.com, a GitHub Enterprise Server `/api/v3`, or a stand-in. */
   baseUrl?: string;
   /** Octokit's request log. Defaults to warnings only: every failure is also thrown to the caller. */
   log?: OctokitLog;
 }
 
-export interface OctokitLog {
-  debug(message: string, ...rest: unknown[]): void;
-  info(message: string, ...rest: unknown[]): void;
-  warn(message: string, ...rest: unknown[]): void;
-  error(message: string, ...rest: unknown[]): void;
-}
-
-const QUIET_LOG: OctokitLog = {
-  debug: () => {},
-  info: () => {},
-  warn: (message, ...rest) => console.warn(message, ...rest), // deprecation notices from GitHub
-  error: () => {}, // the request-log plugin would print every 404 we deliberately absorb
-};
-
 const REPO = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100})$/;
 
-// Throttling and retry plugins and GitHub App (installation) auth come later, in their own issue.
 export class OctokitActions implements GitHubActions {
-  private readonly octokit: Octokit;
+  private readonly clients: GitHubClients;
 
   constructor(options: OctokitActionsOptions) {
-    this.octokit = new Octokit({
-      auth: options.token,
-      baseUrl: options.baseUrl ?? 'https://api.github.com',
-      log: options.log ?? QUIET_LOG,
-      userAgent: 'reynolds',
-    });
+    if (options.clients) this.clients = options.clients;
+    else if (options.token !== undefined)
+      // A write is tried once: the pipeline's retry asks the write guard again, while a blind
+      // retry of a POST after a lost answer could comment twice.
+      this.clients = new GitHubClients({ auth: { kind: 'token', token: options.token }, baseUrl: options.baseUrl, log: options.log, retries: 0, throttle: false });
+    else throw new Error('OctokitActions needs a token or a GitHubClients factory');
+  }
+
+  private async client(repo: string): Promise<{ octokit: GitHubClient; where: { owner: string; repo: string } }> {
+    const where = split(repo);
+    return { octokit: await this.clients.forTarget(where), where };
   }
 
   async comment(repo: string, number: number, body: string): Promise<{ id: number; url?: string }> {
-    const { data } = await this.octokit.rest.issues.createComment({ ...split(repo), issue_number: number, body });
+    const { octokit, where } = await this.client(repo);
+    const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: number, body });
     return { id: data.id, url: data.html_url };
   }
 
   async addLabels(repo: string, number: number, labels: string[]): Promise<void> {
-    await this.octokit.rest.issues.addLabels({ ...split(repo), issue_number: number, labels });
+    const { octokit, where } = await this.client(repo);
+    await octokit.rest.issues.addLabels({ ...where, issue_number: number, labels });
   }
 
   async removeLabel(repo: string, number: number, label: string): Promise<void> {
+    const { octokit, where } = await this.client(repo);
     try {
-      await this.octokit.rest.issues.removeLabel({ ...split(repo), issue_number: number, name: label });
+      await octokit.rest.issues.removeLabel({ ...where, issue_number: number, name: label });
     } catch (error) {
       if (statusOf(error) === 404) return; // already gone: the outcome we asked for
       throw error;
@@ -67,11 +64,13 @@ export class OctokitActions implements GitHubActions {
   }
 
   async setState(repo: string, number: number, state: 'open' | 'closed'): Promise<void> {
-    await this.octokit.rest.issues.update({ ...split(repo), issue_number: number, state });
+    const { octokit, where } = await this.client(repo);
+    await octokit.rest.issues.update({ ...where, issue_number: number, state });
   }
 
   async review(repo: string, number: number, event: ReviewEvent, body?: string): Promise<void> {
-    await this.octokit.rest.pulls.createReview({ ...split(repo), pull_number: number, event, ...(body ? { body } : {}) });
+    const { octokit, where } = await this.client(repo);
+    await octokit.rest.pulls.createReview({ ...where, pull_number: number, event, ...(body ? { body } : {}) });
   }
 }
 

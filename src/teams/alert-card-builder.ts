@@ -23,8 +23,9 @@ export function alertCardBuilder(canAct: boolean): AlertCardBuilder {
 export const buildAlert: AlertCardBuilder = alertCardBuilder(false);
 
 /** Whether cards carry write buttons: credentials to write with, and not switched off. */
-export function cardActionsEnabled(config: { CARD_ACTIONS: 'on' | 'off'; GITHUB_TOKEN?: string }): boolean {
-  return config.CARD_ACTIONS === 'on' && config.GITHUB_TOKEN !== undefined;
+export function cardActionsEnabled(config: { CARD_ACTIONS: 'on' | 'off'; GITHUB_TOKEN?: string; GITHUB_APP_ID?: number; GITHUB_APP_PRIVATE_KEY?: string }): boolean {
+  const credentials = config.GITHUB_TOKEN !== undefined || (config.GITHUB_APP_ID !== undefined && config.GITHUB_APP_PRIVATE_KEY !== undefined);
+  return config.CARD_ACTIONS === 'on' && credentials;
 }
 
 export const buildChainBroken: ChainBrokenCardBuilder = (input) => {

@@ -15,6 +15,9 @@ import { registerCardActions, type CardActionDeps } from './card-actions.js';
 import type { ConversationBook, ConversationScope } from './conversation-book.js';
 import type { IdentityBook } from './identity-book.js';
 import { registerIdentityCommands } from './identity-commands.js';
+import type { GitHubReader } from '../github/github-reader.js';
+import { webHostsFor } from '../github/github-links.js';
+import { registerMessageExtension } from './message-extension.js';
 
 export interface StatusSource {
   status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number }>;
@@ -33,6 +36,8 @@ export interface TeamsAppDeps {
   /** Who may write to GitHub from Teams (link/allow commands); with `cardActions`, the card buttons work. */
   identity?: IdentityBook;
   cardActions?: Omit<CardActionDeps, 'identity' | 'tenantOf' | 'logger'>;
+  /** GitHub reads for the message extension and link unfurling. */
+  github?: GitHubReader;
 }
 
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
@@ -169,6 +174,16 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
   app.activity(ActivityTypes.Message, async (context) => {
     await context.sendActivity(greetingLine(context.activity.from?.name));
   });
+
+  if (deps.github) {
+    registerMessageExtension(app, {
+      github: deps.github,
+      subscriptions: deps.subscriptions,
+      tenantOf,
+      linkHosts: webHostsFor(config.GITHUB_API_URL),
+      onError: (err, what) => deps.logger.error({ err, what }, 'message extension failed; answered with a notice card'),
+    });
+  }
 
   return { adapter, app };
 }

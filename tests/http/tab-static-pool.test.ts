@@ -84,8 +84,8 @@ describe('tab files (/tab/) and GET /api/pool', function () {
   it('answers configured:false with an empty pool and the pilot when no pool runs', async function () {
     const answer = (await (await fetch(`${empty.url}/api/pool`)).json()) as any;
     assert.equal(answer.configured, false);
-    assert.deepEqual(answer.roles, []);
-    assert.deepEqual(answer.pilot, { stagePercent: 0, allow: [], deny: [] });
+    assert.deepEqual(answer.roles.flatMap((r: any) => r.deployments), [], 'no role has a deployment');
+    assert.deepEqual(answer.pilot, { stagePercent: 100, allow: [], deny: [] }, "the configured pilot (PILOT_STAGE's default)");
   });
 
   it('answers the pool snapshot: roles, deployments, latency, errors, breaker, tokens, cost', async function () {

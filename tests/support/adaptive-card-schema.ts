@@ -1,7 +1,14 @@
 /**
- * Adaptive Card validity checks shared by the card tests (moved from tests/teams/cards.test.ts,
- * whose header explains why there are two): the `adaptivecards` package's parser, and a
- * structural validator transcribed from the official Adaptive Card 1.5 JSON schema.
+ * Adaptive Card validity, checked twice because neither check is complete on its own (shared by
+ * the alert-card tests and the message-extension tests):
+ * - by the `adaptivecards` package's own parser (the copy installed here is 1.2.3, which stops at
+ *   schema 1.2: it learns Action.Execute below, and its "version 1.5 is not supported" failure is
+ *   the one failure ignored), which catches unknown element and action types and missing required
+ *   properties the way a renderer sees them;
+ * - by a structural validator for the part of the official Adaptive Card 1.5 JSON schema
+ *   (adaptivecards.io/schemas/1.5.0/adaptive-card.json) that Reynolds's templates use, transcribed
+ *   here: element and action types, required properties, allowed properties (the schema forbids
+ *   any other), value types and enumerations. It allows Teams' `msteams` extension.
  */
 import * as AC from 'adaptivecards';
 

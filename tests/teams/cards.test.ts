@@ -2,16 +2,8 @@
  * Alert cards: every recorded GitHub payload becomes a valid Adaptive Card, and the cards say and
  * offer what they should.
  *
- * Validity is checked twice, because neither check is complete on its own:
- * - by the `adaptivecards` package's own parser (the copy installed here is 1.2.3, which stops at
- *   schema 1.2: it learns Action.Execute below, and its "version 1.5 is not supported" failure is
- *   the one failure ignored), which catches unknown element and action types and missing required
- *   properties the way a renderer sees them;
- * - by a structural validator for the part of the official Adaptive Card 1.5 JSON schema
- *   (adaptivecards.io/schemas/1.5.0/adaptive-card.json) that the templates use, transcribed below:
- *   element and action types, required properties, allowed properties (the schema forbids any
- *   other), value types and enumerations. The schema itself is not installed, and no JSON-schema
- *   validator is either, so this is the offline stand-in. It allows Teams' `msteams` extension.
+ * Validity is checked by tests/support/adaptive-card-schema.ts: the adaptivecards parser and a
+ * structural validator for the Adaptive Card 1.5 schema.
  */
 import assert from 'node:assert/strict';
 import type { BrokerEvent } from '../../src/github/broker-event.js';

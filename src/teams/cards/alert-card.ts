@@ -306,6 +306,6 @@ function timeOf(ms: number): string {
 }
 
 /** Drops absent values, so the templates' `exists(...)` sees absent, not `undefined`. */
-function withoutUndefined<T extends object>(value: T): T {
+export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
