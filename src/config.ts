@@ -88,6 +88,21 @@ const schema = z.object({
   INBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
   INBOX_POLL_MS: int(5, 60_000).default(250),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
+  /** Chat's model-backed planner (docs/chat.md); unset: the offline planner answers. */
+  CHAT_MODEL_PROVIDER: optional(z.enum(['azure', 'openai'], { message: 'expected azure or openai (any OpenAI-compatible endpoint)' })),
+  CHAT_MODEL_ENDPOINT: optional(url),
+  CHAT_MODEL_API_KEY: optional(z.string().min(1)),
+  /** Model name, or the deployment name on Azure. */
+  CHAT_MODEL: optional(z.string().min(1)),
+  CHAT_MODEL_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(?:-preview)?$/, 'expected an API version such as 2024-10-21').default('2024-10-21'),
+  CHAT_MODEL_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  /** Reused when CHAT_MODEL_* is not set: the Azure OpenAI resource, or GitHub Models. */
+  AZURE_OPENAI_ENDPOINT: optional(url),
+  AZURE_OPENAI_API_KEY: optional(z.string().min(1)),
+  AZURE_OPENAI_CHAT_DEPLOYMENT: optional(z.string().min(1)),
+  GITHUB_MODELS_TOKEN: optional(z.string().min(1)),
+  GITHUB_MODELS_CHAT_MODEL: z.string().min(1).default('openai/gpt-4o-mini'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -108,7 +123,7 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'CHAT_MODEL_API_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN'] as const;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
@@ -152,6 +167,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (raw.COSMOS_ENDPOINT === undefined) problems.push('COSMOS_ENDPOINT: required when STORE=cosmos');
     if (raw.COSMOS_KEY === undefined) problems.push('COSMOS_KEY: required when STORE=cosmos');
   }
+  if (raw.CHAT_MODEL_ENDPOINT !== undefined && raw.CHAT_MODEL === undefined) problems.push('CHAT_MODEL: required when CHAT_MODEL_ENDPOINT is set (the model or Azure deployment name)');
+  if (raw.CHAT_MODEL_PROVIDER === 'azure' && raw.CHAT_MODEL_ENDPOINT !== undefined && !raw.CHAT_MODEL_ENDPOINT.startsWith('https://')) problems.push('CHAT_MODEL_ENDPOINT: Azure OpenAI endpoints must be https://');
   if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 

@@ -34,7 +34,8 @@ import { LoopAlerts } from './routing/loop-alerts.js';
 import { buildAlert, buildChainBroken } from './teams/alert-card-builder.js';
 import { ConversationBook } from './teams/conversation-book.js';
 import { ProactiveSender } from './teams/proactive-sender.js';
-import { createTeamsApp } from './teams/teams-app.js';
+import { createTeamsApp, type ChatSetup } from './teams/teams-app.js';
+import { chatModelSettings } from './teams/chat-model-config.js';
 import { TeamsRateLimits } from './teams/teams-rate-limits.js';
 import { ThreadBook } from './teams/thread-book.js';
 
@@ -61,6 +62,8 @@ export interface StartOptions {
   stages?: PipelineStage[];
   /** Start the inbox worker (default true). */
   worker?: boolean;
+  /** Ports the chat actions use (GitHub reader, model pool, digests, pilot gate); tests pass fakes. */
+  chat?: Pick<ChatSetup, 'reader' | 'pool' | 'digest' | 'pilot'>;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -143,6 +146,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     logger,
     conversations,
     subscriptions,
+    chat: { store, clock, model: chatModelSettings(config), ...options.chat },
     status: {
       async status() {
         let ready = true;
