@@ -194,6 +194,18 @@ const schema = z.object({
   GITHUB_API_URL: url.default('https://api.github.com'),
   /** How long GitHub reads are reused (a search followed by a select, a pasted link twice). */
   GITHUB_CACHE_TTL_SECONDS: int(0, 3600).default(45),
+  /** Chat's model-backed planner (docs/chat.md); unset: the offline planner answers. */
+  CHAT_MODEL_PROVIDER: optional(z.enum(['azure', 'openai'], { message: 'expected azure or openai (any OpenAI-compatible endpoint)' })),
+  CHAT_MODEL_ENDPOINT: optional(url),
+  CHAT_MODEL_API_KEY: optional(z.string().min(1)),
+  /** Model name, or the deployment name on Azure. */
+  CHAT_MODEL: optional(z.string().min(1)),
+  CHAT_MODEL_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(?:-preview)?$/, 'expected an API version such as 2024-10-21').default('2024-10-21'),
+  CHAT_MODEL_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  /** Reused when CHAT_MODEL_* is not set: the Azure OpenAI resource, or GitHub Models. */
+  AZURE_OPENAI_ENDPOINT: optional(url),
+  AZURE_OPENAI_CHAT_DEPLOYMENT: optional(z.string().min(1)),
+  GITHUB_MODELS_CHAT_MODEL: z.string().min(1).default('openai/gpt-4o-mini'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -214,7 +226,7 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY', 'CHAT_MODEL_API_KEY'] as const;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
@@ -266,6 +278,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (raw.GITHUB_APP_PRIVATE_KEY !== undefined && raw.GITHUB_APP_ID === undefined) problems.push('GITHUB_APP_ID: required when GITHUB_APP_PRIVATE_KEY is set');
   if (raw.GITHUB_APP_INSTALLATION_ID !== undefined && raw.GITHUB_APP_PRIVATE_KEY === undefined)
     problems.push('GITHUB_APP_PRIVATE_KEY: required when GITHUB_APP_INSTALLATION_ID is set');
+  if (raw.CHAT_MODEL_ENDPOINT !== undefined && raw.CHAT_MODEL === undefined) problems.push('CHAT_MODEL: required when CHAT_MODEL_ENDPOINT is set (the model or Azure deployment name)');
+  if (raw.CHAT_MODEL_PROVIDER === 'azure' && raw.CHAT_MODEL_ENDPOINT !== undefined && !raw.CHAT_MODEL_ENDPOINT.startsWith('https://')) problems.push('CHAT_MODEL_ENDPOINT: Azure OpenAI endpoints must be https://');
   if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 

@@ -47,11 +47,12 @@ import { GuardedGitHub } from './loops/guarded-github.js';
 import { IdentityBook } from './teams/identity-book.js';
 import { ConversationBook } from './teams/conversation-book.js';
 import { ProactiveSender } from './teams/proactive-sender.js';
-import { createTeamsApp } from './teams/teams-app.js';
 import type { GitHubReader } from './github/github-reader.js';
 import { GitHubClients, githubClientOptionsFrom } from './github/octokit-client.js';
 import { OctokitReader } from './github/octokit-reader.js';
 import { unconfiguredReader } from './github/read-errors.js';
+import { createTeamsApp, type ChatSetup } from './teams/teams-app.js';
+import { chatModelSettings } from './teams/chat-model-config.js';
 import { TeamsRateLimits } from './teams/teams-rate-limits.js';
 import { ThreadBook } from './teams/thread-book.js';
 
@@ -90,6 +91,8 @@ export interface StartOptions {
   alertUpdater?: AlertUpdater;
   /** A GitHubReader in place of the one built from configuration (tests use a fake of the port). */
   github?: GitHubReader;
+  /** Ports the chat actions use (GitHub reader, model pool, digests, pilot gate); tests pass fakes. */
+  chat?: Pick<ChatSetup, 'reader' | 'pool' | 'digest' | 'pilot'>;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -196,6 +199,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       // Writes are tried once, unthrottled: the guard decides about retries (octokit-actions.ts).
       github: cardActions && githubOptions ? new GuardedGitHub(guard, new OctokitActions({ clients: new GitHubClients({ ...githubOptions, retries: 0, throttle: false }) }), config.tenantId) : undefined,
     },
+    chat: { store, clock, model: chatModelSettings(config), reader: github, pool, pilot, ...options.chat },
     status: {
       async status() {
         let ready = true;

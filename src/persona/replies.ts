@@ -22,13 +22,19 @@ export function helpLines(): string {
   return [
     `Here is what ${PERSONA_NAME} can do for you (no capes, just webhooks):`,
     '- **help**: this list, now with 100% more charm',
-    '- **status**: how I am doing: health, queue, store',
+    '- **status**: how I am doing: health, queue, store, model pool',
+    '- **look up owner/repo#123** (or paste a GitHub link): a PR or issue with its checks, reviewers and event chain',
+    '- **summarize owner/repo#123**: what a PR changes, in a few lines',
+    '- **who should review owner/repo#123**: code owners of the changed files, and why',
+    '- **recent chains** / **why was chain <id> stopped**: what the loop breaker saw and did',
+    '- **digest now** · **pilot status**: the digest early; whether your repos get AI enrichment',
     '- **subscribe owner/repo** [features] [+label:x] [-label:y] [branch:main] [author:login] [priority:P1]: alerts for this conversation (or **subscribe owner** for a whole org)',
     '- **unsubscribe owner/repo** [features]: fewer alerts, or none',
     '- **subscriptions**: what this conversation gets',
     '- **link github <login>**: so you can act from cards (comment, close, approve); **who can write** shows who may; admins say **allow @someone [owner/repo]**',
     '',
     'Features: issues, pulls, reviews, comments, commits, releases, deployments, workflows, discussions, security.',
+    'Plain English works too: "who should review acme/app#12?" In channels and group chats, @mention me.',
   ].join('\n');
 }
 

@@ -1,16 +1,15 @@
 /**
  * The Teams side: a Teams AI Library Application behind a TeamsAdapter. It captures installs (so
  * Reynolds can post proactively), answers help and status, and manages subscriptions from chat.
- * The planner with actions and the model pool come later; these commands are the actions' core.
+ * With `chat` set, everything else a person says goes to a planner (model-backed or offline) that
+ * runs the chat actions (src/teams/actions/), and the conversation state lives in the store.
  */
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, ConfigurationServiceClientCredentialFactory, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { errorLine, greetingLine, helpLines, statusLine, subscribedLine, syntaxErrorLine, unsubscribedLine, welcomeLine, wrongTenantLine } from '../persona/replies.js';
+import { errorLine, greetingLine, helpLines, statusLine, welcomeLine, wrongTenantLine } from '../persona/replies.js';
 import type { SubscriptionBook } from '../routing/subscription-book.js';
-import { formatSubscription, formatSubscriptionList, parseSubscriptionCommand } from '../routing/subscription-syntax.js';
-import { scopeName } from '../routing/subscription.js';
 import { registerCardActions, type CardActionDeps } from './card-actions.js';
 import type { ConversationBook, ConversationScope } from './conversation-book.js';
 import type { IdentityBook } from './identity-book.js';
@@ -18,6 +17,13 @@ import { registerIdentityCommands } from './identity-commands.js';
 import type { GitHubReader } from '../github/github-reader.js';
 import { webHostsFor } from '../github/github-links.js';
 import { registerMessageExtension } from './message-extension.js';
+import type { ChatActionDeps } from './actions/chat-action.js';
+import { registerChatActions, type ChatDispatch } from './chat-dispatch.js';
+import type { ChatModelSettings } from './chat-model-config.js';
+import { FallbackPlanner, createActionPlanner } from './model-planner.js';
+import { OfflinePlanner } from './offline-planner.js';
+import { StoreStorage } from './store-storage.js';
+import { runSubscriptionCommand } from './subscription-commands.js';
 
 export interface StatusSource {
   status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number }>;
@@ -38,6 +44,13 @@ export interface TeamsAppDeps {
   cardActions?: Omit<CardActionDeps, 'identity' | 'tenantOf' | 'logger'>;
   /** GitHub reads for the message extension and link unfurling. */
   github?: GitHubReader;
+  /** Chat with actions and planners, state in the store (docs/chat.md); without it, commands only. */
+  chat?: ChatSetup;
+}
+
+export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscriptions'> {
+  /** The model-backed planner's model; undefined: the offline planner. */
+  model?: ChatModelSettings;
 }
 
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
@@ -59,10 +72,14 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     }
   };
 
+  const chat = deps.chat;
+  const offline = new OfflinePlanner();
+  const planner = chat?.model ? new FallbackPlanner(createActionPlanner(chat.model), offline, deps.logger) : offline;
   const app = new Application<TurnState>({
     adapter,
     botAppId: config.BOT_ID ?? '',
-    storage: new MemoryStorage(),
+    storage: chat ? new StoreStorage(chat.store, config.tenantId, chat.clock) : new MemoryStorage(),
+    ...(chat ? { ai: { planner } } : {}),
     removeRecipientMention: true,
     startTypingTimer: false,
     longRunningMessages: false,
@@ -134,35 +151,28 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     }
   });
 
-  app.message(/^\s*help\s*$/i, async (context) => {
-    await context.sendActivity(helpLines());
+  const scopeOf = (context: TurnContext) => {
+    const tenantId = tenantOf(context.activity);
+    const conversationId = context.activity.conversation?.id?.split(';messageid=')[0];
+    if (!tenantId || !conversationId) return undefined;
+    const userId = context.activity.from?.aadObjectId ?? context.activity.from?.id ?? 'unknown';
+    return { tenantId, conversationId, userId, userName: context.activity.from?.name };
+  };
+  const dispatch: ChatDispatch | undefined = chat ? registerChatActions(app, { logger: deps.logger, ...chat, status: deps.status, subscriptions: deps.subscriptions }, scopeOf, deps.logger) : undefined;
+
+  app.message(/^\s*help\s*$/i, async (context, state) => {
+    if (dispatch) await dispatch.answer(context, state, 'help', {});
+    else await context.sendActivity(helpLines());
   });
 
-  app.message(/^\s*status\s*$/i, async (context) => {
-    await context.sendActivity(statusLine(await deps.status.status()));
+  app.message(/^\s*status\s*$/i, async (context, state) => {
+    if (dispatch) await dispatch.answer(context, state, 'status', {});
+    else await context.sendActivity(statusLine(await deps.status.status()));
   });
 
   app.message(SUBSCRIPTION_COMMAND, async (context) => {
-    const tenantId = tenantOf(context.activity)!;
-    const conversationId = context.activity.conversation.id.split(';messageid=')[0]!;
-    const parsed = parseSubscriptionCommand(context.activity.text ?? '');
-    if (!parsed.ok) {
-      await context.sendActivity(syntaxErrorLine(parsed.error));
-      return;
-    }
-    const command = parsed.command;
-    if (command.kind === 'list') {
-      await context.sendActivity(formatSubscriptionList(await deps.subscriptions.list(tenantId, conversationId)));
-      return;
-    }
-    if (command.kind === 'subscribe') {
-      const who = context.activity.from?.aadObjectId ?? context.activity.from?.id ?? 'unknown';
-      const outcome = await deps.subscriptions.subscribe(tenantId, conversationId, command, who);
-      await context.sendActivity(subscribedLine(outcome.status, `\`${formatSubscription(outcome.subscription)}\``));
-      return;
-    }
-    const outcome = await deps.subscriptions.unsubscribe(tenantId, conversationId, command.scope, command.features);
-    await context.sendActivity(unsubscribedLine(outcome.status, scopeName(command.scope), outcome.status === 'reduced' ? outcome.subscription.features.join(', ') : undefined));
+    const outcome = await runSubscriptionCommand(deps.subscriptions, scopeOf(context)!, context.activity.text ?? '');
+    await context.sendActivity(outcome.text);
   });
 
   if (deps.identity) {
@@ -171,9 +181,12 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     if (deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity: deps.identity, tenantOf: tenantOfContext, logger: deps.logger });
   }
 
-  app.activity(ActivityTypes.Message, async (context) => {
-    await context.sendActivity(greetingLine(context.activity.from?.name));
-  });
+  // With chat, the planner answers everything else (greetings included); without, a greeting.
+  if (!chat) {
+    app.activity(ActivityTypes.Message, async (context) => {
+      await context.sendActivity(greetingLine(context.activity.from?.name));
+    });
+  }
 
   if (deps.github) {
     registerMessageExtension(app, {

@@ -46,7 +46,9 @@ describe('Reynolds through the Agents Playground', function () {
       await playground.send(chat, 'status');
       const reply = await playground.waitFor((m) => m.conversationId === chat, 'a reply to "status" in the personal chat');
       const counts = await reynolds.store.inboxCounts();
-      assert.equal(reply.text, statusLine({ store: reynolds.store.kind, ready: true, ...counts }));
+      assert.equal(reply.text, `${statusLine({ store: reynolds.store.kind, ready: true, ...counts })} Model pool: not configured (offline planner, no enrichment).`);
+      const card = await playground.waitFor((m) => m.conversationId === chat && m.attachments.length > 0, 'the status card');
+      assert.equal(card.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
       assert.match(reply.text ?? '', /Store: sqlite \(reachable\)\. Inbox: \d+ waiting, \d+ in progress, \d+ parked as failed/);
     });
 
