@@ -49,7 +49,9 @@ const schema = z.object({
   BOT_ID: optional(z.string().uuid({ message: 'expected the bot app registration id (a GUID)' })),
   BOT_PASSWORD: optional(z.string().min(1)),
   BOT_TENANT_ID: optional(z.string().min(1)),
-  BOT_TYPE: z.enum(['SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  BOT_TYPE: z
+    .enum(['SingleTenant', 'UserAssignedMSI'], { message: 'expected SingleTenant or UserAssignedMSI (Azure no longer creates MultiTenant bots)' })
+    .default('SingleTenant'),
 
   GITHUB_WEBHOOK_SECRET: optional(z.string().min(8, { message: 'expected at least 8 characters' })),
   /** GitHub caps a delivery at 25 MB; larger bodies get 413. */
@@ -88,6 +90,19 @@ const schema = z.object({
   INBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
   INBOX_POLL_MS: int(5, 60_000).default(250),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
+  /** Sovereign clouds and tests only: where the Bot Framework's OpenID metadata (signing keys) lives. */
+  BOT_OPENID_METADATA_URL: optional(url),
+  /** Sovereign clouds and tests only: the issuer of Bot Framework channel tokens. */
+  BOT_TOKEN_ISSUER: optional(z.string().min(1)),
+  /** GitHub API base URL (GitHub Enterprise Server, or a loopback server in tests). */
+  GITHUB_API_URL: url.default('https://api.github.com'),
+  /** The GitHub App's private key (PEM; `\n` escapes allowed), for App-JWT calls such as delivery recovery. */
+  GITHUB_APP_PRIVATE_KEY: optional(z.string().min(1)),
+  /** Missed-delivery recovery (GitHub App mode): how often, how far back, how many per run. */
+  RECOVERY_INTERVAL_MINUTES: int(1, 24 * 60).default(15),
+  RECOVERY_LOOKBACK_HOURS: int(1, 72).default(6),
+  RECOVERY_MAX_PER_RUN: int(1, 1000).default(50),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -108,7 +123,9 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_APP_PRIVATE_KEY'] as const;
+/** Outside local mode the webhook secret is what keeps forged deliveries out; short ones can be guessed. */
+const MIN_PRODUCTION_WEBHOOK_SECRET = 16;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
@@ -145,6 +162,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (raw.BOT_TENANT_ID === undefined) problems.push('BOT_TENANT_ID: required when BOT_ID is set (Azure no longer creates multi-tenant bots)');
     if (raw.GITHUB_WEBHOOK_SECRET === undefined)
       problems.push('GITHUB_WEBHOOK_SECRET: required outside local mode (set the same secret on the GitHub webhook)');
+    else if (raw.GITHUB_WEBHOOK_SECRET.length < MIN_PRODUCTION_WEBHOOK_SECRET)
+      problems.push(`GITHUB_WEBHOOK_SECRET: expected at least ${MIN_PRODUCTION_WEBHOOK_SECRET} characters outside local mode (got a shorter value)`);
   }
   if (raw.GITHUB_WEBHOOK_SECRET === undefined && localMode)
     problems.push('GITHUB_WEBHOOK_SECRET: required (env/.env.local sets a development one)');
@@ -152,6 +171,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (raw.COSMOS_ENDPOINT === undefined) problems.push('COSMOS_ENDPOINT: required when STORE=cosmos');
     if (raw.COSMOS_KEY === undefined) problems.push('COSMOS_KEY: required when STORE=cosmos');
   }
+  if ((raw.GITHUB_APP_ID === undefined) !== (raw.GITHUB_APP_PRIVATE_KEY === undefined))
+    problems.push(`${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY'}: required with ${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_PRIVATE_KEY' : 'GITHUB_APP_ID'} (GitHub App mode needs both)`);
   if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
@@ -164,8 +185,26 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(raw.DATA_DIR),
     markerKey,
     secretNames: SECRET_NAMES,
-    secretValues: [...new Set([...SECRET_NAMES.map((name) => raw[name]), markerKey])].filter((v): v is string => typeof v === 'string' && v.length > 0),
+    secretValues: withEncodedForms([...SECRET_NAMES.map((name) => raw[name]), markerKey]),
   };
+}
+
+/**
+ * The secret values plus the forms they travel in: base64 (Basic auth, JSON-in-base64) and, for
+ * a PEM key, its base64 body and each of its lines, so a partial dump is still redacted.
+ */
+function withEncodedForms(values: readonly (string | undefined)[]): string[] {
+  const raw = values.filter((v): v is string => v !== undefined && v.length > 0);
+  const out = new Set<string>(raw); // the values themselves first, then their other forms
+  for (const value of raw) {
+    out.add(Buffer.from(value, 'utf8').toString('base64'));
+    if (value.includes('-----BEGIN')) {
+      const pem = value.replace(/\\n/g, '\n');
+      out.add(pem);
+      for (const line of pem.split('\n').map((l) => l.trim())) if (line.length >= 16 && !line.startsWith('-----')) out.add(line);
+    }
+  }
+  return [...out];
 }
 
 /** The configuration of this process: env files under the process environment, validated. */

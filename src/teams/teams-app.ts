@@ -4,7 +4,9 @@
  * The planner with actions and the model pool come later; these commands are the actions' core.
  */
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, ConfigurationServiceClientCredentialFactory, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
+import { ActivityTypes, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
+import type { BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
+import { createBotAuthentication } from './bot-authentication.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { errorLine, greetingLine, helpLines, statusLine, subscribedLine, syntaxErrorLine, unsubscribedLine, welcomeLine, wrongTenantLine } from '../persona/replies.js';
@@ -20,6 +22,8 @@ export interface StatusSource {
 export interface ReynoldsTeamsApp {
   adapter: TeamsAdapter;
   app: Application<TurnState>;
+  /** The SDK's token validation, the same the adapter runs (see bot-authentication.ts). */
+  authentication: BotFrameworkAuthentication;
 }
 
 export interface TeamsAppDeps {
@@ -27,20 +31,17 @@ export interface TeamsAppDeps {
   status: StatusSource;
   conversations: ConversationBook;
   subscriptions: SubscriptionBook;
+  /** Replaces the credentials factory built from config (tests: Entra's token endpoint is unreachable). */
+  credentialsFactory?: ServiceClientCredentialsFactory;
 }
 
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
 
 export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeamsApp {
-  const credentials = {
-    MicrosoftAppId: config.BOT_ID ?? '',
-    MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
-    MicrosoftAppType: config.BOT_TYPE,
-    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
-  };
   // With no BOT_ID the factory gets no app type (SingleTenant would demand an id) and the adapter
   // skips authentication; the route only lets loopback callers in then.
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(config.localMode ? {} : credentials));
+  const auth = createBotAuthentication(config, deps.credentialsFactory);
+  const adapter = new TeamsAdapter(auth.options, auth.credentialsFactory);
   adapter.onTurnError = async (context, error) => {
     deps.logger.error({ err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id }, 'turn failed');
     if (context.activity.type === ActivityTypes.Message) {
@@ -152,5 +153,5 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     await context.sendActivity(greetingLine(context.activity.from?.name));
   });
 
-  return { adapter, app };
+  return { adapter, app, authentication: auth.authentication };
 }
