@@ -115,7 +115,9 @@ const schema = z.object({
   BOT_ID: optional(z.string().uuid({ message: 'expected the bot app registration id (a GUID)' })),
   BOT_PASSWORD: optional(z.string().min(1)),
   BOT_TENANT_ID: optional(z.string().min(1)),
-  BOT_TYPE: z.enum(['SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  BOT_TYPE: z
+    .enum(['SingleTenant', 'UserAssignedMSI'], { message: 'expected SingleTenant or UserAssignedMSI (Azure no longer creates MultiTenant bots)' })
+    .default('SingleTenant'),
 
   GITHUB_WEBHOOK_SECRET: optional(z.string().min(8, { message: 'expected at least 8 characters' })),
   /** GitHub caps a delivery at 25 MB; larger bodies get 413. */
@@ -206,6 +208,14 @@ const schema = z.object({
   AZURE_OPENAI_ENDPOINT: optional(url),
   AZURE_OPENAI_CHAT_DEPLOYMENT: optional(z.string().min(1)),
   GITHUB_MODELS_CHAT_MODEL: z.string().min(1).default('openai/gpt-4o-mini'),
+  /** Sovereign clouds and tests only: where the Bot Framework's OpenID metadata (signing keys) lives. */
+  BOT_OPENID_METADATA_URL: optional(url),
+  /** Sovereign clouds and tests only: the issuer of Bot Framework channel tokens. */
+  BOT_TOKEN_ISSUER: optional(z.string().min(1)),
+  /** Missed-delivery recovery (GitHub App mode): how often, how far back, how many per run. */
+  RECOVERY_INTERVAL_MINUTES: int(1, 24 * 60).default(15),
+  RECOVERY_LOOKBACK_HOURS: int(1, 72).default(6),
+  RECOVERY_MAX_PER_RUN: int(1, 1000).default(50),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -227,6 +237,8 @@ export interface Config extends RawConfig {
 }
 
 const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY', 'CHAT_MODEL_API_KEY'] as const;
+/** Outside local mode the webhook secret is what keeps forged deliveries out; short ones can be guessed. */
+const MIN_PRODUCTION_WEBHOOK_SECRET = 16;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
@@ -265,6 +277,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (raw.BOT_TENANT_ID === undefined) problems.push('BOT_TENANT_ID: required when BOT_ID is set (Azure no longer creates multi-tenant bots)');
     if (raw.GITHUB_WEBHOOK_SECRET === undefined)
       problems.push('GITHUB_WEBHOOK_SECRET: required outside local mode (set the same secret on the GitHub webhook)');
+    else if (raw.GITHUB_WEBHOOK_SECRET.length < MIN_PRODUCTION_WEBHOOK_SECRET)
+      problems.push(`GITHUB_WEBHOOK_SECRET: expected at least ${MIN_PRODUCTION_WEBHOOK_SECRET} characters outside local mode (got a shorter value)`);
   }
   if (raw.GITHUB_WEBHOOK_SECRET === undefined && localMode)
     problems.push('GITHUB_WEBHOOK_SECRET: required (env/.env.local sets a development one)');
@@ -275,11 +289,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const providers = new Set(raw.MODEL_DEPLOYMENTS.map((d) => d.provider));
   if (providers.has('azure') && raw.AZURE_OPENAI_API_KEY === undefined) problems.push('AZURE_OPENAI_API_KEY: required when MODEL_DEPLOYMENTS has an azure deployment');
   if (providers.has('github') && raw.GITHUB_MODELS_TOKEN === undefined) problems.push('GITHUB_MODELS_TOKEN: required when MODEL_DEPLOYMENTS has a github deployment (a token with models:read)');
-  if (raw.GITHUB_APP_PRIVATE_KEY !== undefined && raw.GITHUB_APP_ID === undefined) problems.push('GITHUB_APP_ID: required when GITHUB_APP_PRIVATE_KEY is set');
   if (raw.GITHUB_APP_INSTALLATION_ID !== undefined && raw.GITHUB_APP_PRIVATE_KEY === undefined)
     problems.push('GITHUB_APP_PRIVATE_KEY: required when GITHUB_APP_INSTALLATION_ID is set');
   if (raw.CHAT_MODEL_ENDPOINT !== undefined && raw.CHAT_MODEL === undefined) problems.push('CHAT_MODEL: required when CHAT_MODEL_ENDPOINT is set (the model or Azure deployment name)');
   if (raw.CHAT_MODEL_PROVIDER === 'azure' && raw.CHAT_MODEL_ENDPOINT !== undefined && !raw.CHAT_MODEL_ENDPOINT.startsWith('https://')) problems.push('CHAT_MODEL_ENDPOINT: Azure OpenAI endpoints must be https://');
+  if ((raw.GITHUB_APP_ID === undefined) !== (raw.GITHUB_APP_PRIVATE_KEY === undefined))
+    problems.push(`${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY'}: required with ${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_PRIVATE_KEY' : 'GITHUB_APP_ID'} (GitHub App mode needs both)`);
   if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
@@ -292,8 +307,26 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(raw.DATA_DIR),
     markerKey,
     secretNames: SECRET_NAMES,
-    secretValues: [...new Set([...SECRET_NAMES.map((name) => raw[name]), markerKey])].filter((v): v is string => typeof v === 'string' && v.length > 0),
+    secretValues: withEncodedForms([...SECRET_NAMES.map((name) => raw[name]), markerKey]),
   };
+}
+
+/**
+ * The secret values plus the forms they travel in: base64 (Basic auth, JSON-in-base64) and, for
+ * a PEM key, its base64 body and each of its lines, so a partial dump is still redacted.
+ */
+function withEncodedForms(values: readonly (string | undefined)[]): string[] {
+  const raw = values.filter((v): v is string => v !== undefined && v.length > 0);
+  const out = new Set<string>(raw); // the values themselves first, then their other forms
+  for (const value of raw) {
+    out.add(Buffer.from(value, 'utf8').toString('base64'));
+    if (value.includes('-----BEGIN')) {
+      const pem = value.replace(/\\n/g, '\n');
+      out.add(pem);
+      for (const line of pem.split('\n').map((l) => l.trim())) if (line.length >= 16 && !line.startsWith('-----')) out.add(line);
+    }
+  }
+  return [...out];
 }
 
 /** The configuration of this process: env files under the process environment, validated. */

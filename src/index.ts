@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type restify from 'restify';
 import { EventPipeline, type PipelineStage } from './broker/event-pipeline.js';
 import { InboxWorker } from './broker/inbox-worker.js';
@@ -26,6 +27,8 @@ import { mountSubscriptionsRoutes } from './http/subscriptions-routes.js';
 import { mountTabStatic } from './http/tab-static.js';
 import type { PoolSnapshot } from './models/model-pool.js';
 import { createLogger, type Logger } from './log.js';
+import { createAppJwtOctokit, DeliveryRecovery, GitHubAppDeliveryLog } from './github/delivery-recovery.js';
+import { recoveryMetrics } from './http/recovery-metrics.js';
 import { ChainTracker } from './loops/chain-tracker.js';
 import { LoopStage } from './loops/loop-stage.js';
 import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from './loops/loop-settings.js';
@@ -74,6 +77,8 @@ export interface Reynolds {
   pilot: PilotRollout;
   /** GitHub reads (token or App auth, cached); without credentials every read fails with not_configured. */
   github: GitHubReader;
+  /** Missed-delivery recovery, in GitHub App mode. */
+  recovery?: DeliveryRecovery;
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
   stop(): Promise<void>;
 }
@@ -93,6 +98,8 @@ export interface StartOptions {
   github?: GitHubReader;
   /** Ports the chat actions use (GitHub reader, model pool, digests, pilot gate); tests pass fakes. */
   chat?: Pick<ChatSetup, 'reader' | 'pool' | 'digest' | 'pilot'>;
+  /** Replaces the bot's credentials factory (tests: Entra's token endpoint is unreachable from here). */
+  botCredentialsFactory?: ServiceClientCredentialsFactory;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -191,6 +198,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   const teams = createTeamsApp(config, {
     logger,
     github,
+    credentialsFactory: options.botCredentialsFactory,
     conversations,
     subscriptions,
     identity: new IdentityBook(store, clock, config.ADMIN_AAD_IDS),
@@ -260,6 +268,8 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     worker.start();
     sender.start();
   }
+  const recovery = deliveryRecoveryFrom(config, { store, clock, logger, metrics, owner: workerOwner });
+  recovery?.start();
   const sweeper = setInterval(() => {
     store.sweepExpired().then(
       (n) => n > 0 && logger.debug({ deleted: n }, 'swept expired records'),
@@ -282,6 +292,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections?.();
+      await recovery?.stop();
       await worker.stop(config.SHUTDOWN_GRACE_MS);
       await enrichment?.stop(config.SHUTDOWN_GRACE_MS);
       await pool.close();
@@ -292,7 +303,22 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, tracker, guard, server, logger, pool, pilot, github, stop };
+  return { config, url, port, store, worker, tracker, guard, server, logger, pool, pilot, github, recovery, stop };
+}
+
+/** GitHub App mode only: redelivery needs the App's own JWT. */
+function deliveryRecoveryFrom(config: Config, deps: { store: Store; clock: Clock; logger: Logger; metrics: ReynoldsMetrics; owner: string }): DeliveryRecovery | undefined {
+  if (config.GITHUB_APP_ID === undefined || config.GITHUB_APP_PRIVATE_KEY === undefined) return undefined;
+  const octokit = createAppJwtOctokit({ appId: config.GITHUB_APP_ID, privateKey: config.GITHUB_APP_PRIVATE_KEY, baseUrl: config.GITHUB_API_URL, logger: deps.logger });
+  return new DeliveryRecovery({
+    ...deps,
+    log: new GitHubAppDeliveryLog(octokit),
+    observer: recoveryMetrics(deps.metrics.registry),
+    tenantId: config.tenantId,
+    intervalMs: config.RECOVERY_INTERVAL_MINUTES * 60_000,
+    lookbackMs: config.RECOVERY_LOOKBACK_HOURS * 3600_000,
+    maxPerRun: config.RECOVERY_MAX_PER_RUN,
+  });
 }
 
 export function loopSettingsFrom(config: Config): LoopSettings {

@@ -3,7 +3,7 @@
  * redacted, and any configured secret value that turns up in a log message is replaced, so a
  * secret echoed inside an error message does not leak either.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -23,23 +23,27 @@ const REDACT_PATHS = [
   '*.COSMOS_KEY',
 ];
 
-export function createLogger(options: { level: string; secretValues: readonly string[]; name?: string }): Logger {
+/** `destination` defaults to stdout; tests pass a stream to read what was logged. */
+export function createLogger(options: { level: string; secretValues: readonly string[]; name?: string; destination?: DestinationStream }): Logger {
   const secrets = options.secretValues.filter((s) => s.length >= 4);
   const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
-  return pino({
-    name: options.name ?? 'reynolds',
-    level: options.level,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-    serializers: {
-      err: (error: unknown) => {
-        const serialised = pino.stdSerializers.err(error as Error);
-        return { ...serialised, message: scrub(serialised.message ?? ''), stack: scrub(serialised.stack ?? '') };
+  return pino(
+    {
+      name: options.name ?? 'reynolds',
+      level: options.level,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      serializers: {
+        err: (error: unknown) => {
+          const serialised = pino.stdSerializers.err(error as Error);
+          return { ...serialised, message: scrub(serialised.message ?? ''), stack: scrub(serialised.stack ?? '') };
+        },
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)) as Parameters<typeof method>);
+        },
       },
     },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)) as Parameters<typeof method>);
-      },
-    },
-  });
+    options.destination ?? pino.destination(1),
+  );
 }

@@ -1,9 +1,15 @@
 /**
  * POST /api/messages: Bot Framework activities into the Teams AI application. With BOT_ID set
- * the adapter validates the caller's token; without it (local mode) the adapter checks nothing,
- * so this route lets only callers on this machine in, such as the Agents Playground.
+ * the caller's token is validated by the SDK (teams/bot-authentication.ts) before the adapter
+ * sees the activity, so a refusal is a 401 in the house JSON format rather than the adapter's
+ * plain text (the adapter validates again; the signing keys are cached, so that costs one RSA
+ * verify). Without BOT_ID (local mode) nothing is validated, so this route lets only callers on
+ * this machine in, such as the Agents Playground.
  */
+import type { Activity } from 'botbuilder';
 import restify from 'restify';
+import { activityProblem } from './activity-shape.js';
+import { houseFormatResponse } from './bot-response.js';
 import type { ReynoldsTeamsApp } from '../teams/teams-app.js';
 import { sendError } from './server.js';
 
@@ -38,7 +44,21 @@ export function mountTeamsRoute(server: restify.Server, deps: { teams: ReynoldsT
         sendError(res, 400, 'malformed_activity', 'The body must be a Bot Framework activity (a JSON object).');
         return;
       }
-      await deps.teams.adapter.process(req, res, (context) => deps.teams.app.run(context).then(() => undefined));
+      if (!deps.localMode) {
+        try {
+          await deps.teams.authentication.authenticateRequest(req.body as Activity, req.headers.authorization ?? '');
+        } catch (error) {
+          const reason = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'invalid token';
+          sendError(res, 401, 'unauthorized', `The Bot Framework token is missing or invalid (${reason}). Only the Bot Framework channel may post activities here.`);
+          return;
+        }
+      }
+      const problem = activityProblem(req.body);
+      if (problem !== undefined) {
+        sendError(res, 400, 'malformed_activity', `Not a Bot Framework activity: ${problem}.`);
+        return;
+      }
+      await deps.teams.adapter.process(req, houseFormatResponse(res), (context) => deps.teams.app.run(context).then(() => undefined));
     },
   );
 }

@@ -5,7 +5,9 @@
  * runs the chat actions (src/teams/actions/), and the conversation state lives in the store.
  */
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, ConfigurationServiceClientCredentialFactory, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
+import { ActivityTypes, MemoryStorage, TurnContext, type Activity } from 'botbuilder';
+import type { BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
+import { createBotAuthentication } from './bot-authentication.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { errorLine, greetingLine, helpLines, statusLine, welcomeLine, wrongTenantLine } from '../persona/replies.js';
@@ -32,6 +34,8 @@ export interface StatusSource {
 export interface ReynoldsTeamsApp {
   adapter: TeamsAdapter;
   app: Application<TurnState>;
+  /** The SDK's token validation, the same the adapter runs (see bot-authentication.ts). */
+  authentication: BotFrameworkAuthentication;
 }
 
 export interface TeamsAppDeps {
@@ -46,6 +50,8 @@ export interface TeamsAppDeps {
   github?: GitHubReader;
   /** Chat with actions and planners, state in the store (docs/chat.md); without it, commands only. */
   chat?: ChatSetup;
+  /** Replaces the credentials factory built from config (tests: Entra's token endpoint is unreachable). */
+  credentialsFactory?: ServiceClientCredentialsFactory;
 }
 
 export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscriptions'> {
@@ -56,15 +62,10 @@ export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscription
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
 
 export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeamsApp {
-  const credentials = {
-    MicrosoftAppId: config.BOT_ID ?? '',
-    MicrosoftAppPassword: config.BOT_PASSWORD ?? '',
-    MicrosoftAppType: config.BOT_TYPE,
-    MicrosoftAppTenantId: config.BOT_TENANT_ID ?? '',
-  };
   // With no BOT_ID the factory gets no app type (SingleTenant would demand an id) and the adapter
   // skips authentication; the route only lets loopback callers in then.
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(config.localMode ? {} : credentials));
+  const auth = createBotAuthentication(config, deps.credentialsFactory);
+  const adapter = new TeamsAdapter(auth.options, auth.credentialsFactory);
   adapter.onTurnError = async (context, error) => {
     deps.logger.error({ err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id }, 'turn failed');
     if (context.activity.type === ActivityTypes.Message) {
@@ -160,6 +161,15 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
   };
   const dispatch: ChatDispatch | undefined = chat ? registerChatActions(app, { logger: deps.logger, ...chat, status: deps.status, subscriptions: deps.subscriptions }, scopeOf, deps.logger) : undefined;
 
+  // A message with no text (only an @mention, or an attachment) never reaches the planner: the
+  // Teams AI library only plans for text. It still deserves an answer.
+  app.message(
+    async (context) => (context.activity.text ?? '').trim() === '',
+    async (context) => {
+      await context.sendActivity(greetingLine(context.activity.from?.name));
+    },
+  );
+
   app.message(/^\s*help\s*$/i, async (context, state) => {
     if (dispatch) await dispatch.answer(context, state, 'help', {});
     else await context.sendActivity(helpLines());
@@ -198,5 +208,5 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     });
   }
 
-  return { adapter, app };
+  return { adapter, app, authentication: auth.authentication };
 }

@@ -212,7 +212,7 @@ describe('OctokitReader against a loopback GitHub', function () {
       assert.deepEqual(options?.auth.kind, 'app');
       assert.equal((options?.auth as { privateKey: string }).privateKey, privateKey.trim());
       assert.throws(() => parseConfig({ ...base, GITHUB_APP_ID: '42', GITHUB_APP_PRIVATE_KEY: 'not a key' }), (e: Error) => /^GITHUB_APP_PRIVATE_KEY: .*PEM.*does not parse \(got a value\)$/m.test(e.message) && !e.message.includes('not a key'));
-      assert.throws(() => parseConfig({ ...base, GITHUB_APP_PRIVATE_KEY: privateKey }), /GITHUB_APP_ID: required when GITHUB_APP_PRIVATE_KEY is set/);
+      assert.throws(() => parseConfig({ ...base, GITHUB_APP_PRIVATE_KEY: privateKey }), /GITHUB_APP_ID: required with GITHUB_APP_PRIVATE_KEY/);
       assert.throws(() => parseConfig({ ...base, GITHUB_API_URL: "ghe.example.com" }), /GITHUB_API_URL: expected an absolute URL/);
       assert.equal(githubClientOptionsFrom(parseConfig(base)), undefined);
       assert.deepEqual(githubClientOptionsFrom(parseConfig({ ...base, GITHUB_TOKEN: 'ghp_x' }))?.auth, { kind: 'token', token: 'ghp_x' });
