@@ -37,6 +37,9 @@ const url = z.string().url({ message: 'expected an absolute URL such as https://
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+/** What an Application Insights connection string looks like (at least its key); src/telemetry.ts checks it too. */
+export const APPINSIGHTS_CONNECTION_STRING = /(^|;)\s*InstrumentationKey=[0-9a-fA-F-]{36}\s*(;|$)/;
+
 const schema = z.object({
   REYNOLDS_ENV: z.string().regex(/^[a-z0-9-]+$/, 'expected a lower-case name such as local or dev').default('local'),
   PORT: int(0, 65535).default(3978),
@@ -88,6 +91,11 @@ const schema = z.object({
   INBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
   INBOX_POLL_MS: int(5, 60_000).default(250),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
+  /** OpenTelemetry to Application Insights when set (src/telemetry.ts). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
+    z.string().regex(APPINSIGHTS_CONNECTION_STRING, 'expected an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=...)'),
+  ),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -108,7 +116,7 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'APPLICATIONINSIGHTS_CONNECTION_STRING'] as const;
 
 /** Reads env/.env.<name> and its .user sibling; the process environment wins over both. */
 export function readEnvFiles(envName: string, root = process.cwd()): Record<string, string> {
