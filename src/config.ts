@@ -102,6 +102,8 @@ function privateKeyPem() {
       { message: 'expected the GitHub App private key in PEM (-----BEGIN RSA PRIVATE KEY----- ...), with real or \\n-escaped newlines; it does not parse' },
     );
 }
+/** What an Application Insights connection string looks like (at least its key); src/telemetry.ts checks it too. */
+export const APPINSIGHTS_CONNECTION_STRING = /(^|;)\s*InstrumentationKey=[0-9a-fA-F-]{36}\s*(;|$)/;
 
 const schema = z.object({
   REYNOLDS_ENV: z.string().regex(/^[a-z0-9-]+$/, 'expected a lower-case name such as local or dev').default('local'),
@@ -216,6 +218,10 @@ const schema = z.object({
   RECOVERY_INTERVAL_MINUTES: int(1, 24 * 60).default(15),
   RECOVERY_LOOKBACK_HOURS: int(1, 72).default(6),
   RECOVERY_MAX_PER_RUN: int(1, 1000).default(50),
+  /** OpenTelemetry to Application Insights when set (src/telemetry.ts). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
+    z.string().regex(APPINSIGHTS_CONNECTION_STRING, 'expected an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=...)'),
+  ),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -236,7 +242,7 @@ export interface Config extends RawConfig {
   secretValues: readonly string[];
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY', 'CHAT_MODEL_API_KEY'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY', 'CHAT_MODEL_API_KEY', 'APPLICATIONINSIGHTS_CONNECTION_STRING'] as const;
 /** Outside local mode the webhook secret is what keeps forged deliveries out; short ones can be guessed. */
 const MIN_PRODUCTION_WEBHOOK_SECRET = 16;
 

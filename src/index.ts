@@ -3,6 +3,8 @@
  * `startReynolds` is what tests and benchmarks start; running this file starts it from the
  * environment and stops it cleanly on SIGTERM/SIGINT.
  */
+// First: OpenTelemetry must be set up before anything it instruments is loaded (src/telemetry.ts).
+import { telemetry } from './telemetry.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -278,6 +280,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  logger.info({ telemetry: telemetry.reason }, `telemetry: ${telemetry.enabled ? 'on' : 'off'} (${telemetry.reason})`);
   logger.info({ url, store: store.kind, localMode: config.localMode }, `Reynolds is listening on ${url} (store: ${store.kind})`);
   logger.info({ deployments: config.MODEL_DEPLOYMENTS.length, pilotStage: config.PILOT_STAGE, enrichment: enrichment !== undefined }, config.MODEL_DEPLOYMENTS.length > 0 ? `model pool: ${config.MODEL_DEPLOYMENTS.length} deployment(s), pilot at ${config.PILOT_STAGE}%` : 'model pool: no deployments configured; enrichment off');
   if (config.localMode) {

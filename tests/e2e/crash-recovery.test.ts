@@ -3,69 +3,14 @@
  * completed twice. Reynolds runs as a real child process, exactly as `npm start` runs it.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
-import { eventually, postDelivery, TEST_SECRET } from '../support/reynolds.js';
+import { freePort, startChild, waitHealthy } from '../support/child-reynolds.js';
+import { eventually, postDelivery } from '../support/reynolds.js';
 import { loadWebhookExamples } from '../support/webhook-examples.js';
-
-interface Child {
-  process: ChildProcess;
-  /** Delivery ids named in "processed" log lines. */
-  processed: string[];
-  exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function startChild(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    cwd: process.cwd(),
-    env: { ...process.env, LOG_LEVEL: 'info', GITHUB_WEBHOOK_SECRET: TEST_SECRET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const processed: string[] = [];
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith('{')) continue;
-      const entry = JSON.parse(line) as { msg?: string; delivery?: string };
-      if (entry.msg?.startsWith('processed ') && entry.delivery) processed.push(entry.delivery);
-    }
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  exited.then((code) => {
-    if (code !== null && code !== 0) console.error(`Reynolds child exited ${code}: ${stderr}`);
-  });
-  return { process: child, processed, exited };
-}
-
-async function waitHealthy(url: string): Promise<void> {
-  await eventually(async () => {
-    try {
-      return (await fetch(`${url}/healthz`)).ok;
-    } catch {
-      return false;
-    }
-  }, `${url}/healthz answers`, 30_000);
-}
 
 describe('crash recovery (kill -9 mid-replay)', function () {
   this.timeout(120_000);

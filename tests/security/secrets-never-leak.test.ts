@@ -49,7 +49,12 @@ describe('secrets never appear in logs, errors, cards or /metrics', function () 
     const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     github = await startGitHubAppServer({ appId: APP_ID, privateKeyPem: privateKey });
     const names = parseConfig({ GITHUB_WEBHOOK_SECRET: TEST_SECRET }).secretNames;
-    for (const name of names) secrets[name] = name === 'GITHUB_APP_PRIVATE_KEY' ? privateKey : distinctive(name);
+    // Secrets with a format of their own get a well-formed value that is still unique to this test.
+    const shaped: Record<string, string> = {
+      GITHUB_APP_PRIVATE_KEY: privateKey,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${randomUUID()};IngestionEndpoint=https://${distinctive('ingest').toLowerCase().replace(/[^a-z0-9]/g, '')}.example`,
+    };
+    for (const name of names) secrets[name] = shaped[name] ?? distinctive(name);
     const env = {
       ...secrets,
       BOT_ID: botId,
