@@ -28,6 +28,12 @@ import { WriteGuard } from './loops/write-guard.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { AlertOutbox } from './routing/alert-outbox.js';
+import { PostedAlerts } from './routing/posted-alerts.js';
+import { DigestScheduler } from './routing/digest.js';
+import { NoiseControl } from './routing/noise-control.js';
+import { OpenWork } from './routing/open-work.js';
+import { noiseCards } from './teams/cards/noise-cards.js';
+import { NoiseChat } from './teams/noise-chat.js';
 import { RoutingStage } from './routing/routing-stage.js';
 import { SubscriptionBook } from './routing/subscription-book.js';
 import { LoopAlerts } from './routing/loop-alerts.js';
@@ -48,6 +54,8 @@ export interface Reynolds {
   tracker: ChainTracker;
   /** Every outbound write goes through it. */
   guard: WriteGuard;
+  /** The daily digest and quiet-end summaries (tests drive `tick()` directly). */
+  digests: DigestScheduler;
   server: restify.Server;
   logger: Logger;
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
@@ -87,7 +95,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
 
   const subscriptions = new SubscriptionBook(store, clock);
   const conversations = new ConversationBook(store, clock);
-  const outbox = new AlertOutbox(store, clock);
+  const outbox = new AlertOutbox(store, clock, config.tenantId);
   let sender: ProactiveSender | undefined;
   let publicUrl = config.PUBLIC_BASE_URL ?? '';
   const loopAlerts = new LoopAlerts(subscriptions, outbox, buildChainBroken, (chainId) => `${publicUrl}/api/chains/${chainId}`, () => sender?.wake());
@@ -109,7 +117,40 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
     },
   };
-  const routing = new RoutingStage(subscriptions, outbox, buildAlert, () => sender?.wake());
+  const noise = new NoiseControl({
+    store,
+    clock,
+    outbox,
+    cards: noiseCards,
+    burstWindowMs: config.BURST_WINDOW_SECONDS * 1000,
+    ...(config.FOLD_BACKLOG > 0 && { foldBacklog: config.FOLD_BACKLOG }),
+    observer: metrics,
+  });
+  const openWork = new OpenWork(store, clock);
+  const digestAt = `${String(config.DIGEST_HOUR).padStart(2, '0')}:00`;
+  const digests = new DigestScheduler({
+    store,
+    clock,
+    logger,
+    tenantId: config.tenantId,
+    outbox,
+    noise,
+    subscriptions,
+    work: openWork,
+    cards: noiseCards,
+    defaultAt: digestAt,
+    reviewWaitMs: config.DIGEST_REVIEW_WAIT_HOURS * 3600_000,
+    staleMs: config.DIGEST_STALE_DAYS * 24 * 3600_000,
+    // A digest is caused by no event: it starts a chain of its own, so the guard can place the post.
+    startChain: async (tenantId, what) => {
+      const at = new Date(clock.now()).toISOString();
+      const { node } = await tracker.assess({ tenantId, deliveryId: what, kind: 'reynolds_schedule', known: false, labels: [], occurredAt: at, receivedAt: at, actor: { login: 'reynolds', isBot: true } }, `schedule:${what}`);
+      return { chainId: node.chainId, nodeId: node.nodeId, depth: node.depth };
+    },
+    observer: metrics,
+    onQueued: () => sender?.wake(),
+  });
+  const routing = new RoutingStage(subscriptions, outbox, buildAlert, () => sender?.wake(), { control: noise, work: openWork });
   const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
     store,
@@ -143,6 +184,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     logger,
     conversations,
     subscriptions,
+    noise: new NoiseChat(noise.settings, digests, clock, digestAt),
     status: {
       async status() {
         let ready = true;
@@ -164,6 +206,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     outbox,
     conversations,
     threads: new ThreadBook(store, clock),
+    posted: new PostedAlerts(store, clock),
     guard,
     limits: new TeamsRateLimits(),
     clock,
@@ -194,6 +237,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   if (options.worker !== false) {
     worker.start();
     sender.start();
+    digests.start();
   }
   const sweeper = setInterval(() => {
     store.sweepExpired().then(
@@ -217,6 +261,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections?.();
       await worker.stop(config.SHUTDOWN_GRACE_MS);
+      await digests.stop(config.SHUTDOWN_GRACE_MS);
       await sender?.stop(config.SHUTDOWN_GRACE_MS);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       server.server.closeAllConnections?.();
@@ -224,7 +269,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, tracker, guard, server, logger, stop };
+  return { config, url, port, store, worker, tracker, guard, digests, server, logger, stop };
 }
 
 export function loopSettingsFrom(config: Config): LoopSettings {

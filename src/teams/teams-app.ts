@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { errorLine, greetingLine, helpLines, statusLine, subscribedLine, syntaxErrorLine, unsubscribedLine, welcomeLine, wrongTenantLine } from '../persona/replies.js';
 import type { SubscriptionBook } from '../routing/subscription-book.js';
+import type { NoiseChat } from './noise-chat.js';
 import { formatSubscription, formatSubscriptionList, parseSubscriptionCommand } from '../routing/subscription-syntax.js';
 import { scopeName } from '../routing/subscription.js';
 import type { ConversationBook, ConversationScope } from './conversation-book.js';
@@ -27,6 +28,8 @@ export interface TeamsAppDeps {
   status: StatusSource;
   conversations: ConversationBook;
   subscriptions: SubscriptionBook;
+  /** Quiet mode, time zone and digest commands (noise-chat.ts); absent: they are not offered. */
+  noise?: NoiseChat;
 }
 
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
@@ -147,6 +150,14 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     const outcome = await deps.subscriptions.unsubscribe(tenantId, conversationId, command.scope, command.features);
     await context.sendActivity(unsubscribedLine(outcome.status, scopeName(command.scope), outcome.status === 'reduced' ? outcome.subscription.features.join(', ') : undefined));
   });
+
+  const noise = deps.noise;
+  if (noise) {
+    app.message(noise.pattern, async (context) => {
+      const conversationId = context.activity.conversation.id.split(';messageid=')[0]!;
+      await context.sendActivity(await noise.answer(tenantOf(context.activity)!, conversationId, context.activity.text ?? ''));
+    });
+  }
 
   app.activity(ActivityTypes.Message, async (context) => {
     await context.sendActivity(greetingLine(context.activity.from?.name));

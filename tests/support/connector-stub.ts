@@ -1,6 +1,7 @@
 /**
  * A stand-in for the Bot Framework connector on loopback, speaking its wire format
- * (`POST /v3/conversations/{id}/activities` → `{ id }`), that can be told to refuse for a while
+ * (`POST /v3/conversations/{id}/activities` → `{ id }`; `PUT .../activities/{activityId}` edits a
+ * posted one and answers `{ id }`, 404 for an activity it never posted), that can be told to refuse for a while
  * (429 with Retry-After, 500...). Teams itself cannot be reached from here; this is the remote
  * service the proactive sender talks to.
  */
@@ -13,9 +14,17 @@ export interface ConnectorPost {
   id: string;
 }
 
+/** An edit of a posted activity (`PUT /v3/conversations/{id}/activities/{activityId}`). */
+export interface ConnectorUpdate {
+  conversationId: string;
+  activityId: string;
+  activity: Record<string, any>;
+}
+
 export interface ConnectorStub {
   url: string;
   posts: ConnectorPost[];
+  updates: ConnectorUpdate[];
   /** Answers `status` (with Retry-After seconds when given) until `ms` have passed. */
   refuseFor(ms: number, status: number, retryAfterSeconds?: number): void;
   refusals: number;
@@ -28,6 +37,7 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   let counter = 0;
   const stub: Omit<ConnectorStub, 'url' | 'stop'> & { server?: Server } = {
     posts: [],
+    updates: [],
     refusals: 0,
     refuseFor(ms, status, retryAfterSeconds) {
       refuseUntil = Date.now() + ms;
@@ -38,8 +48,9 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
-      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !match) {
+      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+      const isUpdate = req.method === 'PUT' && match?.[2] !== undefined;
+      if ((req.method !== 'POST' && !isUpdate) || !match) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"NotFound"}}');
         return;
@@ -50,6 +61,18 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
         if (refusal.retryAfter !== undefined) headers['retry-after'] = String(refusal.retryAfter);
         res.writeHead(refusal.status, headers);
         res.end(JSON.stringify({ error: { code: 'Throttled', message: 'slow down' } }));
+        return;
+      }
+      if (isUpdate) {
+        const activityId = decodeURIComponent(match[2]!);
+        if (!stub.posts.some((p) => p.id === activityId)) {
+          res.writeHead(404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'ActivityNotFound', message: `no activity ${activityId}` } }));
+          return;
+        }
+        stub.updates.push({ conversationId: decodeURIComponent(match[1]!), activityId, activity: JSON.parse(body) as Record<string, any> });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: activityId }));
         return;
       }
       counter += 1;
@@ -65,6 +88,9 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     ...stub,
     get posts() {
       return stub.posts;
+    },
+    get updates() {
+      return stub.updates;
     },
     get refusals() {
       return stub.refusals;
