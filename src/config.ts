@@ -222,6 +222,14 @@ const schema = z.object({
   APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
     z.string().regex(APPINSIGHTS_CONNECTION_STRING, 'expected an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=...)'),
   ),
+  /** Noise control (docs/noise-control.md). 0 turns burst collapse off. */
+  BURST_WINDOW_SECONDS: int(0, 3600).default(60),
+  /** Local hour of the daily digest for conversations that did not pick one (`digest at 08:30`). */
+  DIGEST_HOUR: int(0, 23).default(9),
+  DIGEST_REVIEW_WAIT_HOURS: int(1, 24 * 30).default(24),
+  DIGEST_STALE_DAYS: int(1, 365).default(14),
+  /** Outbox entries per tenant beyond which P3 alerts fold into summaries (P2 beyond twice it); 0: never fold. */
+  FOLD_BACKLOG: int(0, 250).default(250),
 });
 
 export type RawConfig = z.infer<typeof schema>;

@@ -43,6 +43,12 @@ import { createModelPool, pilotFromConfig } from './models/pool-from-config.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { AlertOutbox } from './routing/alert-outbox.js';
+import { PostedAlerts } from './routing/posted-alerts.js';
+import { DigestScheduler } from './routing/digest.js';
+import { NoiseControl } from './routing/noise-control.js';
+import { OpenWork } from './routing/open-work.js';
+import { noiseCards } from './teams/cards/noise-cards.js';
+import { NoiseChat } from './teams/noise-chat.js';
 import { RoutingStage } from './routing/routing-stage.js';
 import { SubscriptionBook } from './routing/subscription-book.js';
 import { LoopAlerts } from './routing/loop-alerts.js';
@@ -71,6 +77,8 @@ export interface Reynolds {
   tracker: ChainTracker;
   /** Every outbound write goes through it. */
   guard: WriteGuard;
+  /** The daily digest and quiet-end summaries (tests drive `tick()` directly). */
+  digests: DigestScheduler;
   server: restify.Server;
   logger: Logger;
   /** The model pool (`configured: false` when MODEL_DEPLOYMENTS is empty); GET /api/pool shows its snapshot. */
@@ -128,7 +136,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
 
   const subscriptions = new SubscriptionBook(store, clock);
   const conversations = new ConversationBook(store, clock);
-  const outbox = new AlertOutbox(store, clock);
+  const outbox = new AlertOutbox(store, clock, config.tenantId);
   let sender: ProactiveSender | undefined;
   let publicUrl = config.PUBLIC_BASE_URL ?? '';
   const loopAlerts = new LoopAlerts(subscriptions, outbox, buildChainBroken, (chainId) => `${publicUrl}/api/chains/${chainId}`, () => sender?.wake());
@@ -150,18 +158,50 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
     },
   };
+  const noise = new NoiseControl({
+    store,
+    clock,
+    outbox,
+    cards: noiseCards,
+    burstWindowMs: config.BURST_WINDOW_SECONDS * 1000,
+    ...(config.FOLD_BACKLOG > 0 && { foldBacklog: config.FOLD_BACKLOG }),
+    observer: metrics,
+  });
+  const openWork = new OpenWork(store, clock);
+  const digestAt = `${String(config.DIGEST_HOUR).padStart(2, '0')}:00`;
+  const digests = new DigestScheduler({
+    store,
+    clock,
+    logger,
+    tenantId: config.tenantId,
+    outbox,
+    noise,
+    subscriptions,
+    work: openWork,
+    cards: noiseCards,
+    defaultAt: digestAt,
+    reviewWaitMs: config.DIGEST_REVIEW_WAIT_HOURS * 3600_000,
+    staleMs: config.DIGEST_STALE_DAYS * 24 * 3600_000,
+    // A digest is caused by no event: it starts a chain of its own, so the guard can place the post.
+    startChain: async (tenantId, what) => {
+      const at = new Date(clock.now()).toISOString();
+      const { node } = await tracker.assess({ tenantId, deliveryId: what, kind: 'reynolds_schedule', known: false, labels: [], occurredAt: at, receivedAt: at, actor: { login: 'reynolds', isBot: true } }, `schedule:${what}`);
+      return { chainId: node.chainId, nodeId: node.nodeId, depth: node.depth };
+    },
+    observer: metrics,
+    onQueued: () => sender?.wake(),
+  });
   const cardActions = cardActionsEnabled(config);
   const buildAlertCard = alertCardBuilder(cardActions);
-  const routing = new RoutingStage(subscriptions, outbox, buildAlertCard, () => sender?.wake());
+  const routing = new RoutingStage(subscriptions, outbox, buildAlertCard, () => sender?.wake(), { control: noise, work: openWork });
   const modelMetrics = new ModelMetrics(metrics.registry);
   const pilot = pilotFromConfig(config);
   const pool = createModelPool(config, clock, { observer: modelMetrics, pilot });
-  // TODO(integrator): the outbox's enqueueUpdate lands in another branch; until then enrichment is off.
-  const updater = options.alertUpdater ?? (typeof (outbox as Partial<AlertUpdater>).enqueueUpdate === 'function' ? (outbox as unknown as AlertUpdater) : undefined);
-  const enrichment =
-    pool.snapshot().configured && updater
-      ? new EnrichmentStage({ pool, pilot, updater, buildCard: buildAlertCard, clock, deadlineMs: config.ENRICH_DEADLINE_MS, observer: modelMetrics, log: logger })
-      : undefined;
+  // Enrichment edits the alert cards in place (queued ones before they go out, posted ones after).
+  const updater: AlertUpdater = options.alertUpdater ?? outbox;
+  const enrichment = pool.snapshot().configured
+    ? new EnrichmentStage({ pool, pilot, updater, buildCard: buildAlertCard, clock, deadlineMs: config.ENRICH_DEADLINE_MS, observer: modelMetrics, log: logger })
+    : undefined;
   const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(enrichment ? [enrichment] : []), ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
     store,
@@ -209,7 +249,8 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       // Writes are tried once, unthrottled: the guard decides about retries (octokit-actions.ts).
       github: cardActions && githubOptions ? new GuardedGitHub(guard, new OctokitActions({ clients: new GitHubClients({ ...githubOptions, retries: 0, throttle: false }) }), config.tenantId) : undefined,
     },
-    chat: { store, clock, model: chatModelSettings(config), reader: github, pool, pilot, ...options.chat },
+    chat: { store, clock, model: chatModelSettings(config), reader: github, pool, pilot, digest: digests, ...options.chat },
+    noise: new NoiseChat(noise.settings, digests, clock, digestAt),
     status: {
       async status() {
         let ready = true;
@@ -231,6 +272,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     outbox,
     conversations,
     threads: new ThreadBook(store, clock),
+    posted: new PostedAlerts(store, clock),
     guard,
     limits: new TeamsRateLimits(),
     clock,
@@ -269,6 +311,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   if (options.worker !== false) {
     worker.start();
     sender.start();
+    digests.start();
   }
   const recovery = deliveryRecoveryFrom(config, { store, clock, logger, metrics, owner: workerOwner });
   recovery?.start();
@@ -299,6 +342,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       await worker.stop(config.SHUTDOWN_GRACE_MS);
       await enrichment?.stop(config.SHUTDOWN_GRACE_MS);
       await pool.close();
+      await digests.stop(config.SHUTDOWN_GRACE_MS);
       await sender?.stop(config.SHUTDOWN_GRACE_MS);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       server.server.closeAllConnections?.();
@@ -306,7 +350,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, tracker, guard, server, logger, pool, pilot, github, recovery, stop };
+  return { config, url, port, store, worker, tracker, guard, digests, server, logger, pool, pilot, github, recovery, stop };
 }
 
 /** GitHub App mode only: redelivery needs the App's own JWT. */

@@ -69,6 +69,8 @@ interface Sent {
   error?: string;
   cardAt?: number;
   cards: number;
+  /** First seen in a folded summary card rather than a card of its own. */
+  folded?: boolean;
 }
 
 interface Breakdown {
@@ -91,6 +93,8 @@ interface RunResult {
   cards: number;
   lost: number;
   duplicates: number;
+  /** Measured deliveries that arrived in a folded summary card. */
+  folded: number;
   /** Cards with a marker from an earlier phase or none at all (an admin alert would be one). */
   strayPosts: number;
   /** Warm-up deliveries accepted but never posted (also failures). */
@@ -277,17 +281,25 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
     let settled = 0;
     let strayPosts = 0;
     connector.onPost = (post) => {
-      if (post.markers.length !== 1) {
+      // A folded summary lists several deliveries, and its edits list them again: an alert counts
+      // as posted when its marker first arrives, and as a duplicate only if two posts carried it.
+      if (post.markers.length === 0 || (post.markers.length !== 1 && !post.summary)) {
         strayPosts += 1;
         return;
       }
-      const entry = sent[Number(post.markers[0]!.slice(-7))];
-      if (!entry) {
-        strayPosts += 1;
-        return;
+      for (const marker of post.markers) {
+        const entry = sent[Number(marker.slice(-7))];
+        if (!entry) {
+          strayPosts += 1;
+          continue;
+        }
+        if (!post.edit) entry.cards += 1;
+        if (entry.cardAt === undefined) {
+          entry.cardAt = post.at;
+          entry.folded = post.summary;
+          if (post.edit) entry.cards += 1;
+        }
       }
-      entry.cards += 1;
-      entry.cardAt ??= post.at;
     };
 
     const send = (seq: number, measured: boolean): Sent => {
@@ -394,6 +406,7 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
       cards: measured.filter((s) => s.cards > 0).length,
       lost: accepted.filter((s) => s.cards === 0).length,
       duplicates: all.filter((s) => s.cards > 1).length,
+      folded: measured.filter((s) => s.folded).length,
       strayPosts,
       warmupLost: all.filter((s) => !s.measured && s.status === 202 && s.cards === 0).length,
       latency: { p50: pct(latencies, 50), p90: pct(latencies, 90), p99: pct(latencies, 99), max: latencies.at(-1) ?? Number.NaN, count: latencies.length },
@@ -482,7 +495,7 @@ async function main(): Promise<number> {
     const r = await runOnce(run, options, secret);
     results.push(r);
     console.log(
-      `${int(r.sent)} sent (${r.sendRate.toFixed(1)}/s), ${int(r.accepted)} × 202, ${int(r.cards)} cards, ${r.lost} lost, ${r.duplicates} dup; ` +
+      `${int(r.sent)} sent (${r.sendRate.toFixed(1)}/s), ${int(r.accepted)} × 202, ${int(r.cards)} cards, ${r.lost} lost, ${r.duplicates} dup, ${int(r.folded)} in folded summaries; ` +
         `p50 ${ms(r.latency.p50)} / p99 ${ms(r.latency.p99)} ms; CPU Reynolds ${r.childCores?.toFixed(2) ?? '?'} cores, bench ${r.benchCores.toFixed(2)}`,
     );
   }

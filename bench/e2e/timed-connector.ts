@@ -2,7 +2,8 @@
  * The Bot Framework connector stand-in for the end-to-end bench: like tests/support/connector-stub.ts
  * it speaks `POST /v3/conversations/{id}/activities` → `{ id }`, but it also notes when each post
  * arrived (on this process's monotonic clock, the one the load generator stamps 202s with) and
- * which bench markers the posted activity carries, without keeping the bodies: at 200 cards/s for
+ * which bench markers the posted activity carries (an edit, `PUT .../activities/{id}`, too: a
+ * folded summary card grows by edits), without keeping the bodies: at 200 cards/s for
  * a minute the bodies would be hundreds of MB of heap in the process that also drives the load.
  */
 import { createServer } from 'node:http';
@@ -15,6 +16,10 @@ export interface TimedPost {
   conversationId: string;
   /** Distinct bench markers found in the activity (card and summary); one per card expected. */
   markers: string[];
+  /** An edit of a posted card (updateActivity), not a new post. */
+  edit: boolean;
+  /** A summary of alerts folded while the outbox was over budget (src/routing/noise-control.ts). */
+  summary: boolean;
 }
 
 export interface TimedConnector {
@@ -41,8 +46,9 @@ export async function startTimedConnector(markerPattern: RegExp): Promise<TimedC
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const at = performance.now();
-      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !match) {
+      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+      const edit = req.method === 'PUT' && match?.[2] !== undefined;
+      if ((req.method !== 'POST' && !edit) || !match) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"NotFound"}}');
         return;
@@ -58,12 +64,12 @@ export async function startTimedConnector(markerPattern: RegExp): Promise<TimedC
       // once: distinct values are what identify the card.
       const body = Buffer.concat(chunks).toString('utf8');
       const markers = [...new Set(Array.from(body.matchAll(markerPattern), (m) => m[0]))];
-      const post: TimedPost = { at, conversationId: decodeURIComponent(match[1]!), markers };
+      const post: TimedPost = { at, conversationId: decodeURIComponent(match[1]!), markers, edit, summary: body.includes('folded into one card') };
       connector.posts.push(post);
       connector.onPost?.(post);
-      counter += 1;
+      if (!edit) counter += 1;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `activity-${counter}` }));
+      res.end(JSON.stringify({ id: edit ? decodeURIComponent(match[2]!) : `activity-${counter}` }));
     });
   });
   // Keep-alive as the real connector does; the sender's HTTP client decides whether to reuse.

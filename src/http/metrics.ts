@@ -6,10 +6,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { InboxWorkerObserver } from '../broker/inbox-worker.js';
 import type { IntakeObserver, IntakeOutcome } from '../github/intake.js';
 import type { OutboxEntry } from '../routing/alert-outbox.js';
+import type { NoiseObserver, NoiseOutcome } from '../routing/noise-control.js';
 import type { InboxItem, Store } from '../store/store.js';
 import type { SenderObserver } from '../teams/proactive-sender.js';
 
-export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, SenderObserver {
+export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, SenderObserver, NoiseObserver {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly deliveries: Counter<'event' | 'outcome'>;
@@ -22,6 +23,7 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, Sen
   private readonly alerts: Counter<'outcome' | 'priority'>;
   private readonly alertLatency: Histogram;
   private readonly broken: Counter;
+  private readonly noise: Counter<'outcome'>;
 
   constructor(store: Store) {
     collectDefaultMetrics({ register: this.registry, prefix: 'reynolds_process_' });
@@ -37,6 +39,7 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, Sen
     this.alertLatency = new Histogram({ name: 'reynolds_alert_post_seconds', help: 'Time for the Teams connector to accept one alert.', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers });
     this.verdicts = new Counter({ name: 'reynolds_loop_verdicts_total', help: 'Loop verdicts given to events (proceed, dampen, break).', labelNames: ['verdict'], registers });
     this.broken = new Counter({ name: 'reynolds_loop_chains_broken_total', help: 'Chains stopped as runaway loops (one admin alert each).', registers });
+    this.noise = new Counter({ name: 'reynolds_noise_total', help: 'Noise control: alerts collapsed into a burst card, folded into a summary (over budget), held by quiet mode; digests and quiet-end summaries queued.', labelNames: ['outcome'], registers });
     new Gauge({
       name: 'reynolds_inbox_items',
       help: 'Inbox items by status (failed = parked, waiting for an operator).',
@@ -86,6 +89,10 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, Sen
 
   onChainBroken(): void {
     this.broken.inc();
+  }
+
+  onNoise(outcome: NoiseOutcome): void {
+    this.noise.inc({ outcome });
   }
 
   onWorkerError(): void {

@@ -20,6 +20,7 @@ import { FEATURES, scopeName, type Subscription, type SubscriptionSpec } from '.
 import type { Store } from '../store/store.js';
 import type { ConversationBook } from '../teams/conversation-book.js';
 import type { AlertThread } from '../teams/thread-book.js';
+import type { PostedAlert } from '../routing/posted-alerts.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { sendError } from './server.js';
 import { tabCaller } from './tab-api-access.js';
@@ -122,14 +123,18 @@ export function mountSubscriptionsRoutes(server: restify.Server, deps: Subscript
     const conversation = await knownConversation(req, res, query(req).get('conversationId'));
     if (!conversation) return;
     const tenantId = tabCaller(req).tenantId;
-    const [pending, threads] = await Promise.all([
+    const [pending, threadRecords] = await Promise.all([
       deps.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, where: { conversationId: conversation.conversationId }, limit: RECENT_ALERTS }),
-      deps.store.queryRecords<AlertThread>({ kind: 'thread', tenantId, partition: conversation.conversationId, limit: RECENT_ALERTS }),
+      deps.store.queryRecords<AlertThread | PostedAlert>({ kind: 'thread', tenantId, partition: conversation.conversationId, limit: 2 * RECENT_ALERTS }),
     ]);
+    // Thread roots and the record of each posted alert (src/routing/posted-alerts.ts) share the kind.
+    const threads = threadRecords.flatMap(({ data }) => ('rootActivityId' in data ? [data] : []));
+    const posted = threadRecords.flatMap(({ data }) => ('postedAt' in data ? [data] : []));
     res.send(200, {
       conversationId: conversation.conversationId,
       pending: pending.map(({ data }) => ({ text: data.text, priority: data.priority, createdAt: data.createdAt, attempts: data.attempts, lastError: data.lastError, chainId: data.chainId })),
-      threads: threads.map(({ data }) => ({ threadKey: data.threadKey, startedAt: data.startedAt })).sort((a, b) => b.startedAt - a.startedAt),
+      threads: threads.map((data) => ({ threadKey: data.threadKey, startedAt: data.startedAt })).sort((a, b) => b.startedAt - a.startedAt),
+      posted: posted.map((data) => ({ threadKey: data.threadKey, priority: data.priority, postedAt: data.postedAt, chainId: data.chainId })).sort((a, b) => b.postedAt - a.postedAt),
     }, { 'cache-control': 'no-store' });
   });
 }

@@ -70,10 +70,6 @@ export function digestNotAvailableLine(): string {
   return 'Digests are not switched on in this Reynolds yet, so there is nothing to send early. Alerts still arrive as they happen.';
 }
 
-export function digestSentLine(): string {
-  return 'Digest on its way to this conversation. Fresh, hot, and only the parts that matter.';
-}
-
 export function tooManyStepsLine(): string {
   return 'I went round in circles on that one and stopped myself, as any good loop-breaker should. Try asking in fewer words.';
 }

@@ -32,6 +32,9 @@ export function helpLines(): string {
     '- **unsubscribe owner/repo** [features]: fewer alerts, or none',
     '- **subscriptions**: what this conversation gets',
     '- **link github <login>**: so you can act from cards (comment, close, approve); **who can write** shows who may; admins say **allow @someone [owner/repo]**',
+    '- **quiet** [for 2h | until 18:00 | off], **quiet hours 22:00-07:00**: only P0 alerts get through; the rest waits for a summary',
+    '- **timezone Europe/Berlin**: the clock quiet hours and the digest follow',
+    '- **digest at 08:30** | **digest off** | **digest now**: the daily digest of what is waiting',
     '',
     'Features: issues, pulls, reviews, comments, commits, releases, deployments, workflows, discussions, security.',
     'Plain English works too: "who should review acme/app#12?" In channels and group chats, @mention me.',
@@ -69,4 +72,35 @@ export function syntaxErrorLine(problem: string): string {
 
 export function wrongTenantLine(): string {
   return 'This Reynolds works for another organization, so I cannot take instructions from here. Ask your admin to install your own.';
+}
+
+/** After a quiet/timezone/digest setting changed: what is true now, in the conversation's zone. */
+export function noiseSettingsLine(
+  change: 'quiet_until' | 'quiet_off' | 'quiet_hours' | 'quiet_hours_off' | 'timezone' | 'digest_at' | 'digest_off' | 'digest_on',
+  settings: { timeZone: string; quietUntil?: number; quietHours?: { from: string; to: string }; digestAt?: string; digestOff?: boolean },
+  defaultDigestAt: string,
+): string {
+  const clock = (at: number) => new Intl.DateTimeFormat('en-GB', { timeZone: settings.timeZone, hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(new Date(at));
+  const hours = settings.quietHours ? ` Quiet hours stay on: ${settings.quietHours.from}-${settings.quietHours.to}.` : '';
+  switch (change) {
+    case 'quiet_until':
+      return `Shh. Quiet until ${clock(settings.quietUntil!)} (${settings.timeZone}): only P0 alerts get through; everything else waits and I will summarise it when the quiet ends. Nothing gets lost.`;
+    case 'quiet_off':
+      return `Volume back up. Anything I held comes as one summary card shortly.${hours}`;
+    case 'quiet_hours':
+      return `Quiet hours set: ${settings.quietHours!.from}-${settings.quietHours!.to} every day (${settings.timeZone}). P0 still wakes you; the rest waits politely.`;
+    case 'quiet_hours_off':
+      return 'Quiet hours removed. Round-the-clock coverage, Maximum Effort.';
+    case 'timezone':
+      return `Time zone set to ${settings.timeZone}. Quiet hours and the digest now follow your clock, not mine.`;
+    case 'digest_at':
+    case 'digest_on':
+      return `The daily digest comes at ${settings.digestAt ?? defaultDigestAt} (${settings.timeZone}): waiting reviews, failing branches, stale issues, and who to nudge.`;
+    case 'digest_off':
+      return 'Daily digest off. Say **digest on** when you miss me (you will).';
+  }
+}
+
+export function digestQueuedLine(): string {
+  return 'One digest, coming right up: it lands here in a moment.';
 }

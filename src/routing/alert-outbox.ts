@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../clock.js';
 import { ConflictError, type Store, type StoredRecord } from '../store/store.js';
+import { finishAlertUpdate, queueAlertUpdate, type CardUpdate } from './alert-updates.js';
 import type { Priority } from './classification.js';
 
 export interface OutboxEntry {
@@ -32,6 +33,15 @@ export interface OutboxEntry {
   lastError?: string;
   leaseOwner?: string;
   leaseUntil?: number;
+  /** An edit of the posted card of this alert (its outbox id), not a new post (alert-updates.ts). */
+  updateOf?: string;
+  /** Counts coalesced edits, so a sender finishing an older one can tell a newer one came. */
+  revision?: number;
+  /**
+   * Unique per written revision: the write guard does each act once, and an edit queued after an
+   * earlier one was sent (its entry gone, the count restarted) is a new act all the same.
+   */
+  revisionKey?: string;
 }
 
 export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'createdAt' | 'attempts' | 'nextAttemptAt'>;
@@ -43,7 +53,22 @@ export class AlertOutbox {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Where pending alerts of `enqueueUpdate` are looked up (posted ones know their tenant). */
+    private readonly tenantId?: string,
   ) {}
+
+  /**
+   * Edits an alert's card (id `${deliveryKey}|${conversationId}`): replaced in the queue when not
+   * posted yet, else edited in place in Teams by the sender. Updates to one alert coalesce.
+   */
+  async enqueueUpdate(alertId: string, update: { card: Record<string, unknown>; text: string }): Promise<void> {
+    await queueAlertUpdate(this.store, this.clock, this.tenantId, alertId, update satisfies CardUpdate);
+  }
+
+  /** The connector took an update: gone, unless a newer revision of it is waiting. */
+  async finishUpdate(record: StoredRecord<OutboxEntry>): Promise<void> {
+    await finishAlertUpdate(this.store, this.clock, record);
+  }
 
   /** Queues an alert; false when this delivery was already queued for this conversation. */
   async enqueue(entry: NewOutboxEntry): Promise<boolean> {
@@ -100,6 +125,11 @@ export class AlertOutbox {
       leaseUntil: undefined,
     };
     await this.store.putRecord({ kind: 'outbox', tenantId: record.tenantId, partition: record.partition, id: record.id, data }, { ifMatch: record.etag });
+  }
+
+  /** Whether an alert (by outbox id) still waits to be posted. */
+  async isQueued(tenantId: string, alertId: string): Promise<boolean> {
+    return (await this.store.getRecord('outbox', tenantId, alertId)) !== undefined;
   }
 
   async size(tenantId: string): Promise<number> {

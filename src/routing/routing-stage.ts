@@ -10,6 +10,8 @@ import type { AlertOutbox } from './alert-outbox.js';
 import type { Classification } from './classification.js';
 import { classify } from './classifier.js';
 import { route, type CardFamily } from './router.js';
+import type { NoiseControl } from './noise-control.js';
+import type { OpenWork } from './open-work.js';
 import type { SubscriptionBook } from './subscription-book.js';
 
 export interface AlertCardInput {
@@ -32,19 +34,29 @@ export class RoutingStage implements PipelineStage {
     private readonly outbox: AlertOutbox,
     private readonly buildCard: AlertCardBuilder,
     private readonly onQueued: () => void = () => undefined,
+    /** Quiet mode, bursts and folding (noise-control.ts), and the digest's view of open work. */
+    private readonly noise?: { control: NoiseControl; work: OpenWork },
   ) {}
 
   async run(context: PipelineContext): Promise<void> {
-    const { event, item, loop } = context;
+    const { event, loop } = context;
     const classification = classify(event);
     context.classification = classification;
     if (!loop) throw new Error('the routing stage needs the loop stage before it');
+    // The digest's projection is written beside the routing, not before it: one commit less to wait for.
+    const [, queued] = await Promise.all([this.noise?.work.observe(event), this.queue(context, classification, loop)]);
+    if (queued > 0) this.onQueued();
+  }
+
+  /** Queues the alert for each conversation that gets one; returns how many outbox writes it made. */
+  private async queue(context: PipelineContext, classification: Classification, loop: NonNullable<PipelineContext['loop']>): Promise<number> {
+    const { event, item } = context;
     const deliveries = route(event, classification, await this.subscriptions.forTenant(event.tenantId), loop.verdict);
     let queued = 0;
     context.alerts = [];
     for (const delivery of deliveries) {
       const { card, text } = this.buildCard({ event, classification, family: delivery.cardFamily, chain: { chainId: loop.node.chainId, nodeId: loop.node.nodeId } });
-      const added = await this.outbox.enqueue({
+      const entry = {
         tenantId: event.tenantId,
         conversationId: delivery.conversationId,
         threadKey: delivery.threadKey,
@@ -55,12 +67,17 @@ export class RoutingStage implements PipelineStage {
         chainId: loop.node.chainId,
         nodeId: loop.node.nodeId,
         depth: loop.node.depth,
-      });
-      if (added) {
+      };
+      if (this.noise && !(await this.noise.control.place(event, classification, entry))) {
+        queued += 1; // collapsed into a burst card, held or folded: an update may be queued, the sender should look
+        continue;
+      }
+      if (await this.outbox.enqueue(entry)) {
         queued += 1;
+        // A card of its own: enrichment may edit it later.
         context.alerts.push({ alertId: `${item.key}|${delivery.conversationId}`, conversationId: delivery.conversationId, family: delivery.cardFamily });
       }
     }
-    if (queued > 0) this.onQueued();
+    return queued;
   }
 }

@@ -13,6 +13,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { WriteGuard } from '../loops/write-guard.js';
 import type { AlertOutbox, OutboxEntry } from '../routing/alert-outbox.js';
+import type { PostedAlert, PostedAlerts } from '../routing/posted-alerts.js';
 import type { StoredRecord } from '../store/store.js';
 import { ConnectorBackoff } from './connector-backoff.js';
 import type { ConversationBook } from './conversation-book.js';
@@ -32,6 +33,8 @@ export interface ProactiveSenderOptions {
   outbox: AlertOutbox;
   conversations: ConversationBook;
   threads: ThreadBook;
+  /** Where the activity id of each posted card is kept, so updates can edit it in place. */
+  posted?: PostedAlerts;
   guard: WriteGuard;
   limits: TeamsRateLimits;
   clock: Clock;
@@ -99,23 +102,38 @@ export class ProactiveSender {
         await this.drop(claimed, 'Reynolds is no longer installed in that conversation');
         return false;
       }
+      let editing: PostedAlert | undefined;
+      if (entry.updateOf) {
+        // Looked up before the guard: the guard records an act as done, and this one is not yet.
+        editing = await this.o.posted?.find(entry.updateOf);
+        if (!editing && (await outbox.isQueued(entry.tenantId, entry.updateOf))) {
+          await outbox.postpone(claimed, clock.now() + RETRY_BASE_MS, 'the card to edit is not posted yet', false);
+          return false;
+        }
+        if (!editing) {
+          await this.drop(claimed, 'the card to edit was never posted (dropped, or older than 30 days)');
+          return false;
+        }
+      }
       const outcome = await this.o.guard.perform(
         {
           tenantId: entry.tenantId,
           kind: entry.kind === 'admin_alert' ? 'admin_alert' : 'teams_post',
           repo: entry.conversationId,
           target: entry.threadKey ?? 'alert',
-          detail: entry.id,
+          // Each revision of an edit is its own act (the guard does an act once).
+          detail: entry.updateOf ? `${entry.id}#${claimed.data.revisionKey ?? claimed.data.revision}` : entry.id,
           who: 'reynolds',
           trigger: { chainId: entry.chainId, nodeId: entry.nodeId, depth: entry.depth, actorKind: 'self' },
         },
-        () => this.post(entry, conversation.reference, conversation.scope === 'channel'),
+        () => (editing ? this.edit(entry, conversation.reference, editing) : this.post(entry, conversation.reference, conversation.scope === 'channel')),
       );
       if (!outcome.done) {
         await this.drop(claimed, `the loop guard refused it: ${outcome.reason}`);
         return false;
       }
-      await outbox.remove(claimed);
+      if (entry.updateOf) await outbox.finishUpdate(claimed);
+      else await outbox.remove(claimed);
       this.connector.succeeded();
       this.o.observer?.onSent?.(entry, clock.now() - started);
       return true;
@@ -148,7 +166,23 @@ export class ProactiveSender {
       activityId = response?.id;
     });
     if (isChannel && entry.threadKey && !root && activityId) await this.o.threads.start(entry.tenantId, entry.conversationId, entry.threadKey, activityId);
+    if (activityId && this.o.posted) {
+      const { tenantId, conversationId, priority, chainId, nodeId, depth, threadKey } = entry;
+      await this.o.posted.record({ alertId: entry.id, tenantId, conversationId, postedTo: target.conversation?.id ?? conversationId, activityId, priority, chainId, nodeId, depth, ...(threadKey !== undefined && { threadKey }) });
+    }
     return activityId;
+  }
+
+  /** Edits a posted card in place (`updateActivity`: PUT .../activities/{activityId}). */
+  private async edit(entry: OutboxEntry, reference: Partial<ConversationReference>, posted: PostedAlert): Promise<string> {
+    const target: Partial<ConversationReference> = { ...reference, conversation: { ...reference.conversation!, id: posted.postedTo } };
+    await this.o.adapter.continueConversationAsync(this.o.botAppId, target, async (context) => {
+      const activity = MessageFactory.attachment(CardFactory.adaptiveCard(entry.card));
+      activity.summary = entry.text;
+      activity.id = posted.activityId;
+      await context.updateActivity(activity);
+    });
+    return posted.activityId;
   }
 
   private async drop(record: StoredRecord<OutboxEntry>, reason: string): Promise<void> {

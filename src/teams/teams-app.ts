@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import { errorLine, greetingLine, helpLines, statusLine, welcomeLine, wrongTenantLine } from '../persona/replies.js';
 import type { SubscriptionBook } from '../routing/subscription-book.js';
 import { registerCardActions, type CardActionDeps } from './card-actions.js';
+import type { NoiseChat } from './noise-chat.js';
 import type { ConversationBook, ConversationScope } from './conversation-book.js';
 import type { IdentityBook } from './identity-book.js';
 import { registerIdentityCommands } from './identity-commands.js';
@@ -52,6 +53,8 @@ export interface TeamsAppDeps {
   chat?: ChatSetup;
   /** Replaces the credentials factory built from config (tests: Entra's token endpoint is unreachable). */
   credentialsFactory?: ServiceClientCredentialsFactory;
+  /** Quiet mode, time zone and digest commands (noise-chat.ts); absent: they are not offered. */
+  noise?: NoiseChat;
 }
 
 export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscriptions'> {
@@ -189,6 +192,18 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     const tenantOfContext = (context: TurnContext) => tenantOf(context.activity);
     registerIdentityCommands(app, { identity: deps.identity, tenantOf: tenantOfContext });
     if (deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity: deps.identity, tenantOf: tenantOfContext, logger: deps.logger });
+  }
+  const noise = deps.noise;
+  if (noise) {
+    // With chat, `digest now` is the chat's digest action (same digests); the settings stay here.
+    const isNoiseCommand = async (context: TurnContext) => {
+      const text = context.activity.text ?? '';
+      return noise.pattern.test(text) && !(dispatch && /^\s*digest\s+now\b/i.test(text));
+    };
+    app.message(isNoiseCommand, async (context) => {
+      const conversationId = context.activity.conversation.id.split(';messageid=')[0]!;
+      await context.sendActivity(await noise.answer(tenantOf(context.activity)!, conversationId, context.activity.text ?? ''));
+    });
   }
 
   // With chat, the planner answers everything else (greetings included); without, a greeting.

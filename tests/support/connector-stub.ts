@@ -1,6 +1,7 @@
 /**
  * A stand-in for the Bot Framework connector on loopback, speaking its wire format
- * (`POST /v3/conversations/{id}/activities` → `{ id }`), that can be told to refuse for a while
+ * (`POST /v3/conversations/{id}/activities` → `{ id }`; `PUT .../activities/{activityId}` edits a
+ * posted one and answers `{ id }`, 404 for an activity it never posted), that can be told to refuse for a while
  * (429 with Retry-After, 500...). Teams itself cannot be reached from here; this is the remote
  * service the proactive sender talks to.
  */
@@ -13,16 +14,22 @@ export interface ConnectorPost {
   id: string;
 }
 
+/** An edit of a posted activity (`PUT /v3/conversations/{id}/activities/{activityId}`). */
+export interface ConnectorUpdate {
+  conversationId: string;
+  activityId: string;
+  activity: Record<string, any>;
+}
+
 export interface ConnectorStub {
   url: string;
   posts: ConnectorPost[];
+  updates: ConnectorUpdate[];
+  /** Roster entries answered by `GET /v3/conversations/{id}/members/{userId}`, by user id. */
+  members: Record<string, Record<string, unknown>>;
   /** Answers `status` (with Retry-After seconds when given) until `ms` have passed. */
   refuseFor(ms: number, status: number, retryAfterSeconds?: number): void;
   refusals: number;
-  /** Message updates (`PUT .../activities/{activityId}`), e.g. a card replaced for everyone. */
-  updates: ConnectorPost[];
-  /** Roster entries answered by `GET /v3/conversations/{id}/members/{userId}`, by user id. */
-  members: Record<string, Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -32,9 +39,9 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
   let counter = 0;
   const stub: Omit<ConnectorStub, 'url' | 'stop'> & { server?: Server } = {
     posts: [],
-    refusals: 0,
     updates: [],
     members: {},
+    refusals: 0,
     refuseFor(ms, status, retryAfterSeconds) {
       refuseUntil = Date.now() + ms;
       refusal = { status, retryAfter: retryAfterSeconds };
@@ -51,15 +58,9 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
         res.end(JSON.stringify(known));
         return;
       }
-      const update = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(req.url ?? '');
-      if (req.method === 'PUT' && update) {
-        stub.updates.push({ conversationId: decodeURIComponent(update[1]!), activity: JSON.parse(body) as Record<string, any>, id: decodeURIComponent(update[2]!) });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: decodeURIComponent(update[2]!) }));
-        return;
-      }
-      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !match) {
+      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+      const isUpdate = req.method === 'PUT' && match?.[2] !== undefined;
+      if ((req.method !== 'POST' && !isUpdate) || !match) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"error":{"code":"NotFound"}}');
         return;
@@ -70,6 +71,18 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
         if (refusal.retryAfter !== undefined) headers['retry-after'] = String(refusal.retryAfter);
         res.writeHead(refusal.status, headers);
         res.end(JSON.stringify({ error: { code: 'Throttled', message: 'slow down' } }));
+        return;
+      }
+      if (isUpdate) {
+        const activityId = decodeURIComponent(match[2]!);
+        if (!stub.posts.some((p) => p.id === activityId)) {
+          res.writeHead(404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'ActivityNotFound', message: `no activity ${activityId}` } }));
+          return;
+        }
+        stub.updates.push({ conversationId: decodeURIComponent(match[1]!), activityId, activity: JSON.parse(body) as Record<string, any> });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: activityId }));
         return;
       }
       counter += 1;
@@ -85,6 +98,12 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     ...stub,
     get posts() {
       return stub.posts;
+    },
+    get updates() {
+      return stub.updates;
+    },
+    get members() {
+      return stub.members;
     },
     get refusals() {
       return stub.refusals;

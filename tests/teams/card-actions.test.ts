@@ -164,7 +164,7 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
     assert.match(shown(card), /Closed by @megan-gh via Reynolds/);
     assert.deepEqual(verbsOf(card), ['comment', 'reopen']);
     const update = connector.updates.at(-1)!;
-    assert.equal(update.id, 'activity-1', 'the alert message itself is replaced for everyone');
+    assert.equal(update.activityId, 'activity-1', 'the alert message itself is replaced for everyone');
     assert.deepEqual(update.activity['attachments'][0].content, card);
     const reopen = card['actions'].find((a: Json) => a['verb'] === 'reopen');
     assert.equal(reopen['data']['rev'], 1, 'the new card is a new revision');

@@ -8,7 +8,8 @@ import * as AC from 'adaptivecards';
 import { ManualClock } from '../../src/clock.js';
 import { GitHubReadError } from '../../src/github/github-reader.js';
 import type { AuditEntry, ChainNode, ChainSummary } from '../../src/loops/chain-records.js';
-import { chainNotFoundLine, digestNotAvailableLine, digestSentLine, githubErrorLine, poolDownLine } from '../../src/persona/chat-replies.js';
+import { chainNotFoundLine, digestNotAvailableLine, githubErrorLine, poolDownLine } from '../../src/persona/chat-replies.js';
+import { digestQueuedLine } from '../../src/persona/replies.js';
 import { helpLines } from '../../src/persona/replies.js';
 import { SubscriptionBook } from '../../src/routing/subscription-book.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -277,7 +278,7 @@ describe('chat actions', function () {
     });
 
     it('digest now calls the digest source for this conversation, or says digests are off', async function () {
-      assert.equal((await run('digest_now')).text, digestSentLine());
+      assert.equal((await run('digest_now')).text, digestQueuedLine());
       assert.deepEqual(digest.calls, [[TENANT, 'conv-1']]);
       assert.equal((await run('digest_now', {}, { digest: undefined })).text, digestNotAvailableLine());
     });

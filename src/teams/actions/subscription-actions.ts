@@ -3,7 +3,8 @@
  * command text a person would type and run it through runSubscriptionCommand, so a planner can
  * never subscribe in a way the chat syntax would refuse.
  */
-import { digestNotAvailableLine, digestSentLine } from '../../persona/chat-replies.js';
+import { digestNotAvailableLine } from '../../persona/chat-replies.js';
+import { digestQueuedLine } from '../../persona/replies.js';
 import { runSubscriptionCommand } from '../subscription-commands.js';
 import { type ActionParameters, type ChatAction, stringParam, textReply } from './chat-action.js';
 
@@ -43,6 +44,6 @@ export const digestNowAction: ChatAction = {
   async run(scope, _parameters, deps) {
     if (!deps.digest) return textReply(digestNotAvailableLine());
     await deps.digest.digestNow(scope.tenantId, scope.conversationId);
-    return textReply(digestSentLine());
+    return textReply(digestQueuedLine());
   },
 };
