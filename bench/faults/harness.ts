@@ -76,6 +76,14 @@ export interface FaultResult {
   seconds: number;
 }
 
+/**
+ * Folding (docs/noise-control.md) turns a backlog of low-priority alerts into summary cards that
+ * list the latest few: right for people, but then a card per delivery cannot be counted. The
+ * faults are about losing nothing, so every alert gets its own card here; bench/e2e measures
+ * folding.
+ */
+const NO_FOLDING = { FOLD_BACKLOG: '0' };
+
 interface Tracked {
   d: BenchDelivery;
   accepted: boolean;
@@ -98,7 +106,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
   let child: ReynoldsChild | undefined;
   try {
     await backend.seed(settings.conversations, connector.url);
-    child = await startReynoldsChild({ dataDir: backend.dataDir, secret, env: backend.env });
+    child = await startReynoldsChild({ dataDir: backend.dataDir, secret, env: { ...backend.env, ...NO_FOLDING }, keepLines: 5000 });
     const port = child.port;
     connector.onPost = (post) => {
       for (const marker of post.markers) {
@@ -115,7 +123,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
         await killChild(child!);
         notes.push(`killed -9 at ${since()}`);
         await sleep(downMs);
-        child = await startReynoldsChild({ dataDir: backend.dataDir, secret, env: backend.env, port });
+        child = await startReynoldsChild({ dataDir: backend.dataDir, secret, env: { ...backend.env, ...NO_FOLDING }, port, keepLines: 5000 });
         notes.push(`restarted (healthy again) at ${since()}`);
       },
       note: (line) => notes.push(line),
@@ -195,6 +203,9 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
       await store.close();
     }
     const accepted = tracked.filter((t) => t.accepted);
+    // What Reynolds said about alerts it gave up on: the first place to look when one is lost.
+    const gaveUp = child.log.filter((line) => /alert dropped|refused|parked as failed/.test(line));
+    if (gaveUp.length > 0) notes.push(`Reynolds logged ${gaveUp.length} alert(s) or deliveries it gave up on, e.g. ${gaveUp[0]!.slice(0, 600)}`);
     const redelivered = tracked.filter((t) => t.attempts > 1).length;
     if (redelivered > 0) notes.push(`${redelivered} deliveries were sent more than once (redeliveries after a non-2xx or no answer)`);
     return {

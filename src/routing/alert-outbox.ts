@@ -92,11 +92,21 @@ export class AlertOutbox {
   async due(tenantId: string, limit: number): Promise<StoredRecord<OutboxEntry>[]> {
     const now = this.clock.now();
     const records = await this.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, limit: SCAN_LIMIT, oldestFirst: true });
-    return records
-      .filter((r) => r.data.nextAttemptAt <= now && (r.data.leaseUntil === undefined || r.data.leaseUntil <= now))
-      .sort((a, b) => a.data.createdAt - b.data.createdAt)
-      .slice(0, limit);
+    // Only a conversation's oldest entry is a candidate, and only while nothing of that
+    // conversation is out with a sender (this replica's or another's): so a reply never overtakes
+    // the card that starts its thread, and cards keep their order whoever sends them.
+    const seen = new Set<string>();
+    const due: StoredRecord<OutboxEntry>[] = [];
+    for (const record of records.sort((a, b) => a.data.createdAt - b.data.createdAt)) {
+      const { conversationId, leaseUntil, nextAttemptAt } = record.data;
+      if (seen.has(conversationId)) continue;
+      seen.add(conversationId);
+      if ((leaseUntil === undefined || leaseUntil <= now) && nextAttemptAt <= now) due.push(record);
+      if (due.length >= limit) break;
+    }
+    return due;
   }
+
 
   /** Takes an entry for sending; undefined when another sender got it first. */
   async claim(record: StoredRecord<OutboxEntry>, owner: string, leaseMs: number): Promise<StoredRecord<OutboxEntry> | undefined> {

@@ -22,9 +22,8 @@
 import https from 'node:https';
 import { CosmosClient, type Container, type Database, type IndexingPolicy } from '@azure/cosmos';
 import type { Clock } from '../clock.js';
-import { BODIES_CONTAINER, BodyUnavailableError, DeliveryBodies, fitsInOneDocument } from './cosmos-bodies.js';
+import { BODIES_CONTAINER, DeliveryBodies, fitsInOneDocument } from './cosmos-bodies.js';
 import {
-  claimed,
   completed,
   isExpired,
   newDocument,
@@ -38,6 +37,7 @@ import {
   type StoredDeliveryDocument,
 } from './cosmos-documents.js';
 import { createUnlessLive, deleteIfUnchanged, orExisting, replaceIfUnchanged, unavailableReason } from './cosmos-errors.js';
+import { CosmosInboxClaims } from './cosmos-inbox-claims.js';
 import { CosmosRecords, LIVE } from './cosmos-records.js';
 import {
   ConflictError,
@@ -74,11 +74,7 @@ export const DELIVERIES_CONTAINER = 'deliveries';
 const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 /** `seq` units per millisecond of `receivedAt`: room for that many arrivals per ms per replica. */
 const SEQ_PER_MS = 1000;
-/** Due items fetched per page while claiming; more than `limit` so lost races rarely cost a round trip. */
-const MIN_CLAIM_PAGE = 20;
 const SWEEP_PAGE = 100;
-/** Claims that find the body's chunks unreadable before the item is parked (see `claimOne`). */
-const BODY_READ_ATTEMPTS = 3;
 
 /*
  * Bodies are never queried and can be megabytes; indexing them would only cost RUs on every write.
@@ -99,9 +95,6 @@ const INDEXING_POLICY: IndexingPolicy = {
  * same code works on both. It lacks GROUP BY and OFFSET/LIMIT, which these queries avoid (TOP and
  * one COUNT per status instead); both forms are ordinary on real Cosmos too.
  */
-const DUE_QUERY = `SELECT * FROM c
-  WHERE (c.status = 'pending' AND c.nextAttemptAt <= @now) OR (c.status = 'processing' AND c.leaseUntil <= @now)
-  ORDER BY c.seq`;
 const FAILED_QUERY = `SELECT TOP @limit * FROM c WHERE c.status = 'failed' ORDER BY c.seq`;
 const COUNT_QUERY = `SELECT VALUE COUNT(1) FROM c WHERE c.status = @status AND ${LIVE}`;
 // `partition` is absent on deliveries (partitioned by id) and then left out of the projection.
@@ -116,6 +109,7 @@ export class CosmosStore implements Store {
   private readonly records: Record<RecordKind, Container>;
   private readonly recordStore: CosmosRecords;
   private readonly bodies: DeliveryBodies;
+  private readonly claims: CosmosInboxClaims;
   private lastSeq = 0;
 
   constructor(private readonly options: CosmosStoreOptions) {
@@ -141,6 +135,7 @@ export class CosmosStore implements Store {
     this.records = Object.fromEntries(RECORD_KINDS.map((kind) => [kind, this.database.container(kind)])) as Record<RecordKind, Container>;
     this.recordStore = new CosmosRecords(this.records, options.clock, (what, action) => this.guard(what, action));
     this.bodies = new DeliveryBodies(this.database.container(BODIES_CONTAINER), options.clock);
+    this.claims = new CosmosInboxClaims(this.container, this.bodies, options.clock);
   }
 
   async init(): Promise<void> {
@@ -188,33 +183,12 @@ export class CosmosStore implements Store {
     });
   }
 
-  async claimInbox({ owner, limit, leaseMs }: ClaimOptions): Promise<InboxItem[]> {
-    if (limit <= 0) return [];
-    return this.guard('claim inbox items', async () => {
-      const now = this.options.clock.now();
-      const due = this.container.items.query<StoredDeliveryDocument>(
-        { query: DUE_QUERY, parameters: [{ name: '@now', value: now }] },
-        { maxItemCount: Math.max(limit, MIN_CLAIM_PAGE) },
-      );
-      const won: InboxItem[] = [];
-      while (won.length < limit && due.hasMoreResults()) {
-        let candidates = (await due.fetchNext()).resources;
-        while (won.length < limit && candidates.length > 0) {
-          const batch = candidates.slice(0, limit - won.length);
-          candidates = candidates.slice(batch.length);
-          const results = await Promise.allSettled(batch.map((doc) => this.claimOne(doc, owner, now, leaseMs)));
-          for (const result of results) if (result.status === 'fulfilled' && result.value) won.push(result.value);
-          const failure = results.find((result) => result.status === 'rejected');
-          if (failure) {
-            // Claims already won are handed out rather than stranded until their lease runs out.
-            if (won.length > 0) return won;
-            throw failure.reason;
-          }
-        }
-      }
-      return won;
-    });
+  async claimInbox(options: ClaimOptions): Promise<InboxItem[]> {
+    if (options.limit <= 0) return [];
+    return this.guard('claim inbox items', () => this.claims.claim(options));
   }
+
+
 
   async completeInbox(key: string, owner: string): Promise<void> {
     const now = this.options.clock.now();
@@ -347,29 +321,7 @@ export class CosmosStore implements Store {
     return resource;
   }
 
-  /**
-   * Claims one due item and reads its body; undefined when another claimer won. Chunks that cannot
-   * be reassembled fail the attempt here, since the worker never gets the item: it is retried
-   * when its lease would have run out (a replica may briefly not see chunks another one just
-   * wrote), and parked after BODY_READ_ATTEMPTS claims, chunk reference intact, for an operator.
-   * Any other failure leaves the claim to lapse, as if this worker had crashed.
-   */
-  private async claimOne(doc: StoredDeliveryDocument, owner: string, now: number, leaseMs: number): Promise<InboxItem | undefined> {
-    const item = this.container.item(doc.id, doc.id);
-    const won = await replaceIfUnchanged(item, doc._etag, claimed(doc, owner, now + leaseMs));
-    if (!won) return undefined;
-    try {
-      return toItem(won, await this.bodies.read(won));
-    } catch (error) {
-      if (!(error instanceof BodyUnavailableError)) throw error;
-      await replaceIfUnchanged(
-        item,
-        won._etag,
-        won.attempts >= BODY_READ_ATTEMPTS ? parked(won, error.message) : retried(won, error.message, now + leaseMs),
-      );
-      return undefined;
-    }
-  }
+
 
   /**
    * Reads the item, checks the lease, and writes the change only if nobody touched it since.

@@ -58,6 +58,8 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     SELECT ${DELIVERY_WITH_BODY}
     WHERE d.status IN ('pending', 'processing')
       AND ((d.status = 'pending' AND d.next_attempt_at <= @now) OR (d.status = 'processing' AND d.lease_until <= @now))
+      -- A repository whose item is out under a live lease waits: its events are processed in order.
+      AND d.ordering_key NOT IN (SELECT ordering_key FROM deliveries WHERE status = 'processing' AND lease_until > @now)
     ORDER BY d.seq LIMIT @limit`);
   const lease = db.prepare(`
     UPDATE deliveries SET status = 'processing', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1

@@ -164,7 +164,8 @@ describe('InboxWorker', function () {
         },
       },
     });
-    const ds = [delivery(), delivery(), delivery()];
+    const repo = { orderingKey: 'octo-org/one-repo' };
+    const ds = [delivery(repo), delivery(repo), delivery(repo)];
     for (const d of ds) await store.acceptDelivery(d); // same repository: one after another
     w.start();
     while (started.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));

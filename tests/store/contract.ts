@@ -25,7 +25,8 @@ export function delivery(overrides: Partial<DeliveryInput> = {}): DeliveryInput 
     deliveryId,
     event: 'issues',
     action: 'opened',
-    orderingKey: 'octo-org/octo-repo',
+    // One repository per delivery unless a test says otherwise: a repository's items are claimed in order.
+    orderingKey: `octo-org/repo-${counter}`,
     receivedAt: Date.UTC(2026, 0, 1),
     body: JSON.stringify({ action: 'opened', n: counter }),
     ...overrides,
@@ -100,6 +101,22 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       const counts = await store.inboxCounts();
       assert.equal(counts.processing, 3);
       assert.equal(counts.pending, 0);
+    });
+
+    it("keeps a repository's order across claimers: while one of its items is leased, its later ones wait", async function () {
+      const repo = { orderingKey: 'octo-org/ordered' };
+      const ds = [delivery(repo), delivery(repo), delivery(repo), delivery()];
+      for (const d of ds) {
+        clock.advance(1);
+        await store.acceptDelivery({ ...d, receivedAt: clock.now() });
+      }
+      const first = await store.claimInbox({ owner: 'w1', limit: 1, leaseMs: 60_000 });
+      assert.deepEqual(first.map((i) => i.key), [ds[0]!.key]);
+      const second = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 60_000 });
+      assert.deepEqual(second.map((i) => i.key), [ds[3]!.key], 'only the other repository: its items wait for the one w1 holds');
+      await store.completeInbox(ds[0]!.key, 'w1');
+      const third = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 60_000 });
+      assert.deepEqual(third.map((i) => i.key), [ds[1]!.key, ds[2]!.key], 'then the rest, in order, to one claimer');
     });
 
     it('hands an item over when its lease runs out (its worker died), and the old owner loses it', async function () {
