@@ -14,6 +14,10 @@ import { EventPipeline, type PipelineStage } from './broker/event-pipeline.js';
 import { InboxWorker } from './broker/inbox-worker.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { noiseFromConfig } from './composition/noise-from-config.js';
+import { deliveryRecoveryFrom, loopSettingsFrom } from './composition/settings-from-config.js';
+import type { DeliveryRecovery } from './github/delivery-recovery.js';
+import type { DigestScheduler } from './routing/digest.js';
 import { decodeDelivery } from './github/decode-delivery.js';
 import { WebhookIntake } from './github/intake.js';
 import { mountHealthRoutes } from './http/health-routes.js';
@@ -29,11 +33,8 @@ import { mountSubscriptionsRoutes } from './http/subscriptions-routes.js';
 import { mountTabStatic } from './http/tab-static.js';
 import type { PoolSnapshot } from './models/model-pool.js';
 import { createLogger, type Logger } from './log.js';
-import { createAppJwtOctokit, DeliveryRecovery, GitHubAppDeliveryLog } from './github/delivery-recovery.js';
-import { recoveryMetrics } from './http/recovery-metrics.js';
 import { ChainTracker } from './loops/chain-tracker.js';
 import { LoopStage } from './loops/loop-stage.js';
-import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from './loops/loop-settings.js';
 import { WriteGuard } from './loops/write-guard.js';
 import { ModelMetrics } from './http/model-metrics.js';
 import { EnrichmentStage, type AlertUpdater } from './models/enrichment-stage.js';
@@ -44,10 +45,6 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { AlertOutbox } from './routing/alert-outbox.js';
 import { PostedAlerts } from './routing/posted-alerts.js';
-import { DigestScheduler } from './routing/digest.js';
-import { NoiseControl } from './routing/noise-control.js';
-import { OpenWork } from './routing/open-work.js';
-import { noiseCards } from './teams/cards/noise-cards.js';
 import { NoiseChat } from './teams/noise-chat.js';
 import { RoutingStage } from './routing/routing-stage.js';
 import { SubscriptionBook } from './routing/subscription-book.js';
@@ -158,39 +155,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
     },
   };
-  const noise = new NoiseControl({
-    store,
-    clock,
-    outbox,
-    cards: noiseCards,
-    burstWindowMs: config.BURST_WINDOW_SECONDS * 1000,
-    ...(config.FOLD_BACKLOG > 0 && { foldBacklog: config.FOLD_BACKLOG }),
-    observer: metrics,
-  });
-  const openWork = new OpenWork(store, clock);
-  const digestAt = `${String(config.DIGEST_HOUR).padStart(2, '0')}:00`;
-  const digests = new DigestScheduler({
-    store,
-    clock,
-    logger,
-    tenantId: config.tenantId,
-    outbox,
-    noise,
-    subscriptions,
-    work: openWork,
-    cards: noiseCards,
-    defaultAt: digestAt,
-    reviewWaitMs: config.DIGEST_REVIEW_WAIT_HOURS * 3600_000,
-    staleMs: config.DIGEST_STALE_DAYS * 24 * 3600_000,
-    // A digest is caused by no event: it starts a chain of its own, so the guard can place the post.
-    startChain: async (tenantId, what) => {
-      const at = new Date(clock.now()).toISOString();
-      const { node } = await tracker.assess({ tenantId, deliveryId: what, kind: 'reynolds_schedule', known: false, labels: [], occurredAt: at, receivedAt: at, actor: { login: 'reynolds', isBot: true } }, `schedule:${what}`);
-      return { chainId: node.chainId, nodeId: node.nodeId, depth: node.depth };
-    },
-    observer: metrics,
-    onQueued: () => sender?.wake(),
-  });
+  const { noise, openWork, digests, digestAt } = noiseFromConfig(config, { store, clock, logger, outbox, subscriptions, tracker, metrics, wake: () => sender?.wake() });
   const cardActions = cardActionsEnabled(config);
   const buildAlertCard = alertCardBuilder(cardActions);
   const routing = new RoutingStage(subscriptions, outbox, buildAlertCard, () => sender?.wake(), { control: noise, work: openWork });
@@ -351,38 +316,6 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     })());
 
   return { config, url, port, store, worker, tracker, guard, digests, server, logger, pool, pilot, github, recovery, stop };
-}
-
-/** GitHub App mode only: redelivery needs the App's own JWT. */
-function deliveryRecoveryFrom(config: Config, deps: { store: Store; clock: Clock; logger: Logger; metrics: ReynoldsMetrics; owner: string }): DeliveryRecovery | undefined {
-  if (config.GITHUB_APP_ID === undefined || config.GITHUB_APP_PRIVATE_KEY === undefined) return undefined;
-  const octokit = createAppJwtOctokit({ appId: config.GITHUB_APP_ID, privateKey: config.GITHUB_APP_PRIVATE_KEY, baseUrl: config.GITHUB_API_URL, logger: deps.logger });
-  return new DeliveryRecovery({
-    ...deps,
-    log: new GitHubAppDeliveryLog(octokit),
-    observer: recoveryMetrics(deps.metrics.registry),
-    tenantId: config.tenantId,
-    intervalMs: config.RECOVERY_INTERVAL_MINUTES * 60_000,
-    lookbackMs: config.RECOVERY_LOOKBACK_HOURS * 3600_000,
-    maxPerRun: config.RECOVERY_MAX_PER_RUN,
-  });
-}
-
-export function loopSettingsFrom(config: Config): LoopSettings {
-  return {
-    ...DEFAULT_LOOP_SETTINGS,
-    appSlug: config.GITHUB_APP_SLUG,
-    appId: config.GITHUB_APP_ID,
-    markerKey: config.markerKey,
-    chainTtlMs: config.LOOP_TTL_SECONDS * 1000,
-    echoTtlMs: config.ECHO_TTL_SECONDS * 1000,
-    auditTtlMs: config.AUDIT_TTL_DAYS * 24 * 3600_000,
-    dampenScore: config.LOOP_DAMPEN_SCORE,
-    breakScore: config.LOOP_BREAK_SCORE,
-    replyWindowMs: config.LOOP_REPLY_WINDOW_SECONDS * 1000,
-    pingPongGapMs: config.LOOP_PINGPONG_GAP_SECONDS * 1000,
-    workingSetMax: config.LOOP_WORKING_SET_MAX,
-  };
 }
 
 async function main(): Promise<void> {

@@ -21,7 +21,6 @@
  * Exit codes: 0 ok, 1 a card was lost or duplicated or a delivery not accepted, 2 bad arguments or
  * a Reynolds that would not start. Loopback only; stops by itself; the child is killed on exit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -34,8 +33,9 @@ import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
 import { BENCH_HOOK_ID, DeliveryFactory, EVENT_MIX, markerPattern, type BenchDelivery, type EventKind } from './events.js';
 import { LOCAL_TENANT, seedStore } from './seed.js';
-import { startTimedConnector, type TimedConnector } from './timed-connector.js';
-import { freePort, int, median, pct, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
+import { startTimedConnector } from './timed-connector.js';
+import { int, median, pct, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
+import { killAllChildren, killChild, startReynoldsChild, type ReynoldsChild } from '../support/reynolds-child.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -174,21 +174,11 @@ function usage(message: string): never {
 // ---------------------------------------------------------------------------------------------
 // the child
 
-interface Child {
-  origin: string;
-  process: ChildProcess;
-  dataDir: string;
-  log: string[];
-  exited: Promise<number | null>;
-}
-
-const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
 let keepData = false;
 
 function cleanup(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children.clear();
+  killAllChildren();
   if (!keepData) for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 }
 
@@ -201,65 +191,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function startChild(dataDir: string, secret: string, liftTenantLimit: boolean): Promise<Child> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    STORE: 'sqlite',
-    REYNOLDS_ENV: 'local',
-    GITHUB_WEBHOOK_SECRET: secret,
-  };
-  // No BOT_ID from the caller's environment: local mode is what lets the adapter post to the
-  // stand-in without a token.
-  delete env.BOT_ID;
-  // tsx as an --import hook (one process, so SIGKILL kills the server); the orphan guard makes
-  // the child exit if this process dies without cleaning up.
-  const imports = ['--import', 'tsx', '--import', './bench/intake/orphan-guard.ts', ...(liftTenantLimit ? ['--import', './bench/e2e/lift-tenant-limit.ts'] : [])];
-  const child = spawn(process.execPath, [...imports, 'src/index.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  children.add(child);
-  const log: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      log.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
-      if (log.length > 40) log.shift();
-    }
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let exitCode: number | null | undefined;
-  void exited.then((code) => {
-    exitCode = code;
-    children.delete(child);
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exitCode !== undefined) throw new Error(`Reynolds exited (${exitCode}) before answering /healthz:\n${log.join('\n')}`);
-    try {
-      const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`Reynolds did not answer GET /healthz with 200 within 60 s:\n${log.join('\n')}`);
-    await sleep(100);
-  }
-  return { origin, process: child, dataDir, log, exited };
-}
-
-async function killChild(child: Child): Promise<void> {
-  if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
-  await child.exited;
+/** Reynolds as a child (bench/support/reynolds-child.ts), optionally with the tenant-limit diagnosis hook. */
+function startChild(dataDir: string, secret: string, liftTenantLimit: boolean): Promise<ReynoldsChild> {
+  return startReynoldsChild({ dataDir, secret, imports: liftTenantLimit ? ['./bench/e2e/lift-tenant-limit.ts'] : [] });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +204,7 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
   const connector = await startTimedConnector(markerPattern(tag));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reynolds-e2e-'));
   tempDirs.add(dataDir);
-  let child: Child | undefined;
+  let child: ReynoldsChild | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   try {
     await seedStore(dataDir, options.conversations, connector.url);

@@ -8,6 +8,8 @@
  * card) and lost (accepted, but no card when the grace ran out).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { deliveryKey } from '../../src/github/delivery-key.js';
@@ -15,7 +17,7 @@ import type { Store } from '../../src/store/store.js';
 import { BENCH_HOOK_ID, DeliveryFactory, markerPattern, type BenchDelivery } from '../e2e/events.js';
 import { startTimedConnector, type TimedConnector } from '../e2e/timed-connector.js';
 import { sleep } from '../support/bench-kit.js';
-import { startReynoldsChild, killChild, type ReynoldsChild } from '../support/reynolds-child.js';
+import { ROOT, startReynoldsChild, killChild, type ReynoldsChild } from '../support/reynolds-child.js';
 
 export interface RunSettings {
   rate: number;
@@ -206,6 +208,13 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
     // What Reynolds said about alerts it gave up on: the first place to look when one is lost.
     const gaveUp = child.log.filter((line) => /alert dropped|refused|parked as failed/.test(line));
     if (gaveUp.length > 0) notes.push(`Reynolds logged ${gaveUp.length} alert(s) or deliveries it gave up on, e.g. ${gaveUp[0]!.slice(0, 600)}`);
+    const lostOnes = accepted.filter((t) => t.cards === 0);
+    if (lostOnes.length > 0) {
+      const file = path.join(ROOT, 'bench/.results', `faults-${scenario.name}-${Date.now()}.log`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, child.log.join('\n'));
+      notes.push(`lost deliveries, e.g. ${lostOnes.slice(0, 3).map((t) => `${t.d.deliveryId} (${t.d.kind}, seq ${t.d.seq})`).join(', ')}; Reynolds's log: ${path.relative(ROOT, file)}`);
+    }
     const redelivered = tracked.filter((t) => t.attempts > 1).length;
     if (redelivered > 0) notes.push(`${redelivered} deliveries were sent more than once (redeliveries after a non-2xx or no answer)`);
     return {

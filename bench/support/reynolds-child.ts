@@ -66,7 +66,8 @@ export async function startReynoldsChild(options: ChildOptions): Promise<Reynold
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
-      log.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
+      const short = withoutStacks(line);
+      log.push(short.length > 600 ? `${short.slice(0, 600)}…` : short);
       if (log.length > keepLines) log.shift();
     }
   };
@@ -101,4 +102,14 @@ export async function startReynoldsChild(options: ChildOptions): Promise<Reynold
 export async function killChild(child: ReynoldsChild, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
   if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
   return child.exited;
+}
+
+/** A pino line without error stacks, so the message and the fields that matter fit in a kept line. */
+function withoutStacks(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    return JSON.stringify(JSON.parse(line, (key, value: unknown) => (key === 'stack' ? undefined : value)));
+  } catch {
+    return line;
+  }
 }

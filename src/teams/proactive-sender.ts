@@ -7,7 +7,7 @@
  * silent. 429, 412, 502, 503 and 504 (and network errors) are retried with jittered exponential
  * backoff that honours Retry-After; the alert is late, not lost.
  */
-import { CardFactory, MessageFactory, type CloudAdapterBase, type ConversationReference } from 'botbuilder';
+import { CardFactory, MessageFactory, type CloudAdapterBase, type ConversationReference, type TurnContext } from 'botbuilder';
 import { PollingLoop } from '../broker/polling-loop.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -159,7 +159,7 @@ export class ProactiveSender {
       ? { ...reference, conversation: { ...reference.conversation!, id: `${entry.conversationId};messageid=${root}` } }
       : reference;
     let activityId: string | undefined;
-    await this.o.adapter.continueConversationAsync(this.o.botAppId, target, async (context) => {
+    await this.inTurn(target, async (context) => {
       const activity = MessageFactory.attachment(CardFactory.adaptiveCard(entry.card));
       activity.summary = entry.text;
       const response = await context.sendActivity(activity);
@@ -176,13 +176,31 @@ export class ProactiveSender {
   /** Edits a posted card in place (`updateActivity`: PUT .../activities/{activityId}). */
   private async edit(entry: OutboxEntry, reference: Partial<ConversationReference>, posted: PostedAlert): Promise<string> {
     const target: Partial<ConversationReference> = { ...reference, conversation: { ...reference.conversation!, id: posted.postedTo } };
-    await this.o.adapter.continueConversationAsync(this.o.botAppId, target, async (context) => {
+    await this.inTurn(target, async (context) => {
       const activity = MessageFactory.attachment(CardFactory.adaptiveCard(entry.card));
       activity.summary = entry.text;
       activity.id = posted.activityId;
       await context.updateActivity(activity);
     });
     return posted.activityId;
+  }
+
+  /**
+   * Runs `send` in a proactive turn and rethrows what it threw. The adapter hands a failing turn
+   * to its onTurnError (the Teams app logs it there) and then resolves as if all went well, so a
+   * post the connector refused would count as posted and leave the outbox: a lost alert. Found by
+   * bench/faults (connector-500); tests/teams/proactive-sender.test.ts runs with such a handler.
+   */
+  private async inTurn(target: Partial<ConversationReference>, send: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    await this.o.adapter.continueConversationAsync(this.o.botAppId, target, async (context) => {
+      try {
+        await send(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
   }
 
   private async drop(record: StoredRecord<OutboxEntry>, reason: string): Promise<void> {

@@ -40,8 +40,12 @@ describe('ProactiveSender', function () {
     const conversations = new ConversationBook(store, systemClock);
     await conversations.remember(TENANT, { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, name: 'alerts' }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
     dropped = [];
+    // As in production (src/teams/teams-app.ts), the adapter has a turn-error handler, which
+    // swallows errors of proactive turns: the sender must still see a refused post as refused.
+    const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
+    adapter.onTurnError = async () => undefined;
     sender = new ProactiveSender({
-      adapter: new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({})),
+      adapter,
       botAppId: '',
       tenantId: TENANT,
       outbox,

@@ -33,6 +33,22 @@ export function referenceOf(parameters: Record<string, unknown>): { ok: true; re
   return parsed.ok ? parsed : { ok: false, reply: textReply(parsed.problem) };
 }
 
+/** A PR named in the parameters, with its changed files: what summaries and reviewer suggestions start from. */
+export async function readPullWithFiles(
+  parameters: Record<string, unknown>,
+  deps: ChatActionDeps,
+): Promise<{ ok: true; repo: string; number: number; what: string; pull: PullRequestView; files: Awaited<ReturnType<GitHubReader['listPullFiles']>> } | { ok: false; reply: ActionReply }> {
+  const ref = referenceOf(parameters);
+  if (!ref.ok) return ref;
+  const { repo, number } = ref.reference;
+  const what = formatReference(ref.reference);
+  const pull = await readGitHub(what, (r) => r.getPullRequest(repo, number), deps);
+  if (!pull.ok) return pull;
+  const files = await readGitHub(what, (r) => r.listPullFiles(repo, number), deps);
+  if (!files.ok) return files;
+  return { ok: true, repo, number, what, pull: pull.value, files: files.value };
+}
+
 export const lookupAction: ChatAction = {
   name: 'lookup',
   async run(scope, parameters, deps) {
@@ -72,22 +88,17 @@ function pullReply(pull: PullRequestView, chains: Awaited<ReturnType<typeof chai
 export const summarizeAction: ChatAction = {
   name: 'summarize',
   async run(scope, parameters, deps) {
-    const ref = referenceOf(parameters);
-    if (!ref.ok) return ref.reply;
-    const { repo, number } = ref.reference;
-    const what = formatReference(ref.reference);
-    const pull = await readGitHub(what, (r) => r.getPullRequest(repo, number), deps);
-    if (!pull.ok) return pull.reply;
-    const files = await readGitHub(what, (r) => r.listPullFiles(repo, number), deps);
-    if (!files.ok) return files.reply;
-    const written = writtenSummary(pull.value, files.value);
+    const read = await readPullWithFiles(parameters, deps);
+    if (!read.ok) return read.reply;
+    const { repo, what, pull, files } = read;
+    const written = writtenSummary(pull, files);
     const role = modelRoleFor(scope, repo, deps);
     if (role === undefined) {
       const text = `**Summary of ${what}** (written by me from the PR's data; no model is used for this repo):\n${written}`;
       return textReply(text);
     }
     try {
-      const result = await deps.pool!.complete(role, summaryRequest(scope, pull.value, files.value), { deadlineMs: SUMMARY_DEADLINE_MS });
+      const result = await deps.pool!.complete(role, summaryRequest(scope, pull, files), { deadlineMs: SUMMARY_DEADLINE_MS });
       const text = `**Summary of ${what}** (by the ${role} model, ${result.model}; check it against the diff):\n${result.text.trim()}`;
       return textReply(text);
     } catch (error) {
