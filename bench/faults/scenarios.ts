@@ -11,6 +11,7 @@ import { systemClock } from '../../src/clock.js';
 import { CosmosStore } from '../../src/store/cosmos-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite-store.js';
 import { startCosmosServer, type CosmosTestServer } from '../../tests/support/cosmos-server.js';
+import { startOpenAIStandin, type OpenAIStandin } from '../../tests/support/openai-standin.js';
 import { seedInto, seedStore } from '../e2e/seed.js';
 import type { Backend, Scenario } from './harness.js';
 import { startTcpCut, type TcpCut } from './tcp-cut.js';
@@ -71,6 +72,8 @@ export function scenarios(): Scenario[] {
   let locker: Database.Database | undefined;
   let cosmos: CosmosBackend | undefined;
   let disk: { mount: string; filler: string } | undefined;
+  let models: OpenAIStandin | undefined;
+  let modelsHang = false;
   return [
     {
       name: 'kill-9',
@@ -113,6 +116,27 @@ export function scenarios(): Scenario[] {
       backend: async () => sqliteBackend(),
       begin: async (ctx) => void (ctx.connector.fault = () => ({ status: 500 })),
       end: async (ctx) => void (ctx.connector.fault = undefined),
+    },
+    {
+      name: 'models-timeout',
+      what: 'every model endpoint stops answering (requests hang until the client gives up)',
+      async backend() {
+        // Enrichment on for every alert: one deployment per role the pipeline uses, on a stand-in
+        // that answers in 50 ms, or never while the fault lasts.
+        models = await startOpenAIStandin(() => (modelsHang ? { hang: true } : { delayMs: 50 }));
+        const deployments = ['review', 'security', 'issues', 'docs', 'codegen'].map((role) => ({ name: `${role}-1`, role, provider: 'openai', endpoint: models!.url, model: 'gpt-4o-mini' }));
+        const base = sqliteBackend();
+        return {
+          ...base,
+          env: { ...base.env, MODEL_DEPLOYMENTS: JSON.stringify(deployments), OPENAI_API_KEY: 'bench-faults', MODEL_TIMEOUT_MS: '5000', ENRICH_DEADLINE_MS: '8000' },
+          stop: async () => {
+            await models?.close();
+            await base.stop();
+          },
+        };
+      },
+      begin: async () => void (modelsHang = true),
+      end: async () => void (modelsHang = false),
     },
     {
       name: 'disk-full',
