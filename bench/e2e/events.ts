@@ -84,26 +84,27 @@ export class DeliveryFactory {
         comment: { ...t['comment'], body: `${marker} Can reproduce on main.`, user: sender },
       };
     }
-    const text = JSON.stringify(payload);
-    const deliveryId = randomUUID();
-    return {
-      seq,
-      marker,
-      kind,
-      deliveryId,
-      conversation,
-      body: Buffer.from(text, 'utf8'),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'GitHub-Hookshot/bench-e2e',
-        'x-github-event': event,
-        'x-github-delivery': deliveryId,
-        'x-github-hook-id': BENCH_HOOK_ID,
-        'x-github-hook-installation-target-type': 'repository',
-        'x-github-hook-installation-target-id': String(repository.id ?? 1),
-        // Signed per delivery: the marker makes every body different.
-        'x-hub-signature-256': `sha256=${createHmac('sha256', this.secret).update(text).digest('hex')}`,
-      },
-    };
+    return { seq, marker, kind, conversation, ...signDelivery(this.secret, event, payload, repository.id) };
   }
+}
+
+/** A payload as GitHub delivers it: a fresh delivery id, the bench's hook, signed with `secret`. */
+export function signDelivery(secret: string, event: string, payload: unknown, repositoryId?: number): Pick<BenchDelivery, 'deliveryId' | 'body' | 'headers'> {
+  const text = JSON.stringify(payload);
+  const deliveryId = randomUUID();
+  return {
+    deliveryId,
+    body: Buffer.from(text, 'utf8'),
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'GitHub-Hookshot/bench-e2e',
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-github-hook-id': BENCH_HOOK_ID,
+      'x-github-hook-installation-target-type': 'repository',
+      'x-github-hook-installation-target-id': String(repositoryId ?? 1),
+      // Signed per delivery: the marker makes every body different.
+      'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`,
+    },
+  };
 }

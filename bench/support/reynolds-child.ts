@@ -34,6 +34,8 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** Extra `--import` modules (diagnosis hooks). */
   imports?: string[];
+  /** Extra node flags (e.g. `--expose-gc` for bench/soak's heap-after-GC samples). */
+  nodeArgs?: string[];
   /** Reuse a port (a restart after kill -9 keeps the address GitHub knows). */
   port?: number;
   /** How long to wait for GET /healthz. */
@@ -59,7 +61,7 @@ export async function startReynoldsChild(options: ChildOptions): Promise<Reynold
   // connector without a token.
   delete env.BOT_ID;
   const imports = ['--import', 'tsx', '--import', './bench/intake/orphan-guard.ts', ...(options.imports ?? []).flatMap((m) => ['--import', m])];
-  const child = spawn(process.execPath, [...imports, 'src/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...imports, 'src/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.add(child);
   const log: string[] = [];
   const keepLines = options.keepLines ?? 40;

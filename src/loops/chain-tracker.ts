@@ -29,7 +29,7 @@ import { loopScore, verdictFor } from './loop-score.js';
 import type { LoopSettings } from './loop-settings.js';
 import { parseMarker, type ChainMark } from './marker.js';
 import { depthSignal, pingPongSignal, rateSignal, repeatSignal } from './signals.js';
-import { ChainState, WorkingSet, type WindowEntry } from './working-set.js';
+import { ChainState, WorkingSet, workingSetTtlMs, type WindowEntry } from './working-set.js';
 
 export interface Assessment {
   node: ChainNode;
@@ -70,7 +70,7 @@ export class ChainTracker {
     readonly settings: LoopSettings,
     private readonly observer: LoopObserver = {},
   ) {
-    this.working = new WorkingSet(settings.workingSetMax);
+    this.working = new WorkingSet(settings.workingSetMax, { ttlMs: workingSetTtlMs(settings), clock });
     this.echoes = new EchoRegistry(store, clock, settings.echoTtlMs);
   }
 

@@ -1,13 +1,16 @@
 /**
  * What the loop detector remembers in memory: a short window of recent events per target and a
- * small state per chain. Both are LRU caches with a size cap, and every per-entry structure is
- * bounded too, so assessing an event costs the same after a million events as after ten, and
- * memory stays flat under any load. The store holds the durable truth (chain summaries carry the
+ * small state per chain. Both are LRU caches with a size cap and an idle TTL (the longest look-back
+ * of any signal), and every per-entry structure is bounded too, so assessing an event costs the
+ * same after a million events as after ten, and memory follows the recent event rate (up to the
+ * cap) rather than uptime. The store holds the durable truth (chain summaries carry the
  * depth and verdict, markers and echoes carry the links), so an evicted entry loses detail, not
  * safety.
  */
 import { LRUCache } from 'lru-cache';
+import { systemClock, type Clock } from '../clock.js';
 import type { ActorKind, ChainSummary } from './chain-records.js';
+import type { LoopSettings } from './loop-settings.js';
 
 /** Events kept per target: enough to see a ping-pong and a burst. */
 export const WINDOW_SIZE = 32;
@@ -91,24 +94,62 @@ export class ChainState {
   }
 }
 
+/** How long a write Reynolds made on a target still makes a bot's request to repeat it suspect. */
+export const TARGET_WRITE_MEMORY_MS = 3600_000;
+
+/**
+ * How long an untouched entry can still change a verdict: the longest look-back of any signal
+ * that reads the working set (target windows, per-chain fingerprints, remembered writes). An
+ * entry idle for longer is only weight; dropping it keeps memory proportional to the recent
+ * event rate instead of growing with uptime until the count cap.
+ */
+export function workingSetTtlMs(settings: Pick<LoopSettings, 'replyWindowMs' | 'pingPongGapMs' | 'repeatWindowMs' | 'rateWindowMs'>): number {
+  return Math.max(settings.replyWindowMs, settings.pingPongGapMs, settings.repeatWindowMs, settings.rateWindowMs, TARGET_WRITE_MEMORY_MS);
+}
+
 export class WorkingSet<Assessed extends object> {
   readonly targets: LRUCache<string, TargetWindow>;
   readonly chains: LRUCache<string, ChainState>;
   /** Assessments by node id, so a retried delivery gets the same answer without counting twice. */
   readonly assessed: LRUCache<string, Assessed>;
+  private readonly ttlMs: number | undefined;
+  private readonly clock: Clock;
+  private lastPurge: number;
 
-  constructor(max: number) {
-    this.targets = new LRUCache({ max });
-    this.chains = new LRUCache({ max });
-    this.assessed = new LRUCache({ max });
+  /**
+   * `max` caps each cache; `ttlMs`, when given, also drops entries not used for that long (using
+   * an entry renews it). Stale entries are purged as a side effect of `window()`/`purgeIfDue()`,
+   * at most every tenth of the TTL, so the cost is one pass over the caches now and then.
+   */
+  constructor(max: number, options: { ttlMs?: number; clock?: Clock } = {}) {
+    this.ttlMs = options.ttlMs;
+    this.clock = options.clock ?? systemClock;
+    this.lastPurge = this.clock.now();
+    // ttlResolution 0: read the clock on every check (a cached "now" would lag a ManualClock).
+    const timing = this.ttlMs === undefined ? {} : { ttl: this.ttlMs, updateAgeOnGet: true, ttlResolution: 0, perf: this.clock };
+    this.targets = new LRUCache({ max, ...timing });
+    this.chains = new LRUCache({ max, ...timing });
+    this.assessed = new LRUCache({ max, ...timing });
   }
 
   window(key: string): TargetWindow {
+    this.purgeIfDue();
     let window = this.targets.get(key);
     if (!window) {
       window = new TargetWindow();
       this.targets.set(key, window);
     }
     return window;
+  }
+
+  /** Drops entries idle for longer than the TTL, if a tenth of it passed since the last purge. */
+  purgeIfDue(): void {
+    if (this.ttlMs === undefined) return;
+    const now = this.clock.now();
+    if (now - this.lastPurge < this.ttlMs / 10) return;
+    this.lastPurge = now;
+    this.targets.purgeStale();
+    this.chains.purgeStale();
+    this.assessed.purgeStale();
   }
 }

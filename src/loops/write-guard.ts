@@ -19,6 +19,7 @@ import { shortHash } from './fingerprint.js';
 import { loopScore, verdictFor } from './loop-score.js';
 import { formatMarker, withMarker } from './marker.js';
 import { botReactionSignal, repeatWriteSignal } from './signals.js';
+import { TARGET_WRITE_MEMORY_MS } from './working-set.js';
 
 export type WriteKind = 'comment' | 'label_add' | 'label_remove' | 'close' | 'reopen' | 'review' | 'teams_post' | 'admin_alert';
 
@@ -119,7 +120,7 @@ export class WriteGuard {
     if (repeat) signals.push(repeat);
     const targetWindow = toGitHub ? this.tracker.working.window(`${intent.tenantId}|${intent.repo}|${intent.target}`) : undefined;
     const before = targetWindow?.writes.get(writeFingerprint);
-    if (!repeat && intent.trigger.actorKind !== 'human' && before !== undefined && now - before <= 3600_000) {
+    if (!repeat && intent.trigger.actorKind !== 'human' && before !== undefined && now - before <= TARGET_WRITE_MEMORY_MS) {
       const signal: Signal = { name: 'repeat_write', strength: 1, detail: `${describeWrite(intent)} was already done on this target ${Math.round((now - before) / 60_000)} min ago, and a bot asks again` };
       signals.push(signal);
       circumstantial.add(signal);
