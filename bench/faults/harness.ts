@@ -111,6 +111,8 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
     child = await startReynoldsChild({ dataDir: backend.dataDir, secret, env: { ...backend.env, ...NO_FOLDING }, keepLines: 5000 });
     const port = child.port;
     connector.onPost = (post) => {
+      // An edit (enrichment notes, a burst card growing) is the same card again, not another alert.
+      if (post.edit) return;
       for (const marker of post.markers) {
         const entry = tracked[Number(marker.slice(-7))];
         if (entry) entry.cards += 1;
@@ -215,6 +217,8 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
       writeFileSync(file, child.log.join('\n'));
       notes.push(`lost deliveries, e.g. ${lostOnes.slice(0, 3).map((t) => `${t.d.deliveryId} (${t.d.kind}, seq ${t.d.seq})`).join(', ')}; Reynolds's log: ${path.relative(ROOT, file)}`);
     }
+    const edits = connector.posts.filter((post) => post.edit).length;
+    if (edits > 0) notes.push(`${edits} cards were edited in place afterwards (enrichment notes, bursts): not counted as alerts`);
     const redelivered = tracked.filter((t) => t.attempts > 1).length;
     if (redelivered > 0) notes.push(`${redelivered} deliveries were sent more than once (redeliveries after a non-2xx or no answer)`);
     return {

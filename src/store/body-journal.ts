@@ -36,6 +36,8 @@ export interface BodyJournalOptions {
   segmentBytes?: number;
   /** fdatasync before SQLite commits (synchronous=FULL). */
   fsync?: boolean;
+  /** The positional vectored write (fs.writevSync); tests give one that fails part-way. */
+  writev?: (fd: number, buffers: readonly NodeJS.ArrayBufferView[], position: number) => number;
 }
 
 const DEFAULT_SEGMENT_BYTES = 32 * 1024 * 1024;
@@ -96,11 +98,26 @@ export class BodyJournal {
     this.pendingReleases.push(segment);
   }
 
-  /** Writes this batch's bodies; called inside the transaction, just before COMMIT. */
+  /**
+   * Writes this batch's bodies; called inside the transaction, just before COMMIT. A short write
+   * (a disk filling up writes what fits and says how much) is continued until every byte is down
+   * or the write fails, which rolls the batch back: a committed row never points at a body that
+   * was only partly written (bench/faults: disk-full found exactly that).
+   */
   flush(): void {
     if (this.pending.length === 0) return;
     const fd = this.fd(this.active);
-    writevSync(fd, this.pending, this.sizeAtBatchStart);
+    const writev = this.options.writev ?? writevSync;
+    let buffers: Buffer[] = this.pending;
+    let position = this.sizeAtBatchStart;
+    let remaining = this.size - this.sizeAtBatchStart;
+    while (remaining > 0) {
+      const written = writev(fd, buffers, position);
+      if (written <= 0) throw Object.assign(new Error(`body journal: no progress writing segment ${this.active}`), { code: 'ENOSPC' });
+      position += written;
+      remaining -= written;
+      if (remaining > 0) buffers = skipBytes(buffers, written);
+    }
     if (this.options.fsync) fdatasyncSync(fd);
   }
 
@@ -185,4 +202,19 @@ export class BodyJournal {
   private file(segment: number): string {
     return path.join(this.options.dir, `${String(segment).padStart(8, '0')}.bodies`);
   }
+}
+
+/** The buffers after the first `count` bytes of them. */
+function skipBytes(buffers: Buffer[], count: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let skip = count;
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
 }

@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { BodyJournal } from './body-journal.js';
+import { BodyJournal, type BodyJournalOptions } from './body-journal.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { MIGRATE_FROM_V1, SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
 import { prepareStatements, toItem, toRecord, type DeliveryRow, type RecordRow, type SqliteStatements } from './sqlite-statements.js';
@@ -30,6 +30,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
   /** Size at which the body journal starts a new segment file (tests make it small). */
   journalSegmentBytes?: number;
+  /** The body journal's write (tests: a disk that fills up part-way). */
+  journalWritev?: BodyJournalOptions['writev'];
 }
 
 /** The file name under DATA_DIR. */
@@ -78,7 +80,7 @@ export class SqliteStore implements Store {
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       const journal =
-        this.options.file === ':memory:' ? undefined : new BodyJournal({ dir: this.options.file + BODY_JOURNAL_SUFFIX, fsync: this.options.synchronous === 'full', segmentBytes: this.options.journalSegmentBytes });
+        this.options.file === ':memory:' ? undefined : new BodyJournal({ dir: this.options.file + BODY_JOURNAL_SUFFIX, fsync: this.options.synchronous === 'full', segmentBytes: this.options.journalSegmentBytes, writev: this.options.journalWritev });
       const statements = prepareStatements(db, journal);
       journal?.open(new Map((statements.liveSegments.all() as { segment: number; n: number }[]).map((row) => [row.segment, row.n])));
       this.db = db;

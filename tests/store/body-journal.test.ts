@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -71,6 +71,36 @@ describe('BodyJournal', function () {
     journal.commit();
     assert.equal(segmentFiles(dir).length, 1);
     assert.equal(JSON.parse(journal.read(refs[3]!).toString()).n, 4);
+    journal.close();
+    cleanup();
+  });
+
+  it('finishes a short write (a filling disk writes what fits) and fails, not commits, when no more fits', function () {
+    const { dir, cleanup } = tempDir();
+    let budget = 1500; // bytes the "disk" takes before it is full
+    const partial = (fd: number, buffers: readonly NodeJS.ArrayBufferView[], position: number) => {
+      const all = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      // At most 700 bytes per call, as a kernel may return early.
+      const n = Math.min(all.length, 700, budget);
+      if (n === 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      budget -= n;
+      return writevSync(fd, [all.subarray(0, n)], position);
+    };
+    const journal = new BodyJournal({ dir, writev: partial });
+    journal.open(new Map());
+    const first = journal.reserve(Buffer.from(body(1)));
+    journal.flush(); // 1,020 bytes in two short writes
+    journal.commit();
+    assert.equal(JSON.parse(journal.read(first).toString()).n, 1, 'every byte of a short write is written');
+    journal.reserve(Buffer.from(body(2)));
+    assert.throws(() => journal.flush(), /ENOSPC/, 'what does not fit fails the batch');
+    journal.rollback();
+    budget = 10_000; // space again
+    const third = journal.reserve(Buffer.from(body(3)));
+    journal.flush();
+    journal.commit();
+    assert.equal(JSON.parse(journal.read(third).toString()).n, 3);
+    assert.equal(JSON.parse(journal.read(first).toString()).n, 1);
     journal.close();
     cleanup();
   });
@@ -168,6 +198,35 @@ describe('SqliteStore with the body journal', function () {
     await store.acceptDelivery(after);
     const bodies = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 60_000 })).map((item) => item.body);
     assert.deepEqual(bodies, [before.body, after.body]);
+    await store.close();
+    cleanup();
+  });
+
+  it('a disk that fills up mid-write answers unavailable and keeps no half-written body', async function () {
+    const { dir, cleanup } = tempDir();
+    const file = path.join(dir, 'reynolds.sqlite');
+    let full = false;
+    const writev = (fd: number, buffers: readonly NodeJS.ArrayBufferView[], position: number) => {
+      if (!full) return writevSync(fd, buffers, position);
+      // The first 100 bytes fit, then the disk is full.
+      const all = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      if (all.length > 100) return writevSync(fd, [all.subarray(0, 100)], position);
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    };
+    const store = new SqliteStore({ file, clock: new ManualClock(), deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS, journalWritev: writev });
+    await store.init();
+    const before = delivery({ body: body(1) });
+    await store.acceptDelivery(before);
+    full = true;
+    const lost = delivery({ body: body(2, 4000) });
+    await assert.rejects(store.acceptDelivery(lost), StoreUnavailableError);
+    assert.equal(await store.getDelivery(lost.key), undefined, 'not accepted, so GitHub redelivers it');
+    full = false;
+    const after = delivery({ body: body(3) });
+    await store.acceptDelivery(after);
+    await store.acceptDelivery(lost); // the redelivery
+    const bodies = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 60_000 })).map((item) => item.body);
+    assert.deepEqual(bodies, [before.body, after.body, lost.body]);
     await store.close();
     cleanup();
   });
