@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/clock.js';
+import { SCHEMA } from '../../src/store/sqlite-schema.js';
+import { DUE_SQL } from '../../src/store/sqlite-statements.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { StoreUnavailableError } from '../../src/store/store.js';
 import { CONTRACT_DELIVERY_TTL_MS, delivery, storeContract } from './contract.js';
@@ -80,6 +82,15 @@ describe('SqliteStore', function () {
     assert.equal((await reopened.getDelivery(d.key))?.status, 'pending');
     await reopened.close();
     await cleanup();
+  });
+
+  it('claims without scanning the history: every table read of the claim query goes through an index', function () {
+    const db = new Database(':memory:');
+    db.exec(SCHEMA);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${DUE_SQL}`).all({ now: 0, limit: 1 }) as { detail: string }[]).map((row) => row.detail);
+    db.close();
+    const scans = plan.filter((step) => /^SCAN deliveries\b/.test(step) && !/USING (COVERING )?INDEX/.test(step));
+    assert.deepEqual(scans, [], `full scans in: ${plan.join(' | ')}`);
   });
 
   it('answers StoreUnavailableError when it was never opened', async function () {
