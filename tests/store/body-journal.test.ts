@@ -235,6 +235,8 @@ describe('SqliteStore with the body journal', function () {
     const { dir, cleanup } = tempDir();
     const file = path.join(dir, 'reynolds.sqlite');
     const old = new Database(file);
+    // Version 1's schema, frozen here on purpose (not imported): the migration must keep reading
+    // files written by it, whatever the current schema becomes.
     old.exec(`CREATE TABLE IF NOT EXISTS deliveries (
   seq             INTEGER PRIMARY KEY,
   key             TEXT    NOT NULL UNIQUE,
