@@ -34,7 +34,7 @@ import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
 import { BENCH_HOOK_ID, DeliveryFactory, EVENT_MIX, markerPattern, type BenchDelivery, type EventKind } from './events.js';
 import { LOCAL_TENANT, seedStore } from './seed.js';
 import { startTimedConnector } from './timed-connector.js';
-import { int, median, pct, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
+import { int, median, numberOption, pct, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
 import { killAllChildren, killChild, startReynoldsChild, type ReynoldsChild } from '../support/reynolds-child.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -146,12 +146,7 @@ function parseOptions(): Options {
     );
     process.exit(0);
   }
-  const num = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) usage(`--${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-    return value;
-  };
+  const num = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => numberOption(name, raw, fallback, min, max, usage);
   const rate = num('rate', values.rate, 200, 1, 5000);
   return {
     rate,

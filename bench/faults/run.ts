@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { int, table } from '../support/bench-kit.js';
+import { int, numberOption, table } from '../support/bench-kit.js';
 import { killAllChildren } from '../support/reynolds-child.js';
 import { runScenario, type FaultResult, type RunSettings } from './harness.js';
 import { scenarios } from './scenarios.js';
@@ -42,14 +42,11 @@ if (values.help) {
   for (const s of all) console.log(`  ${s.name.padEnd(20)} ${s.what}`);
   process.exit(0);
 }
-const number = (name: string, raw: string, min: number, max: number): number => {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    console.error(`bench:faults: --${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-    process.exit(2);
-  }
-  return value;
+const usage = (message: string): never => {
+  console.error(`bench:faults: ${message}`);
+  process.exit(2);
 };
+const number = (name: string, raw: string, min: number, max: number): number => numberOption(name, raw, undefined, min, max, usage);
 const rate = number('rate', values.rate!, 1, 500);
 const outage = number('outage', values.outage!, 1, 600);
 const connectorOutage = number('connector-outage', values['connector-outage']!, 1, 600);

@@ -26,7 +26,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { exampleOf } from '../../tests/support/webhook-examples.js';
 import { summarizeProfile } from './profile-summary.js';
-import { CLOCK_TICKS, freePort, int, median, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
+import { CLOCK_TICKS, freePort, int, median, numberOption, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -114,13 +114,8 @@ function parseOptions(): Options {
     );
     process.exit(0);
   }
-  const num = (name: string, cli: string | undefined, env: string | undefined, fallback: number, min: number, max: number): number => {
-    const raw = cli ?? env;
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) usage(`--${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-    return value;
-  };
+  const num = (name: string, cli: string | undefined, env: string | undefined, fallback: number, min: number, max: number): number =>
+    numberOption(name, cli ?? env, fallback, min, max, usage);
   const only = values.only;
   if (only !== undefined && only !== 'baseline' && only !== 'reynolds') usage(`--only must be baseline or reynolds (got ${JSON.stringify(only)})`);
   return {

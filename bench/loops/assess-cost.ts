@@ -35,6 +35,7 @@ import { DEFAULT_LOOP_SETTINGS } from '../../src/loops/loop-settings.js';
 import { withMarker } from '../../src/loops/marker.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { mulberry32 } from '../support/bench-kit.js';
 
 const MARKER_KEY = 'assess-cost-marker-key-0123456789';
 const APP_SLUG = 'reynolds-sim';
@@ -329,16 +330,6 @@ class EventMix {
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { events: { type: 'string' } }, strict: true });

@@ -47,6 +47,7 @@ import type { Assessment } from '../../src/loops/chain-tracker.js';
 import { GuardedGitHub } from '../../src/loops/guarded-github.js';
 import type { GuardOutcome, WriteTrigger } from '../../src/loops/write-guard.js';
 import { checkTemplates, fakeSha, GitHubStandIn, type Webhook } from './github-standin.js';
+import { mulberry32 } from '../support/bench-kit.js';
 
 export type Size = 'full' | 'small';
 export type ScenarioKind = 'loop' | 'legit';
@@ -958,14 +959,3 @@ export function scenarioNamed(name: string): Scenario {
   return found;
 }
 
-/** Small, fast, deterministic PRNG; the simulation must replay identically for a seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

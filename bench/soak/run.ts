@@ -27,7 +27,7 @@ import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
 import { markerPattern } from '../e2e/events.js';
 import { seedStore } from '../e2e/seed.js';
 import { startTimedConnector } from '../e2e/timed-connector.js';
-import { int, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
+import { int, numberOption, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
 import { killAllChildren, killChild, startReynoldsChild, type ReynoldsChild } from '../support/reynolds-child.js';
 import { SAMPLE_REPLY, SAMPLE_REQUEST, type ChildSample } from './child-sampler.js';
 import { DEFAULT_CARD_SHARE, MAX_CARD_SLOTS, MixedLoad, WEBHOOK_ROTATION, STREAMS, type StreamInterval, type StreamName } from './mixed-load.js';
@@ -72,11 +72,7 @@ function parseOptions(): Options {
       'keep-data': { type: 'boolean', default: false },
     },
   });
-  const number = (name: string, text: string, min: number, max: number): number => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min || n > max) usage(`--${name} must be a number from ${min} to ${max} (got "${text}")`);
-    return n;
-  };
+  const number = (name: string, text: string, min: number, max: number): number => numberOption(name, text, undefined, min, max, usage);
   const rates = { webhook: number('webhook-rate', values['webhook-rate']!, 0, 2000), chat: number('chat-rate', values['chat-rate']!, 0, 200), tab: number('tab-rate', values['tab-rate']!, 0, 500) };
   const share = number('card-share', values['card-share']!, 0, MAX_CARD_SLOTS / WEBHOOK_ROTATION);
   const cardSlots = Math.round(share * WEBHOOK_ROTATION);

@@ -59,3 +59,26 @@ export function table(rows: string[][]): string {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A numeric command-line option: `raw` when given (else `fallback`), checked against [min, max];
+ * anything else is reported through `fail` (which exits) with a message naming the option.
+ */
+export function numberOption(name: string, raw: string | undefined, fallback: number | undefined, min: number, max: number, fail: (message: string) => never): number {
+  if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
+  const value = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > max) fail(`--${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  return value;
+}
+
+/** Small, fast, deterministic PRNG: a simulation must replay identically for a seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

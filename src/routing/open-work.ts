@@ -9,29 +9,26 @@ import type { Clock } from '../clock.js';
 import type { BrokerEvent } from '../github/broker-event.js';
 import type { Store } from '../store/store.js';
 
-export interface OpenPullRequest {
-  type: 'pr';
+/** What every open PR or issue the digest tracks has. */
+interface OpenTarget {
   repo: string;
   number: number;
   title?: string;
   url?: string;
   author?: string;
   assignees: string[];
-  requestedReviewers: string[];
-  /** When the oldest pending review request was made (as far as we saw). */
-  reviewRequestedAt?: number;
   lastActivityAt: number;
 }
 
-export interface OpenIssue {
+export interface OpenPullRequest extends OpenTarget {
+  type: 'pr';
+  requestedReviewers: string[];
+  /** When the oldest pending review request was made (as far as we saw). */
+  reviewRequestedAt?: number;
+}
+
+export interface OpenIssue extends OpenTarget {
   type: 'issue';
-  repo: string;
-  number: number;
-  title?: string;
-  url?: string;
-  author?: string;
-  assignees: string[];
-  lastActivityAt: number;
 }
 
 export interface FailingBranch {

@@ -4,20 +4,12 @@
  * twice, nothing posted on a broken chain.
  */
 import assert from 'node:assert/strict';
-import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import { TeamsAdapter } from '@microsoft/teams-ai';
-import { systemClock } from '../../src/clock.js';
-import { createLogger } from '../../src/log.js';
-import { ChainTracker } from '../../src/loops/chain-tracker.js';
-import { DEFAULT_LOOP_SETTINGS } from '../../src/loops/loop-settings.js';
-import { WriteGuard } from '../../src/loops/write-guard.js';
-import { AlertOutbox } from '../../src/routing/alert-outbox.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
-import { ProactiveSender } from '../../src/teams/proactive-sender.js';
-import { TeamsRateLimits } from '../../src/teams/teams-rate-limits.js';
-import { ThreadBook } from '../../src/teams/thread-book.js';
-import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
+import type { ChainTracker } from '../../src/loops/chain-tracker.js';
+import type { AlertOutbox } from '../../src/routing/alert-outbox.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { ProactiveSender } from '../../src/teams/proactive-sender.js';
+import type { ConnectorStub } from '../support/connector-stub.js';
+import { startSenderFixture, type SenderFixture } from '../support/sender-fixture.js';
 import { eventually } from '../support/reynolds.js';
 
 const TENANT = 'tenant-a';
@@ -31,40 +23,15 @@ describe('ProactiveSender', function () {
   let sender: ProactiveSender;
   let dropped: string[];
 
+  let fixture: SenderFixture;
+
   beforeEach(async function () {
-    connector = await startConnectorStub();
-    store = new SqliteStore({ file: ':memory:', clock: systemClock, deliveryTtlMs: 3600_000 });
-    await store.init();
-    outbox = new AlertOutbox(store, systemClock);
-    tracker = new ChainTracker(store, systemClock, { ...DEFAULT_LOOP_SETTINGS, markerKey: 'sender-test-marker-key-0123456789' });
-    const conversations = new ConversationBook(store, systemClock);
-    await conversations.remember(TENANT, { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, name: 'alerts' }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
-    dropped = [];
-    // As in production (src/teams/teams-app.ts), the adapter has a turn-error handler, which
-    // swallows errors of proactive turns: the sender must still see a refused post as refused.
-    const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
-    adapter.onTurnError = async () => undefined;
-    sender = new ProactiveSender({
-      adapter,
-      botAppId: '',
-      tenantId: TENANT,
-      outbox,
-      conversations,
-      threads: new ThreadBook(store, systemClock),
-      guard: new WriteGuard(tracker, store, systemClock),
-      limits: new TeamsRateLimits(),
-      clock: systemClock,
-      logger: createLogger({ level: 'silent', secretValues: [] }),
-      owner: 'sender-test',
-      observer: { onDropped: (entry, reason) => dropped.push(`${entry.id}: ${reason}`) },
-      pollMs: 20,
-    });
+    fixture = await startSenderFixture(TENANT, CHANNEL, 'sender-test');
+    ({ connector, store, outbox, tracker, sender, dropped } = fixture);
   });
 
   afterEach(async function () {
-    await sender.stop(1000);
-    await store.close();
-    await connector.stop();
+    await fixture.stop();
   });
 
   let n = 0;
