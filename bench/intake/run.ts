@@ -74,7 +74,7 @@ interface RunResult {
   /** Cores busy machine-wide minus the two above: other processes on the machine (noise). */
   otherCores?: number;
   /** Reynolds only: inbox rows after a kill -9. */
-  inbox?: { measuredRows: number; totalRows: number; expectedMeasured: number; totalAcked: number; totalSent: number; ok: boolean };
+  inbox?: { measuredRows: number; totalRows: number; expectedMeasured: number; totalAcked: number; totalSent: number; ok: boolean; processedRows: number };
   serverLog: string[];
 }
 
@@ -423,6 +423,7 @@ async function runOnce(side: Side, run: number, options: Options, secret: string
       const totalSent = 1 + warmupSent + measured.sent;
       inbox = {
         measuredRows: counts.measured,
+        processedRows: counts.processed,
         totalRows: counts.total,
         expectedMeasured: measured.ok,
         totalAcked,
@@ -479,14 +480,16 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
-async function countInbox(dataDir: string): Promise<{ total: number; measured: number }> {
+async function countInbox(dataDir: string): Promise<{ total: number; measured: number; processed: number }> {
   const db = new Database(path.join(dataDir, await sqliteFileName()), { readonly: true, fileMustExist: true });
   try {
     const total = (db.prepare('SELECT count(*) AS n FROM deliveries').get() as { n: number }).n;
+    // Done or parked: what the inbox worker got through beside intake, warm-up included.
+    const processed = (db.prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('done', 'failed')").get() as { n: number }).n;
     const notMeasured = (
       db.prepare('SELECT count(*) AS n FROM deliveries WHERE delivery_id LIKE ? OR delivery_id LIKE ?').get(`${WARMUP_PREFIX}%`, `${PREFLIGHT_PREFIX}%`) as { n: number }
     ).n;
-    return { total, measured: total - notMeasured };
+    return { total, measured: total - notMeasured, processed };
   } finally {
     db.close();
   }
@@ -548,7 +551,8 @@ async function main(): Promise<number> {
       const result = await runOnce(side, run, options, secret, delivery, previous?.rate);
       results.push(result);
       const inbox = result.inbox
-        ? `, inbox rows ${int(result.inbox.measuredRows)}/${int(result.inbox.expectedMeasured)} measured (${int(result.inbox.totalRows)} total incl. warm-up) ${result.inbox.ok ? 'ok' : 'MISMATCH'}`
+        ? `, inbox rows ${int(result.inbox.measuredRows)}/${int(result.inbox.expectedMeasured)} measured (${int(result.inbox.totalRows)} total incl. warm-up) ${result.inbox.ok ? 'ok' : 'MISMATCH'}` +
+          (options.noWorker ? '' : `; worker processed ${int(result.inbox.processedRows)} of ${int(result.inbox.totalRows)} meanwhile`)
         : '';
       console.log(
         `${int(result.rate)}/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms, ${int(result.ok)} × 2xx in ${result.seconds.toFixed(2)} s` +

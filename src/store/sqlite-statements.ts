@@ -88,28 +88,36 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
       tenant_id = excluded.tenant_id, data = excluded.data, updated_at = excluded.updated_at,
       expires_at = excluded.expires_at, etag = excluded.etag`;
 
+  /** The slow path of accept, in one savepoint: an expired row to replace, or a body row to add. */
+  const replaceOrInsert = db.transaction((d: DeliveryInput, row: Record<string, unknown>, now: number): AcceptResult => {
+    let inserted = insert.run(row);
+    if (inserted.changes === 0) {
+      const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
+      if (!expired) return 'duplicate';
+      deleteDelivery.run(expired.seq);
+      deleteBody.run(expired.seq);
+      inserted = insert.run(row);
+    }
+    if (!journal) insertBody.run(inserted.lastInsertRowid, d.body);
+    return 'accepted';
+  });
+
   return {
     ping: db.transaction(() => undefined).immediate,
-    /** Insert, or if the key is there but expired (the sweeper may lag), take its place. */
+    /**
+     * Insert, or if the key is there but expired (the sweeper may lag), take its place. Runs
+     * without a group-commit savepoint (sqlite-store.ts): the usual case is one INSERT, atomic on
+     * its own, and every path with more statements goes through `replaceOrInsert`'s savepoint.
+     */
     accept(d: DeliveryInput, now: number): AcceptResult {
       const ref = journal?.reserve(d.bodyBytes ?? Buffer.from(d.body, 'utf8'));
       const row = { key: d.key, tenantId: d.tenantId, deliveryId: d.deliveryId, event: d.event, orderingKey: d.orderingKey, receivedAt: d.receivedAt, action: d.action ?? null, bodySegment: ref?.segment ?? null, bodyOffset: ref?.offset ?? null, bodyLength: ref?.length ?? null };
       try {
-        let inserted = insert.run(row);
-        if (inserted.changes === 0) {
-          const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
-          if (!expired) {
-            journal?.cancelLast();
-            return 'duplicate';
-          }
-          deleteDelivery.run(expired.seq);
-          deleteBody.run(expired.seq);
-          inserted = insert.run(row);
-        }
-        if (!journal) insertBody.run(inserted.lastInsertRowid, d.body);
-        return 'accepted';
+        const result = journal && insert.run(row).changes === 1 ? 'accepted' : replaceOrInsert(d, row, now);
+        if (result === 'duplicate') journal?.cancelLast();
+        return result;
       } catch (error) {
-        journal?.cancelLast(); // this write's savepoint rolls back; its body must not count
+        journal?.cancelLast(); // nothing of this write stays; its body must not count
         throw error;
       }
     },

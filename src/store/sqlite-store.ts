@@ -107,7 +107,8 @@ export class SqliteStore implements Store {
 
   async acceptDelivery(d: DeliveryInput): Promise<AcceptResult> {
     const sql = this.sql();
-    return this.write('accept delivery', () => sql.accept(d, this.options.clock.now()));
+    // accept is one INSERT, or opens its own savepoint to replace an expired row.
+    return this.write('accept delivery', () => sql.accept(d, this.options.clock.now()), { savepoint: false });
   }
 
   async getDelivery(key: string): Promise<InboxItem | undefined> {
@@ -263,8 +264,8 @@ export class SqliteStore implements Store {
   }
 
   /** Queues a write for this turn's group commit; SQLite failures become StoreUnavailableError. */
-  private write<T>(what: string, run: () => T): Promise<T> {
-    return this.commits.write(() => this.guard(what, run));
+  private write<T>(what: string, run: () => T, options?: { savepoint?: boolean }): Promise<T> {
+    return this.commits.write(() => this.guard(what, run), options);
   }
 
   private unavailable(what: string, error: unknown): unknown {

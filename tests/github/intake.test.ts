@@ -175,6 +175,22 @@ describe('webhook intake (POST /api/github/webhook)', function () {
     assert.equal(status, 413);
   });
 
+  it('413 at once for a declared length over the limit, before the body is sent', async function () {
+    const { headers } = await signedRequest({ event: 'issues', payload: issuePayload });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${reynolds.url}/api/github/webhook`, { method: 'POST', headers: { ...headers, 'content-length': String(10 * 1024 * 1024) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+      // A few bytes of the declared 10 MB, and the request is left open: a server that waits for
+      // the body before checking would never answer.
+      req.write('{"action":');
+    });
+    assert.equal(status, 413);
+  });
+
   it('415: other content types, or none', async function () {
     assertError(await postDelivery(reynolds.url, { event: 'issues', payload: issuePayload, headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type', /application\/json/);
     // fetch() would add text/plain to a body without a type, so send this one by hand.
