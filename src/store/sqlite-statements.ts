@@ -88,16 +88,19 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
       tenant_id = excluded.tenant_id, data = excluded.data, updated_at = excluded.updated_at,
       expires_at = excluded.expires_at, etag = excluded.etag`;
 
-  /** The slow path of accept, in one savepoint: an expired row to replace, or a body row to add. */
-  const replaceOrInsert = db.transaction((d: DeliveryInput, row: Record<string, unknown>, now: number): AcceptResult => {
-    let inserted = insert.run(row);
-    if (inserted.changes === 0) {
-      const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
-      if (!expired) return 'duplicate';
-      deleteDelivery.run(expired.seq);
-      deleteBody.run(expired.seq);
-      inserted = insert.run(row);
-    }
+  /** Accept's paths with more than one statement, each in one savepoint. */
+  const insertWithBody = db.transaction((row: Record<string, unknown>, body: string): boolean => {
+    const inserted = insert.run(row);
+    if (inserted.changes === 1) insertBody.run(inserted.lastInsertRowid, body);
+    return inserted.changes === 1;
+  });
+  /** The key is taken: if only by an expired row (the sweeper may lag), take its place. */
+  const replaceExpired = db.transaction((d: DeliveryInput, row: Record<string, unknown>, now: number): AcceptResult => {
+    const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
+    if (!expired) return 'duplicate';
+    deleteDelivery.run(expired.seq);
+    deleteBody.run(expired.seq);
+    const inserted = insert.run(row);
     if (!journal) insertBody.run(inserted.lastInsertRowid, d.body);
     return 'accepted';
   });
@@ -107,13 +110,14 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     /**
      * Insert, or if the key is there but expired (the sweeper may lag), take its place. Runs
      * without a group-commit savepoint (sqlite-store.ts): the usual case is one INSERT, atomic on
-     * its own, and every path with more statements goes through `replaceOrInsert`'s savepoint.
+     * its own, and every path with more statements has a savepoint of its own.
      */
     accept(d: DeliveryInput, now: number): AcceptResult {
       const ref = journal?.reserve(d.bodyBytes ?? Buffer.from(d.body, 'utf8'));
       const row = { key: d.key, tenantId: d.tenantId, deliveryId: d.deliveryId, event: d.event, orderingKey: d.orderingKey, receivedAt: d.receivedAt, action: d.action ?? null, bodySegment: ref?.segment ?? null, bodyOffset: ref?.offset ?? null, bodyLength: ref?.length ?? null };
       try {
-        const result = journal && insert.run(row).changes === 1 ? 'accepted' : replaceOrInsert(d, row, now);
+        const inserted = journal ? insert.run(row).changes === 1 : insertWithBody(row, d.body);
+        const result = inserted ? 'accepted' : replaceExpired(d, row, now);
         if (result === 'duplicate') journal?.cancelLast();
         return result;
       } catch (error) {
