@@ -3,18 +3,21 @@
  * SQLite inbox, side by side with a bare @octokit/webhooks receiver on the same machine.
  *
  *   npx tsx bench/intake/run.ts [--duration 10] [--warmup 2] [--runs 3] [--connections 50]
- *                               [--only baseline|reynolds] [--profile] [--enforce-targets]
+ *                               [--only baseline|reynolds] [--profile] [--no-worker] [--guids github|random]
+ *                               [--enforce-targets]
  *
  * Each run starts a fresh server child process (fresh DATA_DIR for Reynolds), warms it up, loads it
  * with autocannon from this process, then stops it. Sides alternate so drift on the machine hits
  * both alike; medians are reported. Every request carries a new delivery GUID so dedupe never
- * short-circuits the store write. Loopback only; children are killed on exit and on Ctrl-C.
+ * short-circuits the store write: time-based, as GitHub's are (bench-kit's deliveryGuids says why
+ * that matters; `--guids random` measures the worst case). Loopback only; children are killed on
+ * exit and on Ctrl-C.
  *
  * Exit codes: 0 ok, 1 a request was not 2xx / errored / a durability check failed (or a target
  * was missed with --enforce-targets), 2 bad arguments or a server that would not start.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +29,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { exampleOf } from '../../tests/support/webhook-examples.js';
 import { summarizeProfile } from './profile-summary.js';
-import { CLOCK_TICKS, freePort, int, median, numberOption, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
+import { CLOCK_TICKS, deliveryGuids, freePort, guidKindOption, int, median, numberOption, processCpuSeconds, sleep, table, type GuidKind } from '../support/bench-kit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -48,6 +51,7 @@ interface Options {
   only?: Side;
   profile: boolean;
   noWorker: boolean;
+  guids: GuidKind;
   enforceTargets: boolean;
   keepData: boolean;
 }
@@ -91,6 +95,7 @@ function parseOptions(): Options {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'no-worker': { type: 'boolean', default: false },
+      guids: { type: 'string' },
       'enforce-targets': { type: 'boolean', default: false },
       'keep-data': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -106,8 +111,9 @@ function parseOptions(): Options {
         '  --runs <n>          runs per side, alternating (env BENCH_RUNS, default 3)',
         '  --connections <n>   concurrent keep-alive connections (env BENCH_CONNECTIONS, default 50)',
         '  --only <side>       baseline or reynolds',
-        '  --profile           CPU-profile each Reynolds run (tsc build in bench/.results/build, for line numbers) and summarise it',
+        '  --profile           CPU-profile each run of both sides and summarise it (Reynolds from a tsc build in bench/.results/build, for line numbers)',
         '  --no-worker         start Reynolds without its inbox worker: intake alone, for diagnosis',
+        '  --guids <kind>      X-GitHub-Delivery values: github (version-1 UUIDs, as GitHub sends; default) or random (version 4, the dedupe index\'s worst case)',
         '  --enforce-targets   exit 1 when a target is missed (default: report only)',
         '  --keep-data         keep the temporary DATA_DIRs',
       ].join('\n'),
@@ -126,6 +132,7 @@ function parseOptions(): Options {
     only,
     profile: values.profile,
     noWorker: values['no-worker'],
+    guids: guidKindOption(values.guids, usage),
     enforceTargets: values['enforce-targets'],
     keepData: values['keep-data'],
   };
@@ -185,7 +192,7 @@ function buildForProfile(): void {
 }
 
 async function startServer(side: Side, secret: string, options: Pick<Options, 'profile' | 'noWorker'>): Promise<Server> {
-  const profile = options.profile && side === 'reynolds';
+  const profile = options.profile;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), GITHUB_WEBHOOK_SECRET: secret };
   // tsx as an --import hook rather than the tsx CLI: one process per server, so killing it kills
@@ -198,11 +205,6 @@ async function startServer(side: Side, secret: string, options: Pick<Options, 'p
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'reynolds-bench-'));
     tempDirs.add(dataDir);
     Object.assign(env, { DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn', STORE: 'sqlite', REYNOLDS_ENV: 'local' });
-    if (profile) {
-      profileDir = path.join(ROOT, 'bench/.results', `profile-${Date.now()}`);
-      mkdirSync(profileDir, { recursive: true });
-      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-    }
     const src = profile ? path.join(BUILD_DIR, 'src') : path.join(ROOT, 'src');
     if (options.noWorker) {
       entry = 'bench/intake/reynolds-no-worker.ts';
@@ -212,6 +214,11 @@ async function startServer(side: Side, secret: string, options: Pick<Options, 'p
     }
   } else {
     entry = 'bench/intake/baseline-server.ts';
+  }
+  if (profile) {
+    profileDir = path.join(ROOT, 'bench/.results', `profile-${side}-${Date.now()}`);
+    mkdirSync(profileDir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   }
   const child = spawn(process.execPath, [...nodeArgs, entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.add(child);
@@ -259,10 +266,12 @@ async function stopServer(server: Server, signal: NodeJS.Signals): Promise<void>
 interface Delivery {
   body: Buffer;
   headers: Record<string, string>;
+  /** A new X-GitHub-Delivery value (--guids). */
+  guid: () => string;
 }
 
 /** The recorded `pull_request.opened` payload, as GitHub sends it: compact JSON, signed once. */
-async function buildDelivery(secret: string): Promise<Delivery & { description: string }> {
+async function buildDelivery(secret: string, guids: GuidKind): Promise<Delivery & { description: string }> {
   const example = exampleOf('pull_request', 'opened');
   const text = JSON.stringify(example.payload);
   const repository = example.payload['repository'] as { id?: number; full_name?: string } | undefined;
@@ -278,7 +287,7 @@ async function buildDelivery(secret: string): Promise<Delivery & { description: 
     'x-hub-signature': `sha1=${createHmac('sha1', secret).update(text).digest('hex')}`,
     'x-hub-signature-256': await sign(secret, text),
   };
-  return { body: Buffer.from(text, 'utf8'), headers, description: `pull_request.opened ${repository?.full_name ?? ''}#${(example.payload['number'] as number | undefined) ?? '?'} (recorded, @octokit/webhooks-examples)` };
+  return { body: Buffer.from(text, 'utf8'), headers, guid: deliveryGuids(guids), description: `pull_request.opened ${repository?.full_name ?? ''}#${(example.payload['number'] as number | undefined) ?? '?'} (recorded, @octokit/webhooks-examples)` };
 }
 
 interface LoadResult {
@@ -317,8 +326,8 @@ function load(origin: string, delivery: Delivery, connections: number, limit: { 
       requests: [
         {
           setupRequest: (request) => {
-            // A new GUID per request, as GitHub sends, so dedupe never answers from memory.
-            request.headers = { ...request.headers, 'x-github-delivery': `${idPrefix}${randomUUID()}` };
+            // A new GUID per request, so dedupe never answers from memory.
+            request.headers = { ...request.headers, 'x-github-delivery': `${idPrefix}${delivery.guid()}` };
             return request;
           },
         },
@@ -370,7 +379,7 @@ function load(origin: string, delivery: Delivery, connections: number, limit: { 
 async function preflight(server: Server, delivery: Delivery): Promise<void> {
   const res = await fetch(`${server.origin}${WEBHOOK_PATH}`, {
     method: 'POST',
-    headers: { ...delivery.headers, 'x-github-delivery': `${PREFLIGHT_PREFIX}${randomUUID()}` },
+    headers: { ...delivery.headers, 'x-github-delivery': `${PREFLIGHT_PREFIX}${delivery.guid()}` },
     body: delivery.body,
   });
   const text = await res.text();
@@ -455,7 +464,7 @@ async function runOnce(side: Side, run: number, options: Options, secret: string
       serverLog: [...server.log],
     };
   } finally {
-    await stopServer(server, options.profile && side === 'reynolds' ? 'SIGTERM' : 'SIGKILL');
+    await stopServer(server, options.profile ? 'SIGTERM' : 'SIGKILL');
     if (server.dataDir && !options.keepData) {
       rmSync(server.dataDir, { recursive: true, force: true });
       tempDirs.delete(server.dataDir);
@@ -495,7 +504,7 @@ async function countInbox(dataDir: string): Promise<{ total: number; measured: n
   }
 }
 
-function printProfile(dir: string): void {
+function printProfile(dir: string, side: Side): void {
   // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the event loop; others are
   // helper threads (e.g. the loader-hooks thread of tsx).
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
@@ -504,7 +513,7 @@ function printProfile(dir: string): void {
     console.log(`  (no CPU profile was written to ${path.relative(ROOT, dir)}: did the server exit cleanly on SIGTERM?)`);
     return;
   }
-  console.log(`\n  CPU profile of the Reynolds run: ${path.relative(ROOT, path.join(dir, file))}`);
+  console.log(`\n  CPU profile of the ${side} run: ${path.relative(ROOT, path.join(dir, file))}`);
   console.log(summarizeProfile(path.join(dir, file), ROOT).replace(/^/gm, '  '));
 }
 
@@ -522,18 +531,18 @@ async function main(): Promise<number> {
     usage('src/index.ts does not exist yet; run with --only baseline');
   }
   const secret = `bench-${randomBytes(16).toString('hex')}`;
-  const delivery = await buildDelivery(secret);
+  const delivery = await buildDelivery(secret, options.guids);
   const cpus = os.cpus();
   const sides: Side[] = options.only ? [options.only] : ['baseline', 'reynolds'];
 
   console.log('# Reynolds intake benchmark');
   console.log();
   console.log(`machine:     ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`);
-  console.log(`payload:     ${delivery.description}, ${delivery.body.length.toLocaleString('en-US')} bytes, signed once, new X-GitHub-Delivery per request`);
+  console.log(`payload:     ${delivery.description}, ${delivery.body.length.toLocaleString('en-US')} bytes, signed once, new X-GitHub-Delivery per request (${options.guids === 'github' ? 'version-1 UUIDs, as GitHub sends' : 'random version-4 UUIDs'})`);
   console.log(`load:        autocannon in this process, ${options.connections} keep-alive connections, no pipelining, loopback`);
   console.log(`runs:        ${options.runs} per side, alternating; ${options.warmup} s warm-up (not counted) + ~${options.duration} s measured (a fixed count, sized from the side's previous run or the warm-up, all answered)`);
   console.log(
-    `servers:     each run a fresh child process (${options.profile ? 'Reynolds from a tsc build, with --cpu-prof' : 'node --import tsx'}); Reynolds with a fresh DATA_DIR, SQLite inbox, LOG_LEVEL=warn, ` +
+    `servers:     each run a fresh child process (${options.profile ? 'with --cpu-prof, Reynolds from a tsc build' : 'node --import tsx'}); Reynolds with a fresh DATA_DIR, SQLite inbox, LOG_LEVEL=warn, ` +
       (options.noWorker ? 'inbox worker OFF (--no-worker: intake alone)' : 'inbox worker on (as in production)'),
   );
   if (cpus.length <= 4) {
@@ -560,7 +569,7 @@ async function main(): Promise<number> {
           `; CPU: server ${result.serverCores?.toFixed(2) ?? '?'} cores, load generator ${result.loadCores.toFixed(2)}` +
           `${result.otherCores !== undefined ? `, other processes ${result.otherCores.toFixed(2)}` : ''}${inbox}`,
       );
-      if (result.profileDir) printProfile(result.profileDir);
+      if (result.profileDir) printProfile(result.profileDir, side);
     }
   }
 

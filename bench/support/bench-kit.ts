@@ -1,9 +1,11 @@
 /**
  * What every benchmark here needs and none should write again: a free loopback port, a child's
- * CPU time, medians and percentiles, and the markdown tables they print.
+ * CPU time, medians and percentiles, the markdown tables they print, and delivery GUIDs.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { v1 as timeBasedUuid } from 'uuid';
 
 /** Linux USER_HZ: /proc reports CPU times in these ticks. */
 export const CLOCK_TICKS = 100;
@@ -81,4 +83,25 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Which X-GitHub-Delivery values a benchmark sends: `github` (the default) or `random`.
+ *
+ * GitHub's delivery GUIDs are version-1, time-based UUIDs: the docs' example delivery
+ * (72d3162e-cc78-11e3-81ab-4c9367dc0958) and the REST API's hook-delivery example
+ * (58474f00-b361-11eb-836d-0e4f3503ccbe) both have version 1 ("11e3", "11eb"). Their text starts
+ * with the low 32 bits of a 100 ns clock, so deliveries that arrive close together also sort close
+ * together, and the store's dedupe index takes them on the same few pages. Random (version-4)
+ * GUIDs are the worst case for that index, every insert on a page of its own; `random` measures it.
+ */
+export type GuidKind = 'github' | 'random';
+
+export function guidKindOption(raw: string | undefined, fail: (message: string) => never): GuidKind {
+  if (raw === undefined || raw === 'github' || raw === 'random') return raw ?? 'github';
+  return fail(`--guids must be github (version-1 UUIDs, as GitHub sends) or random (version 4) (got ${JSON.stringify(raw)})`);
+}
+
+export function deliveryGuids(kind: GuidKind): () => string {
+  return kind === 'github' ? () => timeBasedUuid() : () => randomUUID();
 }

@@ -3,7 +3,7 @@
  * completing an item rewrite a narrow row, not a 20 KB payload (measured: 82 µs → 7 µs per claim):
  * in the body journal's segment files (body-journal.ts; the row keeps segment, offset, length),
  * or, for an in-memory database, in `delivery_bodies`.
- * Partial indexes keep the hot sets (open, failed, expiring) small whatever the history.
+ * Partial indexes keep the hot sets (open, leased, failed, expiring) small whatever the history.
  */
 export const SCHEMA_VERSION = 2;
 
@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (seq) WHERE status IN ('pending', 'processing');
 CREATE INDEX IF NOT EXISTS deliveries_failed ON deliveries (seq) WHERE status = 'failed';
+CREATE INDEX IF NOT EXISTS deliveries_leased ON deliveries (ordering_key, lease_until) WHERE status = 'processing';
 CREATE INDEX IF NOT EXISTS deliveries_expiry ON deliveries (expires_at) WHERE expires_at IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS delivery_bodies (
