@@ -73,17 +73,8 @@ export function numberOption(name: string, raw: string | undefined, fallback: nu
   return value;
 }
 
-/** Small, fast, deterministic PRNG: a simulation must replay identically for a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: a simulation must replay identically for a seed (shared with the tests). */
+export { mulberry32 } from '../../tests/support/prng.js';
 
 /**
  * Which X-GitHub-Delivery values a benchmark sends: `github` (the default) or `random`.

@@ -7,6 +7,7 @@ import { BODIES_CONTAINER, MAX_DOCUMENT_BYTES, ORPHAN_GRACE_MS } from '../../src
 import { CosmosStore, DELIVERIES_CONTAINER, type CosmosStoreOptions } from '../../src/store/cosmos-store.js';
 import { RECORD_KINDS, StoreUnavailableError, type DeliveryInput } from '../../src/store/store.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';
+import { mulberry32 } from '../support/prng.js';
 import { CONTRACT_DELIVERY_TTL_MS, delivery, storeContract } from './contract.js';
 
 describe('CosmosStore', function () {
@@ -271,7 +272,7 @@ describe('CosmosStore', function () {
     }
 
     it('keeps a 3 MB push payload byte for byte, in chunks, with no document over the cap', async function () {
-      const body = pushPayload(3 * MB, prng(1), 'repetitive');
+      const body = pushPayload(3 * MB, mulberry32(1), 'repetitive');
       const d = await acceptLarge(body);
 
       const raw = await rawDelivery(databaseId, d.key);
@@ -290,7 +291,7 @@ describe('CosmosStore', function () {
     });
 
     it('keeps a 25 MB payload of random-ish content, across several chunks, with no document over the cap', async function () {
-      const body = pushPayload(25 * MB, prng(25), 'random');
+      const body = pushPayload(25 * MB, mulberry32(25), 'random');
       assert.ok(Buffer.byteLength(body) >= 25 * MB);
       const d = await acceptLarge(body);
 
@@ -306,7 +307,7 @@ describe('CosmosStore', function () {
     });
 
     it('keeps a body that fits inline in the delivery document, with no chunks', async function () {
-      const body = pushPayload(MB, prng(2), 'random');
+      const body = pushPayload(MB, mulberry32(2), 'random');
       const d = await acceptLarge(body);
       const raw = await rawDelivery(databaseId, d.key);
       assertSameBody(raw?.body as string | undefined, body, 'the raw document');
@@ -316,20 +317,20 @@ describe('CosmosStore', function () {
     });
 
     it('answers a duplicate of a large delivery as a duplicate, without rewriting or replacing its chunks', async function () {
-      const body = pushPayload(5 * MB, prng(3), 'random');
+      const body = pushPayload(5 * MB, mulberry32(3), 'random');
       const d = await acceptLarge(body);
       const before = await rawChunks();
       assert.ok(before.length > 1);
 
       clock.advance(1000);
       assert.equal(await store.acceptDelivery(d), 'duplicate');
-      assert.equal(await store.acceptDelivery({ ...d, body: pushPayload(4 * MB, prng(4), 'random') }), 'duplicate');
+      assert.equal(await store.acceptDelivery({ ...d, body: pushPayload(4 * MB, mulberry32(4), 'random') }), 'duplicate');
       assert.deepEqual(await rawChunks(), before, 'same chunks, same etags');
       assertSameBody((await store.getDelivery(d.key))?.body, body, 'the first body is kept');
     });
 
     it('deletes the chunks when the item completes, and keeps them while it is retried or parked', async function () {
-      const [done, parkedOne] = [await acceptLarge(pushPayload(3 * MB, prng(5), 'random')), await acceptLarge(pushPayload(3 * MB, prng(6), 'random'))];
+      const [done, parkedOne] = [await acceptLarge(pushPayload(3 * MB, mulberry32(5), 'random')), await acceptLarge(pushPayload(3 * MB, mulberry32(6), 'random'))];
       const partitions = async () => [...new Set((await rawChunks()).map((c) => c.partition))].sort();
       assert.deepEqual(await partitions(), [done.key, parkedOne.key].sort());
 
@@ -354,9 +355,9 @@ describe('CosmosStore', function () {
     });
 
     it('sweeps chunks no delivery needs once the grace has passed, and only those', async function () {
-      const kept = await acceptLarge(pushPayload(3 * MB, prng(7), 'random'));
+      const kept = await acceptLarge(pushPayload(3 * MB, mulberry32(7), 'random'));
       // Done, but its cleanup "failed": its chunks are put back as they were.
-      const done = await acceptLarge(pushPayload(3 * MB, prng(8), 'random'));
+      const done = await acceptLarge(pushPayload(3 * MB, mulberry32(8), 'random'));
       const doneChunks = (await rawChunks()).filter((c) => c.partition === done.key);
       const fullChunks = await Promise.all(
         doneChunks.map(async (c) => (await admin.database(databaseId).container(BODIES_CONTAINER).item(c.id, c.partition).read()).resource),
@@ -365,7 +366,7 @@ describe('CosmosStore', function () {
       await store.completeInbox(done.key, 'w');
       for (const chunk of fullChunks) await admin.database(databaseId).container(BODIES_CONTAINER).items.create(chunk);
       // Intake wrote the chunks, then failed to create the delivery.
-      const abandoned = await acceptLarge(pushPayload(3 * MB, prng(9), 'random'));
+      const abandoned = await acceptLarge(pushPayload(3 * MB, mulberry32(9), 'random'));
       await admin.database(databaseId).container(DELIVERIES_CONTAINER).item(abandoned.key, abandoned.key).delete();
 
       const orphans = doneChunks.length + (await rawChunks()).filter((c) => c.partition === abandoned.key).length;
@@ -377,7 +378,7 @@ describe('CosmosStore', function () {
     });
 
     it('fails reads of a body with a missing or damaged chunk, retries the claim after the lease, then parks it', async function () {
-      const broken = await acceptLarge(pushPayload(5 * MB, prng(10), 'random'));
+      const broken = await acceptLarge(pushPayload(5 * MB, mulberry32(10), 'random'));
       const fine = delivery();
       await store.acceptDelivery(fine);
       const bodies = admin.database(databaseId).container(BODIES_CONTAINER);
@@ -411,7 +412,7 @@ describe('CosmosStore', function () {
       await assert.rejects(store.listFailed(10), missing);
 
       // A chunk that is there but damaged is caught too (gzip's CRC), not handed out garbled.
-      const damaged = await acceptLarge(pushPayload(3 * MB, prng(11), 'random'));
+      const damaged = await acceptLarge(pushPayload(3 * MB, mulberry32(11), 'random'));
       const chunk = (await bodies.item(`${damaged.key}:0`, damaged.key).read<{ body: string }>()).resource;
       assert.ok(chunk);
       const middle = chunk.body.length >> 1;
@@ -514,18 +515,6 @@ describe('CosmosStore', function () {
 });
 
 const MB = 1024 * 1024;
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces with the same payload. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['fix', 'add', 'refactor', 'bump', 'parser', 'webhook', 'retry', 'lease', 'cosmos', 'chunk', 'test', 'docs', 'ünïcødé', 'naïve', 'café', '✓', '🚀', 'the', 'of', 'and'];
 
