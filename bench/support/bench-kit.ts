@@ -79,9 +79,9 @@ export { mulberry32 } from '../../tests/support/prng.js';
 /**
  * Which X-GitHub-Delivery values a benchmark sends: `github` (the default) or `random`.
  *
- * GitHub's delivery GUIDs are version-1, time-based UUIDs: the docs' example delivery
- * (72d3162e-cc78-11e3-81ab-4c9367dc0958) and the REST API's hook-delivery example
- * (58474f00-b361-11eb-836d-0e4f3503ccbe) both have version 1 ("11e3", "11eb"). Their text starts
+ * GitHub's own examples of delivery GUIDs are version-1, time-based UUIDs: the docs' example
+ * delivery (72d3162e-cc78-11e3-81ab-4c9367dc0958) and the REST API's hook-delivery example
+ * (58474f00-b361-11eb-836d-0e4f3503ccbe) ("11e3", "11eb": version 1). Their text starts
  * with the low 32 bits of a 100 ns clock, so deliveries that arrive close together also sort close
  * together, and the store's dedupe index takes them on the same few pages. Random (version-4)
  * GUIDs are the worst case for that index, every insert on a page of its own; `random` measures it.

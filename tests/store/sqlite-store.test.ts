@@ -91,7 +91,7 @@ describe('SqliteStore', function () {
     db.close();
     const scans = plan.filter((step) => /^SCAN deliveries\b/.test(step) && !/USING (COVERING )?INDEX/.test(step));
     assert.deepEqual(scans, [], `full scans in: ${plan.join(' | ')}`);
-    // Through the open-items index instead, every claim read the whole backlog (9 ms at 100,000).
+    // Through the open-items index instead, every claim read the whole backlog (4.7 ms at 100,000: bench:claim).
     assert.ok(
       plan.some((step) => /USING (COVERING )?INDEX deliveries_leased\b/.test(step)),
       `the subquery for repositories under a live lease must read deliveries_leased: ${plan.join(' | ')}`,
