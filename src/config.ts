@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { MODEL_ROLES } from './models/model-pool.js';
+import { MODEL_ROLES } from './core/model-roles.js';
 import { parsePilotList } from './models/pilot.js';
 
 export class ConfigError extends Error {

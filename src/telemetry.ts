@@ -8,6 +8,7 @@
  * Without the variable, nothing is loaded and nothing changes.
  */
 import { createRequire } from 'node:module';
+import type * as AzureMonitor from '@azure/monitor-opentelemetry';
 import { APPINSIGHTS_CONNECTION_STRING, readEnvFiles } from './config.js';
 
 export interface TelemetryState {
@@ -33,7 +34,7 @@ function start(): TelemetryState {
   const require = createRequire(import.meta.url);
   // The loader registers OpenTelemetry's ESM hooks for modules loaded from here on.
   require('@azure/monitor-opentelemetry/loader');
-  const { useAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
+  const { useAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof AzureMonitor;
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString: value },
     // Live metrics keep a long poll open to Azure; the exported telemetry is what we need.

@@ -5,7 +5,7 @@
  * latency be if the 50 posts/s per tenant did not bind?", which tells the limit apart from the
  * rest of the path; it is never how Reynolds runs against Teams.
  */
-import { TeamsRateLimits } from '../../src/teams/teams-rate-limits.js';
+import { TeamsRateLimits } from '../../src/teams/sending/teams-rate-limits.js';
 
 const tryTake = TeamsRateLimits.prototype.tryTake;
 TeamsRateLimits.prototype.tryTake = function (this: TeamsRateLimits, tenantId: string, conversationId: string): boolean {

@@ -12,7 +12,7 @@
  * Latency is from the 202 reaching this process to the card reaching the stand-in, both on this
  * process's monotonic clock; each card is matched to its delivery by a marker in the title.
  *
- * Teams' limits, which Reynolds keeps itself (src/teams/teams-rate-limits.ts), shape the set-up:
+ * Teams' limits, which Reynolds keeps itself (src/teams/sending/teams-rate-limits.ts), shape the set-up:
  * a channel takes ~2 posts/s sustained (60 per 30 s), so events are spread round-robin over enough
  * channels (default: rate × 2) that each gets one every 2 s. Every event is about a new issue/PR,
  * so every card starts its own thread. The per-tenant limit (50 posts/s) cannot be spread: one
@@ -30,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
+import { SQLITE_FILE_NAME } from '../../src/store/sqlite/sqlite-store.js';
 import { BENCH_HOOK_ID, DeliveryFactory, EVENT_MIX, markerPattern, type BenchDelivery, type EventKind } from './events.js';
 import { LOCAL_TENANT, seedStore } from './seed.js';
 import { startTimedConnector } from './timed-connector.js';
@@ -40,7 +40,7 @@ import { killAllChildren, killChild, startReynoldsChild, type ReynoldsChild } fr
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
 const TARGET_P99_MS = 100;
-/** Teams' per-tenant limit as Reynolds enforces it (src/teams/teams-rate-limits.ts). */
+/** Teams' per-tenant limit as Reynolds enforces it (src/teams/sending/teams-rate-limits.ts). */
 const TENANT_POSTS_PER_SECOND = 50;
 /** A channel's sustained share: 60 posts per 30 s. */
 const CHANNEL_POSTS_PER_SECOND = 2;

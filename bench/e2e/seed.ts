@@ -6,12 +6,12 @@
  * uses, on the file, first.
  */
 import path from 'node:path';
-import { systemClock } from '../../src/clock.js';
-import { SubscriptionBook } from '../../src/routing/subscription-book.js';
-import { DEFAULT_FEATURES } from '../../src/routing/subscription.js';
-import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite-store.js';
+import { systemClock } from '../../src/core/clock.js';
+import { SubscriptionBook } from '../../src/routing/subscriptions/subscription-book.js';
+import { DEFAULT_FEATURES } from '../../src/routing/subscriptions/subscription.js';
+import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { BENCH_OWNER, repoName } from './events.js';
 
 /** The tenant of local mode (no BOT_TENANT_ID): where Reynolds routes and sends. */

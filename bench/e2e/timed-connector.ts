@@ -18,7 +18,7 @@ export interface TimedPost {
   markers: string[];
   /** An edit of a posted card (updateActivity), not a new post. */
   edit: boolean;
-  /** A summary of alerts folded while the outbox was over budget (src/routing/noise-control.ts). */
+  /** A summary of alerts folded while the outbox was over budget (src/routing/noise/noise-control.ts). */
   summary: boolean;
 }
 

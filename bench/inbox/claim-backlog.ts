@@ -12,8 +12,8 @@
  */
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { DELIVERY_WITH_BODY, SCHEMA } from '../../src/store/sqlite-schema.js';
-import { DUE_SQL } from '../../src/store/sqlite-statements.js';
+import { DELIVERY_WITH_BODY, SCHEMA } from '../../src/store/sqlite/sqlite-schema.js';
+import { DUE_SQL } from '../../src/store/sqlite/sqlite-statements.js';
 import { int, median, numberOption, table } from '../support/bench-kit.js';
 
 /** DUE_SQL before the leased-items index (dropped for this side): its subquery read every open item. */

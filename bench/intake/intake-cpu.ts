@@ -19,9 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sign, verify } from '@octokit/webhooks-methods';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { WebhookIntake } from '../../src/github/intake.js';
-import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite-store.js';
+import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { exampleOf } from '../../tests/support/webhook-examples.js';
 import { deliveryGuids, guidKindOption, numberOption } from '../support/bench-kit.js';
 

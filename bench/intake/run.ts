@@ -474,7 +474,7 @@ async function runOnce(side: Side, run: number, options: Options, secret: string
 
 /** The store's own file name; imported lazily so `--only baseline` works without the server code. */
 async function sqliteFileName(): Promise<string> {
-  return (await import('../../src/store/sqlite-store.js')).SQLITE_FILE_NAME;
+  return (await import('../../src/store/sqlite/sqlite-store.js')).SQLITE_FILE_NAME;
 }
 
 /** User + system CPU seconds of a process, all threads (Linux /proc); undefined elsewhere. */

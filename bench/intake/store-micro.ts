@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../src/clock.js';
-import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite-store.js';
+import { systemClock } from '../../src/core/clock.js';
+import { SQLITE_FILE_NAME, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { exampleOf } from '../../tests/support/webhook-examples.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' } } });

@@ -27,13 +27,13 @@ import { parseArgs } from 'node:util';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { ManualClock } from '../../src/clock.js';
-import type { BrokerEvent } from '../../src/github/broker-event.js';
-import type { Verdict } from '../../src/loops/chain-records.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { BrokerEvent } from '../../src/core/broker-event.js';
+import type { Verdict } from '../../src/core/chain-records.js';
 import { ChainTracker } from '../../src/loops/chain-tracker.js';
 import { DEFAULT_LOOP_SETTINGS } from '../../src/loops/loop-settings.js';
 import { withMarker } from '../../src/loops/marker.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { mulberry32 } from '../support/bench-kit.js';
 

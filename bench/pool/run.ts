@@ -9,10 +9,10 @@
  *   npm run bench:pool [-- --requests 200 --latency 100 --events 20]
  */
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { DeploymentConfig } from '../../src/models/deployment.js';
-import { MODEL_ROLES, type ModelRole } from '../../src/models/model-pool.js';
-import { OpenAIProvider } from '../../src/models/openai-provider.js';
+import { MODEL_ROLES, type ModelRole } from '../../src/core/model-roles.js';
+import { OpenAIProvider } from '../../src/models/providers/openai-provider.js';
 import { ScheduledModelPool, type PoolObserver, type PoolSettings } from '../../src/models/scheduled-model-pool.js';
 import { startOpenAIStandin, type OpenAIStandin } from '../../tests/support/openai-standin.js';
 import { int, pct, table } from '../support/bench-kit.js';

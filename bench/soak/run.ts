@@ -23,7 +23,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
+import { SQLITE_FILE_NAME } from '../../src/store/sqlite/sqlite-store.js';
 import { markerPattern } from '../e2e/events.js';
 import { seedStore } from '../e2e/seed.js';
 import { startTimedConnector } from '../e2e/timed-connector.js';
@@ -33,7 +33,7 @@ import { SAMPLE_REPLY, SAMPLE_REQUEST, type ChildSample } from './child-sampler.
 import { DEFAULT_CARD_SHARE, MAX_CARD_SLOTS, MixedLoad, WEBHOOK_ROTATION, STREAMS, type StreamInterval, type StreamName } from './mixed-load.js';
 import { judge, type Limits, type SoakSample } from './verdict.js';
 
-/** Teams' per-tenant limit as Reynolds enforces it (src/teams/teams-rate-limits.ts). */
+/** Teams' per-tenant limit as Reynolds enforces it (src/teams/sending/teams-rate-limits.ts). */
 const TENANT_POSTS_PER_SECOND = 50;
 const MB = 1024 * 1024;
 /**

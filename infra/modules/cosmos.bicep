@@ -1,4 +1,4 @@
-// Cosmos DB for the store (src/store/cosmos-store.ts): one database, the deliveries container
+// Cosmos DB for the store (src/store/cosmos/cosmos-store.ts): one database, the deliveries container
 // (partitioned by /id, the delivery key), the body-chunk container, and one container per record
 // kind (src/store/store.ts RECORD_KINDS), all partitioned by /partition. defaultTtl -1 turns TTL on
 // and lets each document decide: the ones that expire carry `ttl`. tests/infra/bicep.test.ts

@@ -8,7 +8,7 @@
  * a 2xx but the inbox has no record (the store lost it, or another deployment answered). Either
  * way the inbox is the truth: a GUID found there is never redelivered.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import { ConflictError, type Store } from '../store/store.js';
 
 /** One attempt as GitHub lists it (`GET /app/hook/deliveries`). */

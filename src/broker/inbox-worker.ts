@@ -12,8 +12,9 @@
  */
 import pLimit from 'p-limit';
 import { PollingLoop } from './polling-loop.js';
-import type { Clock } from '../clock.js';
-import { LeaseLostError, StoreUnavailableError, type InboxItem, type Store } from '../store/store.js';
+import type { Clock } from '../core/clock.js';
+import { LeaseLostError, StoreUnavailableError, type Store } from '../store/store.js';
+import { type InboxItem } from '../core/inbox-item.js';
 
 /**
  * What the worker runs for each item. Throwing means "try again later", unless the error says it

@@ -3,16 +3,16 @@
  * the digest reads (OpenWork), and the daily digest (DigestScheduler). Part of the composition
  * root (src/index.ts), kept apart so that file stays one screenful of wiring.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Config } from '../config.js';
 import type { ReynoldsMetrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { ChainTracker } from '../loops/chain-tracker.js';
-import type { AlertOutbox } from '../routing/alert-outbox.js';
-import { DigestScheduler } from '../routing/digest.js';
-import { NoiseControl } from '../routing/noise-control.js';
-import { OpenWork } from '../routing/open-work.js';
-import type { SubscriptionBook } from '../routing/subscription-book.js';
+import type { AlertOutbox } from '../routing/alerts/alert-outbox.js';
+import { DigestScheduler } from '../routing/noise/digest.js';
+import { NoiseControl } from '../routing/noise/noise-control.js';
+import { OpenWork } from '../routing/noise/open-work.js';
+import type { SubscriptionBook } from '../routing/subscriptions/subscription-book.js';
 import type { Store } from '../store/store.js';
 import { noiseCards } from '../teams/cards/noise-cards.js';
 

@@ -2,7 +2,7 @@
  * Settings and optional services derived from the configuration for the composition root
  * (src/index.ts): the loop guard's settings, and missed-delivery recovery in GitHub App mode.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Config } from '../config.js';
 import { createAppJwtOctokit, DeliveryRecovery, GitHubAppDeliveryLog } from '../github/delivery-recovery.js';
 import type { ReynoldsMetrics } from '../http/metrics.js';

@@ -1,9 +1,9 @@
 /**
  * Decodes a stored delivery into a BrokerEvent (the EventDecoder the pipeline is given).
  */
-import { UndecodableItemError } from '../broker/event-pipeline.js';
-import type { InboxItem } from '../store/store.js';
-import type { BrokerEvent } from './broker-event.js';
+import { UndecodableItemError } from '../core/pipeline.js';
+import type { InboxItem } from '../core/inbox-item.js';
+import type { BrokerEvent } from '../core/broker-event.js';
 import { normalise } from './normalise.js';
 
 export function decodeDelivery(item: InboxItem): BrokerEvent {

@@ -11,7 +11,7 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import { runDeliveryRecovery, type HookDeliveryAttempt, type HookDeliveryLog, type RecoveryRecord, type RecoveryRunResult } from '../broker/delivery-recovery-run.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { deliveryKey, type DeliveryHeaders } from './delivery-key.js';

@@ -6,7 +6,7 @@
  * the inbox worker does that after the 202, so the answer never waits on Teams or a model.
  */
 import { verify } from '@octokit/webhooks-methods';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/store.js';
 import { deliveryKey } from './delivery-key.js';
 
@@ -134,7 +134,7 @@ export class WebhookIntake {
 
     // The signature covers the bytes as sent; verify before looking inside them.
     const rawText = request.rawBody.toString('utf8');
-    let verified = false;
+    let verified: boolean;
     try {
       verified = await verify(this.options.secret, rawText, signature);
     } catch {

@@ -7,7 +7,7 @@
  * an event name outside the table becomes a `known: false` event, never an exception.
  */
 import type { WebhookEventName } from '@octokit/webhooks-types';
-import { BODY_LIMIT, type BrokerEvent } from './broker-event.js';
+import { BODY_LIMIT, type BrokerEvent } from '../core/broker-event.js';
 import {
   type Json,
   actorOf,

@@ -7,7 +7,7 @@
  * failed write and the pipeline's retry asks the guard again. The one exception is removing a
  * label that is not there: GitHub answers 404, and the state we wanted is the state we have.
  */
-import type { GitHubActions, ReviewEvent } from '../broker/github-actions.js';
+import type { GitHubActions, ReviewEvent } from '../core/github-actions.js';
 import { type GitHubClient, GitHubClients, type OctokitLog } from './octokit-client.js';
 
 export type { OctokitLog } from './octokit-client.js';

@@ -18,6 +18,9 @@ import {
 import { type GitHubClient, type GitHubClients, NoInstallationTargetError } from './octokit-client.js';
 import { isGitHubRequestError, toReadError } from './read-errors.js';
 
+// GitHub's REST answers are read field by field with a fallback for each (see read-errors.ts), so
+// a loose record is the honest type here; the generated Octokit types would promise more than we check.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 export interface OctokitReaderOptions {

@@ -8,7 +8,7 @@
  * Every reader here answers `undefined` (or an empty list) instead of throwing or passing a wrong
  * type along, so normalise.ts can stay a flat table of "take this if it is there".
  */
-import { type BrokerActor, type BrokerRepo } from './broker-event.js';
+import { type BrokerActor, type BrokerRepo } from '../core/broker-event.js';
 
 export type Json = Record<string, unknown>;
 

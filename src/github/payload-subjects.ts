@@ -3,7 +3,7 @@
  * comments, runs, alerts, deployments), read into the details a BrokerEvent is made of. The
  * generic, never-throwing readers they use live in payload-fields.ts.
  */
-import { type BrokerTarget, PATHS_LIMIT, type Severity, type TargetKind } from './broker-event.js';
+import { type BrokerTarget, PATHS_LIMIT, type Severity, type TargetKind } from '../core/broker-event.js';
 import {
   type Json,
   record,

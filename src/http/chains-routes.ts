@@ -4,7 +4,7 @@
  * GET /api/chains/:id → the chain, its nodes and edges in time order, its signals and audit trail.
  */
 import type restify from 'restify';
-import type { AuditEntry, ChainNode, ChainSummary } from '../loops/chain-records.js';
+import type { AuditEntry, ChainNode, ChainSummary } from '../core/chain-records.js';
 import type { Store } from '../store/store.js';
 import { sendError } from './server.js';
 import { tabCaller } from './tab-api-access.js';

@@ -5,10 +5,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { InboxWorkerObserver } from '../broker/inbox-worker.js';
 import type { IntakeObserver, IntakeOutcome } from '../github/intake.js';
-import type { OutboxEntry } from '../routing/alert-outbox.js';
-import type { NoiseObserver, NoiseOutcome } from '../routing/noise-control.js';
-import type { InboxItem, Store } from '../store/store.js';
-import type { SenderObserver } from '../teams/proactive-sender.js';
+import type { OutboxEntry } from '../routing/alerts/outbox-entry.js';
+import type { NoiseObserver, NoiseOutcome } from '../routing/noise/noise-control.js';
+import type { InboxItem } from '../core/inbox-item.js';
+import type { Store } from '../store/store.js';
+import type { SenderObserver } from '../teams/sending/proactive-sender.js';
 
 export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, SenderObserver, NoiseObserver {
   readonly registry = new Registry();

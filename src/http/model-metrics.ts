@@ -4,7 +4,7 @@
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { EnrichmentObserver, EnrichmentOutcome } from '../models/enrichment-stage.js';
-import type { ModelRole } from '../models/model-pool.js';
+import type { ModelRole } from '../core/model-roles.js';
 import type { CallOutcome, PoolObserver } from '../models/scheduled-model-pool.js';
 
 export class ModelMetrics implements PoolObserver, EnrichmentObserver {

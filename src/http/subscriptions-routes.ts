@@ -12,15 +12,15 @@
  */
 import type restify from 'restify';
 import { z } from 'zod';
-import type { OutboxEntry } from '../routing/alert-outbox.js';
-import { PRIORITIES } from '../routing/classification.js';
-import type { SubscriptionBook } from '../routing/subscription-book.js';
-import { formatSubscription, parseSubscriptionCommand } from '../routing/subscription-syntax.js';
-import { FEATURES, scopeName, type Subscription, type SubscriptionSpec } from '../routing/subscription.js';
+import type { OutboxEntry } from '../routing/alerts/outbox-entry.js';
+import { PRIORITIES } from '../core/classification.js';
+import type { SubscriptionBook } from '../routing/subscriptions/subscription-book.js';
+import { formatSubscription, parseSubscriptionCommand } from '../routing/subscriptions/subscription-syntax.js';
+import { FEATURES, scopeName, type Subscription, type SubscriptionSpec } from '../routing/subscriptions/subscription.js';
 import type { Store } from '../store/store.js';
-import type { ConversationBook } from '../teams/conversation-book.js';
-import type { AlertThread } from '../teams/thread-book.js';
-import type { PostedAlert } from '../routing/posted-alerts.js';
+import type { ConversationBook } from '../teams/sending/conversation-book.js';
+import type { AlertThread } from '../teams/sending/thread-book.js';
+import type { PostedAlert } from '../routing/alerts/posted-alerts.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { sendError } from './server.js';
 import { tabCaller } from './tab-api-access.js';
@@ -127,7 +127,7 @@ export function mountSubscriptionsRoutes(server: restify.Server, deps: Subscript
       deps.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, where: { conversationId: conversation.conversationId }, limit: RECENT_ALERTS }),
       deps.store.queryRecords<AlertThread | PostedAlert>({ kind: 'thread', tenantId, partition: conversation.conversationId, limit: 2 * RECENT_ALERTS }),
     ]);
-    // Thread roots and the record of each posted alert (src/routing/posted-alerts.ts) share the kind.
+    // Thread roots and the record of each posted alert (src/routing/alerts/posted-alerts.ts) share the kind.
     const threads = threadRecords.flatMap(({ data }) => ('rootActivityId' in data ? [data] : []));
     const posted = threadRecords.flatMap(({ data }) => ('postedAt' in data ? [data] : []));
     res.send(200, {

@@ -9,8 +9,9 @@
  * `assess` costs O(1) in history: a bounded window per target, a bounded state per chain, one
  * point read of the chain on a cache miss, and a fixed number of writes.
  */
-import type { Clock } from '../clock.js';
-import type { BrokerEvent } from '../github/broker-event.js';
+import type { Assessment } from '../core/chain-records.js';
+import type { Clock } from '../core/clock.js';
+import type { BrokerEvent } from '../core/broker-event.js';
 import type { Store } from '../store/store.js';
 import {
   VERDICT_RANK,
@@ -21,8 +22,7 @@ import {
   type ChainSummary,
   type LinkKind,
   type Signal,
-  type Verdict,
-} from './chain-records.js';
+} from '../core/chain-records.js';
 import { EchoRegistry } from './echo-registry.js';
 import { eventFingerprint, shortHash } from './fingerprint.js';
 import { loopScore, verdictFor } from './loop-score.js';
@@ -30,13 +30,6 @@ import type { LoopSettings } from './loop-settings.js';
 import { parseMarker, type ChainMark } from './marker.js';
 import { depthSignal, pingPongSignal, rateSignal, repeatSignal } from './signals.js';
 import { ChainState, WorkingSet, workingSetTtlMs, type WindowEntry } from './working-set.js';
-
-export interface Assessment {
-  node: ChainNode;
-  chain: ChainSummary;
-  /** The verdict for this event: the chain's, which never softens. */
-  verdict: Verdict;
-}
 
 export interface LoopObserver {
   /** A chain just broke. Called once per chain: the admins' alert. */

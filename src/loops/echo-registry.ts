@@ -4,10 +4,10 @@
  * linked into the chain of the act. Expectations live in the store (another replica may receive
  * the echo) and expire after a few minutes; a match consumes one.
  */
-import type { Clock } from '../clock.js';
-import type { BrokerEvent } from '../github/broker-event.js';
+import type { Clock } from '../core/clock.js';
+import type { BrokerEvent } from '../core/broker-event.js';
 import type { Store } from '../store/store.js';
-import type { Expectation } from './chain-records.js';
+import type { Expectation } from '../core/chain-records.js';
 
 /** (event kind, action) pairs that can be the echo of a markerless write. */
 const ECHOABLE = new Set([

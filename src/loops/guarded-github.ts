@@ -3,7 +3,7 @@
  * Each call names the chain node it answers (the trigger); the guard decides, marks or announces
  * the write, and records it.
  */
-import type { GitHubActions, ReviewEvent } from '../broker/github-actions.js';
+import type { GitHubActions, ReviewEvent } from '../core/github-actions.js';
 import type { GuardOutcome, WriteGuard, WriteIntent, WriteTrigger } from './write-guard.js';
 
 /** Optional per-call details: the identity of a person's request (see WriteIntent.requestKey). */

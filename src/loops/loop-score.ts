@@ -3,7 +3,7 @@
  * Noisy-OR: score = 1 − Π(1 − weight × strength). Independent evidence accumulates, one weak
  * signal alone stays below the dampen line, and the score is always in [0, 1].
  */
-import type { Signal, Verdict } from './chain-records.js';
+import type { Signal, Verdict } from '../core/chain-records.js';
 import { SIGNAL_WEIGHTS, type LoopSettings } from './loop-settings.js';
 
 export function loopScore(signals: readonly Signal[]): number {

@@ -2,7 +2,7 @@
  * The pipeline stage that puts each event into its chain and attaches the verdict, before
  * anything downstream (routing, enrichment, write-backs) may act on it.
  */
-import type { PipelineContext, PipelineStage } from '../broker/event-pipeline.js';
+import type { PipelineContext, PipelineStage } from '../core/pipeline.js';
 import type { ChainTracker } from './chain-tracker.js';
 
 export class LoopStage implements PipelineStage {

@@ -4,7 +4,7 @@
  * rate of bot events on its target, a bot answering an act of ours, and a write that repeats one
  * already made. Humans never raise a signal by talking: a busy review is people, not a loop.
  */
-import type { ActorKind, Signal } from './chain-records.js';
+import type { ActorKind, Signal } from '../core/chain-records.js';
 import type { LoopSettings } from './loop-settings.js';
 import type { ChainState, WindowEntry } from './working-set.js';
 

@@ -8,8 +8,8 @@
  * safety.
  */
 import { LRUCache } from 'lru-cache';
-import { systemClock, type Clock } from '../clock.js';
-import type { ActorKind, ChainSummary } from './chain-records.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { ActorKind, ChainSummary } from '../core/chain-records.js';
 import type { LoopSettings } from './loop-settings.js';
 
 /** Events kept per target: enough to see a ping-pong and a burst. */

@@ -11,9 +11,9 @@
  * Acts are idempotent per (trigger, write): a pipeline retry after a crash finds the act recorded
  * and does not write twice.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/store.js';
-import { worse, type ActorKind, type ChainNode, type Signal, type Verdict } from './chain-records.js';
+import { worse, type ActorKind, type ChainNode, type Signal, type Verdict } from '../core/chain-records.js';
 import type { ChainTracker } from './chain-tracker.js';
 import { shortHash } from './fingerprint.js';
 import { loopScore, verdictFor } from './loop-score.js';

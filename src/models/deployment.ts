@@ -3,10 +3,11 @@
  * it has done (requests, errors, tokens, cost, latency).
  */
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import { LatencyWindow } from './latency-window.js';
 import { isTransient } from './model-errors.js';
-import type { BreakerState, DeploymentSnapshot, ModelProvider, ModelRole } from './model-pool.js';
+import type { BreakerState, DeploymentSnapshot, ModelProvider } from './model-pool.js';
+import type { ModelRole } from '../core/model-roles.js';
 
 export type ProviderKind = 'azure' | 'github' | 'openai';
 

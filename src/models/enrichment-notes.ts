@@ -3,19 +3,8 @@
  * are asked for small JSON objects, but a reply in prose, fenced, truncated or with invented fields
  * must still give something sensible (or nothing), never an exception.
  */
-import type { ModelRole } from './model-pool.js';
-
-export interface EnrichmentNotes {
-  /** Review summary, release-notes summary or a failing check's likely cause. */
-  summary?: string;
-  securityNotes?: string[];
-  /** Suggested labels (issue triage). */
-  labels?: string[];
-  /** Possible duplicates, as `#123` references. */
-  duplicates?: string[];
-  /** The roles whose answers are in here. */
-  roles: ModelRole[];
-}
+import type { EnrichmentNotes } from '../core/enrichment-notes.js';
+import type { ModelRole } from '../core/model-roles.js';
 
 const MAX_TEXT = 600;
 const MAX_ITEMS = 5;

@@ -8,14 +8,16 @@
  * first. The work is bounded by the enrichment deadline, tracked so shutdown can wait for it or
  * abandon it, and its failures are logged and counted, never thrown into the inbox item.
  */
-import type { PipelineContext, PipelineStage } from '../broker/event-pipeline.js';
-import type { Clock } from '../clock.js';
-import type { BrokerEvent } from '../github/broker-event.js';
-import type { AlertCardBuilder } from '../routing/routing-stage.js';
-import { hasContent, mergeNotes, type EnrichmentNotes } from './enrichment-notes.js';
+import type { PipelineContext, PipelineStage } from '../core/pipeline.js';
+import type { Clock } from '../core/clock.js';
+import type { BrokerEvent } from '../core/broker-event.js';
+import type { AlertCardBuilder } from '../core/card-builders.js';
+import { hasContent, mergeNotes } from './enrichment-notes.js';
+import { type EnrichmentNotes } from '../core/enrichment-notes.js';
 import { DeadlineExceededError } from './model-errors.js';
-import type { ModelPool, ModelRole } from './model-pool.js';
-import { tasksFor, type Candidate, type EnrichmentTask } from './prompts/enrichment-prompts.js';
+import type { ModelPool } from './model-pool.js';
+import type { ModelRole } from '../core/model-roles.js';
+import { tasksFor, type Candidate, type EnrichmentTask } from './enrichment-prompts.js';
 
 /** Edits an alert already queued or posted; the alert outbox implements it (`enqueueUpdate`). */
 export interface AlertUpdater {

@@ -2,7 +2,7 @@
  * Latency over a sliding window: the samples of the last `windowMs`, at most `maxSamples` of them,
  * so percentiles follow what the deployment does now rather than since start-up.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 
 export class LatencyWindow {
   private samples: Array<{ at: number; ms: number }> = [];

@@ -4,8 +4,7 @@
  * pipeline's enrichment stage, the chat actions and `GET /api/pool` use it. Core code: no
  * framework imports here, providers are adapters behind `ModelProvider`.
  */
-export const MODEL_ROLES = ['codegen', 'review', 'docs', 'issues', 'security'] as const;
-export type ModelRole = (typeof MODEL_ROLES)[number];
+import type { ModelRole } from '../core/model-roles.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

@@ -5,22 +5,13 @@
  * One deadline covers the whole call, queue included.
  */
 import { BrokenCircuitError, TaskCancelledError, TimeoutStrategy, handleWhen, retry, timeout } from 'cockatiel';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import { PooledDeployment, pickDeployment, type BreakerSettings, type DeploymentConfig } from './deployment.js';
 import { FairScheduler } from './fair-scheduler.js';
 import { LatencyWindow } from './latency-window.js';
 import { DeadlineExceededError, ModelCallError, PoolClosedError, PoolUnavailableError, isTransient } from './model-errors.js';
-import {
-  MODEL_ROLES,
-  type CompletionOptions,
-  type CompletionRequest,
-  type CompletionResult,
-  type ModelPool,
-  type ModelProvider,
-  type ModelRole,
-  type PilotSnapshot,
-  type PoolSnapshot,
-} from './model-pool.js';
+import { MODEL_ROLES, type ModelRole } from '../core/model-roles.js';
+import { type CompletionOptions, type CompletionRequest, type CompletionResult, type ModelPool, type ModelProvider, type PilotSnapshot, type PoolSnapshot } from './model-pool.js';
 import { RetryBackoff } from './retry-backoff.js';
 
 export interface PoolSettings {

@@ -3,28 +3,15 @@
  * queues one card per conversation in the outbox. Sending is the proactive sender's job, so a slow
  * or throttled Teams never holds the inbox back, and an alert is never lost between the two.
  */
-import type { PipelineContext, PipelineStage } from '../broker/event-pipeline.js';
-import type { BrokerEvent } from '../github/broker-event.js';
-import type { EnrichmentNotes } from '../models/enrichment-notes.js';
-import type { AlertOutbox } from './alert-outbox.js';
-import type { Classification } from './classification.js';
-import { classify } from './classifier.js';
-import { route, type CardFamily } from './router.js';
-import type { NoiseControl } from './noise-control.js';
-import type { OpenWork } from './open-work.js';
-import type { SubscriptionBook } from './subscription-book.js';
-
-export interface AlertCardInput {
-  event: BrokerEvent;
-  classification: Classification;
-  family: CardFamily;
-  chain: { chainId: string; nodeId: string };
-  /** What the model pool added after the card first went out (the enrichment stage rebuilds it). */
-  enrichment?: EnrichmentNotes;
-}
-
-/** Builds the card for an alert (src/teams/cards); injected so routing stays framework-free. */
-export type AlertCardBuilder = (input: AlertCardInput) => { card: Record<string, unknown>; text: string };
+import type { AlertCardBuilder } from '../core/card-builders.js';
+import type { PipelineContext, PipelineStage } from '../core/pipeline.js';
+import type { AlertOutbox } from './alerts/alert-outbox.js';
+import type { Classification } from '../core/classification.js';
+import { classify } from './classification/classifier.js';
+import { route } from './subscriptions/router.js';
+import type { NoiseControl } from './noise/noise-control.js';
+import type { OpenWork } from './noise/open-work.js';
+import type { SubscriptionBook } from './subscriptions/subscription-book.js';
 
 export class RoutingStage implements PipelineStage {
   readonly name = 'routing';

@@ -11,26 +11,23 @@ import { createBotAuthentication } from './bot-authentication.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { errorLine, greetingLine, helpLines, statusLine, welcomeLine, wrongTenantLine } from '../persona/replies.js';
-import type { SubscriptionBook } from '../routing/subscription-book.js';
-import { registerCardActions, type CardActionDeps } from './card-actions.js';
-import type { NoiseChat } from './noise-chat.js';
-import type { ConversationBook, ConversationScope } from './conversation-book.js';
-import type { IdentityBook } from './identity-book.js';
-import { registerIdentityCommands } from './identity-commands.js';
+import type { SubscriptionBook } from '../routing/subscriptions/subscription-book.js';
+import { registerCardActions, type CardActionDeps } from './actions/card-actions.js';
+import type { NoiseChat } from './chat/noise-chat.js';
+import type { ConversationBook, ConversationScope } from './sending/conversation-book.js';
+import type { IdentityBook } from './identity/identity-book.js';
+import { registerIdentityCommands } from './identity/identity-commands.js';
 import type { GitHubReader } from '../github/github-reader.js';
 import { webHostsFor } from '../github/github-links.js';
-import { registerMessageExtension } from './message-extension.js';
+import { registerMessageExtension } from './message-extension/message-extension.js';
 import type { ChatActionDeps } from './actions/chat-action.js';
-import { registerChatActions, type ChatDispatch } from './chat-dispatch.js';
-import type { ChatModelSettings } from './chat-model-config.js';
-import { FallbackPlanner, createActionPlanner } from './model-planner.js';
-import { OfflinePlanner } from './offline-planner.js';
-import { StoreStorage } from './store-storage.js';
-import { runSubscriptionCommand } from './subscription-commands.js';
-
-export interface StatusSource {
-  status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number }>;
-}
+import { registerChatActions, type ChatDispatch } from './chat/chat-dispatch.js';
+import type { StatusSource } from './actions/chat-action.js';
+import type { ChatModelSettings } from './chat/model-planner.js';
+import { FallbackPlanner, createActionPlanner } from './chat/model-planner.js';
+import { OfflinePlanner } from './chat/offline-planner.js';
+import { StoreStorage } from './chat/store-storage.js';
+import { runSubscriptionCommand } from './actions/subscription-commands.js';
 
 export interface ReynoldsTeamsApp {
   adapter: TeamsAdapter;

@@ -1,5 +1,5 @@
 import { tokens } from '@fluentui/react-components';
-import type { Verdict } from '../../src/loops/chain-records';
+import type { Verdict } from '../../src/core/chain-records';
 
 /** Verdict colours from the theme's palette, so dark and high-contrast themes keep them legible. */
 export const VERDICT_COLOUR: Record<Verdict, string> = {

@@ -5,7 +5,7 @@
  * transparency Teams requires; and the ids the manifest promises are the ones the code serves.
  */
 import assert from 'node:assert/strict';
-import { SEARCH_COMMAND } from '../../src/teams/message-extension.js';
+import { SEARCH_COMMAND } from '../../src/teams/message-extension/message-extension.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { InboxWorker, MAX_RETRY_DELAY_MS, type InboxPipeline, type InboxWorkerOptions } from '../../src/broker/inbox-worker.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { StoreUnavailableError, type InboxItem } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { StoreUnavailableError } from '../../src/store/store.js';
+import { type InboxItem } from '../../src/core/inbox-item.js';
 import { delivery } from '../store/contract.js';
 
 const TTL = 3600_000;

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { systemClock } from '../../src/clock.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { systemClock } from '../../src/core/clock.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { PoolShaped, timedProvider } from '../support/pool-shaped.js';
 import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';

@@ -5,10 +5,10 @@
  * loop gets exactly one admin alert and nothing after it.
  */
 import assert from 'node:assert/strict';
-import { systemClock } from '../../src/clock.js';
-import { SubscriptionBook } from '../../src/routing/subscription-book.js';
-import { DEFAULT_FEATURES } from '../../src/routing/subscription.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { systemClock } from '../../src/core/clock.js';
+import { SubscriptionBook } from '../../src/routing/subscriptions/subscription-book.js';
+import { DEFAULT_FEATURES } from '../../src/routing/subscriptions/subscription.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 import { exampleOf } from '../support/webhook-examples.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
+import { SQLITE_FILE_NAME } from '../../src/store/sqlite/sqlite-store.js';
 import { freePort, startChild, waitHealthy } from '../support/child-reynolds.js';
 import { eventually, postDelivery } from '../support/reynolds.js';
 import { loadWebhookExamples } from '../support/webhook-examples.js';

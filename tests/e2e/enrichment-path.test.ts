@@ -4,11 +4,11 @@
  * that alert through the AlertUpdater port (the outbox implements it once card edits land).
  */
 import assert from 'node:assert/strict';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { AlertUpdater } from '../../src/models/enrichment-stage.js';
-import { SubscriptionBook } from '../../src/routing/subscription-book.js';
-import { DEFAULT_FEATURES } from '../../src/routing/subscription.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { SubscriptionBook } from '../../src/routing/subscriptions/subscription-book.js';
+import { DEFAULT_FEATURES } from '../../src/routing/subscriptions/subscription.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { startOpenAIStandin, type OpenAIStandin } from '../support/openai-standin.js';
 import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';

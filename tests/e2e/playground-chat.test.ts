@@ -4,9 +4,9 @@
  * every message goes Playground → /api/messages → Teams AI → the Playground's mock connector.
  */
 import assert from 'node:assert/strict';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { greetingLine, helpLines, statusLine, welcomeLine } from '../../src/persona/replies.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { botAnswered, startPlayground, type Playground } from '../support/playground.js';
 import { eventually, startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 

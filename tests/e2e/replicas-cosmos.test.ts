@@ -7,10 +7,10 @@
  * is posted twice and nothing is lost.
  */
 import assert from 'node:assert/strict';
-import { systemClock } from '../../src/clock.js';
-import { SubscriptionBook } from '../../src/routing/subscription-book.js';
-import { CosmosStore } from '../../src/store/cosmos-store.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { systemClock } from '../../src/core/clock.js';
+import { SubscriptionBook } from '../../src/routing/subscriptions/subscription-book.js';
+import { CosmosStore } from '../../src/store/cosmos/cosmos-store.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { freePort, startChild, waitHealthy, type ChildReynolds } from '../support/child-reynolds.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';

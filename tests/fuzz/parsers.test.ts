@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { formatMarker, parseMarker, withMarker, type ChainMark } from '../../src/loops/marker.js';
-import { formatSubscription, parseSubscriptionCommand } from '../../src/routing/subscription-syntax.js';
-import { FEATURES, type SubscriptionSpec } from '../../src/routing/subscription.js';
+import { formatSubscription, parseSubscriptionCommand } from '../../src/routing/subscriptions/subscription-syntax.js';
+import { FEATURES, type SubscriptionSpec } from '../../src/routing/subscriptions/subscription.js';
 import { fuzzParameters } from './fuzz-settings.js';
 
 const KEY = 'fuzz-marker-key-0123456789abcdef';

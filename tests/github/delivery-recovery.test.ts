@@ -7,7 +7,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createAppJwtOctokit, DeliveryRecovery, GitHubAppDeliveryLog } from '../../src/github/delivery-recovery.js';
 import { captureLogger } from '../support/log-capture.js';
 import { APP_HOOK_ID, startGitHubAppServer, type FakeDelivery, type GitHubAppServer } from '../support/github-app-server.js';

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import type { PipelineStage } from '../../src/broker/event-pipeline.js';
-import type { BrokerEvent } from '../../src/github/broker-event.js';
-import { SQLITE_FILE_NAME } from '../../src/store/sqlite-store.js';
+import type { PipelineStage } from '../../src/core/pipeline.js';
+import type { BrokerEvent } from '../../src/core/broker-event.js';
+import { SQLITE_FILE_NAME } from '../../src/store/sqlite/sqlite-store.js';
 import { eventually, postDelivery, signedRequest, startTestReynolds, TEST_SECRET, type TestReynolds } from '../support/reynolds.js';
 import { loadWebhookExamples } from '../support/webhook-examples.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BODY_LIMIT, type BrokerEvent, PATHS_LIMIT, type TargetKind } from '../../src/github/broker-event.js';
+import { BODY_LIMIT, type BrokerEvent, PATHS_LIMIT, type TargetKind } from '../../src/core/broker-event.js';
 import { TITLE_LIMIT, normalise } from '../../src/github/normalise.js';
 import { exampleOf, examplesFor, loadWebhookExamples, type WebhookExample } from '../support/webhook-examples.js';
 

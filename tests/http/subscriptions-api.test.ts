@@ -4,10 +4,10 @@
  * delivery reaches the connector stand-in for that conversation only).
  */
 import assert from 'node:assert/strict';
-import { systemClock } from '../../src/clock.js';
-import { SubscriptionBook } from '../../src/routing/subscription-book.js';
-import { formatSubscriptionList } from '../../src/routing/subscription-syntax.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { systemClock } from '../../src/core/clock.js';
+import { SubscriptionBook } from '../../src/routing/subscriptions/subscription-book.js';
+import { formatSubscriptionList } from '../../src/routing/subscriptions/subscription-syntax.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 import { exampleOf } from '../support/webhook-examples.js';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { startSsoIssuer, type SsoIssuer } from '../support/sso-issuer.js';
 import { startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 import { TabSsoVerifier, ssoAudiences } from '../../src/http/tab-sso.js';
-import { systemClock } from '../../src/clock.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
+import { systemClock } from '../../src/core/clock.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 
 const BOT_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT = 'aaaaaaaa-0000-0000-0000-000000000001';

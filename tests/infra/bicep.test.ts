@@ -10,10 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import https from 'node:https';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { parseConfig } from '../../src/config.js';
-import { MODEL_ROLES } from '../../src/models/model-pool.js';
-import { CosmosStore } from '../../src/store/cosmos-store.js';
+import { MODEL_ROLES } from '../../src/core/model-roles.js';
+import { CosmosStore } from '../../src/store/cosmos/cosmos-store.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';
 
 const INFRA = path.resolve('infra');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ChainNode } from '../../src/loops/chain-records.js';
+import type { ChainNode } from '../../src/core/chain-records.js';
 import { withMarker } from '../../src/loops/marker.js';
 import { normalise } from '../../src/github/normalise.js';
 import { loadWebhookExamples } from '../support/webhook-examples.js';

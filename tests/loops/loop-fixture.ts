@@ -2,13 +2,13 @@
  * A tracker and guard over an in-memory SQLite store with a manual clock, and a compact way to
  * make BrokerEvents for loop tests.
  */
-import { ManualClock } from '../../src/clock.js';
-import type { BrokerEvent } from '../../src/github/broker-event.js';
-import type { ChainSummary } from '../../src/loops/chain-records.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { BrokerEvent } from '../../src/core/broker-event.js';
+import type { ChainSummary } from '../../src/core/chain-records.js';
 import { ChainTracker } from '../../src/loops/chain-tracker.js';
 import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from '../../src/loops/loop-settings.js';
 import { WriteGuard } from '../../src/loops/write-guard.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export const MARKER_KEY = 'loop-test-marker-key-0123456789';
 export const APP_SLUG = 'reynolds-test';

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { verify } from '@octokit/webhooks-methods';
 import { GitHubStandIn } from '../../bench/loops/github-standin.js';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../../bench/loops/scenarios.js';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { OctokitActions } from '../../src/github/octokit-actions.js';
 import { normalise } from '../../src/github/normalise.js';
 import { formatMarker, parseMarker } from '../../src/loops/marker.js';

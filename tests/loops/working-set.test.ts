@@ -5,7 +5,7 @@
  * event rate.
  */
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { DEFAULT_LOOP_SETTINGS } from '../../src/loops/loop-settings.js';
 import { TARGET_WRITE_MEMORY_MS, WorkingSet, workingSetTtlMs } from '../../src/loops/working-set.js';
 import { event, loopFixture, nodeIdOf } from './loop-fixture.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DeadlineExceededError, PoolUnavailableError } from '../../src/models/model-errors.js';
 import { ScheduledModelPool } from '../../src/models/scheduled-model-pool.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { startOpenAIStandin, type OpenAIStandin } from '../support/openai-standin.js';
 import { ask, assertIncludes, deploymentAt, poolOf, sleep } from './pool-helpers.js';
 

@@ -1,8 +1,8 @@
 /** Pools against the OpenAI stand-in, through the real SDK provider. */
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import type { DeploymentConfig } from '../../src/models/deployment.js';
-import type { ModelRole } from '../../src/models/model-pool.js';
-import { OpenAIProvider } from '../../src/models/openai-provider.js';
+import type { ModelRole } from '../../src/core/model-roles.js';
+import { OpenAIProvider } from '../../src/models/providers/openai-provider.js';
 import { ScheduledModelPool, type PoolObserver, type PoolSettings } from '../../src/models/scheduled-model-pool.js';
 
 export function deploymentAt(url: string, name: string, role: ModelRole, extra: Partial<DeploymentConfig> = {}): DeploymentConfig {

@@ -3,8 +3,9 @@
  * cosmos-store.test.ts), so "both stores behave alike" is a test, not a hope.
  */
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../src/clock.js';
-import { ConflictError, LeaseLostError, type DeliveryInput, type RecordInput, type Store } from '../../src/store/store.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { ConflictError, LeaseLostError, type RecordInput, type Store } from '../../src/store/store.js';
+import { type DeliveryInput } from '../../src/core/inbox-item.js';
 
 export interface OpenedStore {
   store: Store;

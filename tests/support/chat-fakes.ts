@@ -11,8 +11,9 @@ import {
   type ReleaseView,
   type SearchResult,
 } from '../../src/github/github-reader.js';
-import type { CompletionRequest, CompletionResult, ModelPool, ModelRole, PoolSnapshot } from '../../src/models/model-pool.js';
-import { MODEL_ROLES } from '../../src/models/model-pool.js';
+import type { CompletionRequest, CompletionResult, ModelPool, PoolSnapshot } from '../../src/models/model-pool.js';
+import type { ModelRole } from '../../src/core/model-roles.js';
+import { MODEL_ROLES } from '../../src/core/model-roles.js';
 
 type PullFile = { path: string; additions: number; deletions: number; patch?: string };
 

@@ -391,7 +391,7 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
   });
 
   const toolOutput = (): string => {
-    let logText = '';
+    let logText: string;
     try {
       logText = readFileSync(logFile, 'utf8');
     } catch {

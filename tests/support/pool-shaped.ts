@@ -3,7 +3,8 @@
  * pool API and page until the real pool is wired into startReynolds: it counts what it serves and
  * reports it in the port's snapshot shape.
  */
-import { MODEL_ROLES, type CompletionRequest, type CompletionResult, type DeploymentSnapshot, type ModelPool, type ModelProvider, type ModelRole, type PoolSnapshot } from '../../src/models/model-pool.js';
+import { MODEL_ROLES, type ModelRole } from '../../src/core/model-roles.js';
+import { type CompletionRequest, type CompletionResult, type DeploymentSnapshot, type ModelPool, type ModelProvider, type PoolSnapshot } from '../../src/models/model-pool.js';
 
 interface Deployment {
   snapshot: DeploymentSnapshot;

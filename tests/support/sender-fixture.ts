@@ -5,18 +5,18 @@
  */
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/log.js';
 import { ChainTracker } from '../../src/loops/chain-tracker.js';
 import { DEFAULT_LOOP_SETTINGS } from '../../src/loops/loop-settings.js';
 import { WriteGuard } from '../../src/loops/write-guard.js';
-import { AlertOutbox } from '../../src/routing/alert-outbox.js';
-import { PostedAlerts } from '../../src/routing/posted-alerts.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { ConversationBook } from '../../src/teams/conversation-book.js';
-import { ProactiveSender } from '../../src/teams/proactive-sender.js';
-import { TeamsRateLimits } from '../../src/teams/teams-rate-limits.js';
-import { ThreadBook } from '../../src/teams/thread-book.js';
+import { AlertOutbox } from '../../src/routing/alerts/alert-outbox.js';
+import { PostedAlerts } from '../../src/routing/alerts/posted-alerts.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
+import { ProactiveSender } from '../../src/teams/sending/proactive-sender.js';
+import { TeamsRateLimits } from '../../src/teams/sending/teams-rate-limits.js';
+import { ThreadBook } from '../../src/teams/sending/thread-book.js';
 import { startConnectorStub, type ConnectorStub } from './connector-stub.js';
 
 export interface SenderFixture {

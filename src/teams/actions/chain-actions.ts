@@ -3,7 +3,7 @@
  * same way GET /api/chains reads them, and chainsFor, which finds the chains that touched one PR
  * or issue for lookups.
  */
-import type { AuditEntry, ChainNode, ChainSummary, Signal } from '../../loops/chain-records.js';
+import type { AuditEntry, ChainNode, ChainSummary, Signal } from '../../core/chain-records.js';
 import { badChainIdLine, chainNotFoundLine, noChainsLine } from '../../persona/chat-replies.js';
 import type { Store } from '../../store/store.js';
 import { type ChatAction, stringParam, textReply } from './chat-action.js';

@@ -3,19 +3,23 @@
  * with text, an Adaptive Card, or both. No TurnContext here, so the same functions serve the
  * model-backed planner, the offline planner, the plain commands and the tests.
  */
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { GitHubReader } from '../../github/github-reader.js';
 import type { Logger } from '../../log.js';
 import type { ModelPool } from '../../models/model-pool.js';
-import type { SubscriptionBook } from '../../routing/subscription-book.js';
+import type { SubscriptionBook } from '../../routing/subscriptions/subscription-book.js';
 import type { Store } from '../../store/store.js';
 import type { AdaptiveCardJson } from '../cards/alert-card.js';
-import type { StatusSource } from '../teams-app.js';
 
 /**
  * Sends a conversation its digest now. Structurally the same as `DigestSource` in
- * src/routing/digest.ts (noise control), declared here so chat does not wait for it.
+ * src/routing/noise/digest.ts (noise control), declared here so chat does not wait for it.
  */
+/** What the `status` action reports: the store and the inbox, as the health routes see them. */
+export interface StatusSource {
+  status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number }>;
+}
+
 export interface DigestSource {
   digestNow(tenantId: string, conversationId: string): Promise<void>;
 }

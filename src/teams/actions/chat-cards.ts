@@ -4,7 +4,7 @@
  * (TextBlock, FactSet, Container, Action.OpenUrl), schema 1.5, text escaped with card-text.ts.
  */
 import type { IssueView, PullRequestView } from '../../github/github-reader.js';
-import type { AuditEntry, ChainSummary, Signal } from '../../loops/chain-records.js';
+import type { AuditEntry, ChainSummary, Signal } from '../../core/chain-records.js';
 import type { PoolSnapshot } from '../../models/model-pool.js';
 import type { AdaptiveCardJson } from '../cards/alert-card.js';
 import { compactList, escapeMarkdown, excerpt, plain, safeUrl } from '../cards/card-text.js';

@@ -5,7 +5,7 @@
  */
 import { GitHubReadError, type GitHubReadErrorKind, type GitHubReader, type PullRequestView } from '../../github/github-reader.js';
 import { githubErrorLine, poolDownLine } from '../../persona/chat-replies.js';
-import type { ModelRole } from '../../models/model-pool.js';
+import type { ModelRole } from '../../core/model-roles.js';
 import { type ActionReply, type ActionScope, type ChatAction, type ChatActionDeps, stringParam, textReply } from './chat-action.js';
 import { chainsFor } from './chain-actions.js';
 import { issueCard, pullCard } from './chat-cards.js';

@@ -3,7 +3,7 @@
  * routing/codeowners.ts) against the PR's changed files first; people already asked or already
  * reviewing are said as such; the author never reviews their own PR.
  */
-import { parseCodeOwners } from '../../routing/codeowners.js';
+import { parseCodeOwners } from '../../routing/classification/codeowners.js';
 import type { ChatAction } from './chat-action.js';
 import { type ReviewerSuggestion, reviewersCard } from './chat-cards.js';
 import { readGitHub, readPullWithFiles } from './pull-actions.js';

@@ -1,7 +1,7 @@
 /** help, status (health, inbox, pool) and pilot_status. */
 import type { PoolSnapshot } from '../../models/model-pool.js';
 import { helpLines, statusLine } from '../../persona/replies.js';
-import { scopeName } from '../../routing/subscription.js';
+import { scopeName } from '../../routing/subscriptions/subscription.js';
 import { type ChatAction, type ChatActionDeps, textReply } from './chat-action.js';
 import { poolLine, statusCard } from './chat-cards.js';
 

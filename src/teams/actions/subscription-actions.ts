@@ -5,7 +5,7 @@
  */
 import { digestNotAvailableLine } from '../../persona/chat-replies.js';
 import { digestQueuedLine } from '../../persona/replies.js';
-import { runSubscriptionCommand } from '../subscription-commands.js';
+import { runSubscriptionCommand } from './subscription-commands.js';
 import { type ActionParameters, type ChatAction, stringParam, textReply } from './chat-action.js';
 
 /** Features and filters may come as a list or as one space-separated string. */

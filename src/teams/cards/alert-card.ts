@@ -10,10 +10,11 @@
  * through the loop guard like any other write.
  */
 import * as ACData from 'adaptivecards-templating';
-import type { BrokerEvent } from '../../github/broker-event.js';
-import type { ChainSummary } from '../../loops/chain-records.js';
-import type { Classification } from '../../routing/classification.js';
-import { type CardFamily, cardFamilyOf } from '../../routing/router.js';
+import type { BrokerEvent } from '../../core/broker-event.js';
+import type { ChainSummary } from '../../core/chain-records.js';
+import type { Classification } from '../../core/classification.js';
+import { type CardFamily } from '../../core/card-builders.js';
+import { cardFamilyOf } from '../../routing/subscriptions/router.js';
 import {
   categoryLine,
   compactList,

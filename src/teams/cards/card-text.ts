@@ -6,8 +6,8 @@
  * Everything shown on a card passes through `plain` or `excerpt`: text from GitHub is untrusted,
  * and a stray `*`, `[`, HTML comment or `{{DATE(...)}}` would otherwise render as something else.
  */
-import type { Severity } from '../../github/broker-event.js';
-import type { Category, Priority, Urgency } from '../../routing/classification.js';
+import type { Severity } from '../../core/broker-event.js';
+import type { Category, Priority, Urgency } from '../../core/classification.js';
 
 /** How much of a body a card shows: enough to recognise it, little enough to keep cards short. */
 export const EXCERPT_LIMIT = 300;

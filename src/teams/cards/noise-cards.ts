@@ -4,10 +4,9 @@
  * and the daily digest with its nudges. Plain Adaptive Card JSON (no template: each is a heading
  * and lists), every string from GitHub escaped with card-text.ts.
  */
-import type { BurstFamily, BurstWindow } from '../../routing/burst-windows.js';
-import type { Digest } from '../../routing/digest-content.js';
-import type { HeldAlert } from '../../routing/held-alerts.js';
-import type { BuiltCard, NoiseCards } from '../../routing/noise-control.js';
+import type { BurstFamily, BurstWindow } from '../../routing/noise/burst-windows.js';
+import type { HeldAlert } from '../../routing/noise/held-alerts.js';
+import type { BuiltCard, NoiseCards } from '../../routing/noise/noise-control.js';
 import type { AdaptiveCardJson } from './alert-card.js';
 import { link, plain } from './card-text.js';
 

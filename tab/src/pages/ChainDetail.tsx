@@ -1,6 +1,6 @@
 /** One chain: its picture, the signals that scored it and its audit trail. */
 import { Badge, Link, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
-import type { AuditEntry, ChainNode, ChainSummary } from '../../../src/loops/chain-records';
+import type { AuditEntry, ChainNode, ChainSummary } from '../../../src/core/chain-records';
 import { api } from '../api';
 import { Empty, Failure, Loading, formatTime } from '../states';
 import { usePolling } from '../usePolling';

@@ -4,7 +4,7 @@
  * the node's verdict. Plain SVG: a chart library would outweigh the tab for one small picture.
  */
 import { tokens } from '@fluentui/react-components';
-import type { ChainNode } from '../../../src/loops/chain-records';
+import type { ChainNode } from '../../../src/core/chain-records';
 import { VERDICT_COLOUR } from '../verdicts';
 
 const COLUMN = 110;

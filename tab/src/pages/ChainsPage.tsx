@@ -1,7 +1,7 @@
 /** Personal tab, event chains: the recent chains (filterable, live) and one chain opened. */
 import { Badge, Field, Input, Link, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { ChainSummary } from '../../../src/loops/chain-records';
+import type { ChainSummary } from '../../../src/core/chain-records';
 import { api } from '../api';
 import type { Route } from '../App';
 import { Empty, Failure, Loading, formatTime } from '../states';

@@ -6,7 +6,7 @@
  */
 import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, Textarea } from '@fluentui/react-components';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_FEATURES, FEATURES } from '../../../src/routing/subscription';
+import { DEFAULT_FEATURES, FEATURES } from '../../../src/routing/subscriptions/subscription';
 import { api } from '../api';
 import type { Route } from '../App';
 import type { Host } from '../host';

@@ -1,5 +1,5 @@
 /** One template per card family (router.ts decides the family of an event). */
-import type { CardFamily } from '../../../routing/router.js';
+import type { CardFamily } from '../../../core/card-builders.js';
 import type { TemplateJson } from './common.js';
 import { commentTemplate, discussionTemplate, issueTemplate, pullRequestTemplate, reviewTemplate } from './conversation.js';
 import { deploymentTemplate, pushTemplate, releaseTemplate, workflowTemplate } from './delivery.js';
