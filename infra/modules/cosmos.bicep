@@ -31,6 +31,7 @@ var containers = [
   { name: 'burst', partitionKey: '/partition' }
   { name: 'digest', partitionKey: '/partition' }
   { name: 'recovery', partitionKey: '/partition' }
+  { name: 'person_link', partitionKey: '/partition' }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

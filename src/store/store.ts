@@ -48,6 +48,8 @@ export const RECORD_KINDS = [
   'digest',
   /** Missed-delivery recovery runs and what they redelivered. */
   'recovery',
+  /** Verified GitHub sign-ins: Teams user ↔ GitHub user, with the token sealed (src/identity/); kept until sign-out. */
+  'person_link',
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
