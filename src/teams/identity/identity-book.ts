@@ -87,8 +87,9 @@ export class IdentityBook {
     return removed;
   }
 
-  async mayWrite(tenantId: string, user: TeamsUser, conversationId: string, repo: string, act: WriteAct): Promise<WriteDecision> {
-    const [link, policy] = await Promise.all([user.aadObjectId ? this.linkOf(tenantId, user.aadObjectId) : undefined, this.policy(tenantId, conversationId)]);
+  /** `verified`: the person's GitHub sign-in (src/identity/); without it, only a self-asserted link is found, and that cannot act. */
+  async mayWrite(tenantId: string, user: TeamsUser, conversationId: string, repo: string, act: WriteAct, verified?: GitHubLink): Promise<WriteDecision> {
+    const [link, policy] = await Promise.all([verified ?? (user.aadObjectId ? this.linkOf(tenantId, user.aadObjectId) : undefined), this.policy(tenantId, conversationId)]);
     return mayWrite(user, repo, act, { link, policy, tenantAdmins: this.tenantAdmins });
   }
 
