@@ -64,6 +64,8 @@ import { createTeamsApp, type ChatSetup } from './teams/teams-app.js';
 import { chatModelSettings } from './composition/chat-model-config.js';
 import { TeamsRateLimits } from './teams/sending/teams-rate-limits.js';
 import { ThreadBook } from './teams/sending/thread-book.js';
+import { signInFromConfig } from './composition/sign-in-from-config.js';
+import type { GitHubOAuth } from './identity/github-oauth.js';
 
 export interface Reynolds {
   config: Config;
@@ -108,6 +110,8 @@ export interface StartOptions {
   chat?: Pick<ChatSetup, 'reader' | 'pool' | 'digest' | 'pilot'>;
   /** Replaces the bot's credentials factory (tests: Entra's token endpoint is unreachable from here). */
   botCredentialsFactory?: ServiceClientCredentialsFactory;
+  /** GitHub's OAuth side for sign-in in place of the one built from configuration (tests: a fake of the port). */
+  oauth?: GitHubOAuth;
 }
 
 /** How often expired records are swept from the embedded store. */
@@ -203,7 +207,9 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     (githubOptions ? new OctokitReader({ clients: new GitHubClients(githubOptions), cacheTtlMs: config.GITHUB_CACHE_TTL_SECONDS * 1000 }) : unconfiguredReader());
   if (!githubOptions && !options.github) logger.info('no GitHub credentials (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY): the message extension answers with a "not connected" card');
 
+  const signIn = signInFromConfig(config, { store, clock, oauth: options.oauth }); // sign-in (src/identity/)
   const teams = createTeamsApp(config, {
+    signIn, // sign-in (src/identity/)
     logger,
     github,
     credentialsFactory: options.botCredentialsFactory,
@@ -305,6 +311,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections?.();
       await recovery?.stop();
+      signIn?.stop(); // sign-in: pending device flows stop polling
       await worker.stop(config.SHUTDOWN_GRACE_MS);
       await enrichment?.stop(config.SHUTDOWN_GRACE_MS);
       await pool.close();

@@ -17,6 +17,8 @@ import type { NoiseChat } from './chat/noise-chat.js';
 import type { ConversationBook, ConversationScope } from './sending/conversation-book.js';
 import type { IdentityBook } from './identity/identity-book.js';
 import { registerIdentityCommands } from './identity/identity-commands.js';
+import { registerSignInCommands } from './identity/sign-in-commands.js';
+import type { SignInService } from '../identity/sign-in-service.js';
 import type { GitHubReader } from '../github/github-reader.js';
 import { webHostsFor } from '../github/github-links.js';
 import { registerMessageExtension } from './message-extension/message-extension.js';
@@ -52,6 +54,8 @@ export interface TeamsAppDeps {
   credentialsFactory?: ServiceClientCredentialsFactory;
   /** Quiet mode, time zone and digest commands (noise-chat.ts); absent: they are not offered. */
   noise?: NoiseChat;
+  /** Verified GitHub sign-in (`sign in`, `sign out`, `whoami`); absent: `sign in` says it is not set up. */
+  signIn?: SignInService;
 }
 
 export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscriptions'> {
@@ -188,6 +192,9 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
   if (deps.identity) {
     const tenantOfContext = (context: TurnContext) => tenantOf(context.activity);
     registerIdentityCommands(app, { identity: deps.identity, tenantOf: tenantOfContext });
+    // --- sign-in (src/identity/) ---
+    registerSignInCommands(app, { signIn: deps.signIn, identity: deps.identity, logger: deps.logger, botAppId: config.BOT_ID ?? '', tenantOf: tenantOfContext });
+    // --- end sign-in ---
     if (deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity: deps.identity, tenantOf: tenantOfContext, logger: deps.logger });
   }
   const noise = deps.noise;
