@@ -55,9 +55,8 @@ export class GitHubOAuthClient implements GitHubOAuth {
 
   async exchange(deviceCode: string): Promise<ExchangeResult> {
     try {
-      const { authentication } = await exchangeDeviceCode({ clientType: this.clientType as 'github-app', clientId: this.options.clientId, code: deviceCode, request: this.web.request });
-      const auth = authentication as { token: string; refreshToken?: string; expiresAt?: string; refreshTokenExpiresAt?: string };
-      return { kind: 'token', tokens: tokensOf(auth) };
+      const { data, authentication } = await exchangeDeviceCode({ clientType: this.clientType as 'github-app', clientId: this.options.clientId, code: deviceCode, request: this.web.request });
+      return { kind: 'token', tokens: tokensOf(authentication.token, data) };
     } catch (error) {
       const data = oauthErrorData(error);
       switch (data?.error) {
@@ -75,8 +74,8 @@ export class GitHubOAuthClient implements GitHubOAuth {
   }
 
   async refresh(token: string): Promise<IssuedTokens> {
-    const { authentication } = await call('refresh a token', () => refreshToken({ clientType: 'github-app', clientId: this.options.clientId, clientSecret: this.secret(), refreshToken: token, request: this.web.request }));
-    return tokensOf(authentication);
+    const { data, authentication } = await call('refresh a token', () => refreshToken({ clientType: 'github-app', clientId: this.options.clientId, clientSecret: this.secret(), refreshToken: token, request: this.web.request }));
+    return tokensOf(authentication.token, data);
   }
 
   async revoke(accessToken: string): Promise<void> {
@@ -110,12 +109,14 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-function tokensOf(auth: { token: string; refreshToken?: string; expiresAt?: string; refreshTokenExpiresAt?: string }): IssuedTokens {
+/** GitHub's token response as it came (oauth-methods turns the lifetimes into dates by GitHub's clock; ours decides). */
+function tokensOf(token: string, data: object): IssuedTokens {
+  const fields = data as { refresh_token?: unknown; expires_in?: unknown; refresh_token_expires_in?: unknown };
   return {
-    accessToken: auth.token,
-    ...(auth.refreshToken ? { refreshToken: auth.refreshToken } : {}),
-    ...(auth.expiresAt ? { expiresAt: Date.parse(auth.expiresAt) } : {}),
-    ...(auth.refreshTokenExpiresAt ? { refreshTokenExpiresAt: Date.parse(auth.refreshTokenExpiresAt) } : {}),
+    accessToken: token,
+    ...(typeof fields.refresh_token === 'string' && fields.refresh_token !== '' ? { refreshToken: fields.refresh_token } : {}),
+    ...(typeof fields.expires_in === 'number' ? { expiresInSeconds: fields.expires_in } : {}),
+    ...(typeof fields.refresh_token_expires_in === 'number' ? { refreshTokenExpiresInSeconds: fields.refresh_token_expires_in } : {}),
   };
 }
 

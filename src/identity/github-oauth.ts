@@ -19,9 +19,9 @@ export interface DeviceCode {
 export interface IssuedTokens {
   accessToken: string;
   refreshToken?: string;
-  /** Ms since the epoch; absent when the token does not expire. */
-  expiresAt?: number;
-  refreshTokenExpiresAt?: number;
+  /** Seconds the token lives from now; absent when it does not expire (OAuth Apps). Relative, so our clock decides. */
+  expiresInSeconds?: number;
+  refreshTokenExpiresInSeconds?: number;
 }
 
 /** One poll of `POST /login/oauth/access_token` with the device code. */

@@ -12,7 +12,7 @@ import { pollForToken, type Sleep } from './device-flow-poll.js';
 import { type DeviceCode, type GitHubOAuth, GitHubOAuthError, type IssuedTokens } from './github-oauth.js';
 import type { PersonLink } from './person-link.js';
 import type { PersonLinks } from './person-links.js';
-import { type TokenSecret, TokenVault, TokenVaultError } from './token-vault.js';
+import { type TokenSecret, type TokenVault, TokenVaultError } from './token-vault.js';
 
 export type SignInOutcome =
   | { kind: 'signed_in'; link: PersonLink }
@@ -112,7 +112,7 @@ export class SignInService {
       if (link.tokenExpiresAt > now) return { kind: 'token', token: secret.accessToken, link };
       return { kind: 'unavailable' };
     }
-    const refreshed: PersonLink = { ...link, ...expiries(tokens) };
+    const refreshed: PersonLink = { ...link, ...expiries(tokens, now) };
     await this.o.links.save(refreshed, this.o.vault.seal(secretOf(tokens), owner));
     return { kind: 'token', token: tokens.accessToken, link: refreshed };
   }
@@ -151,7 +151,7 @@ export class SignInService {
       if (polled.kind !== 'token') return polled;
       const user = await this.o.oauth.user(polled.tokens.accessToken);
       if (signal.aborted) return { kind: 'cancelled' };
-      const link: PersonLink = { tenantId, aadObjectId: aadObjectId.toLowerCase(), githubId: user.id, login: user.login, verifiedAt: this.o.clock.now(), ...expiries(polled.tokens) };
+      const link: PersonLink = { tenantId, aadObjectId: aadObjectId.toLowerCase(), githubId: user.id, login: user.login, verifiedAt: this.o.clock.now(), ...expiries(polled.tokens, this.o.clock.now()) };
       await this.o.links.save(link, this.o.vault.seal(secretOf(polled.tokens), ownerOf(tenantId, aadObjectId)));
       return { kind: 'signed_in', link };
     } catch (error) {
@@ -165,6 +165,9 @@ function secretOf(tokens: IssuedTokens): TokenSecret {
   return { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) };
 }
 
-function expiries(tokens: IssuedTokens): Pick<PersonLink, 'tokenExpiresAt' | 'refreshTokenExpiresAt'> {
-  return { tokenExpiresAt: tokens.expiresAt, refreshTokenExpiresAt: tokens.refreshTokenExpiresAt };
+function expiries(tokens: IssuedTokens, now: number): Pick<PersonLink, 'tokenExpiresAt' | 'refreshTokenExpiresAt'> {
+  return {
+    ...(tokens.expiresInSeconds !== undefined && { tokenExpiresAt: now + tokens.expiresInSeconds * 1000 }),
+    ...(tokens.refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresAt: now + tokens.refreshTokenExpiresInSeconds * 1000 }),
+  };
 }
