@@ -10,7 +10,9 @@
  *   `GET /user`, and token revocation (`DELETE /applications/{client_id}/token`, HTTP Basic
  *   client_id:client_secret). OAuth errors come as GitHub sends them: 200 with `{error, ...}`.
  *
- * Every request is recorded with the token it carried.
+ * Every request is recorded with the token it carried. With `fallbackUrl`, requests it has no
+ * route for are passed on to another stand-in (e.g. the GitHub App one), so one GITHUB_API_URL
+ * serves both.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,7 +98,7 @@ const OAUTH_ERRORS: Record<string, string> = {
   unsupported_grant_type: 'The grant type is not supported.',
 };
 
-export async function startGitHubApiStub(options: { clientId?: string; clientSecret?: string } = {}): Promise<GitHubApiStub> {
+export async function startGitHubApiStub(options: { clientId?: string; clientSecret?: string; fallbackUrl?: string } = {}): Promise<GitHubApiStub> {
   const requests: GitHubRequest[] = [];
   let ids = 1000;
   let serial = 0;
@@ -216,6 +218,18 @@ export async function startGitHubApiStub(options: { clientId?: string; clientSec
       }
 
       const route = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(path));
+      if (!route && options.fallbackUrl) {
+        const headers: Record<string, string> = {};
+        for (const name of ['authorization', 'accept', 'content-type', 'user-agent']) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
+        void fetch(`${options.fallbackUrl}${req.url ?? ''}`, { method: req.method, headers, ...(raw !== '' && { body: raw }) }).then(
+          async (answer) => {
+            res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name))));
+            res.end(Buffer.from(await answer.arrayBuffer()));
+          },
+          () => send(502, { message: 'the fallback stand-in did not answer' }),
+        );
+        return;
+      }
       if (!route) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
       const person = signIn.tokens.get(tokenOf(req.headers.authorization));
       if (person?.revoked) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
