@@ -2,8 +2,8 @@
  * A local OpenAI-compatible server on a random loopback port, driven through the real `openai`
  * SDK: `POST /chat/completions` (OpenAI, GitHub Models; the model is in the body) and Azure's
  * `POST /openai/deployments/{deployment}/chat/completions?api-version=...`. Real response JSON with
- * usage. Each request is answered by a script the test sets: delay, 429 with Retry-After, 500, or
- * hang (no answer until the client gives up).
+ * usage. Each request is answered by a script the test sets: delay, 429 with Retry-After, 500,
+ * hang (no answer until the client gives up), or wait for a promise the test releases.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,8 @@ export interface StandinReply {
   /** Retry-After header value (seconds or an HTTP date). */
   retryAfter?: string;
   hang?: boolean;
+  /** Answer only once this settles: a test orders events by releasing it, not by sleeping. */
+  until?: Promise<unknown>;
   text?: string;
   usage?: { prompt_tokens: number; completion_tokens: number };
 }
@@ -87,6 +89,7 @@ export async function startOpenAIStandin(script: StandinScript = () => ({})): Pr
       res.once('close', () => hanging.delete(res));
       return;
     }
+    if (reply.until) await reply.until;
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (res.destroyed) return;
     if (reply.status !== undefined && reply.status >= 400) {
