@@ -7,6 +7,7 @@
  */
 import { verify } from '@octokit/webhooks-methods';
 import type { Clock } from '../core/clock.js';
+import { raceTimeout } from '../core/race-timeout.js';
 import type { Store } from '../store/store.js';
 import { deliveryKey } from './delivery-key.js';
 
@@ -76,9 +77,15 @@ export function isSupportedContentType(contentType: string | undefined): boolean
 export class WebhookIntake {
   private draining = false;
   private readonly storeTimeoutMs: number;
+  /** Made once, not per delivery: the hot path allocates no closure for it. */
+  private readonly storeTimedOut: () => never;
 
   constructor(private readonly options: IntakeOptions) {
     this.storeTimeoutMs = options.storeTimeoutMs ?? 5000;
+    const message = `store write took longer than ${this.storeTimeoutMs} ms`;
+    this.storeTimedOut = () => {
+      throw new Error(message);
+    };
   }
 
   /** After this, new deliveries get 503 + Retry-After so GitHub (or a peer replica) takes them. */
@@ -162,7 +169,7 @@ export class WebhookIntake {
 
     let result: 'accepted' | 'duplicate';
     try {
-      result = await withTimeout(
+      result = await raceTimeout(
         this.options.store.acceptDelivery({
           tenantId: this.options.tenantId,
           key,
@@ -175,6 +182,7 @@ export class WebhookIntake {
           bodyBytes: parsed.json === rawText ? request.rawBody : undefined,
         }),
         this.storeTimeoutMs,
+        this.storeTimedOut,
       );
     } catch (error) {
       this.options.onStoreError?.(error, deliveryId!);
@@ -231,12 +239,4 @@ function stringField(value: Record<string, unknown> | undefined, name: string): 
 function numberField(value: Record<string, unknown> | undefined, name: string): number | undefined {
   const field = value?.[name];
   return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`store write took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
