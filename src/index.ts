@@ -14,6 +14,7 @@ import { EventPipeline } from './broker/event-pipeline.js';
 import { type PipelineStage } from './core/pipeline.js';
 import { InboxWorker } from './broker/inbox-worker.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { raceTimeout } from './core/race-timeout.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { noiseFromConfig } from './composition/noise-from-config.js';
 import { deliveryRecoveryFrom, loopSettingsFrom } from './composition/settings-from-config.js';
@@ -307,7 +308,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       await pool.close();
       await digests.stop(config.SHUTDOWN_GRACE_MS);
       await sender?.stop(config.SHUTDOWN_GRACE_MS);
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await raceTimeout(closed, 2000, () => undefined, { unref: true });
       server.server.closeAllConnections?.();
       await store.close();
       logger.info('Reynolds stopped');
