@@ -14,6 +14,7 @@ import { EventPipeline } from './broker/event-pipeline.js';
 import { type PipelineStage } from './core/pipeline.js';
 import { InboxWorker } from './broker/inbox-worker.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { raceTimeout } from './core/race-timeout.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { noiseFromConfig } from './composition/noise-from-config.js';
 import { deliveryRecoveryFrom, loopSettingsFrom } from './composition/settings-from-config.js';
@@ -32,7 +33,6 @@ import { TabSsoVerifier, ssoAudiences } from './http/tab-sso.js';
 import { mountPoolRoutes } from './http/pool-routes.js';
 import { mountSubscriptionsRoutes } from './http/subscriptions-routes.js';
 import { mountTabStatic } from './http/tab-static.js';
-import type { PoolSnapshot } from './models/model-pool.js';
 import { createLogger, type Logger } from './log.js';
 import { ChainTracker } from './loops/chain-tracker.js';
 import { LoopStage } from './loops/loop-stage.js';
@@ -100,8 +100,6 @@ export interface StartOptions {
   stages?: PipelineStage[];
   /** Start the inbox worker (default true). */
   worker?: boolean;
-  /** What GET /api/pool shows instead of the configured pool's state (tests of the tab). */
-  poolSnapshot?: () => PoolSnapshot | undefined;
   /** Edits queued/posted alert cards with enrichment; defaults to the outbox once it has enqueueUpdate. */
   alertUpdater?: AlertUpdater;
   /** A GitHubReader in place of the one built from configuration (tests use a fake of the port). */
@@ -264,7 +262,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     sso: config.BOT_ID ? new TabSsoVerifier({ jwksUrl: config.TAB_SSO_JWKS_URL, audiences: ssoAudiences(config.BOT_ID, config.TAB_SSO_AUDIENCE, config.PUBLIC_BASE_URL), tenantId: config.tenantId }) : undefined,
   });
   mountChainsRoutes(server, { store, tenantId: config.tenantId, access: tabAccess });
-  mountPoolRoutes(server, { pool: options.poolSnapshot ?? (() => pool.snapshot()), pilot: pool.snapshot().pilot, access: tabAccess });
+  mountPoolRoutes(server, { pool: () => pool.snapshot(), pilot: pool.snapshot().pilot, access: tabAccess });
   mountSubscriptionsRoutes(server, { store, subscriptions, conversations, access: tabAccess });
   mountTabStatic(server, { dir: config.TAB_DIST_DIR });
 
@@ -317,7 +315,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       await pool.close();
       await digests.stop(config.SHUTDOWN_GRACE_MS);
       await sender?.stop(config.SHUTDOWN_GRACE_MS);
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await raceTimeout(closed, 2000, () => undefined, { unref: true });
       server.server.closeAllConnections?.();
       await store.close();
       logger.info('Reynolds stopped');
