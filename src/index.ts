@@ -60,7 +60,9 @@ import type { GitHubReader } from './github/github-reader.js';
 import { GitHubClients, githubClientOptionsFrom } from './github/octokit-client.js';
 import { OctokitReader } from './github/octokit-reader.js';
 import { unconfiguredReader } from './github/read-errors.js';
-import { createTeamsApp, type ChatSetup } from './teams/teams-app.js';
+import { createTeamsApp } from './teams/teams-app.js';
+import type { ChatSetup } from './teams/chat/register-chat.js';
+import { teamsAppSettingsFrom } from './composition/teams-app-settings.js';
 import { chatModelSettings } from './composition/chat-model-config.js';
 import { TeamsRateLimits } from './teams/sending/teams-rate-limits.js';
 import { ThreadBook } from './teams/sending/thread-book.js';
@@ -203,7 +205,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     (githubOptions ? new OctokitReader({ clients: new GitHubClients(githubOptions), cacheTtlMs: config.GITHUB_CACHE_TTL_SECONDS * 1000 }) : unconfiguredReader());
   if (!githubOptions && !options.github) logger.info('no GitHub credentials (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY): the message extension answers with a "not connected" card');
 
-  const teams = createTeamsApp(config, {
+  const teams = createTeamsApp(teamsAppSettingsFrom(config), {
     logger,
     github,
     credentialsFactory: options.botCredentialsFactory,
