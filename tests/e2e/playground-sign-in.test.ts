@@ -37,6 +37,8 @@ describe('GitHub sign-in through the Agents Playground', function () {
   let github: GitHubApiStub;
   let reynolds: TestReynolds;
   let playground: Playground;
+  /** The PR alert of the second test, clicked again after sign-out. */
+  let alertCard: { message: BotMessage; changes: Json } | undefined;
 
   before(async function () {
     github = await startGitHubApiStub();
@@ -98,6 +100,7 @@ describe('GitHub sign-in through the Agents Playground', function () {
     assert.equal((await postDelivery(reynolds.url, { event: 'pull_request', payload })).status, 202);
     const alert = await playground.waitFor((m) => m.conversationId === general && cardOf(m) !== undefined && executeAction(cardOf(m)!, 'approve') !== undefined, 'the PR alert card with an Approve button', 20_000);
     const approve = executeAction(cardOf(alert)!, 'approve')!;
+    alertCard = { message: alert, changes: executeAction(cardOf(alert)!, 'request_changes')! };
 
     const result = await playground.invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'approve', data: approve['data'] } }, { conversationId: alert.threadId ?? general, replyToId: alert.messageId });
     assert.equal(result.status, 200, JSON.stringify(result.body));
@@ -121,5 +124,13 @@ describe('GitHub sign-in through the Agents Playground', function () {
     const revoke = github.requests.find((r) => r.method === 'DELETE' && r.path === `/applications/${github.signIn.clientId}/token`);
     assert.equal(revoke?.body['access_token'], token);
     assert.equal(github.signIn.tokens.get(token)?.revoked, true);
+
+    assert.ok(alertCard, 'the alert of the previous test');
+    const writes = github.writes().length;
+    const { message, changes } = alertCard;
+    const result = await playground.invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'request_changes', data: { ...changes['data'], rev: 1 } } }, { conversationId: message.threadId ?? playground.channelId(), replyToId: message.messageId });
+    assert.equal(result.status, 200, JSON.stringify(result.body));
+    assert.match(JSON.stringify(result.body), /Sign in to act/);
+    assert.equal(github.writes().length, writes, 'nothing reached GitHub');
   });
 });

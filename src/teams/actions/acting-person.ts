@@ -23,8 +23,13 @@ export type ActingPerson =
   | { kind: 'none' }
   | { kind: 'refused'; text: string; detail?: string };
 
+/** A chat line as a card's detail: cards escape markdown, so the chat's **bold** would show its asterisks. */
+export function cardLine(line: string): string {
+  return line.replaceAll('**', '');
+}
+
 export async function actingPerson(deps: ActingPersonDeps, tenantId: string, aadObjectId: string | undefined): Promise<ActingPerson> {
-  if (!deps.signIn || !deps.writerFor) return { kind: 'refused', text: 'Not done: GitHub sign-in is not set up here, so nobody can act as themselves yet.', detail: signInNotConfiguredLine() };
+  if (!deps.signIn || !deps.writerFor) return { kind: 'refused', text: 'Not done: GitHub sign-in is not set up here, so nobody can act as themselves yet.', detail: cardLine(signInNotConfiguredLine()) };
   if (!aadObjectId) return { kind: 'none' };
   const lookup = await deps.signIn.tokenFor(tenantId, aadObjectId);
   switch (lookup.kind) {
@@ -33,9 +38,9 @@ export async function actingPerson(deps: ActingPersonDeps, tenantId: string, aad
     case 'none':
       return { kind: 'none' };
     case 'expired':
-      return { kind: 'refused', text: 'Not done: your GitHub sign-in has lapsed.', detail: tokenExpiredLine(lookup.login) };
+      return { kind: 'refused', text: 'Not done: your GitHub sign-in has lapsed.', detail: cardLine(tokenExpiredLine(lookup.login)) };
     case 'unreadable':
-      return { kind: 'refused', text: 'Not done: your GitHub sign-in could not be read.', detail: tokenUnreadableLine() };
+      return { kind: 'refused', text: 'Not done: your GitHub sign-in could not be read.', detail: cardLine(tokenUnreadableLine()) };
     case 'unavailable':
       return { kind: 'refused', text: 'Not done: GitHub could not be reached to renew your sign-in; nothing was written.', detail: 'Try again in a minute.' };
   }

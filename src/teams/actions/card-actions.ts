@@ -29,7 +29,7 @@ import type { IdentityBook } from '../identity/identity-book.js';
 import { teamsUserOf } from '../identity/identity-commands.js';
 import { conversationScopeId } from '../sending/conversation-scope-id.js';
 import type { GitHubLink } from '../identity/write-permission.js';
-import { actingPerson, type ActingPersonDeps } from './acting-person.js';
+import { actingPerson, cardLine, type ActingPersonDeps } from './acting-person.js';
 
 export const CARD_VERBS: readonly CardVerb[] = ['comment', 'close', 'reopen', 'approve', 'request_changes'];
 
@@ -151,7 +151,7 @@ async function write(github: GuardedGitHub, target: WriteTarget, context: TurnCo
     if (statusOf(error) === 401 && context.activity.from?.aadObjectId) {
       // GitHub no longer accepts the person's token (revoked on GitHub, or expired): forget it.
       await deps.signIn?.forgetRejected(tenantId, context.activity.from.aadObjectId);
-      return { card: card({ text: 'Not done: GitHub refused your sign-in; nothing was written.', tone: 'attention' }, stateBefore(request.verb), request.rev, tokenExpiredLine(login)), forEveryone: false };
+      return { card: card({ text: 'Not done: GitHub refused your sign-in; nothing was written.', tone: 'attention' }, stateBefore(request.verb), request.rev, cardLine(tokenExpiredLine(login))), forEveryone: false };
     }
     return { card: card({ text: `Not done: ${gitHubErrorLine(error, request)}`, tone: 'attention' }, stateBefore(request.verb), request.rev, gitHubErrorDetail(error)), forEveryone: false };
   }

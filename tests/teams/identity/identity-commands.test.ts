@@ -49,10 +49,11 @@ describe('identity commands: syntax', function () {
 describe('card actions: configuration', function () {
   const base = { GITHUB_WEBHOOK_SECRET: 'a-long-enough-secret' };
 
-  it('buttons only with GitHub credentials, and not when switched off', function () {
+  it('buttons only with GitHub sign-in configured (people act with their own tokens), and not when switched off', function () {
     assert.equal(cardActionsEnabled(parseConfig(base)), false);
-    assert.equal(cardActionsEnabled(parseConfig({ ...base, GITHUB_TOKEN: 'ghp_x' })), true);
-    assert.equal(cardActionsEnabled(parseConfig({ ...base, GITHUB_TOKEN: 'ghp_x', CARD_ACTIONS: 'off' })), false);
+    assert.equal(cardActionsEnabled(parseConfig({ ...base, GITHUB_TOKEN: 'ghp_x' })), false, "Reynolds's own token is not enough: nobody could act");
+    assert.equal(cardActionsEnabled(parseConfig({ ...base, GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' })), true);
+    assert.equal(cardActionsEnabled(parseConfig({ ...base, GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient', CARD_ACTIONS: 'off' })), false);
   });
 
   it('GITHUB_TOKEN is a secret, GITHUB_API_URL has GitHub’s default, ADMIN_AAD_IDS is a list of GUIDs', function () {
