@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { parseConfig } from '../../src/config.js';
+import type { PipelineContext } from '../../src/core/pipeline.js';
 import { botAuthenticationSettingsFrom } from '../../src/composition/bot-authentication-settings.js';
 import { botCredentialsFactory } from '../../src/teams/bot-authentication.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
@@ -20,6 +21,8 @@ import { exampleOf } from '../support/webhook-examples.js';
 
 const TENANT = '7d1c3e55-0000-4000-8000-0000000000aa';
 const APP_ID = 4242;
+/** The person who signs in; a tenant admin, so their card clicks reach GitHub. */
+const ADA = randomUUID();
 
 function distinctive(name: string): string {
   return `${name.toLowerCase().replace(/_/g, '-')}-LEAKCHECK-${randomBytes(12).toString('hex')}`;
@@ -43,6 +46,8 @@ describe('secrets never appear in logs, errors, cards or /metrics', function () 
   let signInGitHub: GitHubApiStub;
   let reynolds: TestReynolds;
   let log: ReturnType<typeof captureLogger>;
+  /** What the pipeline processed: the chain node a card click ties to. */
+  const processed: PipelineContext[] = [];
   const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
   const originals = consoleMethods.map((m) => console[m]);
 
@@ -71,11 +76,16 @@ describe('secrets never appear in logs, errors, cards or /metrics', function () 
       GITHUB_API_URL: signInGitHub.url,
       GITHUB_WEB_URL: signInGitHub.url,
       GITHUB_OAUTH_CLIENT_ID: signInGitHub.signIn.clientId,
+      ADMIN_AAD_IDS: ADA,
       LOG_LEVEL: 'trace',
     };
     const config = testConfig(env);
     log = captureLogger(config.secretValues, 'trace');
-    reynolds = await startTestReynolds(env, { logger: log.logger, botCredentialsFactory: new LoopbackCredentialsFactory(botCredentialsFactory(botAuthenticationSettingsFrom(config))) });
+    reynolds = await startTestReynolds(env, {
+      logger: log.logger,
+      botCredentialsFactory: new LoopbackCredentialsFactory(botCredentialsFactory(botAuthenticationSettingsFrom(config))),
+      stages: [{ name: 'capture', run: async (context) => void processed.push(context) }],
+    });
   });
 
   after(async () => {
@@ -106,6 +116,31 @@ describe('secrets never appear in logs, errors, cards or /metrics', function () 
     return call('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(activity) });
   }
 
+  /** A card click (Action.Execute invoke) by Ada on the alert about issue `number`. */
+  async function click(verb: string, number: number): Promise<number> {
+    const payload = structuredClone(exampleOf('issues', 'opened').payload) as Record<string, any>;
+    payload['issue'].number = number;
+    const delivery = await postDelivery(reynolds.url, { event: 'issues', payload, secret: secrets.GITHUB_WEBHOOK_SECRET });
+    await eventually(() => processed.some((c) => c.event.deliveryId === delivery.deliveryId), 'the alert is processed');
+    const context = processed.find((c) => c.event.deliveryId === delivery.deliveryId)!;
+    const data = { verb, repo: context.event.repo!.fullName, number, chainId: context.loop!.node.chainId, nodeId: context.loop!.node.nodeId, deliveryId: delivery.deliveryId };
+    const activity = {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: '29:user', aadObjectId: ADA, name: 'Ada' },
+      recipient: { id: `28:${botId}` },
+      conversation: { id: '19:leak-check@thread.tacv2', conversationType: 'channel', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      replyToId: 'alert-1',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    };
+    const auth = await openId.token({ aud: botId, serviceurl: connector.url });
+    return call('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify(activity) });
+  }
+
   it('drives traffic on every door, including failures, and finds no secret in anything that came out', async () => {
     const issue = exampleOf('issues', 'opened').payload;
     const webhook = secrets.GITHUB_WEBHOOK_SECRET!;
@@ -129,7 +164,7 @@ describe('secrets never appear in logs, errors, cards or /metrics', function () 
       assert.equal(await chat(text), 200, text);
     }
     // Sign-in: approved (then whoami), denied, GitHub down; sign-out revokes with the client secret; a token revoked at GitHub.
-    const ada = randomUUID();
+    const ada = ADA;
     const posted = () => connector.posts.length;
     const signInAnd = async (decide: (userCode: string) => void) => {
       const before = posted();
@@ -143,7 +178,13 @@ describe('secrets never appear in logs, errors, cards or /metrics', function () 
     await signInAnd((code) => signInGitHub.signIn.deny(code));
     await chat('sign out', undefined, ada);
     await signInAnd((code) => signInGitHub.signIn.approve(code, { id: 4242, login: 'ada-gh' }));
+    // Card clicks with Ada's token: one GitHub does, one it refuses (404), one after her token was revoked on GitHub (401).
+    const writes = signInGitHub.writes().length;
+    assert.equal(await click('close', 7), 200);
+    assert.equal(await click('close', 404), 200);
     for (const token of signInGitHub.signIn.tokens.keys()) signInGitHub.signIn.revokeOnGitHub(token);
+    assert.equal(await click('close', 8), 200);
+    assert.equal(signInGitHub.writes().length, writes + 3, "three writes reached GitHub with Ada's token");
     signInGitHub.signIn.down = true;
     await chat('sign in', undefined, ada);
     await chat('sign out', undefined, ada);
