@@ -38,7 +38,9 @@ export class GitHubOAuthClient implements GitHubOAuth {
 
   constructor(private readonly options: GitHubOAuthClientOptions) {
     this.clientType = clientTypeOf(options.clientId);
-    const request = { timeout: options.timeoutMs ?? 10_000 };
+    // @octokit/request has no timeout of its own: each request gets a signal (as delivery-recovery.ts does).
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const request = { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }) };
     // oauth-methods derives the web root from the request's baseUrl (github.com as is, GHES without /api/v3).
     this.web = new Octokit({ baseUrl: options.webUrl.replace(/\/+$/, ''), userAgent: 'reynolds', request, log: QUIET });
     this.api = new Octokit({ baseUrl: options.apiUrl.replace(/\/+$/, ''), userAgent: 'reynolds', request, log: QUIET });
@@ -55,6 +57,7 @@ export class GitHubOAuthClient implements GitHubOAuth {
 
   async exchange(deviceCode: string): Promise<ExchangeResult> {
     try {
+      // The cast picks one of oauth-methods' overloads; both client types send the same request.
       const { data, authentication } = await exchangeDeviceCode({ clientType: this.clientType as 'github-app', clientId: this.options.clientId, code: deviceCode, request: this.web.request });
       return { kind: 'token', tokens: tokensOf(authentication.token, data) };
     } catch (error) {

@@ -43,6 +43,14 @@ export function signedOutLocallyLine(login: string): string {
   return `Forgotten: I no longer hold a token for **@${login}**. GitHub could not be told just now, so to be thorough revoke Reynolds under GitHub → Settings → Applications.`;
 }
 
+export function legacyLinkForgottenLine(): string {
+  return 'Done: I forgot the GitHub login you told me earlier (it was never verified). Say **sign in** to link one GitHub vouches for.';
+}
+
+export function signInReplacedLine(): string {
+  return 'That sign-in was replaced by a newer one (or I was restarting): use the latest code, or say **sign in** again.';
+}
+
 export function notSignedInLine(): string {
   return 'You are not signed in, so there is nothing to sign out of. Say **sign in** to link your GitHub account.';
 }

@@ -228,6 +228,13 @@ describe('verified sign-in (device flow, token vault, person links)', function (
     await store.close();
   });
 
+  it('an app GitHub does not know (wrong client id) is misconfigured, not "down"', async function () {
+    const store = await sqlite('misconfigured');
+    const wrong = new SignInService({ oauth: new GitHubOAuthClient({ clientId: 'Iv23liNotTheClient', webUrl: github.url, apiUrl: github.url }), vault: new TokenVault(key), links: new PersonLinks(store), clock: new ManualClock(), sleep: async () => {} });
+    await assert.rejects(wrong.start(TENANT, MEGAN), (error: unknown) => error instanceof GitHubOAuthError && error.kind === 'misconfigured');
+    await store.close();
+  });
+
   it('a second `sign in` replaces a pending one', async function () {
     const store = await sqlite('replace');
     const { signIn } = service(store);

@@ -60,7 +60,7 @@ export async function runSignInCommand(deps: SignInCommandDeps, command: SignInC
       const outcome = deps.signIn ? await deps.signIn.signOut(tenantId, aad) : { kind: 'not_signed_in' as const };
       if (outcome.kind === 'signed_out') return { text: lines.signedOutLine(outcome.login) };
       if (outcome.kind === 'forgotten_only') return { text: lines.signedOutLocallyLine(outcome.login) };
-      return { text: hadLegacy ? 'Done: I forgot the GitHub login you told me earlier (it was never verified).' : lines.notSignedInLine() };
+      return { text: hadLegacy ? lines.legacyLinkForgottenLine() : lines.notSignedInLine() };
     }
     case 'sign_in': {
       if (!deps.signIn) return { text: lines.signInNotConfiguredLine() };
@@ -97,7 +97,7 @@ function outcomeLine(outcome: SignInOutcome, name: string | undefined): string {
     case 'unavailable':
       return lines.signInUnavailableLine(outcome.reason);
     case 'cancelled':
-      return 'That sign-in was replaced by a newer one; use the latest code.';
+      return lines.signInReplacedLine();
   }
 }
 

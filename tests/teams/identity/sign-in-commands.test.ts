@@ -106,6 +106,8 @@ describe('sign-in commands', function () {
       assert.equal(textOf(await runSignInCommand(deps, 'whoami', TENANT, MEGAN, false)), lines.whoamiUnverifiedLine('megan-gh'));
       assert.equal(await runIdentityCommand(deps.identity, TENANT, 'conv', MEGAN, { kind: 'link', login: 'megan-gh' }), lines.linkReplacedLine());
       assert.equal(await deps.identity.mayWrite(TENANT, MEGAN, 'conv', 'octo/app', 'close').then((d) => d.allowed), false, 'an unverified link cannot act');
+      assert.equal(textOf(await runSignInCommand(deps, 'sign_out', TENANT, MEGAN, false)), lines.legacyLinkForgottenLine(), 'sign out forgets it too');
+      assert.equal(await deps.identity.linkOf(TENANT, MEGAN.aadObjectId), undefined);
     });
 
     it('sign out: revoked and forgotten; GitHub down: forgotten and told; nobody: nothing to do', async function () {
