@@ -59,6 +59,8 @@ const ownerOf = (tenantId: string, aadObjectId: string) => `${tenantId}|${aadObj
 
 export class SignInService {
   private readonly pending = new Map<string, AbortController>();
+  /** Refreshes in flight, by owner: GitHub retires a refresh token once used, so two at once would make the second fail. */
+  private readonly refreshing = new Map<string, Promise<TokenLookup>>();
 
   constructor(private readonly o: SignInServiceOptions) {}
 
@@ -80,8 +82,21 @@ export class SignInService {
     return (await this.o.links.get(tenantId, aadObjectId))?.link;
   }
 
-  /** The person's token, refreshed if it is about to expire. */
+  /** The person's token, refreshed if it is about to expire (one refresh at a time per person in this process). */
   async tokenFor(tenantId: string, aadObjectId: string): Promise<TokenLookup> {
+    const owner = ownerOf(tenantId, aadObjectId);
+    const running = this.refreshing.get(owner);
+    if (running) return running;
+    const lookup = this.lookUp(tenantId, aadObjectId);
+    this.refreshing.set(owner, lookup);
+    try {
+      return await lookup;
+    } finally {
+      this.refreshing.delete(owner);
+    }
+  }
+
+  private async lookUp(tenantId: string, aadObjectId: string): Promise<TokenLookup> {
     const stored = await this.o.links.get(tenantId, aadObjectId);
     if (!stored) return { kind: 'none' };
     const owner = ownerOf(tenantId, aadObjectId);
@@ -105,6 +120,15 @@ export class SignInService {
       tokens = await this.o.oauth.refresh(secret.refreshToken);
     } catch (error) {
       if (error instanceof GitHubOAuthError && error.kind === 'rejected') {
+        // Another replica may have used the refresh token first and stored the new pair: use that.
+        const latest = await this.o.links.get(tenantId, aadObjectId);
+        if (latest && latest.link.tokenExpiresAt !== undefined && latest.link.tokenExpiresAt > link.tokenExpiresAt) {
+          try {
+            return { kind: 'token', token: this.o.vault.open(latest.sealed, owner).accessToken, link: latest.link };
+          } catch {
+            // falls through: forgotten below
+          }
+        }
         await this.o.links.remove(tenantId, aadObjectId);
         return { kind: 'expired', login: link.login };
       }

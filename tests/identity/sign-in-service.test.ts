@@ -150,6 +150,20 @@ describe('verified sign-in (device flow, token vault, person links)', function (
     await store.close();
   });
 
+  it('two clicks at once refresh once (GitHub retires a refresh token when it is used)', async function () {
+    github.signIn.expiresIn = 3600;
+    const store = await sqlite('refresh-once');
+    const { signIn, clock } = service(store);
+    await signInAs(signIn);
+    clock.advance(3600_000);
+    const refreshes = () => github.requests.filter((r) => r.body['grant_type'] === 'refresh_token').length;
+    const before = refreshes();
+    const [a, b] = await Promise.all([signIn.tokenFor(TENANT, MEGAN), signIn.tokenFor(TENANT, MEGAN)]);
+    assert.equal(refreshes() - before, 1);
+    assert.ok(a.kind === 'token' && b.kind === 'token' && a.token === b.token);
+    await store.close();
+  });
+
   it('GitHub down during a refresh: a token still valid is used; an expired one is not', async function () {
     github.signIn.expiresIn = 3600;
     const store = await sqlite('refresh-down');
