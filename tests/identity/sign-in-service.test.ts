@@ -260,6 +260,32 @@ describe('verified sign-in (device flow, token vault, person links)', function (
     await store.close();
   });
 
+  it('an OAuth App (client id not Iv…) asks for the repo scope; its tokens do not expire', async function () {
+    const oauthApp = await startGitHubApiStub({ clientId: 'Ov23liOAuthAppClient' });
+    try {
+      const store = await sqlite('oauth-app');
+      const clock = new ManualClock();
+      const signIn = new SignInService({
+        oauth: new GitHubOAuthClient({ clientId: oauthApp.signIn.clientId, clientSecret: oauthApp.signIn.clientSecret, webUrl: oauthApp.url, apiUrl: oauthApp.url }),
+        vault: new TokenVault(key),
+        links: new PersonLinks(store),
+        clock,
+        sleep: async (ms) => clock.advance(ms),
+      });
+      const started = await signIn.start(TENANT, MEGAN);
+      assert.equal(oauthApp.requests.find((r) => r.path === '/login/device/code')?.body['scope'], 'repo');
+      oauthApp.signIn.approve(started.code.userCode, OCTO);
+      const outcome = await started.done;
+      assert.ok(outcome.kind === 'signed_in' && outcome.link.tokenExpiresAt === undefined);
+      clock.advance(365 * 24 * 3600_000);
+      assert.equal((await signIn.tokenFor(TENANT, MEGAN)).kind, 'token', 'a year on, still the same token, no refresh');
+      assert.equal(oauthApp.requests.filter((r) => r.body['grant_type'] === 'refresh_token').length, 0);
+      await store.close();
+    } finally {
+      await oauthApp.stop();
+    }
+  });
+
   describe('in Cosmos', function () {
     let cosmos: CosmosTestServer;
     before(async () => {
