@@ -64,6 +64,12 @@ import { createTeamsApp, type ChatSetup } from './teams/teams-app.js';
 import { chatModelSettings } from './composition/chat-model-config.js';
 import { TeamsRateLimits } from './teams/sending/teams-rate-limits.js';
 import { ThreadBook } from './teams/sending/thread-book.js';
+// --- MCP (W2 4/7)
+import { mcpCallCounter, mcpClientSettingsFrom, mcpServerSettingsFrom, REYNOLDS_VERSION } from './composition/mcp-from-config.js';
+import { connectMcpServers, type McpConnections } from './mcp/client/mcp-connections.js';
+import { McpAudit } from './mcp/server/mcp-audit.js';
+import { mountMcp } from './mcp/server/mount-mcp.js';
+// --- end MCP
 
 export interface Reynolds {
   config: Config;
@@ -87,6 +93,8 @@ export interface Reynolds {
   github: GitHubReader;
   /** Missed-delivery recovery, in GitHub App mode. */
   recovery?: DeliveryRecovery;
+  /** The chat's connections to other MCP servers (MCP_SERVERS), when any are configured. */
+  mcp?: McpConnections & { ready: Promise<void> };
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
   stop(): Promise<void>;
 }
@@ -203,19 +211,23 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     (githubOptions ? new OctokitReader({ clients: new GitHubClients(githubOptions), cacheTtlMs: config.GITHUB_CACHE_TTL_SECONDS * 1000 }) : unconfiguredReader());
   if (!githubOptions && !options.github) logger.info('no GitHub credentials (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY): the message extension answers with a "not connected" card');
 
+  // --- MCP (W2 4/7): the chat's MCP servers connect in the background (status says "connecting").
+  const mcpClient = config.MCP_SERVERS.length > 0 ? connectMcpServers(mcpClientSettingsFrom(config), { logger, version: REYNOLDS_VERSION }) : undefined;
+  const identity = new IdentityBook(store, clock, config.ADMIN_AAD_IDS);
+  // --- end MCP
   const teams = createTeamsApp(config, {
     logger,
     github,
     credentialsFactory: options.botCredentialsFactory,
     conversations,
     subscriptions,
-    identity: new IdentityBook(store, clock, config.ADMIN_AAD_IDS),
+    identity,
     cardActions: {
       store,
       // Writes are tried once, unthrottled: the guard decides about retries (octokit-actions.ts).
       github: cardActions && githubOptions ? new GuardedGitHub(guard, new OctokitActions({ clients: new GitHubClients({ ...githubOptions, retries: 0, throttle: false }) }), config.tenantId) : undefined,
     },
-    chat: { store, clock, model: chatModelSettings(config), reader: github, pool, pilot, digest: digests, ...options.chat },
+    chat: { store, clock, model: chatModelSettings(config), reader: github, pool, pilot, digest: digests, external: { connections: mcpClient, tracker, guard }, ...options.chat },
     noise: new NoiseChat(noise.settings, digests, clock, digestAt),
     status: {
       async status() {
@@ -226,7 +238,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
           ready = false;
         }
         const counts = ready ? await store.inboxCounts() : { pending: 0, processing: 0, failed: 0 };
-        return { store: store.kind, ready, pending: counts.pending, processing: counts.processing, failed: counts.failed };
+        return { store: store.kind, ready, pending: counts.pending, processing: counts.processing, failed: counts.failed, ...(mcpClient ? { mcp: mcpClient.status() } : {}) };
       },
     },
   });
@@ -261,6 +273,23 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   mountPoolRoutes(server, { pool: options.poolSnapshot ?? (() => pool.snapshot()), pilot: pool.snapshot().pilot, access: tabAccess });
   mountSubscriptionsRoutes(server, { store, subscriptions, conversations, access: tabAccess });
   mountTabStatic(server, { dir: config.TAB_DIST_DIR });
+  // --- MCP (W2 4/7): Reynolds as an MCP server at /mcp (docs/mcp.md).
+  const mcpServer = mcpServerSettingsFrom(config);
+  if (mcpServer) {
+    mountMcp(server, mcpServer, {
+      logger,
+      store,
+      subscriptions,
+      conversations,
+      identity,
+      // The MCP tools run lookup and why_stopped, which read GitHub and the store, never `status`.
+      chat: { store, clock, status: { status: async () => ({ store: store.kind, ready: true, pending: 0, processing: 0, failed: 0 }) }, subscriptions, reader: github, pool, pilot, logger, ...options.chat },
+      pool: options.poolSnapshot ?? (() => pool.snapshot()),
+      pilot: pool.snapshot().pilot,
+      audit: new McpAudit(logger, mcpCallCounter(metrics.registry)),
+    });
+  }
+  // --- end MCP
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -305,6 +334,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeIdleConnections?.();
       await recovery?.stop();
+      await mcpClient?.close();
       await worker.stop(config.SHUTDOWN_GRACE_MS);
       await enrichment?.stop(config.SHUTDOWN_GRACE_MS);
       await pool.close();
@@ -316,7 +346,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       logger.info('Reynolds stopped');
     })());
 
-  return { config, url, port, store, worker, tracker, guard, digests, server, logger, pool, pilot, github, recovery, stop };
+  return { config, url, port, store, worker, tracker, guard, digests, server, logger, pool, pilot, github, recovery, mcp: mcpClient, stop };
 }
 
 async function main(): Promise<void> {

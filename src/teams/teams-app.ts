@@ -28,6 +28,7 @@ import { FallbackPlanner, createActionPlanner } from './chat/model-planner.js';
 import { OfflinePlanner } from './chat/offline-planner.js';
 import { StoreStorage } from './chat/store-storage.js';
 import { runSubscriptionCommand } from './actions/subscription-commands.js';
+import { type ExternalToolDeps, type ExternalTools, registerExternalTools } from './chat/external-tools.js';
 
 export interface ReynoldsTeamsApp {
   adapter: TeamsAdapter;
@@ -57,6 +58,8 @@ export interface TeamsAppDeps {
 export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscriptions'> {
   /** The model-backed planner's model; undefined: the offline planner. */
   model?: ChatModelSettings;
+  /** Other MCP servers' tools (MCP_SERVERS; external-tools.ts): `use <server>.<tool>`, and offered to the model. */
+  external?: Omit<ExternalToolDeps, 'identity' | 'logger' | 'clock'>;
 }
 
 const SUBSCRIPTION_COMMAND = /^\s*(subscribe|unsubscribe|subscriptions|list)\b/i;
@@ -75,7 +78,10 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
 
   const chat = deps.chat;
   const offline = new OfflinePlanner();
-  const planner = chat?.model ? new FallbackPlanner(createActionPlanner(chat.model), offline, deps.logger) : offline;
+  // --- MCP (W2 4/7): other MCP servers' tools join the model's actions; registered once the app exists.
+  let external: ExternalTools | undefined;
+  const extraActions = chat?.external ? () => external?.promptActions() ?? [] : undefined;
+  const planner = chat?.model ? new FallbackPlanner(createActionPlanner(chat.model, undefined, extraActions), offline, deps.logger) : offline;
   const app = new Application<TurnState>({
     adapter,
     botAppId: config.BOT_ID ?? '',
@@ -160,6 +166,9 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     return { tenantId, conversationId, userId, userName: context.activity.from?.name };
   };
   const dispatch: ChatDispatch | undefined = chat ? registerChatActions(app, { logger: deps.logger, ...chat, status: deps.status, subscriptions: deps.subscriptions }, scopeOf, deps.logger) : undefined;
+  // --- MCP (W2 4/7)
+  if (chat?.external) external = registerExternalTools(app, { ...chat.external, identity: deps.identity, logger: deps.logger, clock: chat.clock }, scopeOf);
+  // --- end MCP
 
   // A message with no text (only an @mention, or an attachment) never reaches the planner: the
   // Teams AI library only plans for text. It still deserves an answer.
