@@ -82,7 +82,7 @@ export function mountMcp(server: restify.Server, settings: McpServerSettings, de
     }
   });
 
-  const notHere = (req: restify.Request, res: restify.Response) => {
+  const notHere = async (req: restify.Request, res: restify.Response) => {
     res.send(405, jsonRpcError(-32000, `${req.method} /mcp is not served: Reynolds's MCP server is stateless (no sessions, no server-to-client stream); send JSON-RPC requests with POST.`), { allow: 'POST' });
   };
   server.get('/mcp', access, notHere);

@@ -27,7 +27,7 @@ export function entraAuthority(tenantId: string): string {
 }
 
 export function mountProtectedResource(server: restify.Server, settings: ProtectedResourceSettings): void {
-  const answer = (req: restify.Request, res: restify.Response) => {
+  const answer = async (req: restify.Request, res: restify.Response) => {
     const base = baseUrlOf(req, settings.publicBaseUrl);
     res.send(
       200,
