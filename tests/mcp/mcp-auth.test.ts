@@ -24,7 +24,7 @@ describe('MCP server auth (Entra ID bearer tokens)', function () {
   before(async function () {
     issuer = await startSsoIssuer({ tenantId: TENANT, audience: AUDIENCE });
     reynolds = await startTestReynolds({ HOST: '127.0.0.1', BOT_ID, BOT_PASSWORD: 'not-used-here', BOT_TENANT_ID: TENANT, PUBLIC_BASE_URL: 'https://reynolds.test', MCP_JWKS_URL: issuer.jwksUrl, MCP_AUDIENCE: AUDIENCE, ADMIN_AAD_IDS: ADMIN });
-    await new ConversationBook(reynolds.store, systemClock).remember(TENANT, { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9', conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel', name: 'builds' });
+    await new ConversationBook(reynolds.store, systemClock).remember(TENANT, { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9', conversation: { id: CHANNEL, name: 'builds', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel', name: 'builds' });
   });
   after(async function () {
     await reynolds?.dispose();
@@ -76,7 +76,7 @@ describe('MCP server auth (Entra ID bearer tokens)', function () {
       return client;
     };
     const someone = await connect('dddddddd-0000-0000-0000-00000000000d');
-    const conversations = (await someone.callTool({ name: 'list_conversations', arguments: {} })) as { structuredContent: { conversations: { conversationId: string }[] } };
+    const conversations = (await someone.callTool({ name: 'list_conversations', arguments: {} })) as unknown as { structuredContent: { conversations: { conversationId: string }[] } };
     assert.deepEqual(conversations.structuredContent.conversations.map((c) => c.conversationId), [CHANNEL]);
     const refused = (await someone.callTool({ name: 'subscribe', arguments: { conversationId: CHANNEL, repo: 'octo-org/app' } })) as { isError?: boolean; content: { text: string }[] };
     assert.equal(refused.isError, true);
@@ -85,7 +85,7 @@ describe('MCP server auth (Entra ID bearer tokens)', function () {
 
     // A tenant-wide admin (ADMIN_AAD_IDS) may, as from a Teams card.
     const admin = await connect(ADMIN);
-    const done = (await admin.callTool({ name: 'subscribe', arguments: { conversationId: CHANNEL, repo: 'octo-org/app' } })) as { isError?: boolean; structuredContent: { subscriptions: { name: string; createdBy: string }[] } };
+    const done = (await admin.callTool({ name: 'subscribe', arguments: { conversationId: CHANNEL, repo: 'octo-org/app' } })) as unknown as { isError?: boolean; structuredContent: { subscriptions: { name: string; createdBy: string }[] } };
     assert.equal(done.isError, undefined);
     assert.deepEqual(done.structuredContent.subscriptions.map((s) => [s.name, s.createdBy]), [['octo-org/app', 'mcp:user a']]);
     await admin.close();

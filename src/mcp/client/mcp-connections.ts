@@ -92,10 +92,6 @@ export class McpConnections {
     return { ok: true, tool: found };
   }
 
-  byActionName(actionName: string): ExternalTool | undefined {
-    return this.tools().find((t) => t.actionName === actionName);
-  }
-
   async call(tool: ExternalTool, args: Record<string, unknown>): Promise<ToolOutcome> {
     const connection = this.connections.find((c) => c.settings.name === tool.server);
     if (!connection?.client || connection.state !== 'connected') return { ok: false, reason: connection ? downLine(connection) : `There is no MCP server "${tool.server}".` };
@@ -107,7 +103,7 @@ export class McpConnections {
       this.deps.logger.warn({ err: error, mcpServer: tool.server, mcpTool: tool.name }, `MCP tool ${tool.server}.${tool.name} failed`);
       // A timeout says nothing about the connection; anything else may mean the server went away.
       if (!/did not answer within/.test(reason)) this.markDown(connection, reason);
-      return { ok: false, reason: `${tool.server}.${tool.name} failed: ${reason}` };
+      return { ok: false, reason };
     }
   }
 

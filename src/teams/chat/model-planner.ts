@@ -65,10 +65,14 @@ export function createChatModel(settings: ChatModelSettings): OpenAIModel {
 export function createActionPlanner<TState extends TurnState>(settings: ChatModelSettings, folder = promptsFolder(), extraActions?: () => ChatCompletionAction[]): ActionPlanner<TState> {
   const prompts = new PromptManager({ promptsFolder: folder });
   if (!extraActions) return new ActionPlanner<TState>({ model: createChatModel(settings), prompts, defaultPrompt: CHAT_PROMPT });
+  let builtIn: ChatCompletionAction[] | undefined;
   const withExtras = async (): Promise<PromptTemplate> => {
+    // The planner completes the prompt manager's cached template by name, not the one returned
+    // here, so the cached one is the one that gets the extra actions (built-in ones first).
     const template = await prompts.getPrompt(CHAT_PROMPT);
-    const extra = extraActions();
-    return extra.length === 0 ? template : { ...template, actions: [...(template.actions ?? []), ...extra] };
+    builtIn ??= template.actions ?? [];
+    template.actions = [...builtIn, ...extraActions()];
+    return template;
   };
   return new ActionPlanner<TState>({ model: createChatModel(settings), prompts, defaultPrompt: withExtras });
 }
