@@ -78,6 +78,8 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
       assert.equal(tool.annotations?.destructiveHint, tool.name === 'unsubscribe', `${tool.name} destructiveHint`);
       assert.equal(tool.annotations?.idempotentHint, true, `${tool.name} idempotentHint`);
     }
+    // Plain schemas: a $ref is something some clients (and model tool APIs) do not follow.
+    assert.doesNotMatch(JSON.stringify(tools), /\$ref/);
     const subscribe = tools.find((t) => t.name === 'subscribe')!;
     assert.deepEqual((subscribe.inputSchema.required as string[]).sort(), ['conversationId', 'repo']);
   });

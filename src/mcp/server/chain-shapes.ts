@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-export const verdictSchema = z.enum(['proceed', 'dampen', 'break']);
+/** A factory, not one instance: a reused instance becomes a $ref in the JSON Schema, which some clients do not follow. */
+export const verdictSchema = () => z.enum(['proceed', 'dampen', 'break']);
 
 export const chainSummarySchema = z
   .object({
@@ -17,13 +18,13 @@ export const chainSummarySchema = z
     depth: z.number(),
     nodes: z.number(),
     score: z.number().describe('highest loop score, 0 to 1'),
-    verdict: verdictSchema,
+    verdict: verdictSchema(),
     reason: z.string().optional().describe('why it was dampened or broken'),
   })
   .passthrough();
 
 export const signalSchema = z.object({ name: z.string(), strength: z.number(), detail: z.string() });
 
-export const auditEntrySchema = z.object({ at: z.number(), who: z.string(), what: z.string(), detail: z.string(), verdict: verdictSchema.optional() }).passthrough();
+export const auditEntrySchema = z.object({ at: z.number(), who: z.string(), what: z.string(), detail: z.string(), verdict: verdictSchema().optional() }).passthrough();
 
-export const chainNodeSchema = z.object({ nodeId: z.string(), parentId: z.string().optional(), depth: z.number(), kind: z.enum(['event', 'act']), at: z.number(), summary: z.string(), verdict: verdictSchema }).passthrough();
+export const chainNodeSchema = z.object({ nodeId: z.string(), parentId: z.string().optional(), depth: z.number(), kind: z.enum(['event', 'act']), at: z.number(), summary: z.string(), verdict: verdictSchema() }).passthrough();

@@ -21,7 +21,7 @@ export function registerChainTools(server: McpServer, context: ToolContext): voi
       description: 'Recent event chains (GitHub event -> Reynolds action -> event ...) with their loop verdicts, newest first.',
       inputSchema: {
         repo: z.string().regex(REPO, 'write owner/name').optional().describe('only chains in this repository'),
-        verdict: verdictSchema.optional().describe('break: stopped as a loop; dampen: write-backs off; proceed: flowing'),
+        verdict: verdictSchema().optional().describe('break: stopped as a loop; dampen: write-backs off; proceed: flowing'),
         limit: z.number().int().min(1).max(200).default(20),
       },
       outputSchema: { chains: z.array(chainSummarySchema) },
@@ -43,7 +43,7 @@ export function registerChainTools(server: McpServer, context: ToolContext): voi
       inputSchema: { chainId: z.string().regex(CHAIN_ID, 'a chain id is letters, digits, dash and underscore').describe('from list_chains or lookup_item') },
       outputSchema: {
         chain: chainSummarySchema,
-        verdict: verdictSchema,
+        verdict: verdictSchema(),
         headline: z.string(),
         signals: z.array(signalSchema).describe('strongest reading of each signal, strongest first'),
         nodes: z.array(chainNodeSchema),

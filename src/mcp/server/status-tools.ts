@@ -10,7 +10,8 @@ import { unconfiguredPool } from '../../http/pool-routes.js';
 import { poolLine } from '../../teams/actions/chat-cards.js';
 import { audited, ok, toolError, type ToolContext } from './tool-kit.js';
 
-const priority = z.enum(['P0', 'P1', 'P2', 'P3']);
+/** A factory: a reused instance would become a $ref in the JSON Schema. */
+const priority = () => z.enum(['P0', 'P1', 'P2', 'P3']);
 
 export function registerStatusTools(server: McpServer, context: ToolContext): void {
   const { deps, caller } = context;
@@ -50,9 +51,9 @@ export function registerStatusTools(server: McpServer, context: ToolContext): vo
       inputSchema: { conversationId: z.string().min(1).max(512).describe('a conversation id from list_conversations') },
       outputSchema: {
         conversationId: z.string(),
-        pending: z.array(z.object({ text: z.string(), priority, createdAt: z.number(), attempts: z.number(), lastError: z.string().optional(), chainId: z.string().optional() })),
+        pending: z.array(z.object({ text: z.string(), priority: priority(), createdAt: z.number(), attempts: z.number(), lastError: z.string().optional(), chainId: z.string().optional() })),
         threads: z.array(z.object({ threadKey: z.string(), startedAt: z.number() })),
-        posted: z.array(z.object({ threadKey: z.string().optional(), priority, postedAt: z.number(), chainId: z.string().optional() })),
+        posted: z.array(z.object({ threadKey: z.string().optional(), priority: priority(), postedAt: z.number(), chainId: z.string().optional() })),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
