@@ -331,7 +331,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       const got = env[name];
       const shown = got === undefined ? 'it is not set' : SECRET_NAMES.includes(name as never) ? 'got a value' : `got ${JSON.stringify(got)}`;
       // Inside a JSON variable (MODEL_DEPLOYMENTS[2].endpoint): name the entry and field, show only its value.
-      if (issue.path.length > 1) return `${name}${issue.path.slice(1).map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}${valueAt(got, issue.path.slice(1))}`;
+      // MCP_SERVERS' tokens and headers are secrets (API keys): their values are never shown.
+      const secretField = name === 'MCP_SERVERS' && issue.path.some((p) => p === 'token' || p === 'headers');
+      if (issue.path.length > 1) return `${name}${issue.path.slice(1).map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}${secretField ? ' (got a value)' : valueAt(got, issue.path.slice(1))}`;
       return `${name}: ${issue.message} (${shown})`;
     });
     throw new ConfigError(lines.join('\n'));

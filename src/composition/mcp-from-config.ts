@@ -6,16 +6,16 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { ssoAudiences } from '../http/tab-sso.js';
-import type { McpClientSettings } from '../mcp/client/mcp-server-settings.js';
+import type { McpClientSettings } from '../mcp/client/mcp-client-settings.js';
 import type { McpCallCounter } from '../mcp/server/mcp-audit.js';
 import { EntraTokenVerifier } from '../mcp/server/entra-token-verifier.js';
-import type { McpServerSettings } from '../mcp/server/mount-mcp.js';
+import type { McpEndpointSettings } from '../mcp/server/mount-mcp.js';
 
 /** Reynolds's own version, as MCP clients see it in serverInfo. */
 export const REYNOLDS_VERSION = '0.1.0';
 
 /** Undefined when MCP_SERVER=off. */
-export function mcpServerSettingsFrom(config: Config): McpServerSettings | undefined {
+export function mcpServerSettingsFrom(config: Config): McpEndpointSettings | undefined {
   if (config.MCP_SERVER === 'off') return undefined;
   const audiences = config.BOT_ID ? (config.MCP_AUDIENCE ? config.MCP_AUDIENCE.split(',') : ssoAudiences(config.BOT_ID, config.TAB_SSO_AUDIENCE, config.PUBLIC_BASE_URL)) : [];
   const appIdUri = audiences.find((a) => a.startsWith('api://'));

@@ -7,7 +7,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Logger } from '../../log.js';
-import type { McpClientSettings, McpServerSettings } from './mcp-server-settings.js';
+import type { McpClientSettings, ExternalMcpServer } from './mcp-client-settings.js';
 import { toolResultText } from './tool-result-text.js';
 
 export interface ExternalTool {
@@ -36,7 +36,7 @@ export interface ServerStatus {
 export type ToolOutcome = { ok: true; text: string; isError: boolean } | { ok: false; reason: string };
 
 interface Connection {
-  settings: McpServerSettings;
+  settings: ExternalMcpServer;
   state: ServerStatus['state'];
   client?: Client;
   tools: ExternalTool[];

@@ -28,7 +28,7 @@ import type { McpToolDeps } from './tool-kit.js';
 /** Far above any tool call's arguments; the SDK's default is 4 MiB. */
 const MAX_BODY_BYTES = 256 * 1024;
 
-export interface McpServerSettings {
+export interface McpEndpointSettings {
   localMode: boolean;
   tenantId: string;
   publicBaseUrl?: string;
@@ -57,7 +57,7 @@ export function buildMcpServer(caller: McpCaller, deps: McpToolDeps, version: st
   return server;
 }
 
-export function mountMcp(server: restify.Server, settings: McpServerSettings, deps: McpToolDeps & { logger: Logger }): void {
+export function mountMcp(server: restify.Server, settings: McpEndpointSettings, deps: McpToolDeps & { logger: Logger }): void {
   const access = mcpAccess({
     localMode: settings.localMode,
     tenantId: settings.tenantId,

@@ -29,11 +29,12 @@ export function registerResources(server: McpServer, context: ToolContext): void
     }),
     { title: 'Event chain', description: 'One event chain: its summary, nodes and edges in time order, and the audit trail.', mimeType: 'application/json' },
     async (uri, variables) => {
+      const started = performance.now();
       const chainId = String(variables.chainId ?? '');
       if (!CHAIN_ID.test(chainId)) throw new McpError(ErrorCode.InvalidParams, 'A chain id is letters, digits, dash and underscore.');
       const detail = await chainDetail(deps.store, caller.tenantId, chainId);
       if (!detail) throw new McpError(RESOURCE_NOT_FOUND, `No chain ${chainId}: it never existed, or it expired.`, { uri: uri.href });
-      deps.audit.record({ tool: 'resource:chain', caller, args: { chainId }, outcome: 'ok', ms: 0 });
+      deps.audit.record({ tool: 'resource:chain', caller, args: { chainId }, outcome: 'ok', ms: performance.now() - started });
       return json(uri, detail);
     },
   );
@@ -48,6 +49,7 @@ export function registerResources(server: McpServer, context: ToolContext): void
     }),
     { title: 'Repository summary', description: "A repository as Reynolds sees it: recent event chains, how many were dampened or stopped, and which conversations follow it.", mimeType: 'application/json' },
     async (uri, variables) => {
+      const started = performance.now();
       const owner = String(variables.owner ?? '');
       const name = String(variables.repo ?? '');
       if (!OWNER.test(owner) || !NAME.test(name)) throw new McpError(ErrorCode.InvalidParams, 'Name the repository as reynolds://repos/<owner>/<repo>.');
@@ -59,7 +61,7 @@ export function registerResources(server: McpServer, context: ToolContext): void
         .map((s) => ({ conversationId: s.conversationId, conversationName: names.get(s.conversationId), subscription: scopeName(s.scope), features: s.features }));
       const verdicts = { proceed: 0, dampen: 0, break: 0 };
       for (const chain of chains) verdicts[chain.verdict] += 1;
-      deps.audit.record({ tool: 'resource:repository', caller, args: { repo }, outcome: 'ok', ms: 0 });
+      deps.audit.record({ tool: 'resource:repository', caller, args: { repo }, outcome: 'ok', ms: performance.now() - started });
       return json(uri, { repo, verdicts, chains, following });
     },
   );

@@ -1,5 +1,7 @@
-/** One MCP server Reynolds's chat may use (MCP_SERVERS; composition/mcp-from-config.ts reads it). */
-export interface McpServerSettings {
+/** The chat's MCP client settings: the other MCP servers it may use (MCP_SERVERS) and its limits; composition/mcp-from-config.ts reads them. */
+
+/** One MCP server Reynolds's chat may use. */
+export interface ExternalMcpServer {
   /** Short name, letters, digits and dashes: people write `use <name>.<tool>`. */
   name: string;
   /** Its Streamable HTTP endpoint. */
@@ -11,7 +13,7 @@ export interface McpServerSettings {
 }
 
 export interface McpClientSettings {
-  servers: readonly McpServerSettings[];
+  servers: readonly ExternalMcpServer[];
   /** How long one tool call (and one connection attempt) may take. */
   timeoutMs: number;
   /** How often a server that is down is tried again. */
