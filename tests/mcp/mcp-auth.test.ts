@@ -65,7 +65,7 @@ describe('MCP server auth (Entra ID bearer tokens)', function () {
     }
     const malformed = await post('Bearer not-a-jwt');
     assert.equal(malformed.status, 401);
-    assert.match(malformed.headers.get('www-authenticate') ?? '', /error="invalid_request"/);
+    assert.match(malformed.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
   });
 
   it('serves a valid token of the tenant, and maps the caller to the same write rights as in Teams', async function () {

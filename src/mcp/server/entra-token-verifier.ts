@@ -31,7 +31,8 @@ export class EntraTokenVerifier {
   async verify(authorization: string | undefined): Promise<TokenOutcome> {
     if (!authorization) return invalid('invalid_request', 'Reynolds needs an Entra ID access token: send "Authorization: Bearer <token>" (MCP clients get one through the authorization server named in /.well-known/oauth-protected-resource).');
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(authorization.trim());
-    if (!match) return invalid('invalid_request', 'The Authorization header must be "Bearer <JWT>", a three-part Entra ID access token.');
+    // RFC 6750 §3.1: a malformed access token is an invalid_token (401), like an expired one.
+    if (!match) return invalid('invalid_token', 'The Authorization header must be "Bearer <JWT>", a three-part Entra ID access token.');
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(match[1]!, this.keys, { audience: [...this.settings.audiences], clockTolerance: CLOCK_TOLERANCE_SECONDS, requiredClaims: ['exp', 'iss', 'tid'] }));
