@@ -1,6 +1,7 @@
 /**
  * A small MCP server written with the SDK, on a random loopback port, for the chat's MCP client
- * to use: `echo` (read-only) and `file_ticket` (it writes: it records each ticket). It can be
+ * to use: `echo` (read-only) and `file_ticket` (it writes: it records each ticket), and `slow` when
+ * asked. It can be
  * stopped and started again on the same port, to play a server that goes down and comes back.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -18,8 +19,20 @@ export interface McpToolServer {
   start(): Promise<void>;
 }
 
-function buildServer(tickets: McpToolServer['tickets']): McpServer {
+export interface McpToolServerOptions {
+  /** Adds `slow`, a read-only tool that answers after this many ms (for timeouts). */
+  slowMs?: number;
+}
+
+function buildServer(tickets: McpToolServer['tickets'], options: McpToolServerOptions): McpServer {
   const server = new McpServer({ name: 'helpdesk', version: '1.0.0' });
+  if (options.slowMs !== undefined) {
+    const slowMs = options.slowMs;
+    server.registerTool('slow', { description: 'Answers late.', inputSchema: {}, annotations: { readOnlyHint: true } }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, slowMs));
+      return { content: [{ type: 'text', text: 'finally' }] };
+    });
+  }
   server.registerTool(
     'echo',
     { description: 'Says the text back.', inputSchema: { text: z.string() }, annotations: { readOnlyHint: true } },
@@ -36,13 +49,13 @@ function buildServer(tickets: McpToolServer['tickets']): McpServer {
   return server;
 }
 
-export async function startMcpToolServer(): Promise<McpToolServer> {
+export async function startMcpToolServer(options: McpToolServerOptions = {}): Promise<McpToolServer> {
   const tickets: McpToolServer['tickets'] = [];
   let http: Server | undefined;
   let port = 0;
   const listen = async () => {
     http = createServer((req, res) => {
-      const server = buildServer(tickets);
+      const server = buildServer(tickets, options);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on('close', () => void server.close());
       server

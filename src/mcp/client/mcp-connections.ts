@@ -168,7 +168,7 @@ function downLine(connection: Connection): string {
 
 function describe(error: unknown, timeoutMs: number): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/timed? ?out|RequestTimeout|-32001/i.test(message)) return `it did not answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (/timed? ?out|RequestTimeout|-32001/i.test(message)) return `it did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
   if (/ECONNREFUSED|fetch failed|ENOTFOUND|EHOSTUNREACH|ECONNRESET/i.test(message) || /ECONNREFUSED/.test(String((error as { cause?: unknown })?.cause))) return 'it cannot be reached';
   if (/\b401\b|\b403\b|unauthori[sz]ed|forbidden/i.test(message)) return 'it refused Reynolds\'s credentials (check its token or headers in MCP_SERVERS)';
   return message.length > 200 ? `${message.slice(0, 197)}...` : message;
