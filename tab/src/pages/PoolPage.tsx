@@ -29,7 +29,8 @@ export function PoolPage() {
           {pool.roles.map((role) => (
             <Card key={role.role} style={{ margin: '12px 0' }} data-testid="pool-role" data-role={role.role}>
               <CardHeader header={<strong>{role.role}</strong>} description={`${role.inFlight} in flight · ${role.queued} queued`} />
-              <LatencyChart points={pool.history.filter((p) => p.role === role.role)} />
+              {/* A role nobody serves has no latency to chart either: one line says so. */}
+              {role.deployments.length > 0 && <LatencyChart points={pool.history.filter((p) => p.role === role.role)} />}
               {role.deployments.length === 0 ? (
                 <Text>No deployment serves this role.</Text>
               ) : (
