@@ -32,8 +32,8 @@ export const RESOLVED_TTL_MS = 30 * 24 * HOUR;
 const DUE_TTL_MS = 14 * 24 * HOUR;
 /** Due records read per hour bucket per tick. */
 const DUE_LIMIT = 5_000;
-/** On start, a tick looks this far back for checks it may have missed while down. */
-const CATCH_UP_MS = 24 * HOUR;
+/** On start, a tick looks back over every hour a due record can still be in (one query per hour, once). */
+const CATCH_UP_MS = DUE_TTL_MS;
 
 export interface InterventionPorts {
   store: Store;
