@@ -44,6 +44,14 @@ export const DEFAULT_THRESHOLDS: InterventionThresholds = {
   lead: 0.6,
 };
 
+/**
+ * Which occurrence of a trouble this is: a default branch goes red many times, and each time is
+ * raised once; the other rules watch items that have one life (a PR, a deployment run).
+ */
+export function episodeOf(rule: RuleId, item: WorkItem): string {
+  return rule === 'branch_red' && item.since !== undefined ? `${item.key}~${item.since}` : item.key;
+}
+
 /** When the rule should look at the item next; undefined when it has nothing to watch. */
 export function checkAt(rule: RuleId, item: WorkItem, t: InterventionThresholds): number | undefined {
   switch (rule) {

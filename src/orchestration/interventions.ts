@@ -1,13 +1,14 @@
 /**
  * Interventions before impact, stored: each (rule, item) is raised once (an `intervention` record
- * created with create-if-absent, so a rerun or a second replica raises nothing twice), resolved
+ * created with create-if-absent, so a rerun or a second replica raises nothing twice; a branch is
+ * raised once per time it goes red), resolved
  * when the trouble goes away (then kept 30 days). Time-based rules are woken by `intervention_due`
  * records bucketed by hour: scheduling is one write per change, and a tick reads only the hours
  * that passed since the last one, so the cost per event stays O(1) amortised.
  */
 import type { Clock } from '../core/clock.js';
 import { ConflictError, type Store } from '../store/store.js';
-import { checkAt, holds, message, RULES_FOR, type InterventionThresholds, type RuleId } from './intervention-rules.js';
+import { checkAt, episodeOf, holds, message, RULES_FOR, type InterventionThresholds, type RuleId } from './intervention-rules.js';
 import type { WorkItem } from './work-item.js';
 
 export interface Intervention {
@@ -62,7 +63,7 @@ export class Interventions {
     for (const rule of RULES_FOR[item.kind]) {
       const at = checkAt(rule, item, t);
       if (at === undefined) {
-        await this.resolve(tenantId, rule, item.key, now);
+        await this.resolve(tenantId, rule, episodeOf(rule, item), now);
       } else if (holds(rule, item, now, t)) {
         const intervention = await this.raise(tenantId, rule, item, now, t);
         if (intervention) raised.push(intervention);
@@ -105,7 +106,7 @@ export class Interventions {
   private async raise(tenantId: string, rule: RuleId, item: WorkItem, now: number, t: InterventionThresholds): Promise<Intervention | undefined> {
     const intervention: Intervention = { rule, item: item.key, repo: item.repo, text: message(rule, item, now, t), raisedAt: now };
     try {
-      await this.ports.store.putRecord({ kind: 'intervention', tenantId, partition: tenantId, id: `${rule}|${item.key}`, data: intervention }, { ifMatch: null });
+      await this.ports.store.putRecord({ kind: 'intervention', tenantId, partition: tenantId, id: `${rule}|${episodeOf(rule, item)}`, data: intervention }, { ifMatch: null });
     } catch (error) {
       if (error instanceof ConflictError) return undefined; // raised before: once is the rule
       throw error;
