@@ -50,6 +50,10 @@ import { NoiseChat } from './teams/chat/noise-chat.js';
 import { RoutingStage } from './routing/routing-stage.js';
 import { SubscriptionBook } from './routing/subscriptions/subscription-book.js';
 import { LoopAlerts } from './routing/alerts/loop-alerts.js';
+import { CoordinationAlerts } from './routing/alerts/coordination-alerts.js'; // orchestration (W2 3/7)
+import { OrchestrationStage } from './orchestration/orchestration-stage.js'; // orchestration (W2 3/7)
+import { OrchestrationTicker } from './orchestration/orchestration-ticker.js'; // orchestration (W2 3/7)
+import { buildCoordinationCard } from './teams/cards/coordination-card.js'; // orchestration (W2 3/7)
 import { alertCardBuilder, buildChainBroken, cardActionsEnabled } from './teams/cards/alert-card-builder.js';
 import { OctokitActions } from './github/octokit-actions.js';
 import { GuardedGitHub } from './loops/guarded-github.js';
@@ -168,7 +172,17 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   const enrichment = pool.snapshot().configured
     ? new EnrichmentStage({ pool, pilot, updater, buildCard: buildAlertCard, clock, deadlineMs: config.ENRICH_DEADLINE_MS, observer: modelMetrics, log: logger })
     : undefined;
-  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(enrichment ? [enrichment] : []), ...(options.stages ?? []), processedLog]);
+  // --- orchestration (W2 3/7): after routing, whose alerts it counts; notices go to dependents' threads ---
+  const coordinationAlerts = new CoordinationAlerts(subscriptions, outbox, buildCoordinationCard, () => sender?.wake());
+  const orchestration = new OrchestrationStage({
+    store,
+    clock,
+    postNotices: async (context, notices) => void (await coordinationAlerts.post(context, notices)),
+    onIntervention: (tenantId, raised) => logger.warn({ tenantId, rule: raised.rule, item: raised.item }, `intervention: ${raised.text}`),
+  });
+  const orchestrationTicker = new OrchestrationTicker(orchestration, config.tenantId, (err) => logger.warn({ err }, 'orchestration tick failed; the next one tries again'));
+  // --- end orchestration ---
+  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, orchestration, ...(enrichment ? [enrichment] : []), ...(options.stages ?? []), processedLog]);
   const worker = new InboxWorker({
     store,
     pipeline,
@@ -278,6 +292,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     worker.start();
     sender.start();
     digests.start();
+    orchestrationTicker.start(); // orchestration (W2 3/7)
   }
   const recovery = deliveryRecoveryFrom(config, { store, clock, logger, metrics, owner: workerOwner });
   recovery?.start();
@@ -309,6 +324,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
       await enrichment?.stop(config.SHUTDOWN_GRACE_MS);
       await pool.close();
       await digests.stop(config.SHUTDOWN_GRACE_MS);
+      await orchestrationTicker.stop(config.SHUTDOWN_GRACE_MS); // orchestration (W2 3/7)
       await sender?.stop(config.SHUTDOWN_GRACE_MS);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       server.server.closeAllConnections?.();

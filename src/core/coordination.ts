@@ -20,3 +20,6 @@ export interface CoordinationNotice {
   /** Link to the dependency, when the event carried one. */
   url?: string;
 }
+
+/** Builds the small card a notice is posted as (src/teams/cards); injected so routing stays framework-free. */
+export type CoordinationCardBuilder = (notice: CoordinationNotice) => { card: Record<string, unknown>; text: string };
