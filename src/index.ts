@@ -54,6 +54,7 @@ import { CoordinationAlerts } from './routing/alerts/coordination-alerts.js'; //
 import { OrchestrationStage } from './orchestration/orchestration-stage.js'; // orchestration (W2 3/7)
 import { OrchestrationTicker } from './orchestration/orchestration-ticker.js'; // orchestration (W2 3/7)
 import { buildCoordinationCard } from './teams/cards/coordination-card.js'; // orchestration (W2 3/7)
+import { OrchestrationChat } from './teams/chat/orchestration-chat.js'; // orchestration (W2 3/7)
 import { alertCardBuilder, buildChainBroken, cardActionsEnabled } from './teams/cards/alert-card-builder.js';
 import { OctokitActions } from './github/octokit-actions.js';
 import { GuardedGitHub } from './loops/guarded-github.js';
@@ -231,6 +232,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     },
     chat: { store, clock, model: chatModelSettings(config), reader: github, pool, pilot, digest: digests, ...options.chat },
     noise: new NoiseChat(noise.settings, digests, clock, digestAt),
+    orchestration: new OrchestrationChat(orchestration, clock), // orchestration (W2 3/7)
     status: {
       async status() {
         let ready = true;

@@ -14,6 +14,7 @@ import { errorLine, greetingLine, helpLines, statusLine, welcomeLine, wrongTenan
 import type { SubscriptionBook } from '../routing/subscriptions/subscription-book.js';
 import { registerCardActions, type CardActionDeps } from './actions/card-actions.js';
 import type { NoiseChat } from './chat/noise-chat.js';
+import type { OrchestrationChat } from './chat/orchestration-chat.js';
 import type { ConversationBook, ConversationScope } from './sending/conversation-book.js';
 import type { IdentityBook } from './identity/identity-book.js';
 import { registerIdentityCommands } from './identity/identity-commands.js';
@@ -52,6 +53,8 @@ export interface TeamsAppDeps {
   credentialsFactory?: ServiceClientCredentialsFactory;
   /** Quiet mode, time zone and digest commands (noise-chat.ts); absent: they are not offered. */
   noise?: NoiseChat;
+  /** Dependency, train and portfolio commands (orchestration-chat.ts); absent: they are not offered. */
+  orchestration?: OrchestrationChat;
 }
 
 export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscriptions'> {
@@ -200,6 +203,14 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
     app.message(isNoiseCommand, async (context) => {
       const conversationId = context.activity.conversation.id.split(';messageid=')[0]!;
       await context.sendActivity(await noise.answer(tenantOf(context.activity)!, conversationId, context.activity.text ?? ''));
+    });
+  }
+
+  // Orchestration commands (W2 3/7) answer before the planner, as noise commands do.
+  const orchestration = deps.orchestration;
+  if (orchestration) {
+    app.message(async (context: TurnContext) => orchestration.pattern.test(context.activity.text ?? ''), async (context) => {
+      await context.sendActivity(await orchestration.answer(tenantOf(context.activity)!, context.activity.text ?? ''));
     });
   }
 
