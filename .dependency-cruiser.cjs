@@ -8,7 +8,7 @@
 const FRAMEWORKS =
   '^(restify|botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|@microsoft/[^/]+|@azure/[^/]+|@octokit/[^/]+|openai|better-sqlite3|prom-client|pino|adaptivecards|adaptivecards-templating|@opentelemetry/[^/]+)$';
 const PURE_STAGES = '^src/(broker|loops|routing|models|orchestration)/';
-const ADAPTERS = '^src/(http|teams|github|composition|persona)/|^src/store/(sqlite|cosmos)/|^src/(config|telemetry|index)\\.ts$';
+const ADAPTERS = '^src/(http|teams|github|composition|persona)/|^src/store/(sqlite|cosmos)/|^src/(config|index)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -234,6 +234,13 @@ const schema = z.object({
 
 export type RawConfig = z.infer<typeof schema>;
 
+/**
+ * The name of every environment variable the schema reads, in schema order. Derived from the
+ * schema itself so that whatever checks names against it (tests/readme/readme.test.ts holds the
+ * README's configuration table to it) follows the code instead of a copied list.
+ */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as readonly (keyof RawConfig)[];
+
 export interface Config extends RawConfig {
   /** No BOT_ID: the bot accepts unauthenticated activities, from loopback only. */
   localMode: boolean;

@@ -41,7 +41,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { parseConfig } from '../../src/config.js';
 import type { BrokerEvent } from '../../src/core/broker-event.js';
 import { OctokitActions } from '../../src/github/octokit-actions.js';
-import { startReynolds, type Reynolds } from '../../src/index.js';
+import { startReynolds, type Reynolds } from '../../src/composition/start-reynolds.js';
 import type { ChainNode, ChainSummary, Verdict } from '../../src/core/chain-records.js';
 import type { Assessment } from '../../src/core/chain-records.js';
 import { GuardedGitHub } from '../../src/loops/guarded-github.js';

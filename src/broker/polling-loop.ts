@@ -3,6 +3,8 @@
  * and can be woken early (after a write that created work, say). The inbox worker and the
  * proactive sender both run on it.
  */
+import { raceTimeout } from '../core/race-timeout.js';
+
 export class PollingLoop {
   private running = false;
   private loop: Promise<void> | undefined;
@@ -35,9 +37,7 @@ export class PollingLoop {
     if (!this.running) return;
     this.running = false;
     this.wake();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    await raceTimeout(this.loop, graceMs, () => undefined);
   }
 
   private async run(): Promise<void> {

@@ -12,6 +12,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import { runDeliveryRecovery, type HookDeliveryAttempt, type HookDeliveryLog, type RecoveryRecord, type RecoveryRunResult } from '../broker/delivery-recovery-run.js';
 import type { Clock } from '../core/clock.js';
+import { raceTimeout } from '../core/race-timeout.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { deliveryKey, type DeliveryHeaders } from './delivery-key.js';
@@ -123,7 +124,7 @@ export class DeliveryRecovery {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+    await raceTimeout(this.running, STOP_WAIT_MS, () => undefined, { unref: true });
   }
 
   /** One run; never throws (a failed run is logged and the next one starts over). */

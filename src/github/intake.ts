@@ -7,8 +7,10 @@
  */
 import { verify } from '@octokit/webhooks-methods';
 import type { Clock } from '../core/clock.js';
+import { raceTimeout } from '../core/race-timeout.js';
 import type { Store } from '../store/store.js';
 import { deliveryKey } from './delivery-key.js';
+import { field, integer, text } from './payload-fields.js';
 
 export interface IntakeRequest {
   /** Header names in lower case, as Node gives them. */
@@ -76,9 +78,15 @@ export function isSupportedContentType(contentType: string | undefined): boolean
 export class WebhookIntake {
   private draining = false;
   private readonly storeTimeoutMs: number;
+  /** Made once, not per delivery: the hot path allocates no closure for it. */
+  private readonly storeTimedOut: () => never;
 
   constructor(private readonly options: IntakeOptions) {
     this.storeTimeoutMs = options.storeTimeoutMs ?? 5000;
+    const message = `store write took longer than ${this.storeTimeoutMs} ms`;
+    this.storeTimedOut = () => {
+      throw new Error(message);
+    };
   }
 
   /** After this, new deliveries get 503 + Retry-After so GitHub (or a peer replica) takes them. */
@@ -149,32 +157,33 @@ export class WebhookIntake {
 
     if (event === 'ping') {
       this.options.observer?.onOutcome('ping', event);
-      return { status: 200, body: { status: 'pong', delivery: deliveryId, zen: stringField(parsed.payload, 'zen') } };
+      return { status: 200, body: { status: 'pong', delivery: deliveryId, zen: text(field(parsed.payload, 'zen')) } };
     }
 
-    const installationId = numberField(objectField(parsed.payload, 'installation'), 'id');
+    // The same readers as normalise.ts, so intake and the pipeline agree on what a field says.
+    const installationId = integer(field(field(parsed.payload, 'installation'), 'id'));
     const key = deliveryKey({ deliveryId: deliveryId!, hookId, installationTargetType: targetType, installationTargetId: targetId }, installationId);
-    const repository = objectField(parsed.payload, 'repository');
     const orderingKey =
-      stringField(repository, 'full_name') ??
-      stringField(objectField(parsed.payload, 'organization'), 'login') ??
+      text(field(field(parsed.payload, 'repository'), 'full_name')) ??
+      text(field(field(parsed.payload, 'organization'), 'login')) ??
       (installationId !== undefined ? `installation-${installationId}` : 'global');
 
     let result: 'accepted' | 'duplicate';
     try {
-      result = await withTimeout(
+      result = await raceTimeout(
         this.options.store.acceptDelivery({
           tenantId: this.options.tenantId,
           key,
           deliveryId: deliveryId!,
           event: event!,
-          action: stringField(parsed.payload, 'action'),
+          action: text(field(parsed.payload, 'action')),
           orderingKey,
           receivedAt: this.options.clock.now(),
           body: parsed.json,
           bodyBytes: parsed.json === rawText ? request.rawBody : undefined,
         }),
         this.storeTimeoutMs,
+        this.storeTimedOut,
       );
     } catch (error) {
       this.options.onStoreError?.(error, deliveryId!);
@@ -216,27 +225,4 @@ export function parsePayload(rawText: string, type: string): ParsedPayload {
     return { ok: false, message: 'Body must be a JSON object (a GitHub webhook payload).' };
   }
   return { ok: true, payload: value as Record<string, unknown>, json };
-}
-
-function objectField(value: unknown, name: string): Record<string, unknown> | undefined {
-  const field = value && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
-  return field && typeof field === 'object' && !Array.isArray(field) ? (field as Record<string, unknown>) : undefined;
-}
-
-function stringField(value: Record<string, unknown> | undefined, name: string): string | undefined {
-  const field = value?.[name];
-  return typeof field === 'string' ? field : undefined;
-}
-
-function numberField(value: Record<string, unknown> | undefined, name: string): number | undefined {
-  const field = value?.[name];
-  return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`store write took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

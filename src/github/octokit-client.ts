@@ -13,7 +13,6 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Config } from '../config.js';
 
 export const ReynoldsOctokit = Octokit.plugin(throttling, retry);
 export type GitHubClient = InstanceType<typeof ReynoldsOctokit>;
@@ -52,16 +51,6 @@ const QUIET_LOG: OctokitLog = {
 };
 
 export const DEFAULT_API_URL = 'https://api.github.com';
-
-/** The client options from configuration, or undefined when no GitHub credentials are set. */
-export function githubClientOptionsFrom(config: Config): GitHubClientOptions | undefined {
-  const baseUrl = config.GITHUB_API_URL.replace(/\/+$/, '');
-  if (config.GITHUB_APP_ID !== undefined && config.GITHUB_APP_PRIVATE_KEY !== undefined) {
-    return { baseUrl, auth: { kind: 'app', appId: config.GITHUB_APP_ID, privateKey: config.GITHUB_APP_PRIVATE_KEY, installationId: config.GITHUB_APP_INSTALLATION_ID } };
-  }
-  if (config.GITHUB_TOKEN !== undefined) return { baseUrl, auth: { kind: 'token', token: config.GITHUB_TOKEN } };
-  return undefined;
-}
 
 /** Where a client is needed: a repository, or just an owner (an org or user search). */
 export type ClientTarget = { owner: string; repo?: string } | undefined;

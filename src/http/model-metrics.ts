@@ -6,6 +6,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import type { EnrichmentObserver, EnrichmentOutcome } from '../models/enrichment-stage.js';
 import type { ModelRole } from '../core/model-roles.js';
 import type { CallOutcome, PoolObserver } from '../models/scheduled-model-pool.js';
+import type { ContentFilterStage } from '../models/model-errors.js';
 
 export class ModelMetrics implements PoolObserver, EnrichmentObserver {
   private readonly calls: Counter<'role' | 'deployment' | 'outcome'>;
@@ -15,6 +16,7 @@ export class ModelMetrics implements PoolObserver, EnrichmentObserver {
   private readonly cost: Counter<'role' | 'deployment'>;
   private readonly retries: Counter<'role'>;
   private readonly breakers: Counter<'deployment' | 'state'>;
+  private readonly contentFiltered: Counter<'role' | 'deployment' | 'stage'>;
   private readonly enrichments: Counter<'outcome'>;
   private readonly enrichSeconds: Histogram<'outcome'>;
   private readonly tasks: Counter<'role' | 'outcome'>;
@@ -29,6 +31,8 @@ export class ModelMetrics implements PoolObserver, EnrichmentObserver {
     this.cost = new Counter({ name: 'reynolds_model_cost_usd_total', help: 'Estimated model cost in US dollars, from the configured prices.', labelNames: ['role', 'deployment'], registers });
     this.retries = new Counter({ name: 'reynolds_model_retries_total', help: 'Model call attempts retried (same or another deployment).', labelNames: ['role'], registers });
     this.breakers = new Counter({ name: 'reynolds_model_breaker_transitions_total', help: 'Circuit breaker state changes per deployment.', labelNames: ['deployment', 'state'], registers });
+    // Categories stay out of the labels: they come in combinations, and the error message names them.
+    this.contentFiltered = new Counter({ name: 'reynolds_model_content_filtered_total', help: 'Model calls the deployment\'s content filter blocked, by stage (prompt, completion). Never retried.', labelNames: ['role', 'deployment', 'stage'], registers });
     this.enrichments = new Counter({ name: 'reynolds_enrichments_total', help: 'Enrichments by outcome (updated, empty, timeout, failed, abandoned).', labelNames: ['outcome'], registers });
     this.enrichSeconds = new Histogram({ name: 'reynolds_enrichment_seconds', help: 'Time from routing to the enrichment outcome.', labelNames: ['outcome'], buckets, registers });
     this.tasks = new Counter({ name: 'reynolds_enrichment_tasks_total', help: 'Enrichment tasks by role and outcome.', labelNames: ['role', 'outcome'], registers });
@@ -51,6 +55,9 @@ export class ModelMetrics implements PoolObserver, EnrichmentObserver {
   }
   onBreaker(deployment: string, state: 'open' | 'half-open' | 'closed'): void {
     this.breakers.inc({ deployment, state });
+  }
+  onContentFiltered(role: ModelRole, deployment: string, stage: ContentFilterStage): void {
+    this.contentFiltered.inc({ role, deployment, stage });
   }
   onEnrichment(outcome: EnrichmentOutcome, ms: number): void {
     this.enrichments.inc({ outcome });

@@ -19,7 +19,7 @@ import { formatSubscription, parseSubscriptionCommand } from '../routing/subscri
 import { FEATURES, scopeName, type Subscription, type SubscriptionSpec } from '../routing/subscriptions/subscription.js';
 import type { Store } from '../store/store.js';
 import type { ConversationBook } from '../teams/sending/conversation-book.js';
-import type { AlertThread } from '../teams/sending/thread-book.js';
+import type { AlertThread } from '../routing/alerts/thread-record.js';
 import type { PostedAlert } from '../routing/alerts/posted-alerts.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { sendError } from './server.js';
@@ -127,7 +127,7 @@ export function mountSubscriptionsRoutes(server: restify.Server, deps: Subscript
       deps.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, where: { conversationId: conversation.conversationId }, limit: RECENT_ALERTS }),
       deps.store.queryRecords<AlertThread | PostedAlert>({ kind: 'thread', tenantId, partition: conversation.conversationId, limit: 2 * RECENT_ALERTS }),
     ]);
-    // Thread roots and the record of each posted alert (src/routing/alerts/posted-alerts.ts) share the kind.
+    // Thread roots and the record of each posted alert share the kind (src/routing/alerts/thread-record.ts).
     const threads = threadRecords.flatMap(({ data }) => ('rootActivityId' in data ? [data] : []));
     const posted = threadRecords.flatMap(({ data }) => ('postedAt' in data ? [data] : []));
     res.send(200, {

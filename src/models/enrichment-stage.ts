@@ -10,6 +10,7 @@
  */
 import type { PipelineContext, PipelineStage } from '../core/pipeline.js';
 import type { Clock } from '../core/clock.js';
+import { raceTimeout } from '../core/race-timeout.js';
 import type { BrokerEvent } from '../core/broker-event.js';
 import type { AlertCardBuilder } from '../core/card-builders.js';
 import { hasContent, mergeNotes } from './enrichment-notes.js';
@@ -80,9 +81,7 @@ export class EnrichmentStage implements PipelineStage {
   /** Waits up to `graceMs` for enrichments in flight, then abandons the rest (their cards stay as posted). */
   async stop(graceMs: number): Promise<void> {
     const all = Promise.allSettled([...this.pending]);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    await raceTimeout(all, graceMs, () => undefined);
     this.stopping.abort(new Error('enrichment abandoned: shutting down'));
     await all;
   }

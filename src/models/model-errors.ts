@@ -3,11 +3,11 @@
  * ModelCallError (status, Retry-After), so the retry and breaker rules here never see an SDK type.
  */
 
-/** A call to one deployment failed: an HTTP status, a network failure or a per-call timeout. */
+/** A call to one deployment failed: an HTTP status, a network failure, a per-call timeout, or a content filter. */
 export class ModelCallError extends Error {
   constructor(
     message: string,
-    readonly kind: 'http' | 'network' | 'timeout',
+    readonly kind: 'http' | 'network' | 'timeout' | 'content_filter',
     /** HTTP status when the deployment answered. */
     readonly status?: number,
     /** How long the deployment asked us to wait (Retry-After / retry-after-ms), milliseconds. */
@@ -15,6 +15,29 @@ export class ModelCallError extends Error {
   ) {
     super(message);
     this.name = 'ModelCallError';
+  }
+}
+
+/** Whether the content filter judged what we sent (the prompt) or what the model wrote (the completion). */
+export type ContentFilterStage = 'prompt' | 'completion';
+
+/**
+ * The deployment's content filter (Azure OpenAI's, or OpenAI's own `finish_reason`) blocked the
+ * prompt or the completion. Permanent: the same request is filtered again, on this deployment or
+ * its siblings under the same policy, so it is never retried and never counts against a breaker.
+ */
+export class ContentFilteredError extends ModelCallError {
+  constructor(
+    deployment: string,
+    readonly stage: ContentFilterStage,
+    /** The categories marked `filtered` (hate, sexual, violence, self_harm, jailbreak...); empty when the answer names none. */
+    readonly categories: readonly string[],
+    status?: number,
+  ) {
+    const which = categories.length > 0 ? categories.join(', ') : 'no category named';
+    const fix = stage === 'prompt' ? 'change the input it was given' : 'ask differently or for less';
+    super(`${deployment}: the content filter blocked the ${stage} (${which}); not retried: ${fix}, or review the deployment's content filter policy`, 'content_filter', status);
+    this.name = 'ContentFilteredError';
   }
 }
 
@@ -44,6 +67,7 @@ export class PoolClosedError extends Error {
 /** Worth another attempt (on this or another deployment): throttling, server errors, timeouts, network. */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof ModelCallError)) return false;
+  if (error.kind === 'content_filter') return false;
   if (error.kind !== 'http') return true;
   const status = error.status ?? 0;
   return status === 408 || status === 409 || status === 429 || status >= 500;

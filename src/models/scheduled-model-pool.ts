@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import { PooledDeployment, pickDeployment, type BreakerSettings, type DeploymentConfig } from './deployment.js';
 import { FairScheduler } from './fair-scheduler.js';
 import { LatencyWindow } from './latency-window.js';
-import { DeadlineExceededError, ModelCallError, PoolClosedError, PoolUnavailableError, isTransient } from './model-errors.js';
+import { ContentFilteredError, DeadlineExceededError, ModelCallError, PoolClosedError, PoolUnavailableError, isTransient, type ContentFilterStage } from './model-errors.js';
 import { MODEL_ROLES, type ModelRole } from '../core/model-roles.js';
 import { type CompletionOptions, type CompletionRequest, type CompletionResult, type ModelPool, type ModelProvider, type PilotSnapshot, type PoolSnapshot } from './model-pool.js';
 import { RetryBackoff } from './retry-backoff.js';
@@ -49,6 +49,8 @@ export interface PoolObserver {
   onQueued?(role: ModelRole, waitMs: number): void;
   onRetry?(role: ModelRole, deployment: string, delayMs: number): void;
   onBreaker?(deployment: string, state: 'open' | 'half-open' | 'closed'): void;
+  /** The deployment's content filter blocked the prompt or the completion (the call also counts as an error in onCall). */
+  onContentFiltered?(role: ModelRole, deployment: string, stage: ContentFilterStage, categories: readonly string[]): void;
 }
 
 export interface PoolParts {
@@ -204,6 +206,7 @@ export class ScheduledModelPool implements ModelPool {
         deployment.requests += 1;
         deployment.errors += 1;
         observer?.onCall?.(role, name, outcomeOf(error), clock.now() - started);
+        if (error instanceof ContentFilteredError) observer?.onContentFiltered?.(role, name, error.stage, error.categories);
       }
       throw error;
     } finally {

@@ -1,7 +1,8 @@
 /**
  * How /api/messages knows an activity really comes from the Bot Framework: the SDK's own
  * authentication (ConfigurationBotFrameworkAuthentication over a credentials factory), set up
- * from config once and shared by the TeamsAdapter and the route.
+ * once from plain settings (src/composition/bot-authentication-settings.ts reads them from config)
+ * and shared by the TeamsAdapter and the route.
  *
  * - BOT_TYPE=SingleTenant (BOT_ID + BOT_PASSWORD + BOT_TENANT_ID) and BOT_TYPE=UserAssignedMSI
  *   (BOT_ID is the managed identity's client id, BOT_TENANT_ID its tenant) are what Azure creates
@@ -20,7 +21,6 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
 import { AuthenticationConstants, type ServiceClientCredentialsFactory } from 'botframework-connector';
-import type { Config } from '../config.js';
 
 export interface BotAuthentication {
   /** Options for `new TeamsAdapter(options, credentialsFactory)`. */
@@ -30,39 +30,53 @@ export interface BotAuthentication {
   authentication: ConfigurationBotFrameworkAuthentication;
 }
 
-type AuthConfig = Pick<Config, 'localMode' | 'BOT_ID' | 'BOT_PASSWORD' | 'BOT_TYPE' | 'BOT_TENANT_ID' | 'BOT_OPENID_METADATA_URL' | 'BOT_TOKEN_ISSUER'>;
+/** Who the bot is and how its tokens are checked. */
+export interface BotAuthSettings {
+  /** No bot registration (local mode): authentication is off and the route admits loopback callers only. */
+  localMode: boolean;
+  /** The bot's app id, or the managed identity's client id for UserAssignedMSI. */
+  appId?: string;
+  appType: 'SingleTenant' | 'UserAssignedMSI';
+  /** The client secret; used with SingleTenant only. */
+  password?: string;
+  /** The tenant the bot's registration lives in. */
+  appTenantId?: string;
+  /** Replace the public cloud's OpenID metadata URL and token issuer (sovereign clouds, tests). */
+  openIdMetadataUrl?: string;
+  tokenIssuer?: string;
+}
 
-export function botCredentialsFactory(config: AuthConfig): ConfigurationServiceClientCredentialFactory {
-  if (config.localMode) return new ConfigurationServiceClientCredentialFactory({});
+export function botCredentialsFactory(settings: BotAuthSettings): ConfigurationServiceClientCredentialFactory {
+  if (settings.localMode) return new ConfigurationServiceClientCredentialFactory({});
   return new ConfigurationServiceClientCredentialFactory({
-    MicrosoftAppId: config.BOT_ID,
-    MicrosoftAppPassword: config.BOT_TYPE === 'SingleTenant' ? config.BOT_PASSWORD : undefined,
-    MicrosoftAppType: config.BOT_TYPE,
-    MicrosoftAppTenantId: config.BOT_TENANT_ID,
+    MicrosoftAppId: settings.appId,
+    MicrosoftAppPassword: settings.appType === 'SingleTenant' ? settings.password : undefined,
+    MicrosoftAppType: settings.appType,
+    MicrosoftAppTenantId: settings.appTenantId,
   });
 }
 
-export function botAuthenticationOptions(config: AuthConfig): ConfigurationBotFrameworkAuthenticationOptions {
-  if (config.BOT_OPENID_METADATA_URL === undefined && config.BOT_TOKEN_ISSUER === undefined) return {};
+export function botAuthenticationOptions(settings: BotAuthSettings): ConfigurationBotFrameworkAuthenticationOptions {
+  if (settings.openIdMetadataUrl === undefined && settings.tokenIssuer === undefined) return {};
   return {
     ValidateAuthority: true,
     ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
     ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
-    ToBotFromChannelTokenIssuer: config.BOT_TOKEN_ISSUER ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromChannelTokenIssuer: settings.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
     OAuthUrl: AuthenticationConstants.OAuthUrl,
-    ToBotFromChannelOpenIdMetadataUrl: config.BOT_OPENID_METADATA_URL ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelOpenIdMetadataUrl: settings.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
     ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
     CallerId: CallerIdConstants.PublicAzureChannel,
   };
 }
 
 /**
- * `credentialsFactory` replaces the one built from config; tests use it to stand in for Entra's
+ * `credentialsFactory` replaces the one built from the settings; tests use it to stand in for Entra's
  * token endpoint on outbound replies (unreachable from here). Inbound validation is unchanged
  * as long as the replacement keeps `isValidAppId` and `isAuthenticationDisabled`.
  */
-export function createBotAuthentication(config: AuthConfig, credentialsFactory?: ServiceClientCredentialsFactory): BotAuthentication {
-  const options = botAuthenticationOptions(config);
-  const factory = credentialsFactory ?? botCredentialsFactory(config);
+export function createBotAuthentication(settings: BotAuthSettings, credentialsFactory?: ServiceClientCredentialsFactory): BotAuthentication {
+  const options = botAuthenticationOptions(settings);
+  const factory = credentialsFactory ?? botCredentialsFactory(settings);
   return { options, credentialsFactory: factory, authentication: new ConfigurationBotFrameworkAuthentication(options, factory) };
 }

@@ -1,7 +1,8 @@
 /**
  * The tab in Chromium against a running Reynolds fed with recorded GitHub events: the chains list
- * (live), a chain's picture, the model pool (a pool-shaped source), and a channel configuration
- * saved from the configuration page that changes where the next alert is posted.
+ * (live), a chain's picture, the model pool (the real pool against the model stand-in, after real
+ * enrichments went through it), and a channel configuration saved from the configuration page that
+ * changes where the next alert is posted.
  * Run with `npm run test:browser` (it builds the tab first).
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { systemClock } from '../../src/core/clock.js';
 import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
-import { PoolShaped, timedProvider } from '../support/pool-shaped.js';
+import { BREAKER_FAILURES, POOL_REPO, startEnrichedPool, type EnrichedPool } from '../support/enriched-pool.js';
 import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 import { exampleOf } from '../support/webhook-examples.js';
 import { openBrowser, type Browser } from './browser.js';
@@ -23,11 +24,7 @@ describe('tab in Chromium', function () {
   let reynolds: TestReynolds;
   let connector: ConnectorStub;
   let browser: Browser;
-  let poolRunning = true;
-  const pool = new PoolShaped([
-    { role: 'review', name: 'review-east', model: 'gpt-4o', provider: timedProvider(() => 5 + Math.random() * 20) },
-    { role: 'security', name: 'security-west', model: 'gpt-4o-mini', provider: timedProvider(() => 2, () => true) },
-  ]);
+  let pool: EnrichedPool;
   const issueSample = exampleOf('issues', 'opened').payload as any;
 
   function comment(login: string, body: string, number: number) {
@@ -47,7 +44,8 @@ describe('tab in Chromium', function () {
   before(async function () {
     if (!existsSync(path.join(TAB_DIR, 'index.html'))) throw new Error('dist/tab is not built: run npm run build:tab (npm run test:browser does it first)');
     connector = await startConnectorStub();
-    reynolds = await startTestReynolds({ TAB_DIST_DIR: TAB_DIR }, { poolSnapshot: () => (poolRunning ? pool.snapshot() : undefined) });
+    pool = await startEnrichedPool();
+    reynolds = await startTestReynolds({ TAB_DIST_DIR: TAB_DIR, ...pool.env });
     await new ConversationBook(reynolds.store, systemClock).remember(
       'local',
       { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: CHANNEL, name: 'builds', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } },
@@ -56,14 +54,13 @@ describe('tab in Chromium', function () {
     // Two bots in ping-pong (a loop Reynolds breaks) and a person opening an issue.
     for (let i = 0; i < 5; i += 1) await deliver('issue_comment', comment(i % 2 === 0 ? 'ping[bot]' : 'pong[bot]', `turn ${i}`, 77));
     await deliver('issues', issueSample);
-    for (let i = 0; i < 4; i += 1) await pool.complete('review', { messages: [{ role: 'user', content: `review ${i}` }] });
-    for (let i = 0; i < 3; i += 1) await pool.complete('security', { messages: [{ role: 'user', content: 'scan' }] }).catch(() => undefined);
     browser = await openBrowser();
   });
   after(async function () {
     await browser?.close();
     await reynolds?.dispose();
     await connector?.stop();
+    await pool?.stop();
   });
   afterEach(function () {
     assert.deepEqual(browser.problems.splice(0), [], 'the page logged no errors');
@@ -105,22 +102,38 @@ describe('tab in Chromium', function () {
     await browser.shot('chain-detail-dark');
   });
 
-  it('shows the model pool per role and deployment, and a clear state with no models', async function () {
+  it('shows the real model pool per role and deployment after real enrichments, and a clear state with no models', async function () {
+    // Here rather than in before(): the PRs it delivers would be chains in the chains tests' counts.
+    await pool.enrich(reynolds, 4);
     const { page } = browser;
+    await page.goto(url('#/pool'));
+    await page.getByTestId('pool-role').first().waitFor();
+    const served = page.locator('[data-testid=pool-role]:has([data-testid=deployment])');
+    assert.deepEqual(await served.evaluateAll((els) => els.map((e) => e.getAttribute('data-role'))), ['review', 'security']);
+    assert.equal(await page.getByTestId('pool-role').count(), 5, 'every role is shown, served or not');
+    assert.match(await page.locator('[data-role=codegen]').innerText(), /No deployment serves this role/);
+    assert.deepEqual(await page.getByTestId('breaker').allInnerTexts(), ['closed', 'open']);
+    assert.equal(await page.locator('[data-role=review] [data-testid=latency-chart] polyline').count(), 2, 'p50 and p95 lines');
+    assert.match(await page.locator('[data-role=security]').innerText(), /No answers yet/);
+    assert.match(await page.getByTestId('pilot').innerText(), new RegExp(`15%[\\s\\S]*${POOL_REPO.toLowerCase()}[\\s\\S]*contoso/secret`));
+    // Deployment, model, in flight, p50, p95, requests, errors, breaker, tokens, cost: as the pool measured them.
+    assert.match(await page.locator('[data-role=review] [data-testid=deployment]').innerText(), /review-east[\s\S]*openai[\s\S]*gpt-4o\s+0\s+\d+ ms\s+\d+ ms\s+4\s+0\s+closed\s+480 \/ 160\s+\$0\.0028/);
+    assert.match(await page.locator('[data-role=security] [data-testid=deployment]').innerText(), new RegExp(`security-west[\\s\\S]*azure[\\s\\S]*gpt-4o-mini\\s+0\\s+-\\s+-\\s+${BREAKER_FAILURES}\\s+${BREAKER_FAILURES}\\s+open`));
+    await page.screenshot({ path: path.resolve('.artifacts/pool-page.png'), fullPage: true });
     await page.goto(url('#/pool?theme=contrast'));
     await page.getByTestId('pool-role').first().waitFor();
-    assert.deepEqual(await page.getByTestId('pool-role').evaluateAll((els) => els.map((e) => e.getAttribute('data-role'))), ['review', 'security']);
-    assert.deepEqual(await page.getByTestId('breaker').allInnerTexts(), ['closed', 'open']);
-    assert.equal(await page.locator('[data-role=review] [data-testid=latency-chart] polyline').count(), 2);
-    assert.match(await page.getByTestId('pilot').innerText(), /15%[\s\S]*contoso\/octo-repo[\s\S]*contoso\/secret/);
-    assert.match(await page.locator('[data-role=review] [data-testid=deployment]').innerText(), /review-east[\s\S]*gpt-4o[\s\S]*480 \/ 160/);
     await browser.shot('pool-contrast');
-    poolRunning = false;
-    await page.reload();
-    await page.getByTestId('empty').waitFor();
-    assert.match(await page.getByTestId('empty').innerText(), /No models configured/);
-    await browser.shot('pool-empty');
-    poolRunning = true;
+
+    // No MODEL_DEPLOYMENTS: a Reynolds of its own, as an operator would run it without models.
+    const bare = await startTestReynolds({ TAB_DIST_DIR: TAB_DIR });
+    try {
+      await page.goto(`${bare.url}/tab/#/pool`);
+      await page.getByTestId('empty').waitFor();
+      assert.match(await page.getByTestId('empty').innerText(), /No models configured/);
+      await browser.shot('pool-empty');
+    } finally {
+      await bare.dispose();
+    }
   });
 
   it('saves a channel configuration that routes the next matching event to that channel', async function () {

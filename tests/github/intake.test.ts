@@ -100,6 +100,21 @@ describe('webhook intake (POST /api/github/webhook)', function () {
     assert.equal(event.kind, 'brand_new_event');
   });
 
+  it('202: reads action, ordering key and installation as normalise does: an empty string or a non-integer id is absent', async function () {
+    const empty = await postDelivery(reynolds.url, { event: 'issues', payload: { action: '', repository: { full_name: '' }, organization: { login: 'octo-org' } } });
+    assert.equal(empty.status, 202);
+    const stored = await reynolds.store.getDelivery(`hook-1001:${empty.deliveryId}`);
+    assert.equal(stored?.orderingKey, 'octo-org', 'an empty full_name is no ordering key');
+    assert.equal(stored?.action ?? undefined, undefined);
+
+    // Without hook headers the installation keys the delivery; a numeric string is not an installation id.
+    const noHook = { 'x-github-hook-id': undefined };
+    const installed = await postDelivery(reynolds.url, { event: 'installation_repositories', payload: { installation: { id: 42 } }, headers: noHook });
+    assert.equal((await reynolds.store.getDelivery(`installation-42:${installed.deliveryId}`))?.orderingKey, 'installation-42');
+    const stringId = await postDelivery(reynolds.url, { event: 'installation_repositories', payload: { installation: { id: '42' } }, headers: noHook });
+    assert.equal((await reynolds.store.getDelivery(`any:${stringId.deliveryId}`))?.orderingKey, 'global');
+  });
+
   it('accepts all 329 recorded GitHub payloads when signed, and processes each exactly once', async function () {
     const examples = loadWebhookExamples();
     assert.equal(examples.length, 329);

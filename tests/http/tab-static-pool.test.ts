@@ -1,13 +1,14 @@
 /**
  * The tab's files under /tab/ (cache headers, no escape from the folder, clear 404s) and
- * GET /api/pool with and without a pool.
+ * GET /api/pool with and without a pool: the real pool configured against the model stand-in,
+ * after real enrichments went through it (tests/support/enriched-pool.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PoolShaped, timedProvider } from '../support/pool-shaped.js';
+import { BREAKER_FAILURES, POOL_REPO, REVIEW_PRICES, REVIEW_USAGE, startEnrichedPool, type EnrichedPool } from '../support/enriched-pool.js';
 import { startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 
 /** A raw request, so the path reaches the server exactly as written (fetch would normalise "..") */
@@ -29,10 +30,8 @@ describe('tab files (/tab/) and GET /api/pool', function () {
   let reynolds: TestReynolds;
   let empty: TestReynolds;
   let tabDir: string;
-  const pool = new PoolShaped([
-    { role: 'review', name: 'review-east', model: 'gpt-4o', provider: timedProvider(() => 5) },
-    { role: 'security', name: 'security-west', model: 'gpt-4o-mini', provider: timedProvider(() => 1, () => true) },
-  ]);
+  let pool: EnrichedPool;
+  const ENRICHMENTS = 4;
 
   before(async function () {
     tabDir = mkdtempSync(path.join(tmpdir(), 'reynolds-tab-'));
@@ -40,12 +39,14 @@ describe('tab files (/tab/) and GET /api/pool', function () {
     writeFileSync(path.join(tabDir, 'index.html'), '<!doctype html><script type="module" src="/tab/assets/index-abc123.js"></script>');
     writeFileSync(path.join(tabDir, 'assets', 'index-abc123.js'), 'console.log("tab")');
     writeFileSync(path.join(tabDir, '.secret'), 'TOPSECRET-CONTENT');
-    reynolds = await startTestReynolds({ TAB_DIST_DIR: tabDir }, { poolSnapshot: () => pool.snapshot() });
+    pool = await startEnrichedPool();
+    reynolds = await startTestReynolds({ TAB_DIST_DIR: tabDir, ...pool.env });
     empty = await startTestReynolds({ TAB_DIST_DIR: path.join(tabDir, 'nothing-here') });
   });
   after(async function () {
-    await reynolds.dispose();
-    await empty.dispose();
+    await reynolds?.dispose();
+    await empty?.dispose();
+    await pool?.stop();
     rmSync(tabDir, { recursive: true, force: true });
   });
 
@@ -88,21 +89,36 @@ describe('tab files (/tab/) and GET /api/pool', function () {
     assert.deepEqual(answer.pilot, { stagePercent: 100, allow: [], deny: [] }, "the configured pilot (PILOT_STAGE's default)");
   });
 
-  it('answers the pool snapshot: roles, deployments, latency, errors, breaker, tokens, cost', async function () {
-    for (let i = 0; i < 4; i += 1) await pool.complete('review', { messages: [{ role: 'user', content: `review ${i}` }] });
-    for (let i = 0; i < 3; i += 1) await pool.complete('security', { messages: [{ role: 'user', content: 'scan' }] }).catch(() => undefined);
+  it('answers the real pool after real enrichments: roles, deployments, latency, errors, breaker, tokens, cost', async function () {
+    await pool.enrich(reynolds, ENRICHMENTS);
     const answer = (await (await fetch(`${reynolds.url}/api/pool`)).json()) as any;
     assert.equal(answer.configured, true);
-    assert.deepEqual(answer.roles.map((r: any) => r.role), ['review', 'security']);
-    const review = answer.roles[0].deployments[0];
-    assert.equal(review.requests, 4);
-    assert.ok(review.p50Ms > 0 && review.p95Ms >= review.p50Ms);
-    assert.deepEqual(review.tokens, { prompt: 480, completion: 160 });
-    assert.ok(review.costUsd > 0);
-    const security = answer.roles[1].deployments[0];
-    assert.equal(security.errors, 3);
+    const served = answer.roles.filter((r: any) => r.deployments.length > 0);
+    assert.deepEqual(served.map((r: any) => [r.role, r.deployments.map((d: any) => [d.name, d.provider, d.model])]), [
+      ['review', [['review-east', 'openai', 'gpt-4o']]],
+      ['security', [['security-west', 'azure', 'gpt-4o-mini']]],
+    ]);
+    assert.deepEqual(answer.roles.filter((r: any) => r.deployments.length === 0).map((r: any) => r.role).sort(), ['codegen', 'docs', 'issues'], 'every role is listed, served or not');
+    const review = served[0].deployments[0];
+    assert.equal(review.requests, ENRICHMENTS);
+    assert.equal(review.errors, 0);
+    assert.equal(review.breaker, 'closed');
+    assert.ok(review.p50Ms > 0 && review.p95Ms >= review.p50Ms, `p50 ${review.p50Ms}, p95 ${review.p95Ms}`);
+    assert.deepEqual(review.tokens, { prompt: ENRICHMENTS * REVIEW_USAGE.prompt, completion: ENRICHMENTS * REVIEW_USAGE.completion });
+    const cost = (ENRICHMENTS * (REVIEW_USAGE.prompt * REVIEW_PRICES.prompt + REVIEW_USAGE.completion * REVIEW_PRICES.completion)) / 1000;
+    assert.ok(Math.abs(review.costUsd - cost) < 1e-9, `cost ${review.costUsd}, expected ${cost}`);
+    // Each enrichment asked security once and got a 500, until the breaker opened; after that the pool sent nothing.
+    const security = served[1].deployments[0];
+    assert.equal(security.requests, BREAKER_FAILURES);
+    assert.equal(security.errors, BREAKER_FAILURES);
     assert.equal(security.breaker, 'open');
-    assert.equal(answer.history.filter((h: any) => h.role === 'review').length, 4);
-    assert.equal(answer.pilot.stagePercent, 15);
+    assert.equal(security.p50Ms, null, 'no answer, so no latency');
+    assert.equal(pool.models.requests.filter((r) => r.path === '/openai/deployments/security-west/chat/completions').length, BREAKER_FAILURES);
+    assert.deepEqual(answer.concurrency, { limit: 10, inFlight: 0, queued: 0 });
+    const reviewHistory = answer.history.filter((h: any) => h.role === 'review');
+    assert.ok(reviewHistory.length >= ENRICHMENTS, `a point per enrichment (and any of the timer's): ${reviewHistory.length}`);
+    assert.ok(reviewHistory.every((h: any) => h.p50Ms > 0));
+    assert.ok(answer.history.filter((h: any) => h.role === 'security').every((h: any) => h.p50Ms === null));
+    assert.deepEqual(answer.pilot, { stagePercent: 15, allow: [POOL_REPO.toLowerCase()], deny: ['contoso/secret'] });
   });
 });

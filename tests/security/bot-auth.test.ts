@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { botAuthenticationSettingsFrom } from '../../src/composition/bot-authentication-settings.js';
 import { botCredentialsFactory } from '../../src/teams/bot-authentication.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { captureLogger } from '../support/log-capture.js';
@@ -53,7 +54,7 @@ for (const botType of ['SingleTenant', 'UserAssignedMSI'] as const) {
         HOST: '127.0.0.1',
         ...(botType === 'SingleTenant' ? { BOT_PASSWORD: 'bot-password-for-test' } : {}),
       };
-      reynolds = await startTestReynolds(env, { botCredentialsFactory: new LoopbackCredentialsFactory(botCredentialsFactory(testConfig(env))) });
+      reynolds = await startTestReynolds(env, { botCredentialsFactory: new LoopbackCredentialsFactory(botCredentialsFactory(botAuthenticationSettingsFrom(testConfig(env)))) });
     });
     after(async () => {
       await reynolds?.dispose();

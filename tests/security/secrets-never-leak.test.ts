@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { parseConfig } from '../../src/config.js';
+import { botAuthenticationSettingsFrom } from '../../src/composition/bot-authentication-settings.js';
 import { botCredentialsFactory } from '../../src/teams/bot-authentication.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { startGitHubAppServer, type GitHubAppServer } from '../support/github-app-server.js';
@@ -67,7 +68,7 @@ describe('secrets never appear in logs, errors, cards or /metrics', function () 
     };
     const config = testConfig(env);
     log = captureLogger(config.secretValues, 'trace');
-    reynolds = await startTestReynolds(env, { logger: log.logger, botCredentialsFactory: new LoopbackCredentialsFactory(botCredentialsFactory(config)) });
+    reynolds = await startTestReynolds(env, { logger: log.logger, botCredentialsFactory: new LoopbackCredentialsFactory(botCredentialsFactory(botAuthenticationSettingsFrom(config))) });
   });
 
   after(async () => {

@@ -569,6 +569,8 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
     /** Resolves with the first item (already there or still to come) that matches; rejects early if the tool dies. */
     const waitIn = <T>(items: () => readonly T[], predicate: (item: T) => boolean, what: string, timeoutMs: number): Promise<T> =>
       new Promise<T>((resolve, reject) => {
+        // `finish` (below) closes over the timer before it is set, so it cannot be a const.
+        // eslint-disable-next-line prefer-const
         let timer: NodeJS.Timeout | undefined;
         const finish = () => {
           listeners.delete(check);

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
-import { startReynolds, type Reynolds, type StartOptions } from '../../src/index.js';
+import { startReynolds, type Reynolds } from '../../src/composition/start-reynolds.js';
+import type { StartOptions } from '../../src/composition/start-options.js';
 
 export const TEST_SECRET = 'test-webhook-secret-0123456789';
 

@@ -2,11 +2,13 @@
  * The provider adapter: one deployment over the `openai` v4 SDK. `AzureOpenAI` for Azure OpenAI
  * (endpoint, deployment, api-version, key), `OpenAI` with a base URL for GitHub Models and any
  * other OpenAI-compatible endpoint. SDK errors become ModelCallError (status, Retry-After) so the
- * pool's retry and breaker rules never see an SDK type.
+ * pool's retry and breaker rules never see an SDK type; a prompt or completion the content filter
+ * blocked becomes ContentFilteredError (azure-content-filter.ts reads Azure's shapes).
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AzureOpenAI } from 'openai';
 import type { DeploymentConfig } from '../deployment.js';
-import { ModelCallError, parseRetryAfter } from '../model-errors.js';
+import { ContentFilteredError, ModelCallError, parseRetryAfter } from '../model-errors.js';
+import { completionFilterOf, promptFilterOf } from './azure-content-filter.js';
 import type { CompletionRequest, ModelProvider } from '../model-pool.js';
 
 export const DEFAULT_GITHUB_MODELS_URL = 'https://models.github.ai/inference';
@@ -52,6 +54,8 @@ export class OpenAIProvider implements ModelProvider {
         },
         { signal },
       );
+      const filtered = completionFilterOf(response);
+      if (filtered) throw new ContentFilteredError(this.config.name, filtered.stage, filtered.categories);
       return {
         text: response.choices[0]?.message?.content ?? '',
         model: response.model ?? this.config.model,
@@ -69,6 +73,8 @@ export function toModelCallError(error: unknown, name: string): unknown {
   if (error instanceof APIConnectionTimeoutError) return new ModelCallError(`${name}: timed out`, 'timeout');
   if (error instanceof APIConnectionError) return new ModelCallError(`${name}: could not connect (${error.message})`, 'network');
   if (error instanceof APIError && error.status !== undefined) {
+    const filtered = error.status === 400 ? promptFilterOf(error.error) : undefined;
+    if (filtered) return new ContentFilteredError(name, filtered.stage, filtered.categories, error.status);
     const headers = error.headers as Record<string, string | null | undefined> | undefined;
     const retryAfterMs = parseRetryAfter({ get: (n) => headers?.[n] }, Date.now());
     return new ModelCallError(`${name}: HTTP ${error.status} ${firstLine(error.message)}`, 'http', error.status, retryAfterMs);

@@ -2,13 +2,12 @@
  * What Teams answered when an alert was posted: the activity id of the card, and the conversation
  * (or channel thread) it went to, so the card can be edited in place later (a burst that grows, a
  * model's enrichment). One record per alert (outbox id `${deliveryKey}|${conversationId}`), kept 30
- * days like alert threads, in the conversation's partition of the `thread` kind.
+ * days like alert threads, in the conversation's partition of the `thread` kind (thread-record.ts).
  */
 import type { Clock } from '../../core/clock.js';
 import type { Store } from '../../store/store.js';
 import type { Priority } from '../../core/classification.js';
-
-export const POSTED_ALERT_TTL_MS = 30 * 24 * 3600_000;
+import { postedAlertId, readThreadRecord, writeThreadRecord } from './thread-record.js';
 
 export interface PostedAlert {
   alertId: string;
@@ -36,9 +35,6 @@ export function conversationOfAlert(alertId: string): string {
   return alertId.slice(cut + 1);
 }
 
-/** Thread records are keyed by thread key (`owner/repo#1`), which never starts like this. */
-const ID_PREFIX = 'posted|';
-
 export class PostedAlerts {
   constructor(
     private readonly store: Store,
@@ -46,12 +42,12 @@ export class PostedAlerts {
   ) {}
 
   async find(alertId: string): Promise<PostedAlert | undefined> {
-    return (await this.store.getRecord<PostedAlert>('thread', conversationOfAlert(alertId), ID_PREFIX + alertId))?.data;
+    return readThreadRecord<PostedAlert>(this.store, conversationOfAlert(alertId), postedAlertId(alertId));
   }
 
   async record(posted: Omit<PostedAlert, 'postedAt'>): Promise<void> {
     const now = this.clock.now();
     const data: PostedAlert = { ...posted, postedAt: now };
-    await this.store.putRecord({ kind: 'thread', tenantId: posted.tenantId, partition: posted.conversationId, id: ID_PREFIX + posted.alertId, data, expiresAt: now + POSTED_ALERT_TTL_MS });
+    await writeThreadRecord(this.store, { tenantId: posted.tenantId, conversationId: posted.conversationId, id: postedAlertId(posted.alertId), data, now });
   }
 }

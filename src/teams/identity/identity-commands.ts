@@ -10,6 +10,7 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { IdentityBook } from './identity-book.js';
+import { conversationScopeId } from '../sending/conversation-scope-id.js';
 import { EVERYONE, type TeamsUser } from './write-permission.js';
 
 export const IDENTITY_COMMAND = /^\s*(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write)\b/i;
@@ -134,7 +135,7 @@ export function registerIdentityCommands(app: Application<TurnState>, deps: { id
       await context.sendActivity(parsed.error);
       return;
     }
-    const conversationId = context.activity.conversation.id.split(';messageid=')[0]!;
+    const conversationId = conversationScopeId(context.activity.conversation.id);
     await context.sendActivity(await runIdentityCommand(deps.identity, tenantId, conversationId, teamsUserOf(context.activity), parsed.command));
   });
 }

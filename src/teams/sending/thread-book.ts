@@ -1,17 +1,11 @@
 /**
  * Alert threads: the Teams message that started the thread about a PR, issue or commit in a
- * channel, so later cards about the same thing are posted as replies to it. Kept 30 days.
+ * channel, so later cards about the same thing are posted as replies to it. The record (shape, id,
+ * 30-day lifetime) belongs to routing/alerts/thread-record.ts, which posted alerts share.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Store } from '../../store/store.js';
-
-export const THREAD_TTL_MS = 30 * 24 * 3600_000;
-
-export interface AlertThread {
-  threadKey: string;
-  rootActivityId: string;
-  startedAt: number;
-}
+import { readThreadRecord, threadRootId, writeThreadRecord, type AlertThread } from '../../routing/alerts/thread-record.js';
 
 export class ThreadBook {
   constructor(
@@ -20,11 +14,12 @@ export class ThreadBook {
   ) {}
 
   async root(tenantId: string, conversationId: string, threadKey: string): Promise<string | undefined> {
-    return (await this.store.getRecord<AlertThread>('thread', conversationId, threadKey))?.data.rootActivityId;
+    return (await readThreadRecord<AlertThread>(this.store, conversationId, threadRootId(threadKey)))?.rootActivityId;
   }
 
   async start(tenantId: string, conversationId: string, threadKey: string, rootActivityId: string): Promise<void> {
     const now = this.clock.now();
-    await this.store.putRecord({ kind: 'thread', tenantId, partition: conversationId, id: threadKey, data: { threadKey, rootActivityId, startedAt: now }, expiresAt: now + THREAD_TTL_MS });
+    const data: AlertThread = { threadKey, rootActivityId, startedAt: now };
+    await writeThreadRecord(this.store, { tenantId, conversationId, id: threadRootId(threadKey), data, now });
   }
 }

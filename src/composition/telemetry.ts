@@ -1,15 +1,16 @@
 /**
  * OpenTelemetry to Azure Application Insights, on only when APPLICATIONINSIGHTS_CONNECTION_STRING
- * is set (process environment, or the env files config.ts reads). The entry point imports this
- * module first, and it does all its work synchronously while it is evaluated: ES modules evaluate
- * in import order, so everything index.ts imports after it (restify and its `http`, botbuilder,
+ * is set (process environment, or the env files config.ts reads). The entry point (src/index.ts)
+ * imports this module first, and so does start-reynolds.ts (which tests and benchmarks import
+ * without the entry point); it does all its work synchronously while it is evaluated: ES modules
+ * evaluate in import order, so everything imported after it (restify and its `http`, botbuilder,
  * the Cosmos SDK loaded later) is instrumented. That is also why the SDK is loaded with a
  * synchronous require here and not a dynamic import (which would let the other imports run first).
  * Without the variable, nothing is loaded and nothing changes.
  */
 import { createRequire } from 'node:module';
 import type * as AzureMonitor from '@azure/monitor-opentelemetry';
-import { APPINSIGHTS_CONNECTION_STRING, readEnvFiles } from './config.js';
+import { APPINSIGHTS_CONNECTION_STRING, readEnvFiles } from '../config.js';
 
 export interface TelemetryState {
   enabled: boolean;
