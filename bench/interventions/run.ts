@@ -4,9 +4,10 @@
  * the embedded store with a controlled clock, ticking every few virtual minutes as the periodic loop
  * would. For every trouble in the history it asks: was it flagged before its impact, and how early?
  * Every intervention that matches no trouble is a false alarm. Then it times `portfolio(scope, 90)`
- * for a named scope of 200 repositories with 90 days of counters.
+ * for a named scope of 200 repositories with 90 days of counters. `--drop P` loses that share of
+ * deliveries on the way (a PR whose opening never arrived has no known age), for a less kind world.
  *
- *   npm run bench:interventions [-- --seed S] [--seeds N] [--weeks W] [--repos R] [--prs-per-day P] [--tick-minutes T] [--leads 0.5,0.6,0.75]
+ *   npm run bench:interventions [-- --seed S] [--seeds N] [--drop P] [--weeks W] [--repos R] [--prs-per-day P] [--tick-minutes T] [--leads 0.5,0.6,0.75]
  *
  * Exit codes: 0 the targets held at the default lead, 1 they did not, 2 bad arguments.
  */
@@ -35,14 +36,14 @@ const RULE_OF: Record<TroubleKind, RuleId> = {
 
 function usage(message: string): never {
   console.error(`bench/interventions: ${message}`);
-  console.error('usage: npm run bench:interventions -- [--seed S] [--seeds N] [--weeks W] [--repos R] [--prs-per-day P] [--tick-minutes T] [--leads 0.5,0.6,0.75]');
+  console.error('usage: npm run bench:interventions -- [--seed S] [--seeds N] [--drop P] [--weeks W] [--repos R] [--prs-per-day P] [--tick-minutes T] [--leads 0.5,0.6,0.75]');
   process.exit(2);
 }
 
 function options() {
   let values;
   try {
-    ({ values } = parseArgs({ options: { seed: { type: 'string' }, seeds: { type: 'string' }, weeks: { type: 'string' }, repos: { type: 'string' }, 'prs-per-day': { type: 'string' }, 'tick-minutes': { type: 'string' }, leads: { type: 'string' } } }));
+    ({ values } = parseArgs({ options: { seed: { type: 'string' }, seeds: { type: 'string' }, drop: { type: 'string' }, weeks: { type: 'string' }, repos: { type: 'string' }, 'prs-per-day': { type: 'string' }, 'tick-minutes': { type: 'string' }, leads: { type: 'string' } } }));
   } catch (error) {
     usage((error as Error).message);
   }
@@ -51,6 +52,7 @@ function options() {
   return {
     seed: numberOption('--seed', values.seed, 20_260_302, 0, 2 ** 32 - 1, usage),
     seeds: numberOption('--seeds', values.seeds, 5, 1, 100, usage),
+    drop: numberOption('--drop', values.drop, 0, 0, 0.5, usage),
     weeks: numberOption('--weeks', values.weeks, 6, 2, 26, usage),
     repos: numberOption('--repos', values.repos, 6, 3, 10, usage),
     prsPerDay: numberOption('--prs-per-day', values['prs-per-day'], 1.5, 0.1, 5, usage),
@@ -82,7 +84,9 @@ interface Outcome {
   replayMs: number;
 }
 
-async function replay(history: History, thresholds: InterventionThresholds, tickMs: number): Promise<Outcome> {
+/** `drop`: the share of deliveries lost on the way (never delivered, not recovered), seeded. */
+async function replay(history: History, thresholds: InterventionThresholds, tickMs: number, drop: number): Promise<Outcome> {
+  const lose = mulberry32(history.start ^ history.events.length);
   const clock = new ManualClock(history.start);
   const store = new SqliteStore({ file: ':memory:', clock, deliveryTtlMs: HOUR });
   await store.init();
@@ -97,6 +101,7 @@ async function replay(history: History, thresholds: InterventionThresholds, tick
       nextTick += tickMs;
     }
     clock.set(at);
+    if (drop > 0 && lose() < drop) continue;
     await stage.run({ event, item: { key: event.deliveryId } as PipelineContext['item'] });
   }
   for (; nextTick <= history.end; nextTick += tickMs) {
@@ -208,13 +213,13 @@ async function main(): Promise<void> {
   const planted = troubles.filter((t) => t.planted).length;
   const prs = histories.reduce((n, h) => n + h.prs, 0);
   const events = histories.reduce((n, h) => n + h.events.length, 0);
-  console.log(`histories: ${o.seeds} seeds from ${o.seed}, each ${o.weeks} weeks of ${o.repos} repositories; in all ${prs} PRs, ${events} events, ${troubles.length} troubles (${planted} planted, ${troubles.length - planted} from the distributions' tails); tick every ${o.tickMinutes} min`);
+  console.log(`histories: ${o.seeds} seeds from ${o.seed}, each ${o.weeks} weeks of ${o.repos} repositories; in all ${prs} PRs, ${events} events, ${troubles.length} troubles (${planted} planted, ${troubles.length - planted} from the distributions' tails); tick every ${o.tickMinutes} min; ${(o.drop * 100).toFixed(1)}% of deliveries lost on the way`);
   const pct = (n: number, d: number) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
   const hours = (ms: number) => (Number.isFinite(ms) ? `${(ms / HOUR).toFixed(1)} h` : '-');
   const outcomes: Outcome[] = [];
   for (const lead of o.leads) {
     const runs: Outcome[] = [];
-    for (const history of histories) runs.push(await replay(history, { ...DEFAULT_THRESHOLDS, lead }, o.tickMinutes * 60_000));
+    for (const history of histories) runs.push(await replay(history, { ...DEFAULT_THRESHOLDS, lead }, o.tickMinutes * 60_000, o.drop));
     outcomes.push(combine(runs));
   }
 
