@@ -51,6 +51,14 @@ module.exports = {
       to: { path: ADAPTERS },
     },
     {
+      name: 'identity-is-pure',
+      comment:
+        'Sign-in logic (src/identity) talks to GitHub through the GitHubOAuth port; only its adapter, github-oauth-client.ts, imports Octokit, and nothing there reaches into an adapter.',
+      severity: 'error',
+      from: { path: '^src/identity/', pathNot: '^src/identity/github-oauth-client\\.ts$' },
+      to: { path: [FRAMEWORKS, ADAPTERS] },
+    },
+    {
       name: 'store-port-is-pure',
       comment: 'The storage port (store/store.ts) is an interface over core types; the SQLite and Cosmos stores implement it.',
       severity: 'error',

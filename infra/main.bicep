@@ -26,6 +26,18 @@ param githubWebhookSecret string
 @description('Optional: key of the HMAC in chain markers; derived from the webhook secret when empty.')
 param loopMarkerSecret string = ''
 
+// Verified GitHub sign-in (docs/admin-sign-in.md); all empty: `sign in` is not offered.
+@description('Optional: client id of the GitHub App (or OAuth App) people sign in with, device flow enabled.')
+param githubOAuthClientId string = ''
+@secure()
+@description('Client secret of that app: refreshes expiring user tokens and revokes tokens at sign-out. Required with githubOAuthClientId.')
+param githubOAuthClientSecret string = ''
+@secure()
+@description('32 random bytes, base64 (openssl rand -base64 32): seals people\'s GitHub tokens at rest. Required with githubOAuthClientId.')
+param tokenEncryptionKey string = ''
+@description('GitHub web root for the device flow: https://github.com, or a GitHub Enterprise Server https://host.')
+param githubWebUrl string = 'https://github.com'
+
 @description('Cosmos DB capacity mode: serverless (default) or provisioned autoscale.')
 param cosmosServerless bool = true
 param cosmosDatabaseName string = 'reynolds'
@@ -99,6 +111,8 @@ module vault 'modules/keyvault.bicep' = {
         'cosmos-key': cosmosAccount.listKeys().primaryMasterKey
         'azure-openai-api-key': openaiAccount.listKeys().key1
         'loop-marker-secret': loopMarkerSecret
+        'github-oauth-client-secret': githubOAuthClientSecret
+        'token-encryption-key': tokenEncryptionKey
       }
     }
   }
@@ -136,6 +150,8 @@ module app 'modules/containerapp.bicep' = {
         deployment: d.name
       }))
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+      GITHUB_OAUTH_CLIENT_ID: githubOAuthClientId
+      GITHUB_WEB_URL: githubWebUrl
     }
     secretSettings: union(
       {
@@ -144,7 +160,8 @@ module app 'modules/containerapp.bicep' = {
         COSMOS_KEY: 'cosmos-key'
         AZURE_OPENAI_API_KEY: 'azure-openai-api-key'
       },
-      empty(loopMarkerSecret) ? {} : { LOOP_MARKER_SECRET: 'loop-marker-secret' }
+      empty(loopMarkerSecret) ? {} : { LOOP_MARKER_SECRET: 'loop-marker-secret' },
+      empty(githubOAuthClientId) ? {} : { GITHUB_OAUTH_CLIENT_SECRET: 'github-oauth-client-secret', TOKEN_ENCRYPTION_KEY: 'token-encryption-key' }
     )
   }
 }

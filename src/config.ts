@@ -14,6 +14,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { MODEL_ROLES } from './core/model-roles.js';
 import { parsePilotList } from './models/pilot.js';
+import { deriveLocalKey, parseEncryptionKey } from './identity/encryption-key.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -222,6 +223,28 @@ const schema = z.object({
   APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
     z.string().regex(APPINSIGHTS_CONNECTION_STRING, 'expected an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=...)'),
   ),
+  // --- Verified GitHub sign-in (docs/admin-sign-in.md) ---
+  /** The GitHub App's or OAuth App's client id (device flow enabled); unset: `sign in` is not offered. */
+  GITHUB_OAUTH_CLIENT_ID: optional(z.string().regex(/^[A-Za-z0-9._-]{8,64}$/, 'expected the client id of a GitHub App (Iv1.… / Iv23…) or OAuth App (Ov23…)')),
+  /** Refreshes expiring GitHub App user tokens and revokes tokens at sign-out. */
+  GITHUB_OAUTH_CLIENT_SECRET: optional(z.string().min(20, { message: 'expected the client secret GitHub generated (40 characters or more)' })),
+  /** Where /login/device/code and /login/oauth/access_token live: https://github.com, or a GHES https://host. */
+  GITHUB_WEB_URL: url.default('https://github.com'),
+  /** Seals people's GitHub tokens at rest (AES-256-GCM): 32 bytes as base64 or hex. */
+  TOKEN_ENCRYPTION_KEY: optional(
+    z.string().refine(
+      (v) => {
+        try {
+          parseEncryptionKey(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected 32 random bytes as 44 base64 characters or 64 hex digits (make one with: openssl rand -base64 32)' },
+    ),
+  ),
+  // --- end of verified GitHub sign-in ---
   /** Noise control (docs/noise-control.md). 0 turns burst collapse off. */
   BURST_WINDOW_SECONDS: int(0, 3600).default(60),
   /** Local hour of the daily digest for conversations that did not pick one (`digest at 08:30`). */
@@ -255,9 +278,11 @@ export interface Config extends RawConfig {
   secretNames: readonly string[];
   /** The secret values themselves, for redaction of free text. */
   secretValues: readonly string[];
+  /** Key that seals GitHub tokens (TOKEN_ENCRYPTION_KEY; in local mode derived when unset); undefined without sign-in. */
+  tokenKey?: Buffer;
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY', 'CHAT_MODEL_API_KEY', 'APPLICATIONINSIGHTS_CONNECTION_STRING'] as const;
+const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY', 'CHAT_MODEL_API_KEY', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'GITHUB_OAUTH_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const;
 /** Outside local mode the webhook secret is what keeps forged deliveries out; short ones can be guessed. */
 const MIN_PRODUCTION_WEBHOOK_SECRET = 16;
 
@@ -317,9 +342,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if ((raw.GITHUB_APP_ID === undefined) !== (raw.GITHUB_APP_PRIVATE_KEY === undefined))
     problems.push(`${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY'}: required with ${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_PRIVATE_KEY' : 'GITHUB_APP_ID'} (GitHub App mode needs both)`);
   if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
+  // Sign-in: people's tokens are sealed with a key of our own outside local mode, and sign-out must be able to revoke them.
+  if (raw.GITHUB_OAUTH_CLIENT_ID !== undefined && !localMode) {
+    if (raw.TOKEN_ENCRYPTION_KEY === undefined) problems.push('TOKEN_ENCRYPTION_KEY: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode (32 random bytes, base64: openssl rand -base64 32); it seals people\'s GitHub tokens at rest');
+    if (raw.GITHUB_OAUTH_CLIENT_SECRET === undefined) problems.push('GITHUB_OAUTH_CLIENT_SECRET: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode (sign-out revokes tokens and expiring tokens are refreshed with it)');
+  }
+  if (raw.GITHUB_OAUTH_CLIENT_SECRET !== undefined && raw.GITHUB_OAUTH_CLIENT_ID === undefined) problems.push('GITHUB_OAUTH_CLIENT_ID: required with GITHUB_OAUTH_CLIENT_SECRET (the same app\'s client id)');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
   const markerKey = raw.LOOP_MARKER_SECRET ?? createHmac('sha256', raw.GITHUB_WEBHOOK_SECRET!).update('reynolds-chain-marker').digest('base64url');
+  const tokenKey = raw.GITHUB_OAUTH_CLIENT_ID === undefined ? undefined : raw.TOKEN_ENCRYPTION_KEY !== undefined ? parseEncryptionKey(raw.TOKEN_ENCRYPTION_KEY) : deriveLocalKey(raw.GITHUB_WEBHOOK_SECRET!);
   return {
     ...raw,
     localMode,
@@ -328,7 +360,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(raw.DATA_DIR),
     markerKey,
     secretNames: SECRET_NAMES,
-    secretValues: withEncodedForms([...SECRET_NAMES.map((name) => raw[name]), markerKey]),
+    secretValues: withEncodedForms([...SECRET_NAMES.map((name) => raw[name]), markerKey, tokenKey?.toString('base64'), tokenKey?.toString('hex')]),
+    ...(tokenKey && { tokenKey }),
   };
 }
 

@@ -55,6 +55,34 @@ describe('config', function () {
     assert.ok(full.secretValues.includes(full.markerKey), 'the derived marker key is a secret too');
   });
 
+  it('sign-in: off without a client id; outside local mode it needs TOKEN_ENCRYPTION_KEY and the client secret, with clear errors', function () {
+    assert.equal(parseConfig(base).tokenKey, undefined, 'no GITHUB_OAUTH_CLIENT_ID: no sign-in, no key');
+    const production = { ...base, GITHUB_WEBHOOK_SECRET: 'a-long-enough-production-secret', BOT_ID: '00000000-0000-0000-0000-000000000001', BOT_PASSWORD: 'p', BOT_TENANT_ID: 'contoso', GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' };
+    const message = configErrorOf(production);
+    assert.match(message, /^TOKEN_ENCRYPTION_KEY: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode \(32 random bytes, base64: openssl rand -base64 32\)/m);
+    assert.match(message, /^GITHUB_OAUTH_CLIENT_SECRET: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode/m);
+    const key = Buffer.alloc(32, 7);
+    const secret = 'oauth-client-secret-0123456789abcdef';
+    const config = parseConfig({ ...production, TOKEN_ENCRYPTION_KEY: key.toString('base64'), GITHUB_OAUTH_CLIENT_SECRET: secret });
+    assert.deepEqual(config.tokenKey, key);
+    assert.equal(config.GITHUB_WEB_URL, 'https://github.com');
+    for (const value of [secret, key.toString('base64'), key.toString('hex')]) assert.ok(config.secretValues.includes(value), 'the client secret and the key are redacted secrets');
+    assert.deepEqual(parseConfig({ ...production, TOKEN_ENCRYPTION_KEY: key.toString('hex'), GITHUB_OAUTH_CLIENT_SECRET: secret }).tokenKey, key, 'hex works too');
+
+    const bad = configErrorOf({ ...production, TOKEN_ENCRYPTION_KEY: 'too-short', GITHUB_OAUTH_CLIENT_SECRET: secret });
+    assert.match(bad, /^TOKEN_ENCRYPTION_KEY: expected 32 random bytes as 44 base64 characters or 64 hex digits .* \(got a value\)$/);
+    assert.ok(!bad.includes('too-short'), 'the bad key is not echoed');
+    assert.match(configErrorOf({ ...base, GITHUB_OAUTH_CLIENT_SECRET: secret }), /^GITHUB_OAUTH_CLIENT_ID: required with GITHUB_OAUTH_CLIENT_SECRET/);
+    assert.match(configErrorOf({ ...base, GITHUB_WEB_URL: 'github.com' }), /^GITHUB_WEB_URL: expected an absolute URL/);
+  });
+
+  it('sign-in in local mode: a key derived from the webhook secret when none is set, so tokens are still sealed', function () {
+    const one = parseConfig({ ...base, GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' });
+    assert.equal(one.tokenKey?.length, 32);
+    assert.deepEqual(parseConfig({ ...base, GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' }).tokenKey, one.tokenKey, 'stable across restarts');
+    assert.ok(one.secretValues.includes(one.tokenKey!.toString('base64')));
+  });
+
   it('requires the Cosmos endpoint and key when STORE=cosmos', function () {
     const message = configErrorOf({ ...base, STORE: 'cosmos' });
     assert.match(message, /COSMOS_ENDPOINT: required when STORE=cosmos/);

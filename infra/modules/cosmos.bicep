@@ -31,6 +31,7 @@ var containers = [
   { name: 'burst', partitionKey: '/partition' }
   { name: 'digest', partitionKey: '/partition' }
   { name: 'recovery', partitionKey: '/partition' }
+  { name: 'person_link', partitionKey: '/partition' }
   { name: 'work_item', partitionKey: '/partition' }
   { name: 'dependency_edge', partitionKey: '/partition' }
   { name: 'train', partitionKey: '/partition' }

@@ -7,6 +7,7 @@
 import { raceTimeout } from '../core/race-timeout.js';
 import type { DeliveryRecovery } from '../github/delivery-recovery.js';
 import type { ProactiveSender } from '../teams/sending/proactive-sender.js';
+import type { SignInService } from '../identity/sign-in-service.js';
 import type { Foundation } from './foundation.js';
 import { deliveryRecoveryFrom } from './settings-from-config.js';
 import type { Listening } from './wire-http.js';
@@ -48,6 +49,8 @@ export interface Running {
   sender: ProactiveSender;
   http: Listening;
   background: Background;
+  /** Verified sign-in: its pending device flows stop polling at shutdown. */
+  signIn?: SignInService;
   /** Marks the process as draining (readiness answers 503 from now on). */
   drain: () => void;
 }
@@ -58,10 +61,11 @@ export function stopOnce(base: Foundation, running: Running): () => Promise<void
   return () => (stopping ??= shutDown(base, running));
 }
 
-async function shutDown(base: Foundation, { parts, sender, http, background, drain }: Running): Promise<void> {
+async function shutDown(base: Foundation, { parts, sender, http, background, signIn, drain }: Running): Promise<void> {
   const grace = base.config.SHUTDOWN_GRACE_MS;
   const server = http.server;
   drain();
+  signIn?.stop();
   parts.intake.stopAccepting();
   clearInterval(background.sweeper);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,6 +6,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Clock } from '../core/clock.js';
 import type { PipelineStage } from '../core/pipeline.js';
 import type { GitHubReader } from '../github/github-reader.js';
+import type { GitHubOAuth } from '../identity/github-oauth.js';
 import type { Logger } from '../log.js';
 import type { AlertUpdater } from '../models/enrichment-stage.js';
 import type { ChatSetup } from '../teams/chat/register-chat.js';
@@ -25,4 +26,6 @@ export interface StartOptions {
   chat?: Pick<ChatSetup, 'reader' | 'pool' | 'digest' | 'pilot'>;
   /** Replaces the bot's credentials factory (tests: Entra's token endpoint is unreachable from here). */
   botCredentialsFactory?: ServiceClientCredentialsFactory;
+  /** GitHub's OAuth side for sign-in in place of the one built from configuration (tests: a fake of the port). */
+  oauth?: GitHubOAuth;
 }

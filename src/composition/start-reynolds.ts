@@ -72,7 +72,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
 
   const parts = wirePipeline(base, late, options);
   const github = wireGitHub(base, parts.guard, parts.cardActions, options.github);
-  const { teams, sender } = wireTeams(base, parts, github, options);
+  const { teams, sender, signIn } = wireTeams(base, parts, github, options);
   late.sender = sender;
 
   let draining = false;
@@ -81,7 +81,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
 
   const background = startBackground(base, parts, sender, options.worker !== false);
   logStartup(base, http.url, parts.enrichment !== undefined);
-  const stop = stopOnce(base, { parts, sender, http, background, drain: () => (draining = true) });
+  const stop = stopOnce(base, { parts, sender, http, background, signIn, drain: () => (draining = true) });
 
   const { worker, tracker, guard, digests, pool, pilot } = parts;
   return { config, url: http.url, port: http.port, store, worker, tracker, guard, digests, server: http.server, logger, pool, pilot, github: github.reader, recovery: background.recovery, stop };

@@ -11,6 +11,7 @@ import { TeamsRateLimits } from '../teams/sending/teams-rate-limits.js';
 import { ThreadBook } from '../teams/sending/thread-book.js';
 import { createTeamsApp } from '../teams/teams-app.js';
 import { chatModelSettings } from './chat-model-config.js';
+import { signInFromConfig } from './sign-in-from-config.js';
 import type { Foundation } from './foundation.js';
 import type { StartOptions } from './start-options.js';
 import { storeStatus } from './store-status.js';
@@ -18,17 +19,19 @@ import { teamsAppSettingsFrom } from './teams-app-settings.js';
 import type { GitHubParts } from './wire-github.js';
 import type { PipelineParts } from './wire-pipeline.js';
 
-export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHubParts, options: Pick<StartOptions, 'chat' | 'botCredentialsFactory'>) {
+export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHubParts, options: Pick<StartOptions, 'chat' | 'botCredentialsFactory' | 'oauth'>) {
   const { config, clock, logger, store, metrics } = base;
   const { conversations, subscriptions, digests, pool, pilot } = parts;
+  const signIn = signInFromConfig(config, { store, clock, oauth: options.oauth });
   const teams = createTeamsApp(teamsAppSettingsFrom(config), {
+    signIn,
     logger,
     github: github.reader,
     credentialsFactory: options.botCredentialsFactory,
     conversations,
     subscriptions,
     identity: new IdentityBook(store, clock, config.ADMIN_AAD_IDS),
-    cardActions: { store, github: github.writer },
+    cardActions: { store, signIn, writerFor: github.writerFor },
     chat: { store, clock, model: chatModelSettings(config), reader: github.reader, pool, pilot, digest: digests, ...options.chat },
     noise: new NoiseChat(parts.noise.settings, digests, clock, parts.digestAt),
     orchestration: new OrchestrationChat(parts.orchestration.stage, clock),
@@ -50,5 +53,5 @@ export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHub
     owner: base.workerOwner,
     observer: metrics,
   });
-  return { teams, sender };
+  return { teams, sender, signIn };
 }

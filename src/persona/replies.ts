@@ -31,7 +31,7 @@ export function helpLines(): string {
     '- **subscribe owner/repo** [features] [+label:x] [-label:y] [branch:main] [author:login] [priority:P1]: alerts for this conversation (or **subscribe owner** for a whole org)',
     '- **unsubscribe owner/repo** [features]: fewer alerts, or none',
     '- **subscriptions**: what this conversation gets',
-    '- **link github <login>**: so you can act from cards (comment, close, approve); **who can write** shows who may; admins say **allow @someone [owner/repo]**',
+    '- **sign in** (then **whoami**, **sign out**): prove who you are on GitHub, so you can act from cards as yourself (comment, close, approve); **who can write** shows who may; admins say **allow @someone [owner/repo]**',
     '- **quiet** [for 2h | until 18:00 | off], **quiet hours 22:00-07:00**: only P0 alerts get through; the rest waits for a summary',
     '- **timezone Europe/Berlin**: the clock quiet hours and the digest follow',
     '- **digest at 08:30** | **digest off** | **digest now**: the daily digest of what is waiting',

@@ -48,6 +48,8 @@ export const RECORD_KINDS = [
   'digest',
   /** Missed-delivery recovery runs and what they redelivered. */
   'recovery',
+  /** Verified GitHub sign-ins: Teams user ↔ GitHub user, with the token sealed (src/identity/); kept until sign-out. */
+  'person_link',
   /** Orchestration: what is known of an issue, PR, default branch or deployment (state, times, train). */
   'work_item',
   /** Orchestration: one edge of the dependency graph, partitioned by the dependency's repository. */

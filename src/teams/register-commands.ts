@@ -15,6 +15,9 @@ import type { NoiseChat } from './chat/noise-chat.js';
 import type { OrchestrationChat } from './chat/orchestration-chat.js';
 import type { IdentityBook } from './identity/identity-book.js';
 import { registerIdentityCommands } from './identity/identity-commands.js';
+import { registerSignInCommands } from './identity/sign-in-commands.js';
+import type { SignInService } from '../identity/sign-in-service.js';
+import type { Logger } from '../log.js';
 import { conversationScopeId } from './sending/conversation-scope-id.js';
 import type { TenantOf } from './served-tenant.js';
 
@@ -33,6 +36,10 @@ export interface CommandDeps {
   dispatch?: ChatDispatch;
   tenantOf: TenantOf;
   scopeOf: (context: TurnContext) => ActionScope | undefined;
+  /** `sign in`, `sign out`, `whoami` (with identity); absent signIn: `sign in` says it is not set up. */
+  signIn?: SignInService;
+  botAppId: string;
+  logger: Logger;
 }
 
 export function registerCommands(app: Application<TurnState>, deps: CommandDeps): void {
@@ -62,6 +69,7 @@ export function registerCommands(app: Application<TurnState>, deps: CommandDeps)
   });
 
   if (deps.identity) registerIdentityCommands(app, { identity: deps.identity, tenantOf: (context) => deps.tenantOf(context.activity) });
+  if (deps.identity) registerSignInCommands(app, { signIn: deps.signIn, identity: deps.identity, logger: deps.logger, botAppId: deps.botAppId, tenantOf: (context) => deps.tenantOf(context.activity) });
   if (deps.noise) registerNoiseCommands(app, deps.noise, deps);
   const { orchestration } = deps;
   if (orchestration) {

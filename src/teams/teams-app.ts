@@ -27,6 +27,7 @@ import { registerMessageExtension } from './message-extension/message-extension.
 import { registerCommands } from './register-commands.js';
 import { registerInstallations } from './register-installations.js';
 import { servedTenant } from './served-tenant.js';
+import type { SignInService } from '../identity/sign-in-service.js';
 
 export interface ReynoldsTeamsApp {
   adapter: TeamsAdapter;
@@ -64,6 +65,8 @@ export interface TeamsAppDeps {
   credentialsFactory?: ServiceClientCredentialsFactory;
   /** Quiet mode, time zone and digest commands (noise-chat.ts); absent: they are not offered. */
   noise?: NoiseChat;
+  /** Verified GitHub sign-in (`sign in`, `sign out`, `whoami`); absent: `sign in` says it is not set up. */
+  signIn?: SignInService;
   /** Dependency, train and portfolio commands (orchestration-chat.ts); absent: they are not offered. */
   orchestration?: OrchestrationChat;
 }
@@ -96,7 +99,7 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   const scopeOf = actionScopeOf(tenantOf);
   registerInstallations(app, { conversations: deps.conversations, subscriptions: deps.subscriptions, identity, logger, tenantOf });
   const dispatch = chat ? registerChat(app, chat, { status: deps.status, subscriptions: deps.subscriptions, logger, scopeOf }) : undefined;
-  registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, orchestration: deps.orchestration, dispatch, tenantOf, scopeOf });
+  registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, orchestration: deps.orchestration, dispatch, tenantOf, scopeOf, signIn: deps.signIn, botAppId: settings.botAppId, logger });
   // Card actions are invoke routes, which Teams AI matches before (and apart from) the message routes.
   if (identity && deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity, tenantOf: (context) => tenantOf(context.activity), logger });
   if (deps.github) {

@@ -83,7 +83,7 @@ describe('Teams app package', function () {
     const bot = manifest.bots[0];
     assert.deepEqual([...bot.scopes].sort(), ['groupChat', 'personal', 'team']);
     const titles = bot.commandLists.flatMap((l: any) => l.commands.map((c: any) => c.title));
-    assert.deepEqual(titles, ['help', 'status', 'subscribe', 'unsubscribe', 'subscriptions', 'chains', 'lookup', 'summarise', 'reviewers', 'digest', 'pilot']);
+    assert.deepEqual(titles, ['help', 'status', 'subscribe', 'unsubscribe', 'subscriptions', 'chains', 'lookup', 'summarise', 'reviewers', 'digest', 'pilot', 'sign in']);
     const extension = manifest.composeExtensions[0];
     assert.equal(extension.botId, TEST_VALUES.BOT_ID);
     const search = extension.commands.find((c: any) => c.id === SEARCH_COMMAND);

@@ -75,7 +75,7 @@ describe('infra/ (Bicep, read; not compiled)', function () {
     const references = [...(/secretSettings: union\(([\s\S]*?)\n\s{4}\)/.exec(main)?.[1] ?? '').matchAll(/([A-Z_]+): '([a-z-]+)'/g)].map((m) => ({ setting: m[1]!, secret: m[2]! }));
     assert.ok(vaultSecrets.length >= 4 && references.length >= 4, `found ${vaultSecrets.length} secrets and ${references.length} references`);
     for (const { setting, secret } of references) assert.ok(vaultSecrets.includes(secret), `${setting} refers to ${secret}, which the vault gets`);
-    for (const name of ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY']) {
+    for (const name of ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'GITHUB_OAUTH_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY']) {
       assert.ok(references.some((r) => r.setting === name), `${name} comes from Key Vault`);
       assert.doesNotMatch(/settings: \{([\s\S]*?)\n\s{4}\}/.exec(main)?.[1] ?? '', new RegExp(`\\b${name}:`), `${name} is not a plain setting`);
     }

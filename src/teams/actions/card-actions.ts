@@ -3,21 +3,24 @@
  * close/reopen, approve, request changes). register-card-actions.ts hands each click to
  * `answerCardAction` here.
  *
- * Each click: who is it (Entra id) → may they write here to this repository (identity book) →
+ * Each click: who is it (Entra id) → their verified GitHub sign-in and token (acting-person.ts) →
+ * may they write here to this repository (identity book) →
  * which chain node is the card about (the act is tied to it, so a loop cannot be driven from a
  * card and a broken chain refuses) → the write, through the write guard, with the card's identity
  * in the request key (a double click or a retried invoke writes once) → a card that says what
  * happened, which replaces the alert card for everyone, or, when refused or failed, a card that
  * says why, for the person who clicked only. Nothing here throws at Teams.
  *
- * Reynolds writes with its own GitHub credentials; what it writes names the person it wrote for
- * ("— @login via Reynolds"), and the chain's audit keeps the Teams user.
+ * Reynolds writes with the person's own GitHub token, so GitHub applies their permissions and shows
+ * them as the author; what it writes still says it came through Reynolds ("— @login via
+ * Reynolds"), and the chain's audit keeps the Teams user. A token GitHub refuses (401) is forgotten.
  */
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import type { ChainNode } from '../../core/chain-records.js';
 import type { GuardedGitHub } from '../../loops/guarded-github.js';
+import { tokenExpiredLine } from '../../persona/sign-in-replies.js';
 import type { GuardOutcome, WriteTrigger } from '../../loops/write-guard.js';
 import type { Store } from '../../store/store.js';
 import { type CardActionRequest, buildActionResultCard, doneLine, stateAfter, stateBefore, type SubjectState } from '../cards/action-result-card.js';
@@ -25,13 +28,13 @@ import type { AdaptiveCardJson, CardVerb } from '../cards/alert-card.js';
 import type { IdentityBook } from '../identity/identity-book.js';
 import { teamsUserOf } from '../identity/identity-commands.js';
 import { conversationScopeId } from '../sending/conversation-scope-id.js';
+import type { GitHubLink } from '../identity/write-permission.js';
+import { actingPerson, cardLine, type ActingPersonDeps } from './acting-person.js';
 
 export const CARD_VERBS: readonly CardVerb[] = ['comment', 'close', 'reopen', 'approve', 'request_changes'];
 
-export interface CardActionDeps {
+export interface CardActionDeps extends ActingPersonDeps {
   identity: IdentityBook;
-  /** Absent when Reynolds has no GitHub credentials: then cards carry no write buttons either. */
-  github?: GuardedGitHub;
   store: Store;
   logger: Logger;
   /** The tenant the activity belongs to, or undefined when it is not ours. */
@@ -82,10 +85,11 @@ async function handle(context: TurnContext, verb: CardVerb, raw: Record<string, 
 
   const tenantId = deps.tenantOf(context);
   if (!tenantId) return refuse('Not done: this Teams tenant is not the one Reynolds serves.');
-  if (!deps.github) return refuse('Not done: Reynolds has no GitHub credentials, so it cannot write.', 'An admin can set GITHUB_TOKEN.');
+  const person = await actingPerson(deps, tenantId, context.activity.from?.aadObjectId || undefined);
+  if (person.kind === 'refused') return refuse(person.text, person.detail);
   const conversationId = conversationScopeId(context.activity.conversation.id);
-  const decision = await writePermission(context, tenantId, conversationId, request, deps);
-  if (!decision.allowed) return refuse('Not done: you may not write to GitHub from here yet.', decision.reason);
+  const decision = await writePermission(context, tenantId, conversationId, request, deps, person.kind === 'person' ? person.link : undefined);
+  if (!decision.allowed || person.kind !== 'person') return refuse('Not done: you may not write to GitHub from here yet.', decision.allowed ? undefined : decision.reason);
 
   const node = (await deps.store.getRecord<ChainNode>('chain_node', request.chainId, request.nodeId))?.data;
   if (!node) return refuse('Not done: this alert is older than the history Reynolds keeps (LOOP_TTL_SECONDS), so it cannot tie the act to it.', 'Act on GitHub directly.');
@@ -96,7 +100,7 @@ async function handle(context: TurnContext, verb: CardVerb, raw: Record<string, 
   let running = inFlight.get(key);
   if (!running) {
     const target: WriteTarget = { request, login: decision.githubLogin, node, isPullRequest, requestKey: `card:${request.deliveryId}:${request.rev}:${verb}` };
-    running = write(deps.github, target, context, deps.logger).finally(() => inFlight.delete(key));
+    running = write(person.github, target, context, deps, tenantId).finally(() => inFlight.delete(key));
     inFlight.set(key, running);
   }
   return running;
@@ -112,14 +116,14 @@ function refusal(request: ActionRequest, text: string, detail?: string): CardAct
   return { card: buildActionResultCard({ request, isPullRequest: isReview(request.verb), outcome: { text, tone: 'attention' }, detail, state: stateBefore(request.verb), rev: request.rev }), forEveryone: false };
 }
 
-/** May this person write here to this repository? The identity book decides, by Entra id and, when needed, sign-in name. */
-async function writePermission(context: TurnContext, tenantId: string, conversationId: string, request: ActionRequest, deps: CardActionDeps) {
+/** May this person write here to this repository? The identity book decides, by Entra id and, when needed, sign-in name; `verified` is their GitHub sign-in. */
+async function writePermission(context: TurnContext, tenantId: string, conversationId: string, request: ActionRequest, deps: CardActionDeps, verified: GitHubLink | undefined) {
   const user = teamsUserOf(context.activity);
-  const decision = await deps.identity.mayWrite(tenantId, user, conversationId, request.repo, request.verb);
+  const decision = await deps.identity.mayWrite(tenantId, user, conversationId, request.repo, request.verb, verified);
   if (!decision.allowed && decision.code === 'not_allowed' && (await hasUpnEntries(deps.identity, tenantId, conversationId))) {
     // Activities carry no sign-in name; the roster does. Asked only when a UPN entry could match.
     const upn = await upnOf(context, deps.logger);
-    if (upn) return deps.identity.mayWrite(tenantId, { ...user, upn }, conversationId, request.repo, request.verb);
+    if (upn) return deps.identity.mayWrite(tenantId, { ...user, upn }, conversationId, request.repo, request.verb, verified);
   }
   return decision;
 }
@@ -134,8 +138,8 @@ interface WriteTarget {
   requestKey: string;
 }
 
-/** The write through the guard, and the card that says how it went. */
-async function write(github: GuardedGitHub, target: WriteTarget, context: TurnContext, logger: Logger): Promise<CardActionAnswer> {
+/** The write through the guard, with the person's token, and the card that says how it went. */
+async function write(github: GuardedGitHub, target: WriteTarget, context: TurnContext, deps: CardActionDeps, tenantId: string): Promise<CardActionAnswer> {
   const { request, login, node, isPullRequest } = target;
   const card = (outcome: ResultOutcome, state: SubjectState, rev: number, detail?: string) =>
     buildActionResultCard({ request, isPullRequest, url: node.url, outcome, detail, state, rev });
@@ -143,7 +147,12 @@ async function write(github: GuardedGitHub, target: WriteTarget, context: TurnCo
   try {
     outcome = await send(github, target, `teams:${context.activity.from?.aadObjectId ?? context.activity.from?.id} (@${login})`);
   } catch (error) {
-    logger.warn({ err: error, verb: request.verb, repo: request.repo, number: request.number }, 'GitHub refused a card action');
+    deps.logger.warn({ err: error, verb: request.verb, repo: request.repo, number: request.number }, 'GitHub refused a card action');
+    if (statusOf(error) === 401 && context.activity.from?.aadObjectId) {
+      // GitHub no longer accepts the person's token (revoked on GitHub, or expired): forget it.
+      await deps.signIn?.forgetRejected(tenantId, context.activity.from.aadObjectId);
+      return { card: card({ text: 'Not done: GitHub refused your sign-in; nothing was written.', tone: 'attention' }, stateBefore(request.verb), request.rev, cardLine(tokenExpiredLine(login))), forEveryone: false };
+    }
     return { card: card({ text: `Not done: ${gitHubErrorLine(error, request)}`, tone: 'attention' }, stateBefore(request.verb), request.rev, gitHubErrorDetail(error)), forEveryone: false };
   }
   if (outcome === 'empty_comment') return { card: card({ text: 'Not done: the comment was empty.', tone: 'attention' }, 'unknown', request.rev), forEveryone: false };
@@ -212,10 +221,10 @@ function gitHubErrorLine(error: unknown, request: CardActionRequest): string {
   const where = `${request.repo}#${request.number}`;
   switch (statusOf(error)) {
     case 404:
-      return `GitHub says ${where} does not exist, or Reynolds's credentials cannot see it (404).`;
+      return `GitHub says ${where} does not exist, or your GitHub account cannot see it (404).`;
     case 401:
     case 403:
-      return `GitHub refused: Reynolds's credentials may not do this on ${request.repo} (${statusOf(error)}).`;
+      return `GitHub refused: your GitHub account may not do this on ${request.repo} (${statusOf(error)}).`;
     case 422:
       return `GitHub could not do this on ${where} (422).`;
     case undefined:

@@ -23,9 +23,9 @@ export function alertCardBuilder(canAct: boolean): AlertCardBuilder {
 export const buildAlert: AlertCardBuilder = alertCardBuilder(false);
 
 /** Whether cards carry write buttons: credentials to write with, and not switched off. */
-export function cardActionsEnabled(config: { CARD_ACTIONS: 'on' | 'off'; GITHUB_TOKEN?: string; GITHUB_APP_ID?: number; GITHUB_APP_PRIVATE_KEY?: string }): boolean {
-  const credentials = config.GITHUB_TOKEN !== undefined || (config.GITHUB_APP_ID !== undefined && config.GITHUB_APP_PRIVATE_KEY !== undefined);
-  return config.CARD_ACTIONS === 'on' && credentials;
+export function cardActionsEnabled(config: { CARD_ACTIONS: 'on' | 'off'; GITHUB_OAUTH_CLIENT_ID?: string }): boolean {
+  // People act with their own tokens (sign-in), so the buttons need sign-in, not Reynolds's credentials.
+  return config.CARD_ACTIONS === 'on' && config.GITHUB_OAUTH_CLIENT_ID !== undefined;
 }
 
 export const buildChainBroken: ChainBrokenCardBuilder = (input) => {

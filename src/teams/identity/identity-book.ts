@@ -1,8 +1,9 @@
 /**
- * Identity records (kind `identity`, partitioned by tenant): each Teams user's linked GitHub login
- * (`link:<aad id>`) and each conversation's write policy, its installer and allow-list
- * (`policy:<conversation id>`). `mayWrite` loads the facts and asks the pure rules in
- * write-permission.ts.
+ * Identity records (kind `identity`, partitioned by tenant): each Teams user's self-asserted GitHub
+ * login from before sign-in existed (`link:<aad id>`; kept, shown by `whoami` as unverified, never
+ * acts) and each conversation's write policy, its installer and allow-list
+ * (`policy:<conversation id>`). `mayWrite` loads the facts, with the person's verified sign-in
+ * (src/identity/) when there is one, and asks the pure rules in write-permission.ts.
  */
 import type { Clock } from '../../core/clock.js';
 import { ConflictError, type Store } from '../../store/store.js';
@@ -87,8 +88,9 @@ export class IdentityBook {
     return removed;
   }
 
-  async mayWrite(tenantId: string, user: TeamsUser, conversationId: string, repo: string, act: WriteAct): Promise<WriteDecision> {
-    const [link, policy] = await Promise.all([user.aadObjectId ? this.linkOf(tenantId, user.aadObjectId) : undefined, this.policy(tenantId, conversationId)]);
+  /** `verified`: the person's GitHub sign-in (src/identity/); without it, only a self-asserted link is found, and that cannot act. */
+  async mayWrite(tenantId: string, user: TeamsUser, conversationId: string, repo: string, act: WriteAct, verified?: GitHubLink): Promise<WriteDecision> {
+    const [link, policy] = await Promise.all([verified ?? (user.aadObjectId ? this.linkOf(tenantId, user.aadObjectId) : undefined), this.policy(tenantId, conversationId)]);
     return mayWrite(user, repo, act, { link, policy, tenantAdmins: this.tenantAdmins });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Chat commands that manage who may write to GitHub from this conversation:
- *   link github <login>    a user maps themself to a GitHub login (self-asserted)
- *   unlink github          and undoes it
+ *   link github <login>    retired: answers with how to `sign in` (sign-in-commands.ts) instead
+ *   unlink github          forgets a login someone told Reynolds before sign-in existed
  *   allow @user|upn|everyone [owner/repo|owner ...]     admins only
  *   disallow @user|upn|everyone                          admins only
  *   who can write          anyone
@@ -9,6 +9,7 @@
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Activity, TurnContext } from 'botbuilder';
+import { linkReplacedLine } from '../../persona/sign-in-replies.js';
 import type { IdentityBook } from './identity-book.js';
 import { conversationScopeId } from '../sending/conversation-scope-id.js';
 import { EVERYONE, type TeamsUser } from './write-permission.js';
@@ -42,15 +43,14 @@ interface MentionLike {
 export function parseIdentityCommand(text: string, mentions: MentionLike[] = []): Parsed {
   let rest = text.trim();
   const head = /^(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write)\b/i.exec(rest);
-  if (!head) return { ok: false, error: 'Say `link github <login>`, `allow @someone [owner/repo]`, `disallow @someone` or `who can write`.' };
+  if (!head) return { ok: false, error: 'Say `sign in`, `allow @someone [owner/repo]`, `disallow @someone` or `who can write`.' };
   const verb = head[1]!.toLowerCase().replace(/\s+/g, ' ');
   rest = rest.slice(head[0].length);
   if (verb === 'who can write') return { ok: true, command: { kind: 'who' } };
   if (verb === 'unlink github') return { ok: true, command: { kind: 'unlink' } };
   if (verb === 'link github') {
-    const login = rest.trim().replace(/^@/, '');
-    if (login === '' || /\s/.test(login)) return { ok: false, error: 'Say `link github <login>` with your GitHub login, e.g. `link github octocat`.' };
-    return { ok: true, command: { kind: 'link', login } };
+    // Whatever follows, the answer is the same: `sign in` (runIdentityCommand).
+    return { ok: true, command: { kind: 'link', login: rest.trim().replace(/^@/, '') } };
   }
   const principals: Principal[] = [];
   for (const mention of mentions) {
@@ -82,16 +82,9 @@ const ADMIN_HINT = 'Only an admin of this conversation can change who may write:
 export async function runIdentityCommand(book: IdentityBook, tenantId: string, conversationId: string, user: TeamsUser, command: IdentityCommand): Promise<string> {
   const aad = user.aadObjectId;
   switch (command.kind) {
-    case 'link': {
-      if (!aad) return 'Teams did not tell me who you are (anonymous or external access), so there is nobody to link. Sign in with your work account.';
-      try {
-        const link = await book.link(tenantId, aad, command.login);
-        return `Linked: you are **@${link.login}** on GitHub as far as I'm concerned. Heads up: that's self-asserted (I take your word for it; no GitHub sign-in yet). What I write for you is signed "— @${link.login} via Reynolds", made with Reynolds's own GitHub credentials.`;
-      } catch (error) {
-        if (error instanceof RangeError) return error.message;
-        throw error;
-      }
-    }
+    case 'link':
+      // Self-asserted links are over: GitHub's sign-in proves who someone is (src/identity/).
+      return linkReplacedLine();
     case 'unlink':
       if (!aad) return 'Teams did not tell me who you are, so there is nothing to unlink.';
       return (await book.unlink(tenantId, aad)) ? 'Unlinked. I will not write to GitHub for you until you link again.' : 'You had no GitHub login linked; nothing to undo.';
@@ -103,7 +96,7 @@ export async function runIdentityCommand(book: IdentityBook, tenantId: string, c
         await book.allow(tenantId, conversationId, { keys: principal.keys, label: principal.label, repos: command.repos, addedBy: aad! });
       }
       const where = command.repos.length === 0 ? 'any repository' : command.repos.join(', ');
-      return `Done: ${command.principals.map((p) => p.label).join(', ')} may now write to ${where} from this conversation (once they've linked GitHub with \`link github <login>\`).`;
+      return `Done: ${command.principals.map((p) => p.label).join(', ')} may now write to ${where} from this conversation (once they've signed in to GitHub with \`sign in\`).`;
     }
     case 'disallow': {
       if (!book.isAdmin(user, await book.policy(tenantId, conversationId))) return ADMIN_HINT;
@@ -116,7 +109,7 @@ export async function runIdentityCommand(book: IdentityBook, tenantId: string, c
 
 async function whoCanWrite(book: IdentityBook, tenantId: string, conversationId: string): Promise<string> {
   const policy = await book.policy(tenantId, conversationId);
-  const lines = ['Who may write to GitHub from this conversation (each also needs `link github <login>`):'];
+  const lines = ['Who may write to GitHub from this conversation (each also needs to `sign in` to GitHub):'];
   lines.push(policy.installer ? '- admins: whoever installed me here, and the tenant admins (ADMIN_AAD_IDS)' : '- admins: the tenant admins (ADMIN_AAD_IDS); I did not see who installed me here');
   if (policy.allow.length === 0) lines.push('- nobody else yet: an admin can say `allow @someone [owner/repo]` or `allow everyone`');
   for (const entry of policy.allow) lines.push(`- ${entry.label}: ${entry.repos.length === 0 ? 'any repository' : entry.repos.join(', ')}`);

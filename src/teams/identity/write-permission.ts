@@ -5,9 +5,9 @@
  * The rules, in order:
  * 1. Teams must tell us who the user is (an Entra object id). Anonymous and some guest users have
  *    none: refused.
- * 2. The user must have linked a GitHub login (`link github <login>`). The link is self-asserted:
- *    Reynolds writes with its own credentials and names the login in what it writes; it does not
- *    prove the user owns that login (that needs a GitHub OAuth/device flow, not built yet).
+ * 2. The user must have signed in to GitHub (`sign in`, the device flow in src/identity/): the
+ *    link is verified by GitHub, and the write goes out with the person's own token. Links people
+ *    once asserted themselves (`link github <login>`, before sign-in existed) do not count.
  * 3. An admin of the conversation may write to any repository: a tenant-wide admin (ADMIN_AAD_IDS)
  *    or the person who installed Reynolds there (in a personal chat, that is its owner).
  * 4. Anyone else needs an entry in the conversation's allow-list (`allow @user`, `allow everyone`)
@@ -29,8 +29,8 @@ export interface TeamsUser {
 export interface GitHubLink {
   aadObjectId: string;
   login: string;
-  /** Always `self-asserted` until a GitHub OAuth flow proves the login. */
-  proof: 'self-asserted';
+  /** `self-asserted`: typed by the user before sign-in existed, cannot act; `github`: verified by GitHub's device flow. */
+  proof: 'self-asserted' | 'github';
   linkedAt: number;
 }
 
@@ -94,8 +94,8 @@ export function mayWrite(user: TeamsUser, repo: string, act: WriteAct, facts: Pe
       reason: 'Teams did not tell me who you are (anonymous or external access), so I cannot write to GitHub for you. Sign in with your work account and try again.',
     };
   }
-  if (!facts.link) {
-    return { allowed: false, code: 'unlinked', reason: 'Link your GitHub account first: `@Reynolds link github <login>`, then try again.' };
+  if (!facts.link || facts.link.proof !== 'github') {
+    return { allowed: false, code: 'unlinked', reason: 'Sign in to act: say `@Reynolds sign in`, approve on GitHub, then try again. I act as you, so GitHub needs to know it is you.' };
   }
   if (isAdmin(user, facts.policy, facts.tenantAdmins)) return { allowed: true, githubLogin: facts.link.login };
   const keys = new Set(principalKeys(user));

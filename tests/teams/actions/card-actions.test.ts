@@ -1,7 +1,8 @@
 /**
  * Card actions end to end: a running Reynolds, Action.Execute invokes posted to /api/messages the
- * way Teams sends them (`invoke` / `adaptiveCard/action`), chat commands to link and allow, and
- * GitHub's REST API stood in on loopback. The alert's chain comes from a real webhook delivery.
+ * way Teams sends them (`invoke` / `adaptiveCard/action`), chat commands to sign in (GitHub's device
+ * flow) and allow, and GitHub (sign-in and REST API) stood in on loopback. The alert's chain comes
+ * from a real webhook delivery. Writes go out with the clicking person's own token.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { startConnectorStub, type ConnectorStub } from '../../support/connector-
 import { startGitHubApiStub, type GitHubApiStub } from '../../support/github-api-stub.js';
 import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../../support/reynolds.js';
 import { exampleOf } from '../../support/webhook-examples.js';
+import * as signInLines from '../../../src/persona/sign-in-replies.js';
 
 const ADMIN = { id: '29:admin', aadObjectId: '11111111-1111-4111-8111-111111111111', name: 'Ada Admin' };
 const MEGAN = { id: '29:megan', aadObjectId: '22222222-2222-4222-8222-222222222222', name: 'Megan Bowen' };
@@ -31,12 +33,19 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
     github = await startGitHubApiStub();
     connector = await startConnectorStub();
     reynolds = await startTestReynolds(
-      { GITHUB_TOKEN: 'ghp_test_token_0123456789', GITHUB_API_URL: github.url, ADMIN_AAD_IDS: ADMIN.aadObjectId },
+      {
+        GITHUB_TOKEN: 'ghp_test_token_0123456789', // Reynolds's own: writes must not use it
+        GITHUB_API_URL: github.url,
+        GITHUB_WEB_URL: github.url,
+        GITHUB_OAUTH_CLIENT_ID: github.signIn.clientId,
+        GITHUB_OAUTH_CLIENT_SECRET: github.signIn.clientSecret,
+        ADMIN_AAD_IDS: ADMIN.aadObjectId,
+      },
       { stages: [{ name: 'capture', run: async (context) => void seen.push(context) }] },
     );
-    // Megan links herself; the admin links and allows her for the repository the alerts are about.
-    await say(MEGAN, 'link github megan-gh');
-    await say(ADMIN, 'link github ada-gh');
+    // Megan and the admin sign in to GitHub; the admin later allows her for the alerts' repository.
+    await signIn(MEGAN, { id: 2001, login: 'megan-gh' });
+    await signIn(ADMIN, { id: 2002, login: 'ada-gh' });
   });
 
   after(async function () {
@@ -74,6 +83,17 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
     return String(connector.posts[before]!.activity['text']);
   }
 
+  /** `sign in`, the person approves at the GitHub stand-in, and Reynolds's follow-up says who they are. */
+  async function signIn(from: Json, user: { id: number; login: string }): Promise<void> {
+    const before = connector.posts.length;
+    await say(from, 'sign in');
+    github.signIn.approve((await github.signIn.nextCode()).userCode, user);
+    await eventually(() => connector.posts.slice(before).some((p) => String(p.activity['text']).includes(`signed in as **@${user.login}**`)), `${user.login} is signed in`);
+  }
+
+  /** The access token the stand-in issued to a GitHub login, still valid. */
+  const tokenOf = (login: string) => [...github.signIn.tokens.entries()].find(([, t]) => t.user.login === login && !t.revoked)?.[0];
+
   /** A webhook delivery through the real pipeline; returns the card-action data for its alert. */
   async function alertAbout(event: 'issues' | 'pull_request', number: number): Promise<Json> {
     const payload = structuredClone(exampleOf(event, 'opened').payload) as Json;
@@ -109,11 +129,12 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
     return found.sort();
   };
 
-  it('refuses an unlinked user with a clear card, and GitHub gets nothing', async function () {
+  it('refuses a user who has not signed in ("sign in to act"); link github now points to sign in; GitHub gets nothing', async function () {
     const data = await alertAbout('issues', 101);
     const card = await click(STRANGER, 'close', data);
-    assert.match(shown(card), /Link your GitHub account first/);
-    assert.match(shown(card), /link github <login>/);
+    assert.match(shown(card), /Sign in to act: say \\\\`@Reynolds sign in\\\\`/);
+    assert.match(await say(STRANGER, 'link github stan-gh'), new RegExp(signInLines.linkReplacedLine().slice(0, 30)));
+    assert.match(await say(STRANGER, 'whoami'), /I do not know your GitHub account yet/);
     assert.deepEqual(verbsOf(card), ['close', 'comment'], 'the buttons stay, to try again after linking');
     assert.equal(github.writes().length, 0);
   });
@@ -131,7 +152,7 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
     assert.match(await say(MEGAN, 'who can write'), /@Megan Bowen: /);
     assert.match(await say(MEGAN, 'allow Megan'), /Say who: `allow @someone`/);
     assert.match(await say(MEGAN, 'allow <b>x</b>'), /I don't know what/);
-    assert.match(await say(MEGAN, 'link github -not-a-login'), /is not a GitHub login/);
+    assert.match(await say(MEGAN, 'whoami'), /You are \*\*@megan-gh\*\* on GitHub \(user id 2001\)/);
   });
 
   it('whoever installs Reynolds in a conversation is its admin there, until it is removed', async function () {
@@ -160,7 +181,7 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
     assert.equal(patches.length, 1);
     assert.equal(patches[0]!.path, `/repos/${data['repo']}/issues/103`);
     assert.deepEqual(patches[0]!.body, { state: 'closed' });
-    assert.equal(patches[0]!.authorization, 'token ghp_test_token_0123456789');
+    assert.equal(patches[0]!.authorization, `token ${tokenOf('megan-gh')}`, "written with Megan's own token, not Reynolds's");
     assert.match(shown(card), /Closed by @megan-gh via Reynolds/);
     assert.deepEqual(verbsOf(card), ['comment', 'reopen']);
     const update = connector.updates.at(-1)!;
@@ -172,7 +193,7 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
 
   it('an entry by sign-in name (UPN) matches through the Teams roster', async function () {
     const upnUser = { id: '29:upn-user', aadObjectId: '44444444-4444-4444-8444-444444444444', name: 'Una Upn' };
-    await say(upnUser, 'link github una-gh');
+    await signIn(upnUser, { id: 2003, login: 'una-gh' });
     assert.match(await say(ADMIN, 'allow una@contoso.com'), /una@contoso.com may now write to any repository/);
     const data = await alertAbout('issues', 108);
     const before = github.writes().length;
@@ -227,7 +248,7 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
 
   it('GitHub 404 and 422 give an error card, not an exception', async function () {
     const missing = await click(MEGAN, 'close', await alertAbout('issues', 404));
-    assert.match(shown(missing), /does not exist, or Reynolds's credentials cannot see it \(404\)/);
+    assert.match(shown(missing), /does not exist, or your GitHub account cannot see it \(404\)/);
     assert.match(shown(missing), /GitHub: Not Found/);
     const invalid = await click(MEGAN, 'approve', await alertAbout('pull_request', 422));
     assert.match(shown(invalid), /\(422\)/);
@@ -245,6 +266,21 @@ describe('card actions (Action.Execute → write guard → GitHub)', function ()
     const card = await click(MEGAN, 'close', data);
     assert.match(shown(card), /stopped this chain as a runaway loop/);
     assert.equal(github.writes().length, before);
+  });
+
+  it('a token revoked on GitHub: the click gets a clear card, the sign-in is forgotten, and the next click asks to sign in', async function () {
+    const revoked = { id: '29:rita', aadObjectId: '66666666-6666-4666-8666-666666666666', name: 'Rita Revoked' };
+    await signIn(revoked, { id: 2004, login: 'rita-gh' });
+    await say(ADMIN, 'allow everyone');
+    github.signIn.revokeOnGitHub(tokenOf('rita-gh')!);
+    const data = await alertAbout('issues', 109);
+    const before = github.writes().length;
+    const card = await click(revoked, 'close', data);
+    assert.match(shown(card), /GitHub refused your sign-in; nothing was written/);
+    assert.match(shown(card), /GitHub no longer accepts my token for @rita-gh \(revoked or expired\)/);
+    assert.equal(github.writes().length, before + 1, 'GitHub was asked once, and refused (401)');
+    assert.match(shown(await click(revoked, 'close', data)), /Sign in to act/);
+    assert.equal(github.writes().length, before + 1, 'the forgotten token is not tried again');
   });
 
   it('malformed card data gets a clear card', async function () {

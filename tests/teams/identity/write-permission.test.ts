@@ -5,7 +5,8 @@ import { type ConversationPolicy, type GitHubLink, type PermissionFacts, type Te
 const MEGAN = { aadObjectId: 'AAD-MEGAN', teamsId: '29:megan' } satisfies TeamsUser;
 const ADMIN = { aadObjectId: 'aad-admin', teamsId: '29:admin' } satisfies TeamsUser;
 const INSTALLER = { aadObjectId: 'aad-installer', teamsId: '29:installer' } satisfies TeamsUser;
-const linked = (login: string): GitHubLink => ({ aadObjectId: 'x', login, proof: 'self-asserted', linkedAt: 0 });
+const linked = (login: string): GitHubLink => ({ aadObjectId: 'x', login, proof: 'github', linkedAt: 0 });
+const asserted = (login: string): GitHubLink => ({ aadObjectId: 'x', login, proof: 'self-asserted', linkedAt: 0 });
 const entry = (keys: string[], repos: string[] = []) => ({ keys, label: keys.join(','), repos, addedBy: 'aad-admin', addedAt: 0 });
 const policy = (allow: ConversationPolicy['allow'] = [], installer?: string): ConversationPolicy => ({ allow, installer });
 const ADMINS = new Set(['aad-admin']);
@@ -16,6 +17,7 @@ const rows: Row[] = [
   ['anonymous user', { teamsId: '29:anon' }, 'octo/app', 'close', { link: linked('x'), policy: policy([entry(['*'])]), tenantAdmins: ADMINS }, 'refused:anonymous'],
   ['unlinked user, even if allowed', MEGAN, 'octo/app', 'close', { policy: policy([entry(['*'])]), tenantAdmins: ADMINS }, 'refused:unlinked'],
   ['unlinked admin', ADMIN, 'octo/app', 'close', { policy: policy(), tenantAdmins: ADMINS }, 'refused:unlinked'],
+  ['self-asserted link (before sign-in) cannot act, even for an admin', ADMIN, 'octo/app', 'close', { link: asserted('boss'), policy: policy(), tenantAdmins: ADMINS }, 'refused:unlinked'],
   ['linked, nobody allowed', MEGAN, 'octo/app', 'comment', { link: linked('megan'), policy: policy(), tenantAdmins: ADMINS }, 'refused:not_allowed'],
   ['tenant admin, no allow-list', ADMIN, 'octo/app', 'approve', { link: linked('boss'), policy: policy(), tenantAdmins: ADMINS }, 'allowed:boss'],
   ['installer is admin of the conversation', INSTALLER, 'any/repo', 'close', { link: linked('inst'), policy: policy([], 'AAD-INSTALLER'), tenantAdmins: ADMINS }, 'allowed:inst'],
@@ -43,7 +45,7 @@ describe('who may write to GitHub from Teams (mayWrite)', function () {
 
   it('the refusals say what to do next', function () {
     const unlinked = mayWrite(MEGAN, 'octo/app', 'close', { policy: policy(), tenantAdmins: ADMINS });
-    assert.match(!unlinked.allowed ? unlinked.reason : '', /link github <login>/);
+    assert.match(!unlinked.allowed ? unlinked.reason : '', /Sign in to act: say `@Reynolds sign in`/);
     const notAllowed = mayWrite(MEGAN, 'octo/app', 'close', { link: linked('m'), policy: policy(), tenantAdmins: ADMINS });
     assert.match(!notAllowed.allowed ? notAllowed.reason : '', /allow @you octo\/app/);
   });
