@@ -2,7 +2,8 @@
  * The typed chat commands: help, status, subscriptions, who may write (identity), quiet mode and
  * digests (noise), dependencies, trains and portfolios (orchestration), and a greeting for a
  * message with no text. With chat, help and status are the chat's own actions and the planner
- * answers everything else; without chat, anything else gets a greeting. Registration order is match order (Teams AI takes the first route that matches).
+ * answers everything else; without chat, anything else gets a greeting. Registration order is
+ * match order (Teams AI takes the first route that matches).
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
