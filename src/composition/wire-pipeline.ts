@@ -67,7 +67,7 @@ export function wirePipeline(base: Foundation, late: LateBindings, options: Pick
   const enrichment = pool.snapshot().configured
     ? new EnrichmentStage({ pool, pilot, updater, buildCard: buildAlertCard, clock, deadlineMs: config.ENRICH_DEADLINE_MS, observer: modelMetrics, log: logger })
     : undefined;
-  const orchestration = wireOrchestration(base, { subscriptions, outbox, wakeSender: late.wakeSender }); // after routing: it counts routing's alerts
+  const orchestration = wireOrchestration(base, { subscriptions, outbox, tracker, wakeSender: late.wakeSender }); // after routing: it counts routing's alerts
   const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, orchestration.stage, ...(enrichment ? [enrichment] : []), ...(options.stages ?? []), processedLogStage(metrics, logger)]);
   const worker = new InboxWorker({
     store,
