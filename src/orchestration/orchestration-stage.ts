@@ -114,10 +114,9 @@ export class OrchestrationStage implements PipelineStage {
       const ref = refOf(event);
       const mentions = ref && event.body !== undefined && (event.action === 'opened' || event.action === 'edited') && (event.kind === 'issues' || event.kind === 'pull_request') ? parseDependencyMentions(event.body, ref.repo) : undefined;
       const observation = observe(previous, event, located.key, located.kind, now, mentions?.reverts.map(formatRef));
-      if (ref && mentions) {
-        await this.graph.declare(event.tenantId, ref, mentions);
-        observation.item.blockedBy = await this.openDependencies(event.tenantId, ref);
-      }
+      if (ref && mentions) await this.graph.declare(event.tenantId, ref, mentions);
+      // Its own edges changed (a body, or GitHub's link naming it first seen here): count its blockers again.
+      if (ref && (mentions || event.issueLink)) observation.item.blockedBy = await this.openDependencies(event.tenantId, ref);
       return [{ ...observation, previous } as Observation & { previous?: WorkItem }];
     }
     const verdict = ciVerdict(event);

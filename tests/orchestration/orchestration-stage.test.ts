@@ -88,6 +88,9 @@ describe('orchestration stage', function () {
     assert.deepEqual((await stage.graph.dependentsOf(TENANT, { repo: 'acme/db', number: 2 })).map((edge) => edge.relation), ['blocked_by']);
     await run(link(false));
     assert.equal((await stage.load(TENANT, 'acme/api#1'))?.blockedBy, 0);
+    // An issue first seen through the link event itself counts its blocker too.
+    await run(anEvent('acme/api', { kind: 'issue_dependencies', action: 'blocked_by_added', target: { kind: 'issue', key: '#8', number: 8 }, issueLink: { relation: 'blocked_by', dependent: { repo: 'acme/api', number: 8 }, dependency: { repo: 'acme/db', number: 2 }, added: true } }));
+    assert.equal((await stage.load(TENANT, 'acme/api#8'))?.blockedBy, 1);
   });
 
   it('reports a cycle in the graph without following it forever', async function () {
