@@ -8,7 +8,7 @@
 const FRAMEWORKS =
   '^(restify|botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|@microsoft/[^/]+|@azure/[^/]+|@octokit/[^/]+|openai|better-sqlite3|prom-client|pino|adaptivecards|adaptivecards-templating|@opentelemetry/[^/]+)$';
 const PURE_STAGES = '^src/(broker|loops|routing|models|orchestration)/';
-const ADAPTERS = '^src/(http|teams|github|composition|persona)/|^src/store/(sqlite|cosmos)/|^src/(config|index)\\.ts$';
+const ADAPTERS = '^src/(http|teams|github|composition|persona|mcp|identity)/|^src/store/(sqlite|cosmos)/|^src/(config|index)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -56,7 +56,7 @@ module.exports = {
         'Sign-in logic (src/identity) talks to GitHub through the GitHubOAuth port; only its adapter, github-oauth-client.ts, imports Octokit, and nothing there reaches into an adapter.',
       severity: 'error',
       from: { path: '^src/identity/', pathNot: '^src/identity/github-oauth-client\\.ts$' },
-      to: { path: [FRAMEWORKS, ADAPTERS] },
+      to: { path: [FRAMEWORKS, ADAPTERS], pathNot: '^src/identity/' },
     },
     {
       name: 'store-port-is-pure',

@@ -86,6 +86,45 @@ const repoList = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
+// --- MCP (W2 4/7): Reynolds as an MCP server (/mcp) and the chat's MCP servers (docs/mcp.md).
+const mcpServerEntry = z
+  .object(
+    {
+      name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,23}$/, 'expected a short lower-case name (letters, digits, dashes): people write `use <name>.<tool>`'),
+      url: url.refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL of the server\'s Streamable HTTP endpoint'),
+      headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(8192)).default({}),
+      /** Sent as Authorization: Bearer <token>. */
+      token: z.string().min(1).optional(),
+      /** Only these tools are offered; absent: all the server lists. */
+      tools: z.array(z.string().min(1).max(128)).optional(),
+    },
+    { message: 'expected an object such as {"name":"docs","url":"https://host/mcp","token":"...","tools":["search"]}' },
+  )
+  .strict();
+
+/** MCP_SERVERS: a JSON array of MCP servers for the chat; errors name the entry's index and field. */
+const mcpServers = z.string().transform((text, ctx) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a JSON array of MCP servers (see docs/mcp.md)' });
+    return z.NEVER;
+  }
+  const parsed = z.array(mcpServerEntry, { message: 'expected a JSON array of MCP servers (see docs/mcp.md)' }).safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
+    return z.NEVER;
+  }
+  const seen = new Set<string>();
+  parsed.data.forEach((entry, index) => {
+    if (seen.has(entry.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'name'], message: `duplicate MCP server name "${entry.name}"` });
+    seen.add(entry.name);
+  });
+  return parsed.data;
+});
+// --- end MCP
+
 /** A PEM private key that node:crypto can load; the value is returned with real newlines. */
 function privateKeyPem() {
   return z
@@ -253,6 +292,21 @@ const schema = z.object({
   DIGEST_STALE_DAYS: int(1, 365).default(14),
   /** Outbox entries per tenant beyond which P3 alerts fold into summaries (P2 beyond twice it); 0: never fold. */
   FOLD_BACKLOG: int(0, 250).default(250),
+  // --- MCP (W2 4/7)
+  /** Reynolds's MCP server at /mcp: `on` (the default) or `off`. */
+  MCP_SERVER: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  /** Accepted `aud` values of Entra tokens for /mcp, comma-separated; default as TAB_SSO_AUDIENCE's default. */
+  MCP_AUDIENCE: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>')),
+  /** Where /mcp fetches the keys that sign Entra tokens (tests point it at loopback). */
+  MCP_JWKS_URL: url.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  /** Scopes advertised in /.well-known/oauth-protected-resource, comma-separated; default <first api:// audience>/access_as_user. */
+  MCP_SCOPES: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected scopes separated by commas')),
+  /** Other MCP servers the chat may use (docs/mcp.md). */
+  MCP_SERVERS: z.preprocess((v) => (v === '' || v === undefined ? '[]' : v), mcpServers),
+  MCP_TOOL_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  MCP_MAX_TOOL_CALLS_PER_TURN: int(1, 20).default(3),
+  MCP_RECONNECT_SECONDS: int(1, 3600).default(30),
+  // --- end MCP
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -309,7 +363,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       const got = env[name];
       const shown = got === undefined ? 'it is not set' : SECRET_NAMES.includes(name as never) ? 'got a value' : `got ${JSON.stringify(got)}`;
       // Inside a JSON variable (MODEL_DEPLOYMENTS[2].endpoint): name the entry and field, show only its value.
-      if (issue.path.length > 1) return `${name}${issue.path.slice(1).map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}${valueAt(got, issue.path.slice(1))}`;
+      // MCP_SERVERS' tokens and headers are secrets (API keys): their values are never shown.
+      const secretField = name === 'MCP_SERVERS' && issue.path.some((p) => p === 'token' || p === 'headers');
+      if (issue.path.length > 1) return `${name}${issue.path.slice(1).map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}${secretField ? ' (got a value)' : valueAt(got, issue.path.slice(1))}`;
       return `${name}: ${issue.message} (${shown})`;
     });
     throw new ConfigError(lines.join('\n'));
@@ -360,7 +416,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(raw.DATA_DIR),
     markerKey,
     secretNames: SECRET_NAMES,
-    secretValues: withEncodedForms([...SECRET_NAMES.map((name) => raw[name]), markerKey, tokenKey?.toString('base64'), tokenKey?.toString('hex')]),
+    secretValues: withEncodedForms([...SECRET_NAMES.map((name) => raw[name]), markerKey, tokenKey?.toString('base64'), tokenKey?.toString('hex'), ...raw.MCP_SERVERS.flatMap((s) => [s.token, ...Object.values(s.headers)])]),
     ...(tokenKey && { tokenKey }),
   };
 }

@@ -115,4 +115,22 @@ describe('config', function () {
     assert.equal(config.STORE, 'sqlite');
     assert.ok(config.GITHUB_WEBHOOK_SECRET);
   });
+
+  it('reads MCP_SERVERS: entries with defaults, errors by index and field, tokens and headers redacted and never echoed', function () {
+    const config = parseConfig({ ...base, MCP_SERVERS: JSON.stringify([{ name: 'docs', url: 'https://docs.test/mcp', token: 'docs-token-123456', tools: ['search'] }, { name: 'desk', url: 'http://127.0.0.1:9/mcp', headers: { 'x-api-key': 'desk-key-abcdef' } }]) });
+    assert.deepEqual(config.MCP_SERVERS, [
+      { name: 'docs', url: 'https://docs.test/mcp', token: 'docs-token-123456', tools: ['search'], headers: {} },
+      { name: 'desk', url: 'http://127.0.0.1:9/mcp', headers: { 'x-api-key': 'desk-key-abcdef' } },
+    ]);
+    assert.ok(config.secretValues.includes('docs-token-123456') && config.secretValues.includes('desk-key-abcdef'));
+    assert.deepEqual(parseConfig(base).MCP_SERVERS, []);
+    assert.equal(parseConfig(base).MCP_MAX_TOOL_CALLS_PER_TURN, 3);
+
+    assert.match(configErrorOf({ ...base, MCP_SERVERS: 'not json' }), /^MCP_SERVERS: expected a JSON array of MCP servers \(see docs\/mcp.md\)/);
+    assert.match(configErrorOf({ ...base, MCP_SERVERS: '[{"name": "Docs Server", "url": "https://docs.test/mcp"}]' }), /^MCP_SERVERS\[0\]\.name: expected a short lower-case name.* \(got "Docs Server"\)$/);
+    assert.match(configErrorOf({ ...base, MCP_SERVERS: '[{"name": "a", "url": "https://a.test/mcp"}, {"name": "a", "url": "https://b.test/mcp"}]' }), /^MCP_SERVERS\[1\]\.name: duplicate MCP server name "a"/);
+    const secret = configErrorOf({ ...base, MCP_SERVERS: JSON.stringify([{ name: 'a', url: 'https://a.test/mcp', headers: { 'bad header!': 'super-secret-value' } }]) });
+    assert.match(secret, /^MCP_SERVERS\[0\]\.headers.*\(got a value\)$/);
+    assert.ok(!secret.includes('super-secret-value'));
+  });
 });

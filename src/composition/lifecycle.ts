@@ -51,6 +51,8 @@ export interface Running {
   background: Background;
   /** Verified sign-in: its pending device flows stop polling at shutdown. */
   signIn?: SignInService;
+  /** The chat's connections to other MCP servers. */
+  mcp?: { close(): Promise<void> };
   /** Marks the process as draining (readiness answers 503 from now on). */
   drain: () => void;
 }
@@ -61,7 +63,7 @@ export function stopOnce(base: Foundation, running: Running): () => Promise<void
   return () => (stopping ??= shutDown(base, running));
 }
 
-async function shutDown(base: Foundation, { parts, sender, http, background, signIn, drain }: Running): Promise<void> {
+async function shutDown(base: Foundation, { parts, sender, http, background, signIn, mcp, drain }: Running): Promise<void> {
   const grace = base.config.SHUTDOWN_GRACE_MS;
   const server = http.server;
   drain();
@@ -71,6 +73,7 @@ async function shutDown(base: Foundation, { parts, sender, http, background, sig
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.server.closeIdleConnections?.();
   await background.recovery?.stop();
+  await mcp?.close();
   await parts.worker.stop(grace);
   await parts.enrichment?.stop(grace);
   await parts.pool.close();

@@ -32,6 +32,7 @@ import { wireGitHub } from './wire-github.js';
 import { wireHttp } from './wire-http.js';
 import { wirePipeline } from './wire-pipeline.js';
 import { wireTeams } from './wire-teams.js';
+import { connectChatMcp, mcpRoutes, type ChatMcp } from './wire-mcp.js';
 
 export interface Reynolds {
   config: Config;
@@ -55,6 +56,8 @@ export interface Reynolds {
   github: GitHubReader;
   /** Missed-delivery recovery, in GitHub App mode. */
   recovery?: DeliveryRecovery;
+  /** The chat's connections to other MCP servers (MCP_SERVERS), when any are configured. */
+  mcp?: ChatMcp;
   /** Graceful stop: refuse new deliveries, finish or hand back work in flight, close the store. */
   stop(): Promise<void>;
 }
@@ -72,17 +75,18 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
 
   const parts = wirePipeline(base, late, options);
   const github = wireGitHub(base, parts.guard, parts.cardActions, options.github);
-  const { teams, sender, signIn } = wireTeams(base, parts, github, options);
+  const mcp = connectChatMcp(base);
+  const { teams, sender, signIn, identity } = wireTeams(base, parts, github, options, mcp);
   late.sender = sender;
 
   let draining = false;
-  const http = await wireHttp(base, { parts, teams, isDraining: () => draining, startedAt });
+  const http = await wireHttp(base, { parts, teams, isDraining: () => draining, startedAt, extraRoutes: [mcpRoutes(base, parts, github, identity, options)] });
   late.publicUrl ||= http.url;
 
   const background = startBackground(base, parts, sender, options.worker !== false);
   logStartup(base, http.url, parts.enrichment !== undefined);
-  const stop = stopOnce(base, { parts, sender, http, background, signIn, drain: () => (draining = true) });
+  const stop = stopOnce(base, { parts, sender, http, background, signIn, mcp, drain: () => (draining = true) });
 
   const { worker, tracker, guard, digests, pool, pilot } = parts;
-  return { config, url: http.url, port: http.port, store, worker, tracker, guard, digests, server: http.server, logger, pool, pilot, github: github.reader, recovery: background.recovery, stop };
+  return { config, url: http.url, port: http.port, store, worker, tracker, guard, digests, server: http.server, logger, pool, pilot, github: github.reader, recovery: background.recovery, mcp, stop };
 }

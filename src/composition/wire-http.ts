@@ -24,6 +24,8 @@ export interface HttpDeps {
   /** True once shutdown began: /readyz answers 503 so the load balancer stops sending. */
   isDraining: () => boolean;
   startedAt: number;
+  /** Route families mounted last, before listening (MCP's /mcp). */
+  extraRoutes?: ReadonlyArray<(server: restify.Server) => void>;
 }
 
 export interface Listening {
@@ -45,6 +47,7 @@ export async function wireHttp(base: Foundation, deps: HttpDeps): Promise<Listen
   mountPoolRoutes(server, { pool: () => pool.snapshot(), pilot: pool.snapshot().pilot, access: tabAccess });
   mountSubscriptionsRoutes(server, { store, subscriptions, conversations, access: tabAccess });
   mountTabStatic(server, { dir: config.TAB_DIST_DIR });
+  for (const mount of deps.extraRoutes ?? []) mount(server);
 
   await listen(server, config.PORT, config.host);
   const address = server.address();

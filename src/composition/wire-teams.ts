@@ -18,11 +18,14 @@ import { storeStatus } from './store-status.js';
 import { teamsAppSettingsFrom } from './teams-app-settings.js';
 import type { GitHubParts } from './wire-github.js';
 import type { PipelineParts } from './wire-pipeline.js';
+import type { ChatMcp } from './wire-mcp.js';
 
-export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHubParts, options: Pick<StartOptions, 'chat' | 'botCredentialsFactory' | 'oauth'>) {
+export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHubParts, options: Pick<StartOptions, 'chat' | 'botCredentialsFactory' | 'oauth'>, mcp?: ChatMcp) {
   const { config, clock, logger, store, metrics } = base;
   const { conversations, subscriptions, digests, pool, pilot } = parts;
   const signIn = signInFromConfig(config, { store, clock, oauth: options.oauth });
+  const identity = new IdentityBook(store, clock, config.ADMIN_AAD_IDS);
+  const status = storeStatus(store);
   const teams = createTeamsApp(teamsAppSettingsFrom(config), {
     signIn,
     logger,
@@ -30,12 +33,13 @@ export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHub
     credentialsFactory: options.botCredentialsFactory,
     conversations,
     subscriptions,
-    identity: new IdentityBook(store, clock, config.ADMIN_AAD_IDS),
+    identity,
     cardActions: { store, signIn, writerFor: github.writerFor },
-    chat: { store, clock, model: chatModelSettings(config), reader: github.reader, pool, pilot, digest: digests, ...options.chat },
+    chat: { store, clock, model: chatModelSettings(config), reader: github.reader, pool, pilot, digest: digests, external: { connections: mcp, tracker: parts.tracker, guard: parts.guard }, ...options.chat },
     noise: new NoiseChat(parts.noise.settings, digests, clock, parts.digestAt),
     orchestration: new OrchestrationChat(parts.orchestration.stage, clock),
-    status: storeStatus(store),
+    // `status` also says how the chat's MCP servers are doing, when there are any.
+    status: mcp ? { status: async () => ({ ...(await status.status()), mcp: mcp.status() }) } : status,
   });
 
   const sender = new ProactiveSender({
@@ -53,5 +57,5 @@ export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHub
     owner: base.workerOwner,
     observer: metrics,
   });
-  return { teams, sender, signIn };
+  return { teams, sender, signIn, identity };
 }

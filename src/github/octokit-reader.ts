@@ -3,6 +3,7 @@
  * cache (a search followed by a select, or a link pasted twice, costs one call), and every failure
  * turned into a GitHubReadError with a kind the message extension can explain.
  */
+import { systemClock, type Clock } from '../core/clock.js';
 import { LRUCache } from 'lru-cache';
 import {
   type ChecksState,
@@ -28,6 +29,8 @@ export interface OctokitReaderOptions {
   /** How long a read is reused (0: not at all). */
   cacheTtlMs?: number;
   cacheMax?: number;
+  /** What the cache's lifetimes are measured on (tests step a manual clock). */
+  clock?: Clock;
 }
 
 const REPO = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100})$/;
@@ -40,7 +43,10 @@ export class OctokitReader implements GitHubReader {
   constructor(private readonly options: OctokitReaderOptions) {
     const ttl = options.cacheTtlMs ?? 45_000;
     // Promises are cached, so concurrent reads of one thing share one call; failures are dropped.
-    if (ttl > 0) this.cache = new LRUCache({ max: options.cacheMax ?? 2_000, ttl });
+    // ttlResolution 0: lru-cache would otherwise reuse a reading of the clock for 1 ms, which a
+    // stepped clock jumps past.
+    const clock = options.clock ?? systemClock;
+    if (ttl > 0) this.cache = new LRUCache({ max: options.cacheMax ?? 2_000, ttl, ttlResolution: 0, perf: { now: () => clock.now() } });
   }
 
   getPullRequest(repo: string, number: number): Promise<PullRequestView> {

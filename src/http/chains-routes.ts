@@ -4,7 +4,8 @@
  * GET /api/chains/:id → the chain, its nodes and edges in time order, its signals and audit trail.
  */
 import type restify from 'restify';
-import type { AuditEntry, ChainNode, ChainSummary } from '../core/chain-records.js';
+import type { Verdict } from '../core/chain-records.js';
+import { chainDetail, recentChains } from '../loops/chain-queries.js';
 import type { Store } from '../store/store.js';
 import { sendError } from './server.js';
 import { tabCaller } from './tab-api-access.js';
@@ -12,8 +13,6 @@ import { tabCaller } from './tab-api-access.js';
 const VERDICTS = new Set(['proceed', 'dampen', 'break']);
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const CHAIN_ID = /^[A-Za-z0-9_-]{1,100}$/;
-/** Nodes and audit entries returned for one chain; a runaway chain is cut here, and says so. */
-const DETAIL_LIMIT = 500;
 
 export function mountChainsRoutes(server: restify.Server, deps: { store: Store; tenantId: string; access: restify.RequestHandler }): void {
   server.get('/api/chains', deps.access, async (req: restify.Request, res: restify.Response) => {
@@ -25,30 +24,15 @@ export function mountChainsRoutes(server: restify.Server, deps: { store: Store; 
     if (repo !== undefined && !REPO.test(repo)) return sendError(res, 400, 'bad_query', 'repo must look like owner/name.');
     if (verdict !== undefined && !VERDICTS.has(verdict)) return sendError(res, 400, 'bad_query', 'verdict must be proceed, dampen or break.');
     if (!/^\d{1,3}$/.test(limitText) || limit < 1 || limit > 200) return sendError(res, 400, 'bad_query', 'limit must be a whole number from 1 to 200.');
-    const where: Record<string, string> = {};
-    if (repo) where.repo = repo;
-    if (verdict) where.verdict = verdict;
-    const records = await deps.store.queryRecords<ChainSummary>({ kind: 'chain', tenantId: tabCaller(req).tenantId, partition: tabCaller(req).tenantId, where, limit });
-    res.send(200, { chains: records.map((r) => r.data) });
+    const chains = await recentChains(deps.store, tabCaller(req).tenantId, { repo, verdict: verdict as Verdict | undefined, limit });
+    res.send(200, { chains });
   });
 
   server.get('/api/chains/:id', deps.access, async (req: restify.Request, res: restify.Response) => {
     const id = String(req.params.id ?? '');
     if (!CHAIN_ID.test(id)) return sendError(res, 400, 'bad_chain_id', 'A chain id is letters, digits, dash and underscore.');
-    const chain = await deps.store.getRecord<ChainSummary>('chain', tabCaller(req).tenantId, id);
-    if (!chain) return sendError(res, 404, 'chain_not_found', `No chain ${id}: it never existed, or it expired (chains are kept for LOOP_TTL_SECONDS).`);
-    const [nodes, audit] = await Promise.all([
-      deps.store.queryRecords<ChainNode>({ kind: 'chain_node', tenantId: tabCaller(req).tenantId, partition: id, limit: DETAIL_LIMIT }),
-      deps.store.queryRecords<AuditEntry>({ kind: 'audit', tenantId: tabCaller(req).tenantId, partition: id, limit: DETAIL_LIMIT }),
-    ]);
-    const ordered = nodes.map((n) => n.data).sort((a, b) => a.at - b.at || a.depth - b.depth);
-    const edges = ordered.filter((n) => n.parentId !== undefined).map((n) => ({ from: n.parentId!, to: n.nodeId, link: n.link }));
-    res.send(200, {
-      chain: chain.data,
-      nodes: ordered,
-      edges,
-      audit: audit.map((a) => a.data).sort((a, b) => a.at - b.at),
-      truncated: nodes.length === DETAIL_LIMIT,
-    });
+    const detail = await chainDetail(deps.store, tabCaller(req).tenantId, id);
+    if (!detail) return sendError(res, 404, 'chain_not_found', `No chain ${id}: it never existed, or it expired (chains are kept for LOOP_TTL_SECONDS).`);
+    res.send(200, detail);
   });
 }

@@ -12,21 +12,18 @@
  */
 import type restify from 'restify';
 import { z } from 'zod';
-import type { OutboxEntry } from '../routing/alerts/outbox-entry.js';
 import { PRIORITIES } from '../core/classification.js';
 import type { SubscriptionBook } from '../routing/subscriptions/subscription-book.js';
 import { formatSubscription, parseSubscriptionCommand } from '../routing/subscriptions/subscription-syntax.js';
 import { FEATURES, scopeName, type Subscription, type SubscriptionSpec } from '../routing/subscriptions/subscription.js';
 import type { Store } from '../store/store.js';
 import type { ConversationBook } from '../teams/sending/conversation-book.js';
-import type { AlertThread } from '../routing/alerts/thread-record.js';
-import type { PostedAlert } from '../routing/alerts/posted-alerts.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
+import { recentAlerts } from './recent-alerts.js';
 import { sendError } from './server.js';
 import { tabCaller } from './tab-api-access.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
-const RECENT_ALERTS = 50;
 const NAME = z.string().trim().min(1).max(256).regex(/^[^\s"]+$/, 'must not contain spaces or quotes');
 const ITEM = z.string().trim().min(1).max(256);
 
@@ -122,20 +119,7 @@ export function mountSubscriptionsRoutes(server: restify.Server, deps: Subscript
   server.get('/api/alerts', deps.access, async (req: restify.Request, res: restify.Response) => {
     const conversation = await knownConversation(req, res, query(req).get('conversationId'));
     if (!conversation) return;
-    const tenantId = tabCaller(req).tenantId;
-    const [pending, threadRecords] = await Promise.all([
-      deps.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, where: { conversationId: conversation.conversationId }, limit: RECENT_ALERTS }),
-      deps.store.queryRecords<AlertThread | PostedAlert>({ kind: 'thread', tenantId, partition: conversation.conversationId, limit: 2 * RECENT_ALERTS }),
-    ]);
-    // Thread roots and the record of each posted alert share the kind (src/routing/alerts/thread-record.ts).
-    const threads = threadRecords.flatMap(({ data }) => ('rootActivityId' in data ? [data] : []));
-    const posted = threadRecords.flatMap(({ data }) => ('postedAt' in data ? [data] : []));
-    res.send(200, {
-      conversationId: conversation.conversationId,
-      pending: pending.map(({ data }) => ({ text: data.text, priority: data.priority, createdAt: data.createdAt, attempts: data.attempts, lastError: data.lastError, chainId: data.chainId })),
-      threads: threads.map((data) => ({ threadKey: data.threadKey, startedAt: data.startedAt })).sort((a, b) => b.startedAt - a.startedAt),
-      posted: posted.map((data) => ({ threadKey: data.threadKey, priority: data.priority, postedAt: data.postedAt, chainId: data.chainId })).sort((a, b) => b.postedAt - a.postedAt),
-    }, { 'cache-control': 'no-store' });
+    res.send(200, await recentAlerts(deps.store, tabCaller(req).tenantId, conversation.conversationId), { 'cache-control': 'no-store' });
   });
 }
 

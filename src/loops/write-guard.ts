@@ -21,7 +21,8 @@ import { formatMarker, withMarker } from './marker.js';
 import { botReactionSignal, repeatWriteSignal } from './signals.js';
 import { TARGET_WRITE_MEMORY_MS } from './working-set.js';
 
-export type WriteKind = 'comment' | 'label_add' | 'label_remove' | 'close' | 'reopen' | 'review' | 'teams_post' | 'admin_alert';
+/** `tool_call`: a chat call of another MCP server's tool that may write (repo `mcp:<server>`, target the tool). */
+export type WriteKind = 'comment' | 'label_add' | 'label_remove' | 'close' | 'reopen' | 'review' | 'teams_post' | 'admin_alert' | 'tool_call';
 
 export interface WriteTrigger {
   chainId: string;
@@ -210,5 +211,7 @@ export function describeWrite(intent: WriteIntent): string {
       return `post to ${where}`;
     case 'admin_alert':
       return `tell the admins of ${where} that the chain was stopped`;
+    case 'tool_call':
+      return `call ${intent.repo.replace(/^mcp:/, '')}.${intent.target.replace(/^tool:/, '')} (${intent.detail})`;
   }
 }

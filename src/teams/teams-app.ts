@@ -20,6 +20,7 @@ import type { NoiseChat } from './chat/noise-chat.js';
 import type { OrchestrationChat } from './chat/orchestration-chat.js';
 import { chatPlanner, registerChat, type ChatSetup } from './chat/register-chat.js';
 import { StoreStorage } from './chat/store-storage.js';
+import { registerExternalTools, type ExternalTools } from './chat/external-tools.js';
 import type { ConversationBook } from './sending/conversation-book.js';
 import type { IdentityBook } from './identity/identity-book.js';
 import type { GitHubReader } from '../github/github-reader.js';
@@ -84,11 +85,14 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   };
 
   const { chat, logger, identity } = deps;
+  // Other MCP servers' tools join the model's actions; they are registered once the app exists.
+  let external: ExternalTools | undefined;
+  const extraActions = chat?.external ? () => external?.promptActions() ?? [] : undefined;
   const app = new Application<TurnState>({
     adapter,
     botAppId: settings.botAppId,
     storage: chat ? new StoreStorage(chat.store, settings.tenantId, chat.clock) : new MemoryStorage(),
-    ...(chat ? { ai: { planner: chatPlanner(chat.model, logger) } } : {}),
+    ...(chat ? { ai: { planner: chatPlanner(chat.model, logger, extraActions) } } : {}),
     removeRecipientMention: true,
     startTypingTimer: false,
     longRunningMessages: false,
@@ -99,6 +103,7 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   const scopeOf = actionScopeOf(tenantOf);
   registerInstallations(app, { conversations: deps.conversations, subscriptions: deps.subscriptions, identity, logger, tenantOf });
   const dispatch = chat ? registerChat(app, chat, { status: deps.status, subscriptions: deps.subscriptions, logger, scopeOf }) : undefined;
+  if (chat?.external) external = registerExternalTools(app, { ...chat.external, identity, logger, clock: chat.clock }, scopeOf);
   registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, orchestration: deps.orchestration, dispatch, tenantOf, scopeOf, signIn: deps.signIn, botAppId: settings.botAppId, logger });
   // Card actions are invoke routes, which Teams AI matches before (and apart from) the message routes.
   if (identity && deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity, tenantOf: (context) => tenantOf(context.activity), logger });

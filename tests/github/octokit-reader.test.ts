@@ -2,6 +2,7 @@
  * The Octokit reader and client factory, driving the real @octokit/rest (with the throttling and
  * retry plugins, token and App auth) against a loopback GitHub that replays recorded responses.
  */
+import { ManualClock } from '../../src/core/clock.js';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { parseConfig } from '../../src/config.js';
@@ -15,9 +16,9 @@ import { commitJson, releaseJson, servePull } from '../support/github-api-shapes
 
 const REPO = 'octo-org/widgets';
 
-function readerFor(server: GitHubApiServer, options: Partial<GitHubClientOptions> = {}, cacheTtlMs = 45_000): OctokitReader {
+function readerFor(server: GitHubApiServer, options: Partial<GitHubClientOptions> = {}, cacheTtlMs = 45_000, clock?: ManualClock): OctokitReader {
   const clients = new GitHubClients({ auth: { kind: 'token', token: 'ghp_test' }, baseUrl: server.url, retryAfterBaseMs: 5, ...options });
-  return new OctokitReader({ clients, cacheTtlMs });
+  return new OctokitReader({ clients, cacheTtlMs, clock });
 }
 
 async function readError(promise: Promise<unknown>): Promise<GitHubReadError> {
@@ -106,14 +107,18 @@ describe('OctokitReader against a loopback GitHub', function () {
   it('the cache expires, and failures are not cached', async function () {
     let calls = 0;
     server.on('GET', `/repos/${REPO}/issues/5`, () => (++calls === 1 ? { status: 404, body: { message: 'Not Found' } } : { status: 200, body: { number: 5, title: 'x', state: 'open', html_url: 'https://github.com/x/y/issues/5', user: { login: 'a' }, labels: [], assignees: [], comments: 0 } }));
-    const reader = readerFor(server, {}, 30);
+    const clock = new ManualClock(Date.now());
+    const reader = readerFor(server, {}, 30, clock);
     assert.equal((await readError(reader.getIssue(REPO, 5))).kind, 'not_found');
     await reader.getIssue(REPO, 5);
     await reader.getIssue(REPO, 5);
     assert.equal(calls, 2);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    clock.advance(29);
     await reader.getIssue(REPO, 5);
-    assert.equal(calls, 3);
+    assert.equal(calls, 2, 'still cached 29 ms on');
+    clock.advance(2);
+    await reader.getIssue(REPO, 5);
+    assert.equal(calls, 3, 'read again once 30 ms have passed');
   });
 
   describe('errors', function () {

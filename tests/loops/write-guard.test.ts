@@ -103,6 +103,23 @@ describe('WriteGuard', function () {
     assert.equal(post.done && post.value, 'posted');
   });
 
+  it('treats a chat call of another MCP server\'s write tool as an outward write: recorded once, refused on a dampened chain', async function () {
+    const human = await trigger({ actor: 'alice' });
+    const call = intent(human, { kind: 'tool_call', repo: 'mcp:helpdesk', target: 'tool:file_ticket', detail: '{"title":"printer"}', who: 'teams:alice' });
+    let calls = 0;
+    assert.equal((await f.guard.perform(call, async () => ++calls)).done, true);
+    const again = await f.guard.perform(call, async () => ++calls);
+    assert.equal(again.done && again.repeated, true, 'the same call for the same message is done once');
+    const audit = await f.store.queryRecords({ kind: 'audit', tenantId: 'tenant-a', partition: human.chainId, limit: 10 });
+    assert.deepEqual(audit.map((a) => a.data.detail), ['call helpdesk.file_ticket ({"title":"printer"})']);
+    // Another write repeated on the chain dampens it; then the tool call waits too.
+    await f.guard.perform(intent(human), async () => 'ok');
+    await f.guard.perform(intent({ ...human, nodeId: 'ev-elsewhere' }), async () => 'never');
+    const held = await f.guard.perform({ ...call, detail: '{"title":"another"}' }, async () => ++calls);
+    assert.equal(!held.done && held.verdict, 'dampen');
+    assert.equal(calls, 1);
+  });
+
   it('a person acting from a Teams card can write even after a bot spoke', async function () {
     const human = await trigger({ actor: 'alice' });
     await f.guard.perform(intent(human), async () => 'ok');

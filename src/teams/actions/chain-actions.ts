@@ -64,7 +64,7 @@ export const whyStoppedAction: ChatAction = {
 };
 
 /** The strongest reading of each signal, strongest first. */
-function strongestSignals(signals: Signal[]): Signal[] {
+export function strongestSignals(signals: Signal[]): Signal[] {
   const best = new Map<string, Signal>();
   for (const signal of signals) {
     const seen = best.get(signal.name);

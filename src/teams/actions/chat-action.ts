@@ -17,7 +17,15 @@ import type { AdaptiveCardJson } from '../cards/alert-card.js';
  */
 /** What the `status` action reports: the store and the inbox, as the health routes see them. */
 export interface StatusSource {
-  status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number }>;
+  status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number; mcp?: McpServerState[] }>;
+}
+
+/** Another MCP server the chat may use (src/mcp/client/mcp-connections.ts), as `status` tells it. */
+export interface McpServerState {
+  name: string;
+  state: 'connecting' | 'connected' | 'down';
+  tools: number;
+  error?: string;
 }
 
 export interface DigestSource {

@@ -3,7 +3,8 @@
  * and a summary of a PR, from the model pool when it serves the repo, else written from the PR's
  * own data. Every GitHub failure becomes an in-voice line naming what to fix.
  */
-import { GitHubReadError, type GitHubReadErrorKind, type GitHubReader, type PullRequestView } from '../../github/github-reader.js';
+import { GitHubReadError, type GitHubReadErrorKind, type GitHubReader, type IssueView, type PullRequestView } from '../../github/github-reader.js';
+import type { ChainSummary } from '../../core/chain-records.js';
 import { githubErrorLine, poolDownLine } from '../../persona/chat-replies.js';
 import type { ModelRole } from '../../core/model-roles.js';
 import { type ActionReply, type ActionScope, type ChatAction, type ChatActionDeps, stringParam, textReply } from './chat-action.js';
@@ -49,24 +50,39 @@ export async function readPullWithFiles(
   return { ok: true, repo, number, what, pull: pull.value, files: files.value };
 }
 
+/** What lookup found: a PR or an issue, with the chains that touched it. */
+export type FoundItem = { kind: 'pull'; what: string; pull: PullRequestView; chains: ChainSummary[] } | { kind: 'issue'; what: string; issue: IssueView; chains: ChainSummary[] };
+
+/**
+ * The reads behind lookup: the chat action and the MCP `lookup_item` tool (src/mcp/server/) both
+ * call this, so both see the same item and answer the same failures.
+ */
+export async function findItem(scope: ActionScope, parameters: Record<string, unknown>, deps: ChatActionDeps): Promise<{ ok: true; item: FoundItem } | { ok: false; reply: ActionReply }> {
+  const ref = referenceOf(parameters);
+  if (!ref.ok) return ref;
+  const { repo, number, kind } = ref.reference;
+  const what = formatReference(ref.reference);
+  const chains = await chainsFor(deps.store, scope.tenantId, repo, number);
+  // A short reference does not say whether it is a PR; the issues API answers for both.
+  const asPull = kind === 'pull' ? true : kind === 'issue' ? false : undefined;
+  if (asPull !== false) {
+    const pull = await readGitHub(what, (r) => r.getPullRequest(repo, number), deps);
+    if (pull.ok) return { ok: true, item: { kind: 'pull', what, pull: pull.value, chains } };
+    if (asPull === true || pull.kind !== 'not_found') return pull;
+  }
+  const issue = await readGitHub(what, (r) => r.getIssue(repo, number), deps);
+  if (!issue.ok) return issue;
+  return { ok: true, item: { kind: 'issue', what, issue: issue.value, chains } };
+}
+
 export const lookupAction: ChatAction = {
   name: 'lookup',
   async run(scope, parameters, deps) {
-    const ref = referenceOf(parameters);
-    if (!ref.ok) return ref.reply;
-    const { repo, number, kind } = ref.reference;
-    const what = formatReference(ref.reference);
-    const chains = await chainsFor(deps.store, scope.tenantId, repo, number);
-    // A short reference does not say whether it is a PR; the issues API answers for both.
-    const asPull = kind === 'pull' ? true : kind === 'issue' ? false : undefined;
-    if (asPull !== false) {
-      const pull = await readGitHub(what, (r) => r.getPullRequest(repo, number), deps);
-      if (pull.ok) return pullReply(pull.value, chains);
-      if (asPull === true || pull.kind !== 'not_found') return pull.reply;
-    }
-    const issue = await readGitHub(what, (r) => r.getIssue(repo, number), deps);
-    if (!issue.ok) return issue.reply;
-    const i = issue.value;
+    const found = await findItem(scope, parameters, deps);
+    if (!found.ok) return found.reply;
+    const { item } = found;
+    if (item.kind === 'pull') return pullReply(item.pull, item.chains);
+    const { what, issue: i, chains } = item;
     return {
       card: issueCard(i, chains),
       summary: `Showed issue ${what} "${i.title}" (${i.state}, by ${i.author}, ${i.comments} comments, assignees: ${i.assignees.join(', ') || 'none'}, labels: ${i.labels.join(', ') || 'none'}).`,

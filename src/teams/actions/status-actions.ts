@@ -2,7 +2,7 @@
 import type { PoolSnapshot } from '../../models/model-pool.js';
 import { helpLines, statusLine } from '../../persona/replies.js';
 import { scopeName } from '../../routing/subscriptions/subscription.js';
-import { type ChatAction, type ChatActionDeps, textReply } from './chat-action.js';
+import { type ChatAction, type ChatActionDeps, type McpServerState, textReply } from './chat-action.js';
 import { poolLine, statusCard } from './chat-cards.js';
 
 export const helpAction: ChatAction = {
@@ -27,10 +27,17 @@ export const statusAction: ChatAction = {
     const status = await deps.status.status();
     const pool = poolSnapshotOf(deps);
     const headline = statusLine(status);
-    const text = `${headline} Model pool: ${poolLine(pool)}.`;
+    const text = `${headline} Model pool: ${poolLine(pool)}.${mcpLine(status.mcp)}`;
     return { text, card: statusCard({ ...status, pool }, headline), summary: text };
   },
 };
+
+/** Other MCP servers, when any are configured: a server that is down is said, with why. */
+function mcpLine(servers: McpServerState[] | undefined): string {
+  if (!servers || servers.length === 0) return '';
+  const each = servers.map((s) => (s.state === 'connected' ? `${s.name} (connected, ${s.tools} tool${s.tools === 1 ? '' : 's'})` : s.state === 'down' ? `${s.name} (down: ${s.error ?? 'unreachable'})` : `${s.name} (connecting)`));
+  return ` MCP servers: ${each.join(', ')}.`;
+}
 
 export const pilotStatusAction: ChatAction = {
   name: 'pilot_status',

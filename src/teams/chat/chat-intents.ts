@@ -10,7 +10,13 @@ import { REFERENCE_IN_TEXT } from '../actions/github-reference.js';
 export type Intent =
   | { kind: 'action'; action: ChatActionName; parameters: Record<string, unknown> }
   | { kind: 'greeting' }
+  /** `use <server>.<tool> {json}`: a tool of another MCP server (external-tools.ts); a bad JSON object is said, not guessed. */
+  | { kind: 'tool'; server: string; tool: string; arguments: Record<string, unknown>; argumentsError?: string }
   | { kind: 'unknown' };
+
+/** The action that runs `use <server>.<tool>` (registered by external-tools.ts). */
+export const USE_TOOL_ACTION = 'use_tool';
+const USE_TOOL = /^use\s+([A-Za-z0-9-]{1,40})\.([A-Za-z0-9_.-]{1,64})(?:\s+([\s\S]*))?$/i;
 
 const OWNER = '[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}';
 const REPO_IN_TEXT = new RegExp(`(?:https?://)?(?:www\\.)?(?:github\\.com/)?(${OWNER}/[A-Za-z0-9._-]{1,100})`);
@@ -39,6 +45,8 @@ export function matchIntent(input: string): Intent {
   const text = input.replace(/\s+/g, ' ').trim().replace(/^@?reynolds[,:]?\s*/i, '').replace(/^\//, '');
   if (text === '') return { kind: 'unknown' };
   if (GREETING.test(text)) return { kind: 'greeting' };
+  const use = USE_TOOL.exec(text);
+  if (use) return toolIntent(use[1]!, use[2]!, use[3]?.trim());
   const reference = referenceIn(text);
 
   if (!reference && WHY_STOPPED.test(text)) {
@@ -118,4 +126,16 @@ function subscription(verb: 'subscribe' | 'unsubscribe', text: string): Intent {
     if (owner && !['this', 'the', 'it', 'that', 'us', 'me'].includes(owner.toLowerCase())) parameters.repo = owner;
   }
   return action(verb, parameters);
+}
+
+function toolIntent(server: string, tool: string, json: string | undefined): Intent {
+  if (json === undefined || json === '') return { kind: 'tool', server, tool, arguments: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    return { kind: 'tool', server, tool, arguments: {}, argumentsError: (error as Error).message };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { kind: 'tool', server, tool, arguments: {}, argumentsError: 'that is not an object' };
+  return { kind: 'tool', server, tool, arguments: parsed as Record<string, unknown> };
 }

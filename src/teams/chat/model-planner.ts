@@ -4,7 +4,7 @@
  * voice, the `tools` augmentation, one tool per chat action). FallbackPlanner puts the offline
  * planner behind it, so a model that is down costs the user wit, not answers.
  */
-import { type AI, ActionPlanner, OpenAIModel, PromptManager, type Plan, type Planner, type TurnState } from '@microsoft/teams-ai';
+import { type AI, ActionPlanner, type ChatCompletionAction, OpenAIModel, PromptManager, type Plan, type Planner, type PromptTemplate, type TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -58,9 +58,23 @@ export function createChatModel(settings: ChatModelSettings): OpenAIModel {
   return new OpenAIModel({ apiKey: settings.apiKey, endpoint: settings.endpoint, defaultModel: settings.model, useSystemMessages: true, clientOptions });
 }
 
-export function createActionPlanner<TState extends TurnState>(settings: ChatModelSettings, folder = promptsFolder()): ActionPlanner<TState> {
+/**
+ * `extraActions`: tools offered beside actions.json's (other MCP servers' tools, external-tools.ts),
+ * asked for on every turn because servers come and go.
+ */
+export function createActionPlanner<TState extends TurnState>(settings: ChatModelSettings, folder = promptsFolder(), extraActions?: () => ChatCompletionAction[]): ActionPlanner<TState> {
   const prompts = new PromptManager({ promptsFolder: folder });
-  return new ActionPlanner<TState>({ model: createChatModel(settings), prompts, defaultPrompt: CHAT_PROMPT });
+  if (!extraActions) return new ActionPlanner<TState>({ model: createChatModel(settings), prompts, defaultPrompt: CHAT_PROMPT });
+  let builtIn: ChatCompletionAction[] | undefined;
+  const withExtras = async (): Promise<PromptTemplate> => {
+    // The planner completes the prompt manager's cached template by name, not the one returned
+    // here, so the cached one is the one that gets the extra actions (built-in ones first).
+    const template = await prompts.getPrompt(CHAT_PROMPT);
+    builtIn ??= template.actions ?? [];
+    template.actions = [...builtIn, ...extraActions()];
+    return template;
+  };
+  return new ActionPlanner<TState>({ model: createChatModel(settings), prompts, defaultPrompt: withExtras });
 }
 
 /**

@@ -9,12 +9,17 @@ import type { AI, Plan, Planner, PredictedDoCommand, PredictedSayCommand, TurnSt
 import type { TurnContext } from 'botbuilder';
 import { capabilitiesLine } from '../../persona/chat-replies.js';
 import { greetingLine } from '../../persona/replies.js';
-import { matchIntent } from './chat-intents.js';
+import { USE_TOOL_ACTION, matchIntent } from './chat-intents.js';
 
 export class OfflinePlanner<TState extends TurnState = TurnState> implements Planner<TState> {
   async beginTask(context: TurnContext, state: TState, _ai: AI<TState>): Promise<Plan> {
     const input = typeof state.temp.input === 'string' ? state.temp.input : (context.activity.text ?? '');
     const intent = matchIntent(input);
+    if (intent.kind === 'tool') {
+      const parameters = { server: intent.server, tool: intent.tool, arguments: intent.arguments, ...(intent.argumentsError ? { argumentsError: intent.argumentsError } : {}) };
+      const command: PredictedDoCommand = { type: 'DO', action: USE_TOOL_ACTION, parameters };
+      return { type: 'plan', commands: [command] };
+    }
     if (intent.kind === 'action') {
       const command: PredictedDoCommand = { type: 'DO', action: intent.action, parameters: intent.parameters };
       return { type: 'plan', commands: [command] };

@@ -11,16 +11,19 @@ import type { ActionScope, ChatActionDeps, StatusSource } from '../actions/chat-
 import { registerChatActions, type ChatDispatch } from './chat-dispatch.js';
 import { FallbackPlanner, createActionPlanner, type ChatModelSettings } from './model-planner.js';
 import { OfflinePlanner } from './offline-planner.js';
+import type { ExternalToolDeps } from './external-tools.js';
 
 export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscriptions'> {
   /** The model-backed planner's model; undefined: the offline planner. */
   model?: ChatModelSettings;
+  /** Other MCP servers' tools (MCP_SERVERS; external-tools.ts): `use <server>.<tool>`, and offered to the model. */
+  external?: Omit<ExternalToolDeps, 'identity' | 'logger' | 'clock'>;
 }
 
-/** The planner the Application is built with. */
-export function chatPlanner(model: ChatModelSettings | undefined, logger: Logger): Planner<TurnState> {
+/** The planner the Application is built with; `extraActions` are other MCP servers' tools, offered to the model. */
+export function chatPlanner(model: ChatModelSettings | undefined, logger: Logger, extraActions?: Parameters<typeof createActionPlanner>[2]): Planner<TurnState> {
   const offline = new OfflinePlanner();
-  return model ? new FallbackPlanner(createActionPlanner(model), offline, logger) : offline;
+  return model ? new FallbackPlanner(createActionPlanner(model, undefined, extraActions), offline, logger) : offline;
 }
 
 export interface ChatDeps {

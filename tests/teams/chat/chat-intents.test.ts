@@ -72,6 +72,11 @@ const TABLE: Array<[string, Expected]> = [
   ['hello there', ['greeting']],
   ['Hey Reynolds!', ['greeting']],
   ['good morning', ['greeting']],
+  // another MCP server's tool, by name (src/teams/chat/external-tools.ts)
+  ['use echo.say {"text": "hi"}', ['use_tool', { server: 'echo', tool: 'say', arguments: { text: 'hi' } }]],
+  ['@Reynolds use github-tools.search_issues', ['use_tool', { server: 'github-tools', tool: 'search_issues', arguments: {} }]],
+  ['use echo.say {"text": ', ['use_tool', { server: 'echo', tool: 'say', arguments: {}, argumentsError: 'Unexpected end of JSON input' }]],
+  ['use echo.say [1, 2]', ['use_tool', { server: 'echo', tool: 'say', arguments: {}, argumentsError: 'that is not an object' }]],
   // unknowns
   ['order me a pizza', ['unknown']],
   ['what is the meaning of life', ['unknown']],
@@ -83,6 +88,10 @@ const TABLE: Array<[string, Expected]> = [
 
 function describeIntent(intent: Intent): Expected {
   if (intent.kind === 'action') return [intent.action, intent.parameters];
+  if (intent.kind === 'tool') {
+    const { kind: _kind, ...parameters } = intent;
+    return ['use_tool', parameters];
+  }
   return [intent.kind];
 }
 
