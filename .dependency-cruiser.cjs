@@ -3,11 +3,11 @@
  * `npm run lint:deps`, which `npm test` runs first. Each rule names the design decision it keeps.
  *
  * Folders form a DAG: core <- ports (store/store.ts) <- the pure stages (broker, loops, routing,
- * models) <- adapters (github, store/sqlite, store/cosmos, http, teams) <- composition <- index.
+ * models, orchestration) <- adapters (github, store/sqlite, store/cosmos, http, teams) <- composition <- index.
  */
 const FRAMEWORKS =
   '^(restify|botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|@microsoft/[^/]+|@azure/[^/]+|@octokit/[^/]+|openai|better-sqlite3|prom-client|pino|adaptivecards|adaptivecards-templating|@opentelemetry/[^/]+)$';
-const PURE_STAGES = '^src/(broker|loops|routing|models)/';
+const PURE_STAGES = '^src/(broker|loops|routing|models|orchestration)/';
 const ADAPTERS = '^src/(http|teams|github|composition|persona|mcp|identity)/|^src/store/(sqlite|cosmos)/|^src/(config|index)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -38,7 +38,7 @@ module.exports = {
     {
       name: 'pure-stages-import-no-framework',
       comment:
-        'broker, loops, routing and the model pool talk to the outside through ports (Store, GitHubActions, ModelProvider, Clock); only models/providers speaks to a model SDK.',
+        'broker, loops, routing, orchestration and the model pool talk to the outside through ports (Store, GitHubActions, ModelProvider, Clock); only models/providers speaks to a model SDK.',
       severity: 'error',
       from: { path: PURE_STAGES, pathNot: '^src/models/providers/' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], path: FRAMEWORKS },

@@ -32,6 +32,13 @@ var containers = [
   { name: 'digest', partitionKey: '/partition' }
   { name: 'recovery', partitionKey: '/partition' }
   { name: 'person_link', partitionKey: '/partition' }
+  { name: 'work_item', partitionKey: '/partition' }
+  { name: 'dependency_edge', partitionKey: '/partition' }
+  { name: 'train', partitionKey: '/partition' }
+  { name: 'portfolio', partitionKey: '/partition' }
+  { name: 'portfolio_scope', partitionKey: '/partition' }
+  { name: 'intervention', partitionKey: '/partition' }
+  { name: 'intervention_due', partitionKey: '/partition' }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -30,6 +30,7 @@ export function startBackground(base: Foundation, parts: PipelineParts, sender: 
     parts.worker.start();
     sender.start();
     parts.digests.start();
+    parts.orchestration.ticker.start();
   }
   const recovery = deliveryRecoveryFrom(config, { store, clock, logger, metrics, owner: base.workerOwner });
   recovery?.start();
@@ -77,6 +78,7 @@ async function shutDown(base: Foundation, { parts, sender, http, background, sig
   await parts.enrichment?.stop(grace);
   await parts.pool.close();
   await parts.digests.stop(grace);
+  await parts.orchestration.ticker.stop(grace);
   await sender.stop(grace);
   await raceTimeout(closed, HTTP_CLOSE_WAIT_MS, () => undefined, { unref: true });
   server.server.closeAllConnections?.();

@@ -15,6 +15,7 @@ import { OpenWork } from '../routing/noise/open-work.js';
 import type { SubscriptionBook } from '../routing/subscriptions/subscription-book.js';
 import type { Store } from '../store/store.js';
 import { noiseCards } from '../teams/cards/noise-cards.js';
+import { scheduledChainStarter } from './scheduled-chain-starter.js';
 
 export interface NoiseDeps {
   store: Store;
@@ -55,11 +56,7 @@ export function noiseFromConfig(config: Config, deps: NoiseDeps) {
     reviewWaitMs: config.DIGEST_REVIEW_WAIT_HOURS * 3600_000,
     staleMs: config.DIGEST_STALE_DAYS * 24 * 3600_000,
     // A digest is caused by no event: it starts a chain of its own, so the guard can place the post.
-    startChain: async (tenantId, what) => {
-      const at = new Date(clock.now()).toISOString();
-      const { node } = await tracker.assess({ tenantId, deliveryId: what, kind: 'reynolds_schedule', known: false, labels: [], occurredAt: at, receivedAt: at, actor: { login: 'reynolds', isBot: true } }, `schedule:${what}`);
-      return { chainId: node.chainId, nodeId: node.nodeId, depth: node.depth };
-    },
+    startChain: scheduledChainStarter(tracker, clock),
     observer: metrics,
     onQueued: deps.wake,
   });

@@ -1,7 +1,7 @@
 /**
  * GitHub's side of the wiring: the webhook intake, the books (subscriptions, conversations,
  * outbox), the loop tracker and write guard, noise control and digests, the model pool, and the
- * pipeline (decode → loop → route → enrich → extra stages → log) run by the inbox worker.
+ * pipeline (decode → loop → route → orchestrate → enrich → extra stages → log) run by the inbox worker.
  */
 import { EventPipeline } from '../broker/event-pipeline.js';
 import { InboxWorker } from '../broker/inbox-worker.js';
@@ -26,6 +26,7 @@ import { processedLogStage } from './processed-log-stage.js';
 import { loopSettingsFrom } from './settings-from-config.js';
 import type { StartOptions } from './start-options.js';
 import { workerObserver } from './worker-observer.js';
+import { wireOrchestration } from './wire-orchestration.js';
 
 export type PipelineParts = ReturnType<typeof wirePipeline>;
 
@@ -66,7 +67,8 @@ export function wirePipeline(base: Foundation, late: LateBindings, options: Pick
   const enrichment = pool.snapshot().configured
     ? new EnrichmentStage({ pool, pilot, updater, buildCard: buildAlertCard, clock, deadlineMs: config.ENRICH_DEADLINE_MS, observer: modelMetrics, log: logger })
     : undefined;
-  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, ...(enrichment ? [enrichment] : []), ...(options.stages ?? []), processedLogStage(metrics, logger)]);
+  const orchestration = wireOrchestration(base, { subscriptions, outbox, tracker, wakeSender: late.wakeSender }); // after routing: it counts routing's alerts
+  const pipeline = new EventPipeline(decodeDelivery, [new LoopStage(tracker), routing, orchestration.stage, ...(enrichment ? [enrichment] : []), ...(options.stages ?? []), processedLogStage(metrics, logger)]);
   const worker = new InboxWorker({
     store,
     pipeline,
@@ -80,5 +82,5 @@ export function wirePipeline(base: Foundation, late: LateBindings, options: Pick
     pollMs: config.INBOX_POLL_MS,
     observer: workerObserver(metrics, logger),
   });
-  return { intake, subscriptions, conversations, outbox, tracker, guard, noise, digests, digestAt, cardActions, pool, pilot, enrichment, worker };
+  return { intake, subscriptions, conversations, outbox, tracker, guard, noise, digests, digestAt, cardActions, pool, pilot, enrichment, worker, orchestration };
 }

@@ -5,6 +5,7 @@
 import { PostedAlerts } from '../routing/alerts/posted-alerts.js';
 import { IdentityBook } from '../teams/identity/identity-book.js';
 import { NoiseChat } from '../teams/chat/noise-chat.js';
+import { OrchestrationChat } from '../teams/chat/orchestration-chat.js';
 import { ProactiveSender } from '../teams/sending/proactive-sender.js';
 import { TeamsRateLimits } from '../teams/sending/teams-rate-limits.js';
 import { ThreadBook } from '../teams/sending/thread-book.js';
@@ -36,6 +37,7 @@ export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHub
     cardActions: { store, signIn, writerFor: github.writerFor },
     chat: { store, clock, model: chatModelSettings(config), reader: github.reader, pool, pilot, digest: digests, external: { connections: mcp, tracker: parts.tracker, guard: parts.guard }, ...options.chat },
     noise: new NoiseChat(parts.noise.settings, digests, clock, parts.digestAt),
+    orchestration: new OrchestrationChat(parts.orchestration.stage, clock),
     // `status` also says how the chat's MCP servers are doing, when there are any.
     status: mcp ? { status: async () => ({ ...(await status.status()), mcp: mcp.status() }) } : status,
   });

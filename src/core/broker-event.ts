@@ -125,6 +125,13 @@ export interface BrokerEvent {
    * PATHS_LIMIT of them. GitHub lists files per commit only for the first commits of a push.
    */
   changedPaths?: string[];
+  /** The milestone an issue or PR belongs to: its title names a release train (orchestration/). */
+  milestone?: { title: string; dueOn?: string };
+  /**
+   * GitHub's own link between two issues, from `sub_issues` and `issue_dependencies` events: the
+   * dependent waits for the dependency (a parent for its sub-issue, a blocked issue for its blocker).
+   */
+  issueLink?: IssueLink;
   /** When the thing happened according to the payload, ISO 8601; falls back to receivedAt. */
   occurredAt: string;
   /** When Reynolds received the delivery, ISO 8601. */
@@ -132,6 +139,20 @@ export interface BrokerEvent {
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** An issue or PR anywhere on GitHub: `owner/name` and its number. */
+export interface WorkItemRef {
+  repo: string;
+  number: number;
+}
+
+export interface IssueLink {
+  relation: 'sub_issue' | 'blocked_by';
+  dependent: WorkItemRef;
+  dependency: WorkItemRef;
+  /** False when the link was removed. */
+  added: boolean;
+}
 
 /** Cap on BrokerEvent.changedPaths: a push of a vendored tree must not swell every record. */
 export const PATHS_LIMIT = 1_000;

@@ -8,6 +8,7 @@ import type { BrokerEvent } from './broker-event.js';
 import type { CardFamily } from './card-builders.js';
 import type { Assessment } from './chain-records.js';
 import type { Classification } from './classification.js';
+import type { CoordinationNotice } from './coordination.js';
 import type { InboxItem } from './inbox-item.js';
 
 export interface PipelineContext {
@@ -19,6 +20,8 @@ export interface PipelineContext {
   classification?: Classification;
   /** Set by the routing stage: the alerts it queued (outbox id `${deliveryKey}|${conversationId}`). */
   alerts?: Array<{ alertId: string; conversationId: string; family: CardFamily }>;
+  /** Set by the orchestration stage: what each dependent of the event's item should hear. */
+  coordination?: CoordinationNotice[];
 }
 
 export interface PipelineStage {

@@ -53,6 +53,7 @@ import {
   threadDetails,
   userDetails,
 } from './payload-subjects.js';
+import { issueLinkOf, milestoneOf } from './payload-links.js';
 
 export interface NormaliseInput {
   tenantId: string;
@@ -107,6 +108,8 @@ export function normalise(input: NormaliseInput): BrokerEvent {
     severity: details.severity,
     environment: details.environment,
     changedPaths: details.changedPaths,
+    milestone: milestoneOf(payload),
+    issueLink: issueLinkOf(input.event, action, payload),
     occurredAt: details.occurredAt ?? receivedAt,
     receivedAt,
   });
@@ -395,5 +398,15 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   workflow_run: (p) => runDetails('workflow', 'workflow_run', at(p, 'workflow_run')),
 };
 
+/**
+ * Events newer than @octokit/webhooks-types (shapes from @octokit/openapi-webhooks-types): the
+ * thread is the issue that waits (the parent of a sub-issue, the blocked issue); payload-links.ts
+ * reads the link itself.
+ */
+const NEWER_EXTRACTORS: Record<string, Extractor> = {
+  sub_issues: (p) => issueDetails(at(p, 'parent_issue'), undefined),
+  issue_dependencies: (p) => issueDetails(at(p, 'blocked_issue'), undefined),
+};
+
 /** A Map, so that an event named `constructor` or `__proto__` finds nothing on Object.prototype. */
-const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map(Object.entries(EXTRACTOR_TABLE));
+const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map([...Object.entries(EXTRACTOR_TABLE), ...Object.entries(NEWER_EXTRACTORS)]);

@@ -50,6 +50,20 @@ export const RECORD_KINDS = [
   'recovery',
   /** Verified GitHub sign-ins: Teams user ↔ GitHub user, with the token sealed (src/identity/); kept until sign-out. */
   'person_link',
+  /** Orchestration: what is known of an issue, PR, default branch or deployment (state, times, train). */
+  'work_item',
+  /** Orchestration: one edge of the dependency graph, partitioned by the dependency's repository. */
+  'dependency_edge',
+  /** Orchestration: a release train's items in one repository. */
+  'train',
+  /** Orchestration: a scope's counters for one day (90 days). */
+  'portfolio',
+  /** Orchestration: a named set of repositories a portfolio can be asked about. */
+  'portfolio_scope',
+  /** Orchestration: an intervention raised once per (rule, item). */
+  'intervention',
+  /** Orchestration: when an intervention rule should look at an item again, bucketed by hour. */
+  'intervention_due',
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 

@@ -1,8 +1,9 @@
 /**
  * The typed chat commands: help, status, subscriptions, who may write (identity), quiet mode and
- * digests (noise), and a greeting for a message with no text. With chat, help and status are the
- * chat's own actions and the planner answers everything else; without chat, anything else gets a
- * greeting. Registration order is match order (Teams AI takes the first route that matches).
+ * digests (noise), dependencies, trains and portfolios (orchestration), and a greeting for a
+ * message with no text. With chat, help and status are the chat's own actions and the planner
+ * answers everything else; without chat, anything else gets a greeting. Registration order is
+ * match order (Teams AI takes the first route that matches).
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
@@ -12,6 +13,7 @@ import type { ActionScope, StatusSource } from './actions/chat-action.js';
 import { runSubscriptionCommand } from './actions/subscription-commands.js';
 import type { ChatDispatch } from './chat/chat-dispatch.js';
 import type { NoiseChat } from './chat/noise-chat.js';
+import type { OrchestrationChat } from './chat/orchestration-chat.js';
 import type { IdentityBook } from './identity/identity-book.js';
 import { registerIdentityCommands } from './identity/identity-commands.js';
 import { registerSignInCommands } from './identity/sign-in-commands.js';
@@ -29,6 +31,8 @@ export interface CommandDeps {
   identity?: IdentityBook;
   /** Quiet mode, time zone and digest commands; absent: not offered. */
   noise?: NoiseChat;
+  /** Dependency, train and portfolio commands; absent: not offered. */
+  orchestration?: OrchestrationChat;
   /** The chat's actions, when chat is on. */
   dispatch?: ChatDispatch;
   tenantOf: TenantOf;
@@ -68,6 +72,15 @@ export function registerCommands(app: Application<TurnState>, deps: CommandDeps)
   if (deps.identity) registerIdentityCommands(app, { identity: deps.identity, tenantOf: (context) => deps.tenantOf(context.activity) });
   if (deps.identity) registerSignInCommands(app, { signIn: deps.signIn, identity: deps.identity, logger: deps.logger, botAppId: deps.botAppId, tenantOf: (context) => deps.tenantOf(context.activity) });
   if (deps.noise) registerNoiseCommands(app, deps.noise, deps);
+  const { orchestration } = deps;
+  if (orchestration) {
+    app.message(
+      async (context) => orchestration.pattern.test(context.activity.text ?? ''),
+      async (context) => {
+        await context.sendActivity(await orchestration.answer(deps.tenantOf(context.activity)!, context.activity.text ?? ''));
+      },
+    );
+  }
 
   // With chat, the planner answers everything else (greetings included); without, a greeting.
   if (!dispatch) {

@@ -17,6 +17,7 @@ import { registerCardActions } from './actions/register-card-actions.js';
 import { actionScopeOf } from './actions/action-scope-of.js';
 import type { StatusSource } from './actions/chat-action.js';
 import type { NoiseChat } from './chat/noise-chat.js';
+import type { OrchestrationChat } from './chat/orchestration-chat.js';
 import { chatPlanner, registerChat, type ChatSetup } from './chat/register-chat.js';
 import { StoreStorage } from './chat/store-storage.js';
 import { registerExternalTools, type ExternalTools } from './chat/external-tools.js';
@@ -67,6 +68,8 @@ export interface TeamsAppDeps {
   noise?: NoiseChat;
   /** Verified GitHub sign-in (`sign in`, `sign out`, `whoami`); absent: `sign in` says it is not set up. */
   signIn?: SignInService;
+  /** Dependency, train and portfolio commands (orchestration-chat.ts); absent: they are not offered. */
+  orchestration?: OrchestrationChat;
 }
 
 export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): ReynoldsTeamsApp {
@@ -101,7 +104,7 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   registerInstallations(app, { conversations: deps.conversations, subscriptions: deps.subscriptions, identity, logger, tenantOf });
   const dispatch = chat ? registerChat(app, chat, { status: deps.status, subscriptions: deps.subscriptions, logger, scopeOf }) : undefined;
   if (chat?.external) external = registerExternalTools(app, { ...chat.external, identity, logger, clock: chat.clock }, scopeOf);
-  registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, dispatch, tenantOf, scopeOf, signIn: deps.signIn, botAppId: settings.botAppId, logger });
+  registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, orchestration: deps.orchestration, dispatch, tenantOf, scopeOf, signIn: deps.signIn, botAppId: settings.botAppId, logger });
   // Card actions are invoke routes, which Teams AI matches before (and apart from) the message routes.
   if (identity && deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity, tenantOf: (context) => tenantOf(context.activity), logger });
   if (deps.github) {

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock.js';
 import { ConflictError, LeaseLostError, type RecordInput, type Store } from '../../src/store/store.js';
 import { type DeliveryInput } from '../../src/core/inbox-item.js';
+import type { BrokerEvent } from '../../src/core/broker-event.js';
+import { OrchestrationStage } from '../../src/orchestration/orchestration-stage.js';
 
 export interface OpenedStore {
   store: Store;
@@ -312,6 +314,33 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
         clock.advance(5);
         assert.equal(await store.sweepExpired(), 1);
       });
+    });
+
+    it('holds the orchestration records: edges by dependency repository, found by either end, expiring after a close; interventions once', async function () {
+      const stage = new OrchestrationStage({ store, clock, thresholds: { reviewSlaMs: 10 * 3_600_000, lead: 0.5 } });
+      const event = (repo: string, number: number, action: string, fields: Partial<BrokerEvent> = {}): BrokerEvent => {
+        const [owner, name] = repo.split('/') as [string, string];
+        const at = new Date(clock.now()).toISOString();
+        return { tenantId: 'tenant-a', deliveryId: `d-${repo}-${number}-${action}`, kind: 'pull_request', action, known: true, labels: [], occurredAt: at, receivedAt: at, repo: { owner, name, fullName: repo }, target: { kind: 'pull_request', key: `#${number}`, number }, state: 'open', ...fields };
+      };
+      const run = async (e: BrokerEvent) => {
+        const context = { event: e, item: { key: e.deliveryId } as never };
+        await stage.run(context);
+        return context as { coordination?: Array<{ text: string }> };
+      };
+      await run(event('acme/web', 5, 'opened', { body: 'Depends on acme/api#12' }));
+      await run(event('acme/api', 12, 'opened'));
+      assert.deepEqual((await stage.graph.dependenciesOf('tenant-a', { repo: 'acme/web', number: 5 })).map((edge) => edge.dependency), ['acme/api#12']);
+      clock.advance(3_600_000);
+      assert.deepEqual((await run(event('acme/api', 12, 'closed', { state: 'merged' }))).coordination?.map((n) => n.text), ['unblocked: acme/api#12 merged']);
+      const [edge] = await store.queryRecords({ kind: 'dependency_edge', tenantId: 'tenant-a', partition: 'tenant-a|acme/api', limit: 10 });
+      assert.equal(edge?.expiresAt, clock.now() + 30 * 24 * 3_600_000, 'an edge lives 30 days after an end closes');
+      assert.equal((await store.queryRecords({ kind: 'dependency_edge', tenantId: 'tenant-b', limit: 10 })).length, 0, 'tenants never see each other');
+      clock.advance(5 * 3_600_000);
+      const raised = await stage.tick('tenant-a');
+      assert.deepEqual(raised.map((i) => `${i.rule} ${i.item}`), ['review_wait acme/web#5']);
+      assert.deepEqual(await stage.tick('tenant-a'), [], 'raised once');
+      assert.equal((await stage.portfolio.figures('tenant-a', 'org:acme', 1, clock.now())).prsMerged, 1);
     });
 
     it('keeps large bodies intact', async function () {
