@@ -5,8 +5,10 @@
  * Folders form a DAG: core <- ports (store/store.ts) <- the pure stages (broker, loops, routing,
  * models, orchestration) <- adapters (github, store/sqlite, store/cosmos, http, teams) <- composition <- index.
  */
+// Matched against the resolved path (node_modules/..., or the bare name when a package's exports
+// do not resolve here), so a type-only import from @types/... counts too.
 const FRAMEWORKS =
-  '^(restify|botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|@microsoft/[^/]+|@azure/[^/]+|@octokit/[^/]+|openai|better-sqlite3|prom-client|pino|adaptivecards|adaptivecards-templating|@opentelemetry/[^/]+)$';
+  '(^|node_modules/)(@types/)?(restify|botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|@microsoft/[^/]+|@azure/[^/]+|@octokit/[^/]+|openai|better-sqlite3|prom-client|pino|adaptivecards|adaptivecards-templating|@opentelemetry/[^/]+|@modelcontextprotocol/[^/]+)(/|$)';
 const PURE_STAGES = '^src/(broker|loops|routing|models|orchestration)/';
 const ADAPTERS = '^src/(http|teams|github|composition|persona|mcp|identity)/|^src/store/(sqlite|cosmos)/|^src/(config|index)\\.ts$';
 
@@ -41,7 +43,7 @@ module.exports = {
         'broker, loops, routing, orchestration and the model pool talk to the outside through ports (Store, GitHubActions, ModelProvider, Clock); only models/providers speaks to a model SDK.',
       severity: 'error',
       from: { path: PURE_STAGES, pathNot: '^src/models/providers/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], path: FRAMEWORKS },
+      to: { path: FRAMEWORKS },
     },
     {
       name: 'pure-stages-import-no-adapter',
@@ -82,7 +84,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|node_modules|tab)/' },
+    // node_modules is not excluded (that would hide every import of a framework), only not followed.
+    exclude: { path: '^(dist|tab)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
