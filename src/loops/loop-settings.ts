@@ -56,10 +56,18 @@ export const DEFAULT_LOOP_SETTINGS: Omit<LoopSettings, 'markerKey'> = {
 /**
  * How much each signal counts. The score is a noisy-OR of weight × strength, so independent
  * evidence adds up, no single weak signal can break a chain, and the result stays in [0, 1].
+ *
+ * A weight of 0.95 lets one signal at full strength break a chain alone (0.95 ≥ breakScore 0.9);
+ * at half strength it stays just below the dampen line (0.475 < 0.5). `repeat` and `cycle` have it
+ * because they are strong evidence on their own: a bot saying the same thing three times on one
+ * target with no person in between (or a chain going round its circle twice) is not a
+ * conversation. At 0.7, a single actor could never pass 1 − 0.3 × 0.4 = 0.88 with the rate signal,
+ * so a merge bot retrying 14,000 times was dampened, never broken (docs/loop-prevention.md).
  */
 export const SIGNAL_WEIGHTS = {
   depth: 0.95,
-  repeat: 0.7,
+  repeat: 0.95,
+  cycle: 0.95,
   ping_pong: 0.95,
   target_rate: 0.6,
   bot_reaction: 0.6,
