@@ -13,10 +13,14 @@
  *   - persistent repeat: the same text on one target 6 times within 10 minutes, each time with
  *     nobody else speaking there since its previous one. A person retries a flaky command two or
  *     three times, then asks someone; answering a bot's replies is a conversation, whatever it says.
+ *     A sentence (40 characters or more) 4 times within 10 minutes counts even as answers: people
+ *     repeat short commands, not sentences.
  *   - rate: 5 authored writes within 10 s, anywhere. Review comments are excluded: a person's review
  *     submits all its inline comments at once.
  *   - typing: 3 writes in a row of at least 200 characters, each at over 40 characters a second
  *     since the writer's previous one (fast typists sustain about 12).
+ *   - reply speed: 2 writes in a row of at least 20 characters, each within 2 s of someone else's
+ *     event on its target. Reading a message and typing 20 characters takes a person longer.
  *   - metronome: 6 writes whose 5 gaps (10 s to 10 minutes on average) differ by at most 2 s or
  *     10 %: a timer, not a person. Faster cadences are the rate rule's to judge.
  * The same write delivered again (same URL: a redelivery) is not a new write and is not counted.
@@ -35,6 +39,8 @@ export interface ActorAct {
   id?: string;
   /** Someone else acted on the target since this account last did: the write answers them. */
   afterOther?: boolean;
+  /** Time since someone else's event on the target, when the write answers one. */
+  replyGapMs?: number;
 }
 
 export const ACTS_KEPT = 8;
@@ -45,11 +51,16 @@ const MACHINE_GAP_MS = 2_000;
 const MACHINE_REPEATS = 3;
 const PERSISTENT_REPEATS = 6;
 const PERSISTENT_WINDOW_MS = 10 * 60_000;
+const SENTENCE_LENGTH = 40;
+const SENTENCE_REPEATS = 4;
 const RATE_COUNT = 5;
 const RATE_WINDOW_MS = 10_000;
 const TYPING_MIN_LENGTH = 200;
 const TYPING_CHARS_PER_S = 40;
 const TYPING_RUN = 3;
+const REPLY_GAP_MS = 2_000;
+const REPLY_MIN_LENGTH = 20;
+const REPLY_RUN = 2;
 const METRONOME_RUN = 6;
 const METRONOME_MAX_GAP_MS = 10 * 60_000;
 const METRONOME_MIN_MEAN_MS = 10_000;
@@ -70,10 +81,11 @@ export function botLikeReason(earlier: readonly ActorAct[], current: ActorAct): 
     if (run.length === MACHINE_REPEATS && run.every((a, i) => i === 0 || a.at - run[i - 1]!.at <= MACHINE_GAP_MS)) {
       return `posted the same text on ${current.target} ${MACHINE_REPEATS} times in ${seconds(current.at - run[0]!.at)}`;
     }
-    const recent = same.filter((a) => current.at - a.at <= PERSISTENT_WINDOW_MS && !a.afterOther);
-    if (recent.length >= PERSISTENT_REPEATS) {
-      return `posted the same text on ${current.target} ${recent.length} times in ${Math.ceil((current.at - recent[0]!.at) / 60_000)} min`;
-    }
+    const within = same.filter((a) => current.at - a.at <= PERSISTENT_WINDOW_MS);
+    const unanswered = within.filter((a) => !a.afterOther);
+    const sentences = current.length >= SENTENCE_LENGTH ? within : [];
+    const recent = unanswered.length >= PERSISTENT_REPEATS ? unanswered : sentences.length >= SENTENCE_REPEATS ? sentences : undefined;
+    if (recent) return `posted the same text on ${current.target} ${recent.length} times in ${Math.ceil((current.at - recent[0]!.at) / 60_000)} min`;
   }
 
   const burst = acts.filter((a) => current.at - a.at <= RATE_WINDOW_MS);
@@ -87,6 +99,11 @@ export function botLikeReason(earlier: readonly ActorAct[], current: ActorAct): 
       return a.length >= TYPING_MIN_LENGTH && gap <= 60_000 && a.length * 1000 > TYPING_CHARS_PER_S * Math.max(gap, 1);
     });
     if (fast) return `wrote ${run.reduce((sum, a) => sum + a.length, 0)} characters in ${TYPING_RUN} writes at over ${TYPING_CHARS_PER_S} a second`;
+  }
+
+  const quick = acts.slice(-REPLY_RUN);
+  if (quick.length === REPLY_RUN && quick.every((a) => a.replyGapMs !== undefined && a.replyGapMs <= REPLY_GAP_MS && a.length >= REPLY_MIN_LENGTH)) {
+    return `answered ${REPLY_RUN} times in a row within ${seconds(REPLY_GAP_MS)} with ${Math.min(...quick.map((a) => a.length))}+ characters`;
   }
 
   if (n >= METRONOME_RUN) {

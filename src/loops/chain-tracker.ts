@@ -108,7 +108,8 @@ export class ChainTracker {
     const body = event.body ?? event.title ?? '';
     const normalised = normaliseContent(body);
     const target = event.repo && event.target ? `${event.repo.fullName}${event.target.key}` : undefined;
-    const reason = this.working.actor(`${event.tenantId}|${login}`).observe({ at, target, content: normalised === '' ? '' : shortHash(normalised), length: body.length, afterOther: previous !== undefined && previous.actor !== login, ...(event.url !== undefined && { id: event.url }) });
+    const afterOther = previous !== undefined && previous.actor !== login;
+    const reason = this.working.actor(`${event.tenantId}|${login}`).observe({ at, target, content: normalised === '' ? '' : shortHash(normalised), length: body.length, afterOther, ...(afterOther && { replyGapMs: at - previous!.at }), ...(event.url !== undefined && { id: event.url }) });
     return reason ? { kind: 'bot', reason } : { kind: 'human' };
   }
 
@@ -125,6 +126,11 @@ export class ChainTracker {
     const window = repo && target ? this.working.window(`${event.tenantId}|${repo}|${target}`) : undefined;
     const previous = window?.last();
     const { kind: actorKind, reason: actsLikeBot } = await this.effectiveKind(event, this.actorKind(event, mark), at, previous);
+    if (actsLikeBot !== undefined && window) {
+      // What showed it was its earlier events here: from now on they count as a bot's too, so the
+      // ping-pong and repeat it was part of are seen whole (bounded: one target window).
+      for (const earlier of window.entries) if (earlier.actor === event.actor?.login && earlier.actorKind === 'human') earlier.actorKind = 'bot';
+    }
 
     let link: LinkKind = 'root';
     let parent: { chainId: string; nodeId: string; depth: number } | undefined;
@@ -165,7 +171,7 @@ export class ChainTracker {
     const fingerprint = eventFingerprint({ kind: event.kind, action: event.action, target: target && `${repo}${target}`, actor: event.actor?.login, content: event.body ?? [event.title ?? '', event.changedLabel ?? ''].join(' ') });
     const entry: WindowEntry = { nodeId, chainId, depth, at, actor: event.actor?.login, actorKind, fingerprint, conversational, echo: actorKind === 'self' && (link === 'marker' || link === 'echo') };
     const recent = window?.entries ?? [];
-    const signals = [depthSignal(depth, s), repeatSignal(chain, recent, entry, at, s), cycleSignal(chain, entry, at, s), pingPongSignal(recent, entry, s), rateSignal(recent, entry, s)].filter(
+    const signals = [depthSignal(depth, s), repeatSignal(chain, recent, entry, at, s), cycleSignal(chain, recent, entry, at, s), pingPongSignal(recent, entry, s), rateSignal(recent, entry, s)].filter(
       (signal): signal is Signal => signal !== undefined,
     );
     const run = conversational ? repeatRun(recent, entry, at - s.repeatWindowMs) : { count: 0 };

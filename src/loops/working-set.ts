@@ -54,6 +54,23 @@ export function repeatRun(entries: readonly WindowEntry[], current: Pick<WindowE
 }
 
 /** The last WINDOW_SIZE events on one target, oldest first. */
+/**
+ * Events on a target since the last person spoke there (within `sinceAt`), `current` included,
+ * that repeat an earlier one of them: automation going round in circles on this target, even when
+ * its chain was split (an account recognised as a bot only by behaviour started chains of its own).
+ */
+export function windowRepeats(entries: readonly WindowEntry[], current: Pick<WindowEntry, 'fingerprint'>, sinceAt: number): number {
+  const counts = new Map<string, number>([[current.fingerprint, 1]]);
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i]!;
+    if (entry.at < sinceAt || entry.actorKind === 'human') break;
+    counts.set(entry.fingerprint, (counts.get(entry.fingerprint) ?? 0) + 1);
+  }
+  let repeats = 0;
+  for (const n of counts.values()) repeats += n - 1;
+  return repeats;
+}
+
 export class TargetWindow {
   readonly entries: WindowEntry[] = [];
   /** Writes Reynolds made on this target: write fingerprint → when (bounded). */
