@@ -210,6 +210,7 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
     conversations,
     subscriptions,
     identity: new IdentityBook(store, clock, config.ADMIN_AAD_IDS),
+    actorOverrides: tracker.overrides,
     cardActions: {
       store,
       // Writes are tried once, unthrottled: the guard decides about retries (octokit-actions.ts).

@@ -17,6 +17,7 @@ import type { NoiseChat } from './chat/noise-chat.js';
 import type { ConversationBook, ConversationScope } from './sending/conversation-book.js';
 import type { IdentityBook } from './identity/identity-book.js';
 import { registerIdentityCommands } from './identity/identity-commands.js';
+import type { ActorOverrides } from '../loops/actor-overrides.js';
 import type { GitHubReader } from '../github/github-reader.js';
 import { webHostsFor } from '../github/github-links.js';
 import { registerMessageExtension } from './message-extension/message-extension.js';
@@ -43,6 +44,8 @@ export interface TeamsAppDeps {
   subscriptions: SubscriptionBook;
   /** Who may write to GitHub from Teams (link/allow commands); with `cardActions`, the card buttons work. */
   identity?: IdentityBook;
+  /** What admins say about GitHub accounts (`treat <login> as bot|person`), shared with the loop guard. */
+  actorOverrides?: ActorOverrides;
   cardActions?: Omit<CardActionDeps, 'identity' | 'tenantOf' | 'logger'>;
   /** GitHub reads for the message extension and link unfurling. */
   github?: GitHubReader;
@@ -187,7 +190,7 @@ export function createTeamsApp(config: Config, deps: TeamsAppDeps): ReynoldsTeam
 
   if (deps.identity) {
     const tenantOfContext = (context: TurnContext) => tenantOf(context.activity);
-    registerIdentityCommands(app, { identity: deps.identity, tenantOf: tenantOfContext });
+    registerIdentityCommands(app, { identity: deps.identity, tenantOf: tenantOfContext, actors: deps.actorOverrides });
     if (deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity: deps.identity, tenantOf: tenantOfContext, logger: deps.logger });
   }
   const noise = deps.noise;
