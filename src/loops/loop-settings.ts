@@ -73,3 +73,16 @@ export const SIGNAL_WEIGHTS = {
   bot_reaction: 0.6,
   repeat_write: 0.6,
 } as const;
+
+/** Circles of up to this many actors are seen going round twice, however slow each turn. */
+export const CYCLE_ACTORS = 4;
+
+/**
+ * How far back the cycle signal looks: the repeat window, or two rounds of a circle of
+ * CYCLE_ACTORS whose every turn takes the whole reply window (16 min by default), whichever is
+ * longer. A slower circle is not linked at all. Bounded all the same: 32 events per target, 8
+ * times per fingerprint per chain.
+ */
+export function cycleLookBackMs(s: Pick<LoopSettings, 'repeatWindowMs' | 'replyWindowMs'>): number {
+  return Math.max(s.repeatWindowMs, 2 * CYCLE_ACTORS * s.replyWindowMs);
+}

@@ -7,7 +7,7 @@
  * not a loop. (An account that acts like a bot is a bot here: actor-behaviour.ts.)
  */
 import type { ActorKind, Signal } from '../core/chain-records.js';
-import type { LoopSettings } from './loop-settings.js';
+import { cycleLookBackMs, type LoopSettings } from './loop-settings.js';
 import { repeatRun, windowRepeats, type ChainState, type WindowEntry } from './working-set.js';
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
@@ -35,12 +35,12 @@ export function repeatSignal(chain: ChainState, recent: readonly WindowEntry[], 
 /**
  * The chain keeps coming back to what it already said: events that repeat an earlier event of the
  * chain (or of the bots on its target since a person last spoke there), from any of its actors,
- * within the repeat window. Three or four bots taking turns with their templates repeat as soon as
+ * within the cycle look-back. Three or four bots taking turns with their templates repeat as soon as
  * the circle closes, however slow each turn is.
  */
 export function cycleSignal(chain: ChainState, recent: readonly WindowEntry[], current: WindowEntry, now: number, s: LoopSettings): Signal | undefined {
   if (current.actorKind === 'human') return undefined;
-  const since = now - s.repeatWindowMs;
+  const since = now - cycleLookBackMs(s);
   const onChain = chain.repeats(since) + (chain.seen(current.fingerprint, since) > 0 ? 1 : 0);
   // On the target too, in conversations (CI statuses repeat their shape by design).
   const onTarget = current.conversational && !current.echo ? windowRepeats(recent, current, since) : 0;

@@ -10,7 +10,7 @@
 import { LRUCache } from 'lru-cache';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { ActorKind, ChainSummary } from '../core/chain-records.js';
-import type { LoopSettings } from './loop-settings.js';
+import { cycleLookBackMs, type LoopSettings } from './loop-settings.js';
 import { ActorHistory, BOT_LIKE_MEMORY_MS } from './actor-behaviour.js';
 
 /** Events kept per target: enough to see a ping-pong and a burst. */
@@ -164,7 +164,7 @@ export const TARGET_WRITE_MEMORY_MS = 3600_000;
  * event rate instead of growing with uptime until the count cap.
  */
 export function workingSetTtlMs(settings: Pick<LoopSettings, 'replyWindowMs' | 'pingPongGapMs' | 'repeatWindowMs' | 'rateWindowMs'>): number {
-  return Math.max(settings.replyWindowMs, settings.pingPongGapMs, settings.repeatWindowMs, settings.rateWindowMs, TARGET_WRITE_MEMORY_MS);
+  return Math.max(settings.replyWindowMs, settings.pingPongGapMs, settings.repeatWindowMs, settings.rateWindowMs, cycleLookBackMs(settings), TARGET_WRITE_MEMORY_MS);
 }
 
 export class WorkingSet<Assessed extends object> {

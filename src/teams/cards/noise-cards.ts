@@ -70,7 +70,7 @@ function stormCard(window: BurstWindow): BuiltCard {
   // A repeat storm's window opens at its second event; its first item is the first post.
   const elapsed = stormSpan(window.lastAt - Math.min(window.firstAt, ...window.items.map((item) => item.at)));
   const title = window.scope.startsWith('repeat:') && window.actors.length === 1
-    ? `${window.actors[0]} posted the same ${what} ${window.count} times in a row on ${window.repo} ${elapsed}`
+    ? `${window.actors[0]} posted the same ${what} ${window.count} times on ${window.repo} ${elapsed}`
     : `${plural(window.count, NOUNS.storm)} on ${window.repo} by ${window.actors.join(', ') || 'automation'} ${elapsed}: Reynolds sees a loop and holds back its own writes`;
   return card(plain(title), [{ heading: 'Latest', lines: itemLines(window) }], title);
 }
