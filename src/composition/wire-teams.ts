@@ -34,6 +34,7 @@ export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHub
     conversations,
     subscriptions,
     identity,
+    actorOverrides: parts.tracker.overrides,
     cardActions: { store, signIn, writerFor: github.writerFor },
     chat: { store, clock, model: chatModelSettings(config), reader: github.reader, pool, pilot, digest: digests, external: { connections: mcp, tracker: parts.tracker, guard: parts.guard }, ...options.chat },
     noise: new NoiseChat(parts.noise.settings, digests, clock, parts.digestAt),

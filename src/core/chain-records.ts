@@ -12,7 +12,7 @@ export function worse(a: Verdict, b: Verdict): Verdict {
   return VERDICT_RANK[a] >= VERDICT_RANK[b] ? a : b;
 }
 
-export type SignalName = 'depth' | 'repeat' | 'ping_pong' | 'target_rate' | 'bot_reaction' | 'repeat_write';
+export type SignalName = 'depth' | 'repeat' | 'cycle' | 'ping_pong' | 'target_rate' | 'bot_reaction' | 'repeat_write';
 
 /** One piece of evidence that a chain is a runaway loop; `strength` in [0, 1]. */
 export interface Signal {
@@ -48,6 +48,8 @@ export interface ChainNode {
   /** One line for people: `issue_comment.created on octo/repo#7 by echo-bot[bot]`. */
   summary: string;
   fingerprint: string;
+  /** Why an account GitHub calls a `User` was treated as a bot here (its behaviour, or an admin said so). */
+  actsLikeBot?: string;
   score: number;
   verdict: Verdict;
   signals: Signal[];
@@ -79,7 +81,7 @@ export interface ChainSummary {
   reynoldsActedAt?: number;
 }
 
-export type AuditWhat = 'verdict' | 'act' | 'act_refused' | 'admin_alert';
+export type AuditWhat = 'verdict' | 'act' | 'act_refused' | 'admin_alert' | 'acts_like_bot';
 
 export interface AuditEntry {
   id: string;
@@ -115,4 +117,20 @@ export interface Assessment {
   chain: ChainSummary;
   /** The verdict for this event: the chain's, which never softens. */
   verdict: Verdict;
+  /**
+   * The same actor said the same thing on this target just before, with no person in between: the
+   * first event of that run and how many it has now (this one included). Routing folds the run
+   * into the first event's card instead of posting one card per repeat.
+   */
+  repeatOf?: { nodeId: string; count: number; firstAt: number };
+}
+
+/** The chain node of a delivered event: the loop stage names it after the inbox item's key. */
+export function eventNodeId(deliveryKey: string): string {
+  return `ev-${deliveryKey}`;
+}
+
+/** The inbox item key (the alerts' delivery key) an event node was named after. */
+export function deliveryKeyOfNode(nodeId: string): string | undefined {
+  return nodeId.startsWith('ev-') ? nodeId.slice(3) : undefined;
 }

@@ -5,6 +5,8 @@
  * Linking, in order of trust: our signed marker in the content; an expected echo of a markerless
  * write of ours; a bot answering the previous event on the same target within the reply window;
  * otherwise a new chain. People always start new chains: people are causes, bots are reactions.
+ * Who is a bot is decided by behaviour as well as account type (actor-behaviour.ts), and admins
+ * can say so explicitly (actor-overrides.ts).
  *
  * `assess` costs O(1) in history: a bounded window per target, a bounded state per chain, one
  * point read of the chain on a cache miss, and a fixed number of writes.
@@ -23,13 +25,14 @@ import {
   type LinkKind,
   type Signal,
 } from '../core/chain-records.js';
+import { ActorOverrides } from './actor-overrides.js';
 import { EchoRegistry } from './echo-registry.js';
-import { eventFingerprint, shortHash } from './fingerprint.js';
+import { eventFingerprint, normaliseContent, shortHash } from './fingerprint.js';
 import { loopScore, verdictFor } from './loop-score.js';
 import type { LoopSettings } from './loop-settings.js';
 import { parseMarker, type ChainMark } from './marker.js';
-import { depthSignal, pingPongSignal, rateSignal, repeatSignal } from './signals.js';
-import { ChainState, WorkingSet, workingSetTtlMs, type WindowEntry } from './working-set.js';
+import { cycleSignal, depthSignal, pingPongSignal, rateSignal, repeatSignal } from './signals.js';
+import { ChainState, repeatRun, WorkingSet, workingSetTtlMs, type WindowEntry } from './working-set.js';
 
 export interface LoopObserver {
   /** A chain just broke. Called once per chain: the admins' alert. */
@@ -53,9 +56,18 @@ export function isConversational(kind: string): boolean {
   return CONVERSATIONAL.has(kind);
 }
 
+/**
+ * Writes an account authors one at a time: what behaviour is judged on. Review comments are not
+ * among them (a review submits all its inline comments at once), nor labels (one click in the
+ * picker adds several), nor approvals (approving a row of dependency PRs is quick work).
+ */
+const AUTHORED = new Set(['issue_comment.created', 'commit_comment.created', 'discussion_comment.created', 'issues.opened', 'pull_request.opened', 'discussion.created']);
+
 export class ChainTracker {
   readonly working: WorkingSet<Assessment>;
   readonly echoes: EchoRegistry;
+  /** What admins said about accounts (`treat <login> as bot|person`); the chat command writes here. */
+  readonly overrides: ActorOverrides;
 
   constructor(
     private readonly store: Store,
@@ -65,6 +77,7 @@ export class ChainTracker {
   ) {
     this.working = new WorkingSet(settings.workingSetMax, { ttlMs: workingSetTtlMs(settings), clock });
     this.echoes = new EchoRegistry(store, clock, settings.echoTtlMs);
+    this.overrides = new ActorOverrides(store, clock);
   }
 
   /** Reynolds's own act: its bot login, its app acting for a user, or a marker of ours. */
@@ -76,6 +89,30 @@ export class ChainTracker {
     return event.actor?.isBot ? 'bot' : 'human';
   }
 
+  /**
+   * The kind the loop signals use: an admin's word first, then the account type, then behaviour (a
+   * `User` account acting like a bot counts as one). `reason` says why a `User` became a bot.
+   */
+  private async effectiveKind(event: BrokerEvent, base: ActorKind, at: number, previous: WindowEntry | undefined): Promise<{ kind: ActorKind; reason?: string }> {
+    const login = event.actor?.login;
+    if (base === 'self' || login === undefined) return { kind: base };
+    const override = await this.overrides.get(event.tenantId, login);
+    if (override === 'person') return { kind: 'human' };
+    if (override === 'bot') return { kind: 'bot', ...(base === 'human' && { reason: 'an admin said to treat it as a bot' }) };
+    if (base !== 'human' || !AUTHORED.has(`${event.kind}.${event.action ?? ''}`)) {
+      if (base !== 'human') return { kind: base };
+      // Not an authored write (a label, a review...): still a bot if its writes showed it lately.
+      const known = this.working.actors.get(`${event.tenantId}|${login}`)?.botLike;
+      return known && at <= known.until ? { kind: 'bot', reason: known.reason } : { kind: 'human' };
+    }
+    const body = event.body ?? event.title ?? '';
+    const normalised = normaliseContent(body);
+    const target = event.repo && event.target ? `${event.repo.fullName}${event.target.key}` : undefined;
+    const afterOther = previous !== undefined && previous.actor !== login;
+    const reason = this.working.actor(`${event.tenantId}|${login}`).observe({ at, target, content: normalised === '' ? '' : shortHash(normalised), length: body.length, afterOther, ...(afterOther && { replyGapMs: at - previous!.at }), ...(event.url !== undefined && { id: event.url }) });
+    return reason ? { kind: 'bot', reason } : { kind: 'human' };
+  }
+
   async assess(event: BrokerEvent, nodeId: string): Promise<Assessment> {
     const cached = this.working.assessed.get(nodeId);
     if (cached) return cached; // a retried delivery: same answer, counted once
@@ -83,12 +120,17 @@ export class ChainTracker {
     const s = this.settings;
     const at = arrivalTime(event, this.clock);
     const mark = parseMarker(event.body, s.markerKey);
-    const actorKind = this.actorKind(event, mark);
     const conversational = isConversational(event.kind);
     const repo = event.repo?.fullName;
     const target = event.target?.key;
     const window = repo && target ? this.working.window(`${event.tenantId}|${repo}|${target}`) : undefined;
     const previous = window?.last();
+    const { kind: actorKind, reason: actsLikeBot } = await this.effectiveKind(event, this.actorKind(event, mark), at, previous);
+    if (actsLikeBot !== undefined && window) {
+      // What showed it was its earlier events here: from now on they count as a bot's too, so the
+      // ping-pong and repeat it was part of are seen whole (bounded: one target window).
+      for (const earlier of window.entries) if (earlier.actor === event.actor?.login && earlier.actorKind === 'human') earlier.actorKind = 'bot';
+    }
 
     let link: LinkKind = 'root';
     let parent: { chainId: string; nodeId: string; depth: number } | undefined;
@@ -129,9 +171,10 @@ export class ChainTracker {
     const fingerprint = eventFingerprint({ kind: event.kind, action: event.action, target: target && `${repo}${target}`, actor: event.actor?.login, content: event.body ?? [event.title ?? '', event.changedLabel ?? ''].join(' ') });
     const entry: WindowEntry = { nodeId, chainId, depth, at, actor: event.actor?.login, actorKind, fingerprint, conversational, echo: actorKind === 'self' && (link === 'marker' || link === 'echo') };
     const recent = window?.entries ?? [];
-    const signals = [depthSignal(depth, s), repeatSignal(chain, fingerprint, actorKind, at, s), pingPongSignal(recent, entry, s), rateSignal(recent, entry, s)].filter(
+    const signals = [depthSignal(depth, s), repeatSignal(chain, recent, entry, at, s), cycleSignal(chain, recent, entry, at, s), pingPongSignal(recent, entry, s), rateSignal(recent, entry, s)].filter(
       (signal): signal is Signal => signal !== undefined,
     );
+    const run = conversational ? repeatRun(recent, entry, at - s.repeatWindowMs) : { count: 0 };
     const score = loopScore(signals);
     const verdict = worse(verdictFor(score, s), chain.summary.verdict);
 
@@ -151,13 +194,18 @@ export class ChainTracker {
       actorKind,
       summary: summaryLine,
       fingerprint,
+      ...(actsLikeBot !== undefined && { actsLikeBot }),
       score,
       verdict,
       signals,
       url: event.url,
     };
-    const summary = await this.recordNode(chain, node, event.actor?.login ?? 'unknown');
-    const assessment: Assessment = { node, chain: summary, verdict };
+    const who = event.actor?.login ?? 'unknown';
+    // Named in the chain's audit once per chain and account: why a `User` was taken for a bot.
+    const named = actsLikeBot !== undefined && chain.noteBotLike(who);
+    const audit = named ? { who, what: 'acts_like_bot' as const, detail: `${who} acts like a bot: ${actsLikeBot}`, score, verdict, signals } : undefined;
+    const summary = await this.recordNode(chain, node, who, audit);
+    const assessment: Assessment = { node, chain: summary, verdict, ...(run.first && { repeatOf: { nodeId: run.first.nodeId, count: run.count + 1, firstAt: run.first.at } }) };
     this.working.assessed.set(nodeId, assessment);
     return assessment;
   }
@@ -197,7 +245,7 @@ export class ChainTracker {
       nodes: before.nodes + 1,
       score: Math.max(before.score, node.score),
       verdict: worse(before.verdict, node.verdict),
-      reason: escalated ? node.signals.map((signal) => signal.detail).join('; ') || before.reason : before.reason,
+      reason: escalated ? [node.actsLikeBot && `${node.actor ?? 'the account'} acts like a bot: ${node.actsLikeBot}`, ...node.signals.map((signal) => signal.detail)].filter(Boolean).join('; ') || before.reason : before.reason,
     };
     const breaking = summary.verdict === 'break' && !summary.adminAlerted;
     if (breaking) summary.adminAlerted = true;

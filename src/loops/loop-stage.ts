@@ -3,6 +3,7 @@
  * anything downstream (routing, enrichment, write-backs) may act on it.
  */
 import type { PipelineContext, PipelineStage } from '../core/pipeline.js';
+import { eventNodeId } from '../core/chain-records.js';
 import type { ChainTracker } from './chain-tracker.js';
 
 export class LoopStage implements PipelineStage {
@@ -11,6 +12,6 @@ export class LoopStage implements PipelineStage {
   constructor(private readonly tracker: ChainTracker) {}
 
   async run(context: PipelineContext): Promise<void> {
-    context.loop = await this.tracker.assess(context.event, `ev-${context.item.key}`);
+    context.loop = await this.tracker.assess(context.event, eventNodeId(context.item.key));
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The signals that a chain is a runaway loop, each a pure function of bounded state: the event's
- * depth, repeats of its fingerprint on its chain, bots alternating on its target (ping-pong), the
- * rate of bot events on its target, a bot answering an act of ours, and a write that repeats one
- * already made. Humans never raise a signal by talking: a busy review is people, not a loop.
+ * depth, repeats of its fingerprint (on its chain, or on its target with no person in between),
+ * a chain that keeps coming back to what it already said (cycle), bots alternating on its target
+ * (ping-pong), the rate of bot events on its target, a bot answering an act of ours, and a write
+ * that repeats one already made. Humans never raise a signal by talking: a busy review is people,
+ * not a loop. (An account that acts like a bot is a bot here: actor-behaviour.ts.)
  */
 import type { ActorKind, Signal } from '../core/chain-records.js';
-import type { LoopSettings } from './loop-settings.js';
-import type { ChainState, WindowEntry } from './working-set.js';
+import { cycleLookBackMs, type LoopSettings } from './loop-settings.js';
+import { repeatRun, windowRepeats, type ChainState, type WindowEntry } from './working-set.js';
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
 
@@ -15,12 +17,36 @@ export function depthSignal(depth: number, s: LoopSettings): Signal | undefined 
   return strength > 0 ? { name: 'depth', strength, detail: `${depth} hops from the event that started the chain` } : undefined;
 }
 
-/** The same thing again on the same chain, from a bot or from us. */
-export function repeatSignal(chain: ChainState, fingerprint: string, actorKind: ActorKind, now: number, s: LoopSettings): Signal | undefined {
-  if (actorKind === 'human') return undefined;
-  const before = chain.seen(fingerprint, now - s.repeatWindowMs);
+/**
+ * The same thing again from one bot (or from us): on the same chain, or on the same target with no
+ * person speaking in between, in conversations (an account recognised as a bot only by its
+ * behaviour started its storm as root events). Once is a coincidence, twice is a storm.
+ */
+export function repeatSignal(chain: ChainState, recent: readonly WindowEntry[], current: WindowEntry, now: number, s: LoopSettings): Signal | undefined {
+  if (current.actorKind === 'human') return undefined;
+  const since = now - s.repeatWindowMs;
+  // On the target only in conversations: CI statuses and pushes repeat their shape by design.
+  const onTarget = current.conversational && !current.echo ? repeatRun(recent, current, since).count : 0;
+  const before = Math.max(chain.seen(current.fingerprint, since), onTarget);
   const strength = clamp(before / 2);
-  return strength > 0 ? { name: 'repeat', strength, detail: `the same event seen ${before} time${before === 1 ? '' : 's'} before on this chain in ${Math.round(s.repeatWindowMs / 60_000)} min` } : undefined;
+  return strength > 0 ? { name: 'repeat', strength, detail: `${current.actor ?? 'a bot'} posted the same thing ${before + 1} times on this target in ${Math.max(1, Math.round(s.repeatWindowMs / 60_000))} min` } : undefined;
+}
+
+/**
+ * The chain keeps coming back to what it already said: events that repeat an earlier event of the
+ * chain (or of the bots on its target since a person last spoke there), from any of its actors,
+ * within the cycle look-back. Three or four bots taking turns with their templates repeat as soon as
+ * the circle closes, however slow each turn is.
+ */
+export function cycleSignal(chain: ChainState, recent: readonly WindowEntry[], current: WindowEntry, now: number, s: LoopSettings): Signal | undefined {
+  if (current.actorKind === 'human') return undefined;
+  const since = now - cycleLookBackMs(s);
+  const onChain = chain.repeats(since) + (chain.seen(current.fingerprint, since) > 0 ? 1 : 0);
+  // On the target too, in conversations (CI statuses repeat their shape by design).
+  const onTarget = current.conversational && !current.echo ? windowRepeats(recent, current, since) : 0;
+  const repeats = Math.max(onChain, onTarget);
+  const strength = clamp((repeats - 1) / 2);
+  return strength > 0 ? { name: 'cycle', strength, detail: `${repeats} events on this chain repeated earlier ones: it goes round in circles` } : undefined;
 }
 
 /**

@@ -10,7 +10,8 @@
 import { LRUCache } from 'lru-cache';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { ActorKind, ChainSummary } from '../core/chain-records.js';
-import type { LoopSettings } from './loop-settings.js';
+import { cycleLookBackMs, type LoopSettings } from './loop-settings.js';
+import { ActorHistory, BOT_LIKE_MEMORY_MS } from './actor-behaviour.js';
 
 /** Events kept per target: enough to see a ping-pong and a burst. */
 export const WINDOW_SIZE = 32;
@@ -32,7 +33,44 @@ export interface WindowEntry {
   echo?: boolean;
 }
 
+/**
+ * The run of `current`'s fingerprint on a target: earlier entries with the same fingerprint (so the
+ * same actor, kind, target and content) within `sinceAt`, counted back from the newest until a
+ * different person spoke on the target. A person in between means the repeat answers them.
+ */
+export function repeatRun(entries: readonly WindowEntry[], current: Pick<WindowEntry, 'fingerprint' | 'actor'>, sinceAt: number): { first?: WindowEntry; count: number } {
+  let first: WindowEntry | undefined;
+  let count = 0;
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i]!;
+    if (entry.at < sinceAt) break;
+    if (entry.actorKind === 'human' && entry.actor !== current.actor) break;
+    if (entry.fingerprint === current.fingerprint) {
+      first = entry;
+      count += 1;
+    }
+  }
+  return { first, count };
+}
+
 /** The last WINDOW_SIZE events on one target, oldest first. */
+/**
+ * Events on a target since the last person spoke there (within `sinceAt`), `current` included,
+ * that repeat an earlier one of them: automation going round in circles on this target, even when
+ * its chain was split (an account recognised as a bot only by behaviour started chains of its own).
+ */
+export function windowRepeats(entries: readonly WindowEntry[], current: Pick<WindowEntry, 'fingerprint'>, sinceAt: number): number {
+  const counts = new Map<string, number>([[current.fingerprint, 1]]);
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i]!;
+    if (entry.at < sinceAt || entry.actorKind === 'human') break;
+    counts.set(entry.fingerprint, (counts.get(entry.fingerprint) ?? 0) + 1);
+  }
+  let repeats = 0;
+  for (const n of counts.values()) repeats += n - 1;
+  return repeats;
+}
+
 export class TargetWindow {
   readonly entries: WindowEntry[] = [];
   /** Writes Reynolds made on this target: write fingerprint → when (bounded). */
@@ -59,14 +97,36 @@ export class ChainState {
   private readonly fingerprints = new Map<string, number[]>();
   /** Writes Reynolds made on this chain: write fingerprint → when. */
   private readonly writes = new Map<string, number>();
+  /** Accounts already named in this chain's audit as acting like a bot (bounded). */
+  private readonly botLike = new Set<string>();
   /** Etag of the stored summary, for conditional updates. */
   etag?: string;
+
+  /** True the first time `login` is noted on this chain as acting like a bot. */
+  noteBotLike(login: string): boolean {
+    if (this.botLike.has(login) || this.botLike.size >= 8) return false;
+    this.botLike.add(login);
+    return true;
+  }
 
   constructor(public summary: ChainSummary) {}
 
   /** How often `fingerprint` was seen on this chain since `since`. */
   seen(fingerprint: string, since: number): number {
     return (this.fingerprints.get(fingerprint) ?? []).filter((t) => t >= since).length;
+  }
+
+  /**
+   * Events on this chain since `since` that repeated an earlier one of the chain (any actor): a
+   * loop keeps coming back to what it already said. Bounded: 64 fingerprints × 8 times.
+   */
+  repeats(since: number): number {
+    let total = 0;
+    for (const times of this.fingerprints.values()) {
+      const recent = times.filter((t) => t >= since).length;
+      if (recent > 1) total += recent - 1;
+    }
+    return total;
   }
 
   note(fingerprint: string, at: number): void {
@@ -104,7 +164,7 @@ export const TARGET_WRITE_MEMORY_MS = 3600_000;
  * event rate instead of growing with uptime until the count cap.
  */
 export function workingSetTtlMs(settings: Pick<LoopSettings, 'replyWindowMs' | 'pingPongGapMs' | 'repeatWindowMs' | 'rateWindowMs'>): number {
-  return Math.max(settings.replyWindowMs, settings.pingPongGapMs, settings.repeatWindowMs, settings.rateWindowMs, TARGET_WRITE_MEMORY_MS);
+  return Math.max(settings.replyWindowMs, settings.pingPongGapMs, settings.repeatWindowMs, settings.rateWindowMs, cycleLookBackMs(settings), TARGET_WRITE_MEMORY_MS);
 }
 
 export class WorkingSet<Assessed extends object> {
@@ -112,6 +172,8 @@ export class WorkingSet<Assessed extends object> {
   readonly chains: LRUCache<string, ChainState>;
   /** Assessments by node id, so a retried delivery gets the same answer without counting twice. */
   readonly assessed: LRUCache<string, Assessed>;
+  /** Recent authored writes of `User` accounts, per tenant and login (actor-behaviour.ts). */
+  readonly actors: LRUCache<string, ActorHistory>;
   private readonly ttlMs: number | undefined;
   private readonly clock: Clock;
   private lastPurge: number;
@@ -130,6 +192,17 @@ export class WorkingSet<Assessed extends object> {
     this.targets = new LRUCache({ max, ...timing });
     this.chains = new LRUCache({ max, ...timing });
     this.assessed = new LRUCache({ max, ...timing });
+    // An account's history matters for BOT_LIKE_MEMORY_MS after its last write, whatever the TTL.
+    this.actors = new LRUCache({ max, ttl: Math.max(this.ttlMs ?? 0, BOT_LIKE_MEMORY_MS), updateAgeOnGet: true, ttlResolution: 0, perf: this.clock });
+  }
+
+  actor(key: string): ActorHistory {
+    let history = this.actors.get(key);
+    if (!history) {
+      history = new ActorHistory();
+      this.actors.set(key, history);
+    }
+    return history;
   }
 
   window(key: string): TargetWindow {
@@ -151,5 +224,6 @@ export class WorkingSet<Assessed extends object> {
     this.targets.purgeStale();
     this.chains.purgeStale();
     this.assessed.purgeStale();
+    this.actors.purgeStale();
   }
 }

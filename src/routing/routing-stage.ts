@@ -9,7 +9,8 @@ import type { AlertOutbox } from './alerts/alert-outbox.js';
 import type { Classification } from '../core/classification.js';
 import { classify } from './classification/classifier.js';
 import { route } from './subscriptions/router.js';
-import type { NoiseControl } from './noise/noise-control.js';
+import type { NoiseControl, StormHint } from './noise/noise-control.js';
+import { deliveryKeyOfNode } from '../core/chain-records.js';
 import type { OpenWork } from './noise/open-work.js';
 import type { SubscriptionBook } from './subscriptions/subscription-book.js';
 
@@ -39,6 +40,7 @@ export class RoutingStage implements PipelineStage {
   private async queue(context: PipelineContext, classification: Classification, loop: NonNullable<PipelineContext['loop']>): Promise<number> {
     const { event, item } = context;
     const deliveries = route(event, classification, await this.subscriptions.forTenant(event.tenantId), loop.verdict);
+    const storm = stormHint(event, loop);
     let queued = 0;
     context.alerts = [];
     for (const delivery of deliveries) {
@@ -55,7 +57,7 @@ export class RoutingStage implements PipelineStage {
         nodeId: loop.node.nodeId,
         depth: loop.node.depth,
       };
-      if (this.noise && !(await this.noise.control.place(event, classification, entry))) {
+      if (this.noise && !(await this.noise.control.place(event, classification, entry, storm))) {
         queued += 1; // collapsed into a burst card, held or folded: an update may be queued, the sender should look
         continue;
       }
@@ -67,4 +69,22 @@ export class RoutingStage implements PipelineStage {
     }
     return queued;
   }
+}
+
+/**
+ * A storm in the loop guard's words: the event repeats the one before it (same actor, same text,
+ * same target, nobody in between), or its chain is dampened. Undefined for ordinary events.
+ */
+function stormHint(event: PipelineContext['event'], loop: NonNullable<PipelineContext['loop']>): StormHint | undefined {
+  const first = loop.repeatOf && deliveryKeyOfNode(loop.repeatOf.nodeId);
+  const dampened = loop.verdict === 'dampen';
+  if (first === undefined && !dampened) return undefined;
+  const where = `${event.repo?.fullName ?? event.org ?? 'GitHub'}${event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : ''}`;
+  const what = /comment/.test(event.kind) ? 'comment' : event.kind === 'pull_request_review' ? 'review' : /labeled$/.test(event.action ?? '') ? 'label change' : `${event.kind.replace(/_/g, ' ')} event`;
+  return {
+    ...(first !== undefined && loop.repeatOf && { repeatOf: { deliveryKey: first, count: loop.repeatOf.count, firstAt: loop.repeatOf.firstAt } }),
+    ...(dampened && { dampenedChain: loop.node.chainId }),
+    what,
+    where,
+  };
 }

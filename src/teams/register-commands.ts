@@ -5,6 +5,7 @@
  * answers everything else; without chat, anything else gets a greeting. Registration order is
  * match order (Teams AI takes the first route that matches).
  */
+import type { ActorOverrides } from '../loops/actor-overrides.js';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { greetingLine, helpLines, statusLine } from '../persona/replies.js';
@@ -39,6 +40,8 @@ export interface CommandDeps {
   scopeOf: (context: TurnContext) => ActionScope | undefined;
   /** `sign in`, `sign out`, `whoami` (with identity); absent signIn: `sign in` says it is not set up. */
   signIn?: SignInService;
+  /** What admins say about GitHub accounts (`treat <login> as bot|person`), shared with the loop guard. */
+  actorOverrides?: ActorOverrides;
   botAppId: string;
   logger: Logger;
 }
@@ -69,7 +72,7 @@ export function registerCommands(app: Application<TurnState>, deps: CommandDeps)
     await context.sendActivity(outcome.text);
   });
 
-  if (deps.identity) registerIdentityCommands(app, { identity: deps.identity, tenantOf: (context) => deps.tenantOf(context.activity) });
+  if (deps.identity) registerIdentityCommands(app, { identity: deps.identity, tenantOf: (context) => deps.tenantOf(context.activity), actors: deps.actorOverrides });
   if (deps.identity) registerSignInCommands(app, { signIn: deps.signIn, identity: deps.identity, logger: deps.logger, botAppId: deps.botAppId, tenantOf: (context) => deps.tenantOf(context.activity) });
   if (deps.noise) registerNoiseCommands(app, deps.noise, deps);
   const { orchestration } = deps;

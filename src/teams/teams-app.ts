@@ -5,6 +5,7 @@
  * runs the chat actions (src/teams/actions/), and the conversation state lives in the store.
  * This file builds the Application; each concern registers its own routes (register-*.ts).
  */
+import type { ActorOverrides } from '../loops/actor-overrides.js';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, MemoryStorage } from 'botbuilder';
 import type { BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
@@ -68,6 +69,8 @@ export interface TeamsAppDeps {
   noise?: NoiseChat;
   /** Verified GitHub sign-in (`sign in`, `sign out`, `whoami`); absent: `sign in` says it is not set up. */
   signIn?: SignInService;
+  /** What admins say about GitHub accounts (`treat <login> as bot|person`), shared with the loop guard. */
+  actorOverrides?: ActorOverrides;
   /** Dependency, train and portfolio commands (orchestration-chat.ts); absent: they are not offered. */
   orchestration?: OrchestrationChat;
 }
@@ -104,7 +107,7 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   registerInstallations(app, { conversations: deps.conversations, subscriptions: deps.subscriptions, identity, logger, tenantOf });
   const dispatch = chat ? registerChat(app, chat, { status: deps.status, subscriptions: deps.subscriptions, logger, scopeOf }) : undefined;
   if (chat?.external) external = registerExternalTools(app, { ...chat.external, identity, logger, clock: chat.clock }, scopeOf);
-  registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, orchestration: deps.orchestration, dispatch, tenantOf, scopeOf, signIn: deps.signIn, botAppId: settings.botAppId, logger });
+  registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, orchestration: deps.orchestration, dispatch, tenantOf, scopeOf, signIn: deps.signIn, actorOverrides: deps.actorOverrides, botAppId: settings.botAppId, logger });
   // Card actions are invoke routes, which Teams AI matches before (and apart from) the message routes.
   if (identity && deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity, tenantOf: (context) => tenantOf(context.activity), logger });
   if (deps.github) {

@@ -12,8 +12,8 @@ import { captureLogger } from '../support/log-capture.js';
 import { startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 import { fuzzParameters, runs } from './fuzz-settings.js';
 
-const WORDS = ['subscribe', 'unsubscribe', 'subscriptions', 'list', 'help', 'status', 'hi', '<at>Reynolds</at>', 'sign in', 'sign out', 'whoami', 'link github'];
-const ARGS = ['octo-org/hello-world', 'octo-org', 'issues', 'pulls', '+label:bug', '-label:"wont fix"', 'branch:main', 'author:octocat', 'priority:P1', '"', '\\', 'https://github.com/a/b'];
+const WORDS = ['subscribe', 'unsubscribe', 'subscriptions', 'list', 'help', 'status', 'hi', '<at>Reynolds</at>', 'sign in', 'sign out', 'whoami', 'link github', 'treat', 'treat release-bot as', 'who can write'];
+const ARGS = ['as bot', 'as person', 'as', 'bot', 'person', 'dependabot[bot]', 'octo-org/hello-world', 'octo-org', 'issues', 'pulls', '+label:bug', '-label:"wont fix"', 'branch:main', 'author:octocat', 'priority:P1', '"', '\\', 'https://github.com/a/b'];
 
 export const chatText = () =>
   fc.oneof(

@@ -1,9 +1,10 @@
-/** Property-based checks of the two text parsers that read what strangers write. */
+/** Property-based checks of the text parsers that read what strangers write. */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { formatMarker, parseMarker, withMarker, type ChainMark } from '../../src/loops/marker.js';
 import { formatSubscription, parseSubscriptionCommand } from '../../src/routing/subscriptions/subscription-syntax.js';
 import { FEATURES, type SubscriptionSpec } from '../../src/routing/subscriptions/subscription.js';
+import { parseIdentityCommand } from '../../src/teams/identity/identity-commands.js';
 import { fuzzParameters } from './fuzz-settings.js';
 
 const KEY = 'fuzz-marker-key-0123456789abcdef';
@@ -117,6 +118,34 @@ describe('fuzz: chain marker parser', () => {
         assert.equal(parseMarker(`${body}\n\`${genuine}`, KEY), undefined);
       }),
       fuzzParameters(2000),
+    );
+  });
+});
+
+describe('fuzz: treat <login> as bot|person', () => {
+  const login = fc.stringMatching(/^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,19}(?:\[bot\])?$/);
+  const piece = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('as', 'bot', 'person', 'a', 'human', '@', '[bot]', '-', '/'));
+  const command = fc.tuple(fc.constantFrom('treat', 'TREAT', 'treat @'), fc.array(piece, { maxLength: 6 })).map(([w, parts]) => [w, ...parts].join(' '));
+
+  it('never throws, and gives a command with a valid login or a non-empty error', () => {
+    fc.assert(
+      fc.property(fc.oneof(command, fc.string({ unit: 'binary', maxLength: 120 }).map((t) => `treat ${t}`)), (input) => {
+        const result = parseIdentityCommand(input);
+        if (!result.ok) assert.ok(result.error.length > 0);
+        else if (result.command.kind === 'treat') assert.match(result.command.login, /^[A-Za-z0-9-]{1,39}(?:\[bot\])?$/);
+      }),
+      fuzzParameters(3000),
+    );
+  });
+
+  it('reads back what an admin would type', () => {
+    fc.assert(
+      fc.property(login, fc.constantFrom('bot', 'person'), fc.boolean(), (name, as, at) => {
+        const result = parseIdentityCommand(`treat ${at ? '@' : ''}${name} as ${as}`);
+        assert.ok(result.ok, !result.ok ? result.error : '');
+        assert.deepEqual(result.command, { kind: 'treat', login: name, as });
+      }),
+      fuzzParameters(1000),
     );
   });
 });

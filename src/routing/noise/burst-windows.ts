@@ -15,8 +15,11 @@ import type { BrokerEvent } from '../../core/broker-event.js';
 import { ConflictError, type Store } from '../../store/store.js';
 import { type Classification, isAtLeast } from '../../core/classification.js';
 
-/** `folded`: not a burst of one kind but the alerts folded while the outbox was over budget. */
-export type BurstFamily = 'push' | 'ci' | 'workflow' | 'labels' | 'folded';
+/**
+ * `folded`: not a burst of one kind but the alerts folded while the outbox was over budget.
+ * `storm`: one actor repeating itself, or a chain the loop guard dampened (noise-control.ts).
+ */
+export type BurstFamily = 'push' | 'ci' | 'workflow' | 'labels' | 'folded' | 'storm';
 
 export interface BurstKey {
   family: BurstFamily;
@@ -33,6 +36,8 @@ export interface BurstItem {
   sha?: string;
   url?: string;
   state?: string;
+  /** What the event did, in a word a storm card can count ("comment", "label change"...). */
+  what?: string;
 }
 
 export interface BurstWindow extends BurstKey {

@@ -34,6 +34,21 @@ export interface NoiseCards {
 
 export type NoiseOutcome = 'collapsed' | 'folded' | 'held' | 'digest_sent' | 'held_summary_sent';
 
+/**
+ * What the loop guard knows that makes an alert part of a storm: one card, edited in place,
+ * instead of one card per event.
+ */
+export interface StormHint {
+  /** The same actor said the same thing on this target just before: the run's first event. */
+  repeatOf?: { deliveryKey: string; count: number; firstAt: number };
+  /** The chain is dampened (a loop, write-backs stopped): its alerts fold into one card. */
+  dampenedChain?: string;
+  /** What the event did, in a word ("comment"). */
+  what: string;
+  /** Where, for the card: `owner/repo#12`. */
+  where: string;
+}
+
 export interface NoiseObserver {
   onNoise?(outcome: NoiseOutcome, count?: number): void;
 }
@@ -76,7 +91,7 @@ export class NoiseControl {
    * Places one alert. Returns true when the caller should queue it as usual; false when noise
    * control took care of it (held, folded, or an update of a burst card was queued).
    */
-  async place(event: BrokerEvent, classification: Classification, entry: NewOutboxEntry): Promise<boolean> {
+  async place(event: BrokerEvent, classification: Classification, entry: NewOutboxEntry, storm?: StormHint): Promise<boolean> {
     const { tenantId, conversationId, priority } = entry;
     const alertId = alertIdOf(entry.deliveryKey, conversationId);
     const item: BurstItem = {
@@ -98,6 +113,8 @@ export class NoiseControl {
       await this.fold(entry, item);
       return false;
     }
+    // Storms collapse whatever their priority: a loop of P1 events floods as well as any other.
+    if (storm && (await this.placeStorm(entry, { ...item, what: storm.what }, storm))) return false;
     const key = burstKeyOf(event, classification);
     if (!key) return true;
     const decision = await this.bursts.absorb(tenantId, conversationId, key, item, alertId);
@@ -112,6 +129,40 @@ export class NoiseControl {
     }
     this.o.observer?.onNoise?.('collapsed');
     return false;
+  }
+
+  /**
+   * A repeat joins the card of the run's first event; on a dampened chain, the first alert opens
+   * the storm's card and the next ones edit it. True when the alert was taken care of.
+   */
+  private async placeStorm(entry: NewOutboxEntry, item: BurstItem, storm: StormHint): Promise<boolean> {
+    const { tenantId, conversationId } = entry;
+    const repo = storm.where;
+    let decision;
+    if (storm.repeatOf) {
+      const key: BurstKey = { family: 'storm', repo, scope: `repeat:${storm.repeatOf.deliveryKey}` };
+      const firstAlertId = alertIdOf(storm.repeatOf.deliveryKey, conversationId);
+      // The run's first event posted its own card before anyone knew it would repeat: it opens the window.
+      const opened = await this.bursts.absorb(tenantId, conversationId, key, { deliveryKey: storm.repeatOf.deliveryKey, at: storm.repeatOf.firstAt, ...(item.actor && { actor: item.actor }), what: item.what }, firstAlertId);
+      if (opened.kind === 'seen' || opened.window.alertId !== firstAlertId) return false;
+      decision = await this.bursts.absorb(tenantId, conversationId, key, item, alertIdOf(entry.deliveryKey, conversationId));
+    } else if (storm.dampenedChain) {
+      const key: BurstKey = { family: 'storm', repo, scope: `chain:${storm.dampenedChain}` };
+      decision = await this.bursts.absorb(tenantId, conversationId, key, item, alertIdOf(entry.deliveryKey, conversationId));
+    } else {
+      return false;
+    }
+    if (decision.kind === 'post') return false;
+    if (decision.kind === 'seen') return true;
+    try {
+      await this.o.outbox.enqueueUpdate(decision.window.alertId, this.o.cards.burst(decision.window));
+    } catch (error) {
+      // The storm's first card is not there (filtered, held, dropped): this one is posted on its own.
+      if (error instanceof UnknownAlertError) return false;
+      throw error;
+    }
+    this.o.observer?.onNoise?.('collapsed');
+    return true;
   }
 
   private async fold(entry: NewOutboxEntry, item: BurstItem): Promise<void> {

@@ -22,6 +22,7 @@ import {
   excerpt,
   link,
   plain,
+  plainLine,
   priorityBadge,
   safeUrl,
   severityBadge,
@@ -297,7 +298,8 @@ function chainBrokenView(chain: ChainSummary, chainUrl: string) {
     }),
     // A bad chain URL is a configuration slip; the card still goes out, pointing at nothing worse than GitHub.
     chainUrl: safeUrl(chainUrl) ?? DEFAULT_HOST,
-    fallbackText: plain(`${stopped ? 'Loop stopped' : 'Loop dampened'} on ${where}: ${cut(chain.reason ?? chain.root, 200)}`),
+    // Plain text (clients that cannot render the card show it as is): not escaped like card text.
+    fallbackText: plainLine(`${stopped ? 'Loop stopped' : 'Loop dampened'} on ${where}: ${cut(chain.reason ?? chain.root, 200)}`),
   });
 }
 

@@ -125,6 +125,14 @@ export function escapeMarkdown(text: string): string {
  * Text for one line of a card: no line breaks, no HTML comments, escaped, at most `limit`
  * characters. Tags stay: a title about `<details>` means the words, and cards show them as text.
  */
+/**
+ * One line for a card's `fallbackText` or an activity's text: plain text, not markdown, so nothing
+ * is escaped (`auto-triage[bot]` stays as it is), only comments dropped and whitespace folded.
+ */
+export function plainLine(text: string, limit = LINE_LIMIT): string {
+  return cut(text.replace(HTML_COMMENT, '').replace(/\s+/g, ' ').trim(), limit);
+}
+
 export function plain(text: string, limit = LINE_LIMIT): string {
   const flat = text.replace(HTML_COMMENT, '').replace(/\s+/g, ' ').trim();
   return escapeMarkdown(cut(flat, limit));

@@ -18,6 +18,7 @@ const NOUNS: Record<BurstFamily, [string, string]> = {
   workflow: ['workflow run', 'workflow runs'],
   labels: ['label change', 'label changes'],
   folded: ['alert', 'alerts'],
+  storm: ['event', 'events'],
 };
 
 const plural = (n: number, [one, many]: [string, string]) => `${n} ${n === 1 ? one : many}`;
@@ -58,8 +59,25 @@ function itemLines(window: BurstWindow, shown = SHOWN): string[] {
   return more > 0 ? [...lines, `…and ${more} earlier`] : lines;
 }
 
+/** "in 40 s" under a minute and a half (a storm is fast), else the burst wording. */
+function stormSpan(ms: number): string {
+  return ms < 90_000 ? `in ${Math.max(0, Math.round(ms / 1000))} s` : span(ms).replace('in the last', 'in');
+}
+
+/** "merge-queue[bot] posted the same comment 20 times in 40 s", or a dampened chain's count. */
+function stormCard(window: BurstWindow): BuiltCard {
+  const what = window.items.find((item) => item.what !== undefined)?.what ?? 'event';
+  // A repeat storm's window opens at its second event; its first item is the first post.
+  const elapsed = stormSpan(window.lastAt - Math.min(window.firstAt, ...window.items.map((item) => item.at)));
+  const title = window.scope.startsWith('repeat:') && window.actors.length === 1
+    ? `${window.actors[0]} posted the same ${what} ${window.count} times on ${window.repo} ${elapsed}`
+    : `${plural(window.count, NOUNS.storm)} on ${window.repo} by ${window.actors.join(', ') || 'automation'} ${elapsed}: Reynolds sees a loop and holds back its own writes`;
+  return card(plain(title), [{ heading: 'Latest', lines: itemLines(window) }], title);
+}
+
 export const noiseCards: NoiseCards = {
   burst(window) {
+    if (window.family === 'storm') return stormCard(window);
     const people = window.actors.length === 1 ? '1 person' : `${window.actors.length} people`;
     const where = window.family === 'labels' ? `on ${window.repo}${window.scope}` : `to ${window.scope} in ${window.repo}`;
     const title = `${plural(window.count, NOUNS[window.family])} ${where}${window.actors.length > 0 ? ` by ${people}` : ''} ${span(window.lastAt - window.firstAt)}`;

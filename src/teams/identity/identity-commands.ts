@@ -5,16 +5,19 @@
  *   allow @user|upn|everyone [owner/repo|owner ...]     admins only
  *   disallow @user|upn|everyone                          admins only
  *   who can write          anyone
+ *   treat <login> as bot|person                          admins only: how the loop guard sees a
+ *                          GitHub account, for the whole tenant (src/loops/actor-overrides.ts)
  * Parsing is pure (parseIdentityCommand); the handler talks to the identity book.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Activity, TurnContext } from 'botbuilder';
 import { linkReplacedLine } from '../../persona/sign-in-replies.js';
+import type { ActorOverrides } from '../../loops/actor-overrides.js';
 import type { IdentityBook } from './identity-book.js';
 import { conversationScopeId } from '../sending/conversation-scope-id.js';
 import { EVERYONE, type TeamsUser } from './write-permission.js';
 
-export const IDENTITY_COMMAND = /^\s*(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write)\b/i;
+export const IDENTITY_COMMAND = /^\s*(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write|treat)\b/i;
 
 export interface Principal {
   keys: string[];
@@ -26,12 +29,16 @@ export type IdentityCommand =
   | { kind: 'unlink' }
   | { kind: 'allow'; principals: Principal[]; repos: string[] }
   | { kind: 'disallow'; principals: Principal[] }
-  | { kind: 'who' };
+  | { kind: 'who' }
+  | { kind: 'treat'; login: string; as: 'bot' | 'person' };
 
 export type Parsed = { ok: true; command: IdentityCommand } | { ok: false; error: string };
 
 const REPO_SCOPE = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\/[A-Za-z0-9_.-]{1,100})?$/;
 const UPN = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+/** A GitHub login, or an app's `<slug>[bot]`: letters, digits and inner hyphens, at most 39. */
+const ACCOUNT = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$/;
+const TREAT_HINT = 'Say `treat <login> as bot` or `treat <login> as person`, e.g. `treat release-automation as bot`.';
 
 interface MentionLike {
   type?: string;
@@ -42,10 +49,17 @@ interface MentionLike {
 /** Parses one command; `mentions` are the activity's mention entities other than Reynolds. */
 export function parseIdentityCommand(text: string, mentions: MentionLike[] = []): Parsed {
   let rest = text.trim();
-  const head = /^(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write)\b/i.exec(rest);
-  if (!head) return { ok: false, error: 'Say `sign in`, `allow @someone [owner/repo]`, `disallow @someone` or `who can write`.' };
+  const head = /^(link\s+github|unlink\s+github|allow|disallow|who\s+can\s+write|treat)\b/i.exec(rest);
+  if (!head) return { ok: false, error: 'Say `sign in`, `allow @someone [owner/repo]`, `disallow @someone`, `who can write` or `treat <login> as bot|person`.' };
   const verb = head[1]!.toLowerCase().replace(/\s+/g, ' ');
   rest = rest.slice(head[0].length);
+  if (verb === 'treat') {
+    const treat = /^\s+@?(\S+)\s+as\s+(?:an?\s+)?(bot|person|human)\s*[.!]?\s*$/i.exec(rest);
+    if (!treat) return { ok: false, error: TREAT_HINT };
+    const login = treat[1]!;
+    if (!ACCOUNT.test(login)) return { ok: false, error: `"${login.slice(0, 60)}" is not a GitHub login (letters, digits and single hyphens, at most 39, optionally ending in [bot]). ${TREAT_HINT}` };
+    return { ok: true, command: { kind: 'treat', login, as: treat[2]!.toLowerCase() === 'bot' ? 'bot' : 'person' } };
+  }
   if (verb === 'who can write') return { ok: true, command: { kind: 'who' } };
   if (verb === 'unlink github') return { ok: true, command: { kind: 'unlink' } };
   if (verb === 'link github') {
@@ -77,11 +91,20 @@ export function teamsUserOf(activity: Partial<Activity>): TeamsUser {
 }
 
 const ADMIN_HINT = 'Only an admin of this conversation can change who may write: the person who installed Reynolds here, or one listed in ADMIN_AAD_IDS.';
+const TREAT_ADMIN_HINT = 'Only an admin can say how the loop guard sees a GitHub account: the person who installed Reynolds here, or one listed in ADMIN_AAD_IDS.';
 
 /** Runs a parsed command and returns the reply. */
-export async function runIdentityCommand(book: IdentityBook, tenantId: string, conversationId: string, user: TeamsUser, command: IdentityCommand): Promise<string> {
+export async function runIdentityCommand(book: IdentityBook, tenantId: string, conversationId: string, user: TeamsUser, command: IdentityCommand, actors?: ActorOverrides): Promise<string> {
   const aad = user.aadObjectId;
   switch (command.kind) {
+    case 'treat': {
+      if (!book.isAdmin(user, await book.policy(tenantId, conversationId))) return TREAT_ADMIN_HINT;
+      if (!actors) return 'The loop guard is not running here, so there is nobody to tell.';
+      await actors.set(tenantId, command.login, command.as, aad ?? user.teamsId ?? 'unknown');
+      return command.as === 'bot'
+        ? `Noted: the loop guard treats **${command.login}** as a bot from now on (its events can link into loops and be stopped), whatever GitHub says its account type is.`
+        : `Noted: the loop guard treats **${command.login}** as a person from now on: its events always start fresh conversations and never count as a bot's, whatever it does.`;
+    }
     case 'link':
       // Self-asserted links are over: GitHub's sign-in proves who someone is (src/identity/).
       return linkReplacedLine();
@@ -117,7 +140,7 @@ async function whoCanWrite(book: IdentityBook, tenantId: string, conversationId:
 }
 
 /** Registers the commands on the Teams AI application (before its catch-all message route). */
-export function registerIdentityCommands(app: Application<TurnState>, deps: { identity: IdentityBook; tenantOf: (context: TurnContext) => string | undefined }): void {
+export function registerIdentityCommands(app: Application<TurnState>, deps: { identity: IdentityBook; tenantOf: (context: TurnContext) => string | undefined; actors?: ActorOverrides }): void {
   app.message(IDENTITY_COMMAND, async (context) => {
     const tenantId = deps.tenantOf(context);
     if (!tenantId) return; // the app's beforeTurn already answered an activity from another tenant
@@ -129,6 +152,6 @@ export function registerIdentityCommands(app: Application<TurnState>, deps: { id
       return;
     }
     const conversationId = conversationScopeId(context.activity.conversation.id);
-    await context.sendActivity(await runIdentityCommand(deps.identity, tenantId, conversationId, teamsUserOf(context.activity), parsed.command));
+    await context.sendActivity(await runIdentityCommand(deps.identity, tenantId, conversationId, teamsUserOf(context.activity), parsed.command, deps.actors));
   });
 }

@@ -8,7 +8,7 @@ import type { ManualClock } from '../../../src/core/clock.js';
 import { AlertOutbox } from '../../../src/routing/alerts/alert-outbox.js';
 import { type NewOutboxEntry, type OutboxEntry } from '../../../src/routing/alerts/outbox-entry.js';
 import { applyNoiseCommand } from '../../../src/routing/noise/noise-commands.js';
-import { NoiseControl, type NoiseOutcome } from '../../../src/routing/noise/noise-control.js';
+import { NoiseControl, type NoiseOutcome, type StormHint } from '../../../src/routing/noise/noise-control.js';
 import { PostedAlerts } from '../../../src/routing/alerts/posted-alerts.js';
 import type { Priority } from '../../../src/core/classification.js';
 import type { BrokerEvent } from '../../../src/core/broker-event.js';
@@ -125,5 +125,50 @@ describe('noise control', function () {
     for (let i = 0; i < 20; i += 1) await outbox.enqueue(entryFor(anEvent({ kind: 'issues', action: 'opened' }), 'P1', 'busy'));
     clock.advance(1_001); // the backlog is re-read (at most once a second)
     assert.equal(await route(anEvent({ kind: 'issues', action: 'opened', title: 'p2 at 40' }), 'P2'), false, 'P2 folds beyond twice the bound');
+  });
+
+  describe('storms (what the loop guard saw)', function () {
+    const comment = (login: string) => anEvent({ kind: 'issue_comment', action: 'created', actor: { login, isBot: login.endsWith('[bot]') }, title: 'Retrying the merge', target: { kind: 'issue', key: '#7', number: 7 } });
+
+    async function routeStorm(event: BrokerEvent, storm: StormHint | undefined, priority: Priority = 'P2'): Promise<boolean> {
+      const entry = entryFor(event, priority);
+      if (!(await noise.place(event, classified(priority), entry, storm))) return false;
+      await outbox.enqueue(entry);
+      return true;
+    }
+
+    it('folds one actor repeating itself into the first card, edited in place, whatever the priority', async function () {
+      const first = comment('merge-queue[bot]');
+      assert.equal(await routeStorm(first, undefined, 'P1'), true, 'the first post is an ordinary card');
+      const firstKey = `hook:${first.deliveryId}`;
+      for (let i = 2; i <= 20; i += 1) {
+        clock.advance(2_000);
+        const storm: StormHint = { repeatOf: { deliveryKey: firstKey, count: i, firstAt: clock.now() - (i - 1) * 2_000 }, what: 'comment', where: 'acme/app#7' };
+        assert.equal(await routeStorm(comment('merge-queue[bot]'), storm, 'P1'), false, `repeat ${i} gets no card of its own`);
+      }
+      const entries = await queued();
+      assert.equal(entries.length, 1, 'one card for the storm');
+      assert.equal(entries[0]!.deliveryKey, firstKey);
+      assert.match(cardTitle(entries[0]!), /^merge-queue\\?\[bot\\?\] posted the same comment 20 times on acme\/app#7 in 38 s/);
+      assert.equal(entries[0]!.text, 'merge-queue[bot] posted the same comment 20 times on acme/app#7 in 38 s', 'the notification line is plain text');
+    });
+
+    it('collapses a dampened chain into the card of its first dampened alert', async function () {
+      const hint: StormHint = { dampenedChain: 'ch-loop', what: 'comment', where: 'acme/app#7' };
+      assert.equal(await routeStorm(comment('ping[bot]'), hint), true, 'the first dampened alert opens the storm card');
+      for (let i = 0; i < 9; i += 1) {
+        clock.advance(1_000);
+        assert.equal(await routeStorm(comment(i % 2 === 0 ? 'pong[bot]' : 'ping[bot]'), hint), false);
+      }
+      const entries = await queued();
+      assert.equal(entries.length, 1);
+      assert.match(cardTitle(entries[0]!), /^10 events on acme\/app#7 by ping\\?\[bot\\?\], pong\\?\[bot\\?\] in 9 s/);
+    });
+
+    it('posts a repeat on its own when the first card is not there (it went to no one here)', async function () {
+      const storm: StormHint = { repeatOf: { deliveryKey: 'hook:never-routed', count: 2, firstAt: clock.now() - 1_000 }, what: 'comment', where: 'acme/app#7' };
+      assert.equal(await routeStorm(comment('alice'), storm), true);
+      assert.equal((await queued()).length, 1);
+    });
   });
 });

@@ -14,6 +14,7 @@ import type { Classification, Priority } from '../../../src/core/classification.
 import { classify } from '../../../src/routing/classification/classifier.js';
 import { cardFamilyOf } from '../../../src/routing/subscriptions/router.js';
 import { type AdaptiveCardJson, buildAlertCard, buildChainBrokenCard } from '../../../src/teams/cards/alert-card.js';
+import { buildChainBroken } from '../../../src/teams/cards/alert-card-builder.js';
 import { EXCERPT_LIMIT, cut, excerpt, safeUrl } from '../../../src/teams/cards/card-text.js';
 import { parserErrors, schemaErrors } from '../../support/adaptive-card-schema.js';
 import { exampleOf, loadWebhookExamples } from '../../support/webhook-examples.js';
@@ -348,6 +349,12 @@ describe('alert cards', function () {
         assert.ok(shown.includes(part), part);
       }
       assert.deepEqual(card['actions'], [{ type: 'Action.OpenUrl', title: 'Open chain view', url: 'https://reynolds.example/tab/chains/chain-7f3a' }]);
+    });
+
+    it('gives a plain-text fallback: nothing escaped as card markdown is', function () {
+      const card = buildChainBrokenCard({ chain: { ...chain, reason: 'auto-triage[bot] acts like a bot: posted the same text on octo/widgets#7 3 times in 1 s' }, chainUrl: 'https://reynolds.example/c' });
+      assert.equal(card['fallbackText'], 'Loop stopped on octo/widgets: auto-triage[bot] acts like a bot: posted the same text on octo/widgets#7 3 times in 1 s');
+      assert.equal(buildChainBroken({ chain, chainUrl: 'https://reynolds.example/c' }).text, 'Loop stopped on octo/widgets: ping_pong between reynolds and echo-bot[bot] on #7');
     });
 
     it('copes with a chain without repository or reason', function () {

@@ -22,6 +22,10 @@ describe('identity commands: syntax', function () {
     ['allow <at>Megan Bowen</at> Octo/App octo', [megan], { kind: 'allow', principals: [{ keys: ['aad:aad-m', 'teams:29:megan'], label: '@Megan Bowen' }], repos: ['octo/app', 'octo'] }],
     ['allow Megan@Contoso.com, octo/app', [], { kind: 'allow', principals: [{ keys: ['upn:megan@contoso.com'], label: 'megan@contoso.com' }], repos: ['octo/app'] }],
     ['disallow <at>Megan Bowen</at>', [megan], { kind: 'disallow', principals: [{ keys: ['aad:aad-m', 'teams:29:megan'], label: '@Megan Bowen' }] }],
+    ['treat release-automation as bot', [], { kind: 'treat', login: 'release-automation', as: 'bot' }],
+    ['Treat @k8s-ci-robot as a bot.', [], { kind: 'treat', login: 'k8s-ci-robot', as: 'bot' }],
+    ['treat dependabot[bot] as person', [], { kind: 'treat', login: 'dependabot[bot]', as: 'person' }],
+    ['treat alice as human', [], { kind: 'treat', login: 'alice', as: 'person' }],
   ];
   for (const [text, mentions, expected] of cases) {
     it(`"${text}"`, function () {
@@ -36,6 +40,11 @@ describe('identity commands: syntax', function () {
     ['allow octo/app', /Say who/],
     ['disallow octo/app', /don't know what "octo\/app"/],
     ['allow everyone ../../etc', /don't know what/],
+    ['treat', /treat <login> as bot/],
+    ['treat alice', /treat <login> as bot/],
+    ['treat alice as robot', /treat <login> as bot/],
+    ['treat -alice- as bot', /is not a GitHub login/],
+    ['treat a/b as bot', /is not a GitHub login/],
   ];
   for (const [text, message] of bad) {
     it(`"${text}" gets a clear error`, function () {
