@@ -10,14 +10,16 @@
 const FRAMEWORKS =
   '(^|node_modules/)(@types/)?(restify|botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|@microsoft/[^/]+|@azure/[^/]+|@octokit/[^/]+|openai|better-sqlite3|prom-client|pino|adaptivecards|adaptivecards-templating|@opentelemetry/[^/]+|@modelcontextprotocol/[^/]+)(/|$)';
 const PURE_STAGES = '^src/(broker|loops|routing|models|orchestration)/';
-const ADAPTERS = '^src/(http|teams|github|composition|persona|mcp|identity)/|^src/store/(sqlite|cosmos)/|^src/(config|index)\\.ts$';
+const ADAPTERS =
+  '^src/(http|teams|github|composition|persona|mcp|identity)/|^src/store/(sqlite|cosmos)/|^src/(config|index)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
       name: 'no-file-cycles',
-      comment: 'A file cycle means two concepts that cannot be understood (or tested) one at a time.',
+      comment:
+        'A file cycle means two concepts that cannot be understood (or tested) one at a time.',
       severity: 'error',
       from: { path: '^src/' },
       to: { circular: true },
@@ -32,7 +34,8 @@ module.exports = {
     },
     {
       name: 'core-imports-nothing',
-      comment: 'src/core holds the domain types every stage shares; it depends on nothing, ours or theirs.',
+      comment:
+        'src/core holds the domain types every stage shares; it depends on nothing, ours or theirs.',
       severity: 'error',
       from: { path: '^src/core/' },
       to: { pathNot: '^src/core/' },
@@ -47,7 +50,8 @@ module.exports = {
     },
     {
       name: 'pure-stages-import-no-adapter',
-      comment: 'The pure stages never reach into an adapter; adapters are wired to them in src/composition.',
+      comment:
+        'The pure stages never reach into an adapter; adapters are wired to them in src/composition.',
       severity: 'error',
       from: { path: PURE_STAGES },
       to: { path: ADAPTERS },
@@ -62,14 +66,16 @@ module.exports = {
     },
     {
       name: 'store-port-is-pure',
-      comment: 'The storage port (store/store.ts) is an interface over core types; the SQLite and Cosmos stores implement it.',
+      comment:
+        'The storage port (store/store.ts) is an interface over core types; the SQLite and Cosmos stores implement it.',
       severity: 'error',
       from: { path: '^src/store/store\\.ts$' },
       to: { pathNot: '^src/(core|store/store)' },
     },
     {
       name: 'only-composition-reads-config',
-      comment: 'Configuration is read in one place (src/composition), which hands each part the settings it needs.',
+      comment:
+        'Configuration is read in one place (src/composition), which hands each part the settings it needs.',
       severity: 'error',
       from: { pathNot: '^src/(composition/|index\\.ts$|config\\.ts$)|^tests/|^bench/|^scripts/' },
       to: { path: '^src/config\\.ts$' },

@@ -13,7 +13,13 @@ type Point = readonly [number, number];
 
 /** A lightning bolt in a unit square (0..1), clockwise. */
 const BOLT: readonly Point[] = [
-  [0.58, 0.06], [0.22, 0.56], [0.46, 0.56], [0.38, 0.94], [0.78, 0.40], [0.54, 0.40], [0.66, 0.06],
+  [0.58, 0.06],
+  [0.22, 0.56],
+  [0.46, 0.56],
+  [0.38, 0.94],
+  [0.78, 0.4],
+  [0.54, 0.4],
+  [0.66, 0.06],
 ];
 const BLUE = [0x1f, 0x6f, 0xeb] as const;
 const SAMPLES = 4;
@@ -38,11 +44,16 @@ function insideRoundedSquare([x, y]: Point, radius: number): boolean {
 function coverage(px: number, py: number, size: number, inside: (p: Point) => boolean): number {
   let hits = 0;
   for (let sy = 0; sy < SAMPLES; sy += 1)
-    for (let sx = 0; sx < SAMPLES; sx += 1) if (inside([(px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size])) hits += 1;
+    for (let sx = 0; sx < SAMPLES; sx += 1)
+      if (inside([(px + (sx + 0.5) / SAMPLES) / size, (py + (sy + 0.5) / SAMPLES) / size]))
+        hits += 1;
   return hits / (SAMPLES * SAMPLES);
 }
 
-function draw(size: number, pixel: (x: number, y: number) => readonly [number, number, number, number]): Buffer {
+function draw(
+  size: number,
+  pixel: (x: number, y: number) => readonly [number, number, number, number],
+): Buffer {
   const png = new PNG({ width: size, height: size });
   for (let y = 0; y < size; y += 1)
     for (let x = 0; x < size; x += 1) {
@@ -64,7 +75,12 @@ export function colorIcon(size = 192): Buffer {
 }
 
 export function outlineIcon(size = 32): Buffer {
-  return draw(size, (x, y) => [255, 255, 255, 255 * coverage(x, y, size, (p) => insidePolygon(p, BOLT))]);
+  return draw(size, (x, y) => [
+    255,
+    255,
+    255,
+    255 * coverage(x, y, size, (p) => insidePolygon(p, BOLT)),
+  ]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -28,10 +28,16 @@ export function placeholdersIn(text: string): string[] {
 }
 
 /** Replaces every `${{NAME}}`; throws PackageError naming all the placeholders with no value. */
-export function fillPlaceholders(text: string, values: Record<string, string | undefined>, where = 'the environment'): string {
+export function fillPlaceholders(
+  text: string,
+  values: Record<string, string | undefined>,
+  where = 'the environment',
+): string {
   const missing = placeholdersIn(text).filter((name) => !values[name]);
   if (missing.length > 0) {
-    throw new PackageError(`no value for ${missing.join(', ')} in ${where}: set ${missing.length > 1 ? 'them' : 'it'} (teamsapp provision writes them) and try again`);
+    throw new PackageError(
+      `no value for ${missing.join(', ')} in ${where}: set ${missing.length > 1 ? 'them' : 'it'} (teamsapp provision writes them) and try again`,
+    );
   }
   // JSON-escaped, so a value can never break the manifest's syntax.
   return text.replace(PLACEHOLDER, (_, name: string) => JSON.stringify(values[name]).slice(1, -1));
@@ -40,31 +46,56 @@ export function fillPlaceholders(text: string, values: Record<string, string | u
 /** The folder holding env/.env.<name>, as the Toolkit project file for that environment says. */
 export function environmentFolder(envName: string, root: string): string {
   const project = path.join(root, envName === 'local' ? 'teamsapp.local.yml' : 'teamsapp.yml');
-  const folder = existsSync(project) ? /^environmentFolderPath:\s*(\S+)/m.exec(readFileSync(project, 'utf8'))?.[1] : undefined;
+  const folder = existsSync(project)
+    ? /^environmentFolderPath:\s*(\S+)/m.exec(readFileSync(project, 'utf8'))?.[1]
+    : undefined;
   return path.resolve(root, folder ?? 'env');
 }
 
 /** `.env.<name>` then `.env.<name>.user` from the environment's folder; the process environment wins. */
-export function environmentValues(envName: string, root: string, processEnv: NodeJS.ProcessEnv = process.env): { values: Record<string, string | undefined>; where: string } {
+export function environmentValues(
+  envName: string,
+  root: string,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): { values: Record<string, string | undefined>; where: string } {
   const folder = environmentFolder(envName, root);
   const file = path.join(folder, `.env.${envName}`);
-  if (!existsSync(file)) throw new PackageError(`no environment file ${path.relative(root, file)}: is "${envName}" an environment of this project?`);
+  if (!existsSync(file))
+    throw new PackageError(
+      `no environment file ${path.relative(root, file)}: is "${envName}" an environment of this project?`,
+    );
   const values: Record<string, string | undefined> = {};
-  for (const f of [file, `${file}.user`]) if (existsSync(f)) Object.assign(values, parseEnv(readFileSync(f, 'utf8')));
+  for (const f of [file, `${file}.user`])
+    if (existsSync(f)) Object.assign(values, parseEnv(readFileSync(f, 'utf8')));
   for (const [name, value] of Object.entries(processEnv)) if (value) values[name] = value;
-  return { values, where: `${path.relative(root, file)} (or its .user file, or the process environment)` };
+  return {
+    values,
+    where: `${path.relative(root, file)} (or its .user file, or the process environment)`,
+  };
 }
 
 /** The manifest with this environment's values filled in, parsed. */
-export function filledManifest(root: string, values: Record<string, string | undefined>, where?: string): Record<string, unknown> {
+export function filledManifest(
+  root: string,
+  values: Record<string, string | undefined>,
+  where?: string,
+): Record<string, unknown> {
   const text = readFileSync(path.join(root, APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
   return JSON.parse(fillPlaceholders(text, values, where)) as Record<string, unknown>;
 }
 
 /** Writes the zip and resolves with its path. */
-export async function buildAppPackage(options: { envName: string; root?: string; processEnv?: NodeJS.ProcessEnv; outDir?: string }): Promise<string> {
+export async function buildAppPackage(options: {
+  envName: string;
+  root?: string;
+  processEnv?: NodeJS.ProcessEnv;
+  outDir?: string;
+}): Promise<string> {
   const root = options.root ?? process.cwd();
-  if (!/^[a-z0-9-]+$/.test(options.envName)) throw new PackageError(`--env ${JSON.stringify(options.envName)}: expected a lower-case environment name such as local or dev`);
+  if (!/^[a-z0-9-]+$/.test(options.envName))
+    throw new PackageError(
+      `--env ${JSON.stringify(options.envName)}: expected a lower-case environment name such as local or dev`,
+    );
   const { values, where } = environmentValues(options.envName, root, options.processEnv);
   const manifest = filledManifest(root, values, where);
   const icons = manifest.icons as { color: string; outline: string };
@@ -76,7 +107,10 @@ export async function buildAppPackage(options: { envName: string; root?: string;
   zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 'manifest.json');
   for (const icon of [icons.color, icons.outline]) {
     const file = path.join(root, APP_PACKAGE_DIR, icon);
-    if (!existsSync(file)) throw new PackageError(`the manifest names icon ${icon}, but ${path.relative(root, file)} does not exist (npm run icons draws them)`);
+    if (!existsSync(file))
+      throw new PackageError(
+        `the manifest names icon ${icon}, but ${path.relative(root, file)} does not exist (npm run icons draws them)`,
+      );
     zip.addFile(file, icon);
   }
   zip.end();

@@ -17,7 +17,11 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sign } from '@octokit/webhooks-methods';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { exampleOf, loadWebhookExamples, type WebhookExample } from '../tests/support/webhook-examples.js';
+import {
+  exampleOf,
+  loadWebhookExamples,
+  type WebhookExample,
+} from '../tests/support/webhook-examples.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3978/api/github/webhook';
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -73,14 +77,22 @@ function parseOptions() {
   }
   const { values } = parsed;
   if (values.help) usage();
-  const wholeNumber = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
+  const wholeNumber = (
+    name: string,
+    raw: string | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) usage(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      usage(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
     return n;
   };
   const hookId = values['hook-id'] ?? DEFAULT_HOOK_ID;
-  if (!/^[0-9]{1,20}$/.test(hookId)) usage(`--hook-id must be numeric (got ${JSON.stringify(hookId)})`);
+  if (!/^[0-9]{1,20}$/.test(hookId))
+    usage(`--hook-id must be numeric (got ${JSON.stringify(hookId)})`);
 
   let url: URL;
   const rawUrl = values.url ?? process.env.REYNOLDS_URL ?? DEFAULT_URL;
@@ -111,7 +123,9 @@ function webhookSecret(): string {
     for (const line of error.message.split('\n')) console.error(`CONFIG: ${line}`);
     process.exit(2);
   }
-  console.error('simulate: GITHUB_WEBHOOK_SECRET is not set (env/.env.local sets a development one); it must equal the one Reynolds uses.');
+  console.error(
+    'simulate: GITHUB_WEBHOOK_SECRET is not set (env/.env.local sets a development one); it must equal the one Reynolds uses.',
+  );
   process.exit(2);
 }
 
@@ -120,12 +134,18 @@ function webhookSecret(): string {
  * are the recorded ones; the only edit is the merge, which no recording has (`merged: true`).
  */
 function story(): Step[] {
-  const step = (event: string, action: string | undefined, where?: (p: Record<string, unknown>) => boolean, note?: string): Step => ({
+  const step = (
+    event: string,
+    action: string | undefined,
+    where?: (p: Record<string, unknown>) => boolean,
+    note?: string,
+  ): Step => ({
     event,
     payload: exampleOf(event, action, where).payload,
     ...(note && { note }),
   });
-  const field = (p: Record<string, unknown>, a: string, b: string): unknown => (p[a] as Record<string, unknown> | undefined)?.[b];
+  const field = (p: Record<string, unknown>, a: string, b: string): unknown =>
+    (p[a] as Record<string, unknown> | undefined)?.[b];
 
   const closed = structuredClone(exampleOf('pull_request', 'closed').payload);
   const pr = closed['pull_request'] as Record<string, unknown>;
@@ -141,22 +161,49 @@ function story(): Step[] {
     step('pull_request', 'opened'),
     step('check_run', 'created'),
     step('pull_request', 'review_requested'),
-    step('workflow_job', 'completed', (p) => field(p, 'workflow_job', 'conclusion') === 'failure', '(failure)'),
-    step('check_run', 'completed', (p) => field(p, 'check_run', 'conclusion') === 'failure', '(failure)'),
+    step(
+      'workflow_job',
+      'completed',
+      (p) => field(p, 'workflow_job', 'conclusion') === 'failure',
+      '(failure)',
+    ),
+    step(
+      'check_run',
+      'completed',
+      (p) => field(p, 'check_run', 'conclusion') === 'failure',
+      '(failure)',
+    ),
     step('pull_request_review_comment', 'created'),
     step('pull_request_review', 'submitted'),
     step('pull_request', 'synchronize'),
-    step('check_run', 'completed', (p) => field(p, 'check_run', 'conclusion') === 'success', '(success)'),
-    step('check_suite', 'completed', (p) => field(p, 'check_suite', 'conclusion') === 'success', '(success)'),
+    step(
+      'check_run',
+      'completed',
+      (p) => field(p, 'check_run', 'conclusion') === 'success',
+      '(success)',
+    ),
+    step(
+      'check_suite',
+      'completed',
+      (p) => field(p, 'check_suite', 'conclusion') === 'success',
+      '(success)',
+    ),
   ];
-  const approvedAt = steps.push(step('pull_request_review', 'submitted', (p) => field(p, 'installation', 'id') !== undefined)) - 1;
+  const approvedAt =
+    steps.push(
+      step('pull_request_review', 'submitted', (p) => field(p, 'installation', 'id') !== undefined),
+    ) - 1;
   steps.push(
     { ...steps[approvedAt]!, note: '(redelivery: same GUID)', redeliveryOf: approvedAt },
     { event: 'pull_request', payload: closed, note: '(merged)' },
     step('push', undefined, (p) => p['ref'] === 'refs/heads/master'),
     step('create', undefined),
     step('release', 'published'),
-    step('deployment_status', 'created', (p) => field(p, 'deployment_status', 'state') === 'success'),
+    step(
+      'deployment_status',
+      'created',
+      (p) => field(p, 'deployment_status', 'state') === 'success',
+    ),
   );
   return steps;
 }
@@ -168,24 +215,52 @@ function allRecorded(): Step[] {
 function label(step: Step): string {
   const p = step.payload;
   const action = typeof p['action'] === 'string' ? `.${p['action']}` : '';
-  const repo = (p['repository'] as { full_name?: string } | undefined)?.full_name ?? (p['organization'] as { login?: string } | undefined)?.login ?? '';
-  const number = (p['pull_request'] as { number?: number } | undefined)?.number ?? (p['issue'] as { number?: number } | undefined)?.number ?? p['number'];
+  const repo =
+    (p['repository'] as { full_name?: string } | undefined)?.full_name ??
+    (p['organization'] as { login?: string } | undefined)?.login ??
+    '';
+  const number =
+    (p['pull_request'] as { number?: number } | undefined)?.number ??
+    (p['issue'] as { number?: number } | undefined)?.number ??
+    p['number'];
   const release = (p['release'] as { tag_name?: string } | undefined)?.tag_name;
   const ref = typeof p['ref'] === 'string' ? p['ref'] : undefined;
   // Check and deployment events have no number; their name says which one it is.
   const named = ['check_run', 'check_suite', 'workflow_job', 'workflow_run', 'deployment_status']
-    .map((k) => p[k] as { name?: string; app?: { name?: string }; environment?: string } | undefined)
+    .map(
+      (k) => p[k] as { name?: string; app?: { name?: string }; environment?: string } | undefined,
+    )
     .find((o) => o !== undefined);
-  const name = named?.name ?? named?.app?.name ?? (p['deployment'] as { environment?: string } | undefined)?.environment;
-  const what = typeof number === 'number' ? `#${number}` : release ? ` ${release}` : ref ? ` ${ref}` : name ? ` "${name}"` : '';
+  const name =
+    named?.name ??
+    named?.app?.name ??
+    (p['deployment'] as { environment?: string } | undefined)?.environment;
+  const what =
+    typeof number === 'number'
+      ? `#${number}`
+      : release
+        ? ` ${release}`
+        : ref
+          ? ` ${ref}`
+          : name
+            ? ` "${name}"`
+            : '';
   return `${step.event}${action}${repo ? ` ${repo}` : ''}${what}${step.note ? ` ${step.note}` : ''}`;
 }
 
 function targetHeaders(payload: Record<string, unknown>): Record<string, string> {
   const repo = payload['repository'] as { id?: number } | undefined;
   const org = payload['organization'] as { id?: number } | undefined;
-  if (typeof repo?.id === 'number') return { 'x-github-hook-installation-target-type': 'repository', 'x-github-hook-installation-target-id': String(repo.id) };
-  if (typeof org?.id === 'number') return { 'x-github-hook-installation-target-type': 'organization', 'x-github-hook-installation-target-id': String(org.id) };
+  if (typeof repo?.id === 'number')
+    return {
+      'x-github-hook-installation-target-type': 'repository',
+      'x-github-hook-installation-target-id': String(repo.id),
+    };
+  if (typeof org?.id === 'number')
+    return {
+      'x-github-hook-installation-target-type': 'organization',
+      'x-github-hook-installation-target-id': String(org.id),
+    };
   return {};
 }
 
@@ -198,7 +273,9 @@ async function main(): Promise<number> {
   const sent: Sent[] = [];
   const rejectedMessages = new Map<number, string>();
 
-  console.log(`simulate: ${total} ${options.all ? 'recorded deliveries' : 'story deliveries'} to ${options.url}${options.delay ? `, ${options.delay} ms apart` : ''}`);
+  console.log(
+    `simulate: ${total} ${options.all ? 'recorded deliveries' : 'story deliveries'} to ${options.url}${options.delay ? `, ${options.delay} ms apart` : ''}`,
+  );
 
   for (let round = 0; round < options.repeat; round++) {
     const guids: string[] = [];
@@ -226,26 +303,36 @@ async function main(): Promise<number> {
           signal: AbortSignal.timeout(15_000),
         });
         status = res.status;
-        const answer = (await res.json().catch(() => ({}))) as { status?: string; error?: { code?: string; message?: string } };
+        const answer = (await res.json().catch(() => ({}))) as {
+          status?: string;
+          error?: { code?: string; message?: string };
+        };
         outcome = answer.status ?? answer.error?.code ?? '';
-        if ((status < 200 || status >= 300) && !rejectedMessages.has(status)) rejectedMessages.set(status, answer.error?.message ?? '');
+        if ((status < 200 || status >= 300) && !rejectedMessages.has(status))
+          rejectedMessages.set(status, answer.error?.message ?? '');
       } catch (error) {
-        const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+        const reason =
+          (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
         console.log(`[${String(n).padStart(width)}/${total}] ${text} → no answer (${reason})`);
         sent.push({ label: text, status: 'unreachable', outcome: reason });
         console.error(`\nReynolds is not answering at ${options.url}: start it with npm start`);
         printSummary(sent, total, rejectedMessages);
         return 1;
       }
-      console.log(`[${String(n).padStart(width)}/${total}] ${text} → ${status}${outcome ? ` ${outcome}` : ''}`);
+      console.log(
+        `[${String(n).padStart(width)}/${total}] ${text} → ${status}${outcome ? ` ${outcome}` : ''}`,
+      );
       sent.push({ label: text, status, outcome });
       if (status === 401) {
         // A secret mismatch refuses every delivery alike; sending the rest would only repeat it.
-        console.error(`\nReynolds refused the signature: GITHUB_WEBHOOK_SECRET here must equal the one Reynolds uses (env/.env.local by default).`);
+        console.error(
+          `\nReynolds refused the signature: GITHUB_WEBHOOK_SECRET here must equal the one Reynolds uses (env/.env.local by default).`,
+        );
         printSummary(sent, total, rejectedMessages);
         return 1;
       }
-      if (options.delay > 0 && n < total) await new Promise((resolve) => setTimeout(resolve, options.delay));
+      if (options.delay > 0 && n < total)
+        await new Promise((resolve) => setTimeout(resolve, options.delay));
     }
   }
   return printSummary(sent, total, rejectedMessages) ? 1 : 0;
@@ -257,7 +344,11 @@ function printSummary(sent: Sent[], total: number, rejectedMessages: Map<number,
   const accepted = count((s) => s.status === 202);
   const duplicate = count((s) => s.status === 200 && s.outcome === 'duplicate');
   const pong = count((s) => s.status === 200 && s.outcome === 'pong');
-  const otherOk = count((s) => typeof s.status === 'number' && s.status >= 200 && s.status < 300) - accepted - duplicate - pong;
+  const otherOk =
+    count((s) => typeof s.status === 'number' && s.status >= 200 && s.status < 300) -
+    accepted -
+    duplicate -
+    pong;
   const byStatus = new Map<string, number>();
   for (const s of sent) {
     if (typeof s.status === 'number' && s.status >= 200 && s.status < 300) continue;
@@ -268,9 +359,12 @@ function printSummary(sent: Sent[], total: number, rejectedMessages: Map<number,
   console.log();
   console.log(
     `sent ${sent.length}/${total}: accepted ${accepted}, duplicate ${duplicate}, ping ${pong}${otherOk ? `, other 2xx ${otherOk}` : ''}, rejected ${rejected}` +
-      (rejected ? ` (${[...byStatus.entries()].map(([status, n]) => `${status}: ${n}`).join(', ')})` : ''),
+      (rejected
+        ? ` (${[...byStatus.entries()].map(([status, n]) => `${status}: ${n}`).join(', ')})`
+        : ''),
   );
-  for (const [status, message] of rejectedMessages) if (message) console.log(`  ${status}: ${message}`);
+  for (const [status, message] of rejectedMessages)
+    if (message) console.log(`  ${status}: ${message}`);
   return rejected > 0 || sent.length < total;
 }
 

@@ -40,20 +40,39 @@ const url = z.string().url({ message: 'expected an absolute URL such as https://
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-const modelDeployment = z.object({
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a name of letters, digits, ".", "_" or "-"'),
-  role: z.enum(MODEL_ROLES, { message: `expected one of ${MODEL_ROLES.join(', ')}` }),
-  provider: z.enum(['azure', 'github', 'openai'], { message: 'expected azure, github or openai' }),
-  /** GitHub Models defaults to https://models.github.ai/inference. */
-  endpoint: url.optional(),
-  model: z.string().min(1, 'expected the model name'),
-  /** Azure deployment name; defaults to model. */
-  deployment: z.string().min(1).optional(),
-  apiVersion: z.string().min(1).optional(),
-  weight: z.number({ message: 'expected a number > 0' }).positive({ message: 'expected a number > 0' }).default(1),
-  promptPricePer1k: z.number({ message: 'expected US dollars per 1000 tokens (>= 0)' }).min(0).default(0),
-  completionPricePer1k: z.number({ message: 'expected US dollars per 1000 tokens (>= 0)' }).min(0).default(0),
-}, { message: 'expected an object such as {"name":"review-1","role":"review","provider":"azure",...}' });
+const modelDeployment = z.object(
+  {
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a name of letters, digits, ".", "_" or "-"'),
+    role: z.enum(MODEL_ROLES, { message: `expected one of ${MODEL_ROLES.join(', ')}` }),
+    provider: z.enum(['azure', 'github', 'openai'], {
+      message: 'expected azure, github or openai',
+    }),
+    /** GitHub Models defaults to https://models.github.ai/inference. */
+    endpoint: url.optional(),
+    model: z.string().min(1, 'expected the model name'),
+    /** Azure deployment name; defaults to model. */
+    deployment: z.string().min(1).optional(),
+    apiVersion: z.string().min(1).optional(),
+    weight: z
+      .number({ message: 'expected a number > 0' })
+      .positive({ message: 'expected a number > 0' })
+      .default(1),
+    promptPricePer1k: z
+      .number({ message: 'expected US dollars per 1000 tokens (>= 0)' })
+      .min(0)
+      .default(0),
+    completionPricePer1k: z
+      .number({ message: 'expected US dollars per 1000 tokens (>= 0)' })
+      .min(0)
+      .default(0),
+  },
+  {
+    message:
+      'expected an object such as {"name":"review-1","role":"review","provider":"azure",...}',
+  },
+);
 
 /** MODEL_DEPLOYMENTS: a JSON array of deployments; errors name the entry's index and field. */
 const modelDeployments = z.string().transform((text, ctx) => {
@@ -61,19 +80,37 @@ const modelDeployments = z.string().transform((text, ctx) => {
   try {
     json = JSON.parse(text);
   } catch {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a JSON array of deployments (see docs/model-pool.md)' });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'expected a JSON array of deployments (see docs/model-pool.md)',
+    });
     return z.NEVER;
   }
-  const parsed = z.array(modelDeployment, { message: 'expected a JSON array of deployments (see docs/model-pool.md)' }).safeParse(json);
+  const parsed = z
+    .array(modelDeployment, {
+      message: 'expected a JSON array of deployments (see docs/model-pool.md)',
+    })
+    .safeParse(json);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
     return z.NEVER;
   }
   const seen = new Set<string>();
   parsed.data.forEach((entry, index) => {
-    if (seen.has(entry.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'name'], message: `duplicate deployment name "${entry.name}"` });
+    if (seen.has(entry.name))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [index, 'name'],
+        message: `duplicate deployment name "${entry.name}"`,
+      });
     seen.add(entry.name);
-    if (entry.endpoint === undefined && entry.provider !== 'github') ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'endpoint'], message: `required for provider ${entry.provider}` });
+    if (entry.endpoint === undefined && entry.provider !== 'github')
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [index, 'endpoint'],
+        message: `required for provider ${entry.provider}`,
+      });
   });
   return parsed.data;
 });
@@ -82,7 +119,10 @@ const repoList = z.string().transform((text, ctx) => {
   try {
     return parsePilotList(text);
   } catch (error) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected comma-separated owner or owner/repo: ${(error as Error).message}` });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `expected comma-separated owner or owner/repo: ${(error as Error).message}`,
+    });
     return z.NEVER;
   }
 });
@@ -90,15 +130,26 @@ const repoList = z.string().transform((text, ctx) => {
 const mcpServerEntry = z
   .object(
     {
-      name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,23}$/, 'expected a short lower-case name (letters, digits, dashes): people write `use <name>.<tool>`'),
-      url: url.refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL of the server\'s Streamable HTTP endpoint'),
+      name: z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9-]{0,23}$/,
+          'expected a short lower-case name (letters, digits, dashes): people write `use <name>.<tool>`',
+        ),
+      url: url.refine(
+        (u) => /^https?:\/\//.test(u),
+        "expected an http(s) URL of the server's Streamable HTTP endpoint",
+      ),
       headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(8192)).default({}),
       /** Sent as Authorization: Bearer <token>. */
       token: z.string().min(1).optional(),
       /** Only these tools are offered; absent: all the server lists. */
       tools: z.array(z.string().min(1).max(128)).optional(),
     },
-    { message: 'expected an object such as {"name":"docs","url":"https://host/mcp","token":"...","tools":["search"]}' },
+    {
+      message:
+        'expected an object such as {"name":"docs","url":"https://host/mcp","token":"...","tools":["search"]}',
+    },
   )
   .strict();
 
@@ -108,17 +159,28 @@ const mcpServers = z.string().transform((text, ctx) => {
   try {
     json = JSON.parse(text);
   } catch {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a JSON array of MCP servers (see docs/mcp.md)' });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'expected a JSON array of MCP servers (see docs/mcp.md)',
+    });
     return z.NEVER;
   }
-  const parsed = z.array(mcpServerEntry, { message: 'expected a JSON array of MCP servers (see docs/mcp.md)' }).safeParse(json);
+  const parsed = z
+    .array(mcpServerEntry, { message: 'expected a JSON array of MCP servers (see docs/mcp.md)' })
+    .safeParse(json);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
     return z.NEVER;
   }
   const seen = new Set<string>();
   parsed.data.forEach((entry, index) => {
-    if (seen.has(entry.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'name'], message: `duplicate MCP server name "${entry.name}"` });
+    if (seen.has(entry.name))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [index, 'name'],
+        message: `duplicate MCP server name "${entry.name}"`,
+      });
     seen.add(entry.name);
   });
   return parsed.data;
@@ -139,14 +201,20 @@ function privateKeyPem() {
           return false;
         }
       },
-      { message: 'expected the GitHub App private key in PEM (-----BEGIN RSA PRIVATE KEY----- ...), with real or \\n-escaped newlines; it does not parse' },
+      {
+        message:
+          'expected the GitHub App private key in PEM (-----BEGIN RSA PRIVATE KEY----- ...), with real or \\n-escaped newlines; it does not parse',
+      },
     );
 }
 /** What an Application Insights connection string looks like (at least its key); src/telemetry.ts checks it too. */
 export const APPINSIGHTS_CONNECTION_STRING = /(^|;)\s*InstrumentationKey=[0-9a-fA-F-]{36}\s*(;|$)/;
 
 const schema = z.object({
-  REYNOLDS_ENV: z.string().regex(/^[a-z0-9-]+$/, 'expected a lower-case name such as local or dev').default('local'),
+  REYNOLDS_ENV: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'expected a lower-case name such as local or dev')
+    .default('local'),
   PORT: int(0, 65535).default(3978),
   /** Defaults to loopback in local mode (no BOT_ID) and to all interfaces otherwise. */
   HOST: optional(z.string().min(1)),
@@ -158,7 +226,10 @@ const schema = z.object({
   BOT_PASSWORD: optional(z.string().min(1)),
   BOT_TENANT_ID: optional(z.string().min(1)),
   BOT_TYPE: z
-    .enum(['SingleTenant', 'UserAssignedMSI'], { message: 'expected SingleTenant or UserAssignedMSI (Azure no longer creates MultiTenant bots)' })
+    .enum(['SingleTenant', 'UserAssignedMSI'], {
+      message:
+        'expected SingleTenant or UserAssignedMSI (Azure no longer creates MultiTenant bots)',
+    })
     .default('SingleTenant'),
 
   GITHUB_WEBHOOK_SECRET: optional(z.string().min(8, { message: 'expected at least 8 characters' })),
@@ -178,13 +249,28 @@ const schema = z.object({
   DELIVERY_TTL_SECONDS: int(60, 90 * 24 * 3600).default(7 * 24 * 3600),
 
   /** Who Reynolds is on GitHub: `<slug>[bot]` is its login; the app id marks acts done for users. */
-  GITHUB_APP_SLUG: optional(z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}$/, 'expected a GitHub App slug such as reynolds-coordinator')),
+  GITHUB_APP_SLUG: optional(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,38}$/,
+        'expected a GitHub App slug such as reynolds-coordinator',
+      ),
+  ),
   GITHUB_APP_ID: optional(int(1, Number.MAX_SAFE_INTEGER)),
   /** Key of the HMAC in chain markers; defaults to one derived from GITHUB_WEBHOOK_SECRET. */
   LOOP_MARKER_SECRET: optional(z.string().min(16, { message: 'expected at least 16 characters' })),
   LOOP_TTL_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
-  LOOP_DAMPEN_SCORE: z.coerce.number({ message: 'expected a number between 0 and 1' }).min(0).max(1).default(0.5),
-  LOOP_BREAK_SCORE: z.coerce.number({ message: 'expected a number between 0 and 1' }).min(0).max(1).default(0.9),
+  LOOP_DAMPEN_SCORE: z.coerce
+    .number({ message: 'expected a number between 0 and 1' })
+    .min(0)
+    .max(1)
+    .default(0.5),
+  LOOP_BREAK_SCORE: z.coerce
+    .number({ message: 'expected a number between 0 and 1' })
+    .min(0)
+    .max(1)
+    .default(0.9),
   LOOP_REPLY_WINDOW_SECONDS: int(1, 3600).default(120),
   LOOP_PINGPONG_GAP_SECONDS: int(1, 3600).default(60),
   LOOP_WORKING_SET_MAX: int(100, 10_000_000).default(50_000),
@@ -205,18 +291,38 @@ const schema = z.object({
   ADMIN_AAD_IDS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
-    .pipe(z.array(z.string().uuid({ message: 'expected comma-separated Entra object ids (GUIDs)' }))),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    )
+    .pipe(
+      z.array(z.string().uuid({ message: 'expected comma-separated Entra object ids (GUIDs)' })),
+    ),
   /** Where the tab API fetches the keys that sign Teams SSO tokens (tests point it at loopback). */
   TAB_SSO_JWKS_URL: url.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   /** Accepted `aud` values of tab SSO tokens, comma-separated; default BOT_ID and api://<PUBLIC_BASE_URL host>/<BOT_ID>. */
-  TAB_SSO_AUDIENCE: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>')),
+  TAB_SSO_AUDIENCE: optional(
+    z
+      .string()
+      .regex(
+        /^[^,\s]+(,[^,\s]+)*$/,
+        'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>',
+      ),
+  ),
   /** The built tab (vite output) served under /tab/. */
   TAB_DIST_DIR: z.string().min(1).default('./dist/tab'),
   /** The model pool (docs/model-pool.md): none configured means no enrichment and the offline planner. */
-  MODEL_DEPLOYMENTS: z.preprocess((v) => (v === '' || v === undefined ? '[]' : v), modelDeployments),
+  MODEL_DEPLOYMENTS: z.preprocess(
+    (v) => (v === '' || v === undefined ? '[]' : v),
+    modelDeployments,
+  ),
   AZURE_OPENAI_API_KEY: optional(z.string().min(1)),
-  AZURE_OPENAI_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'expected an api-version such as 2024-10-21').default('2024-10-21'),
+  AZURE_OPENAI_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'expected an api-version such as 2024-10-21')
+    .default('2024-10-21'),
   GITHUB_MODELS_TOKEN: optional(z.string().min(1)),
   OPENAI_API_KEY: optional(z.string().min(1)),
   MODEL_POOL_CONCURRENCY: int(1, 1000).default(10),
@@ -225,7 +331,12 @@ const schema = z.object({
   MODEL_BREAKER_FAILURES: int(1, 1000).default(5),
   MODEL_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(30_000),
   ENRICH_DEADLINE_MS: int(100, 600_000).default(20_000),
-  PILOT_STAGE: z.enum(['0', '5', '15', '50', '100'], { message: 'expected 0, 5, 15, 50 or 100 (percent of repos)' }).default('100').transform((v) => Number(v) as 0 | 5 | 15 | 50 | 100),
+  PILOT_STAGE: z
+    .enum(['0', '5', '15', '50', '100'], {
+      message: 'expected 0, 5, 15, 50 or 100 (percent of repos)',
+    })
+    .default('100')
+    .transform((v) => Number(v) as 0 | 5 | 15 | 50 | 100),
   PILOT_ALLOW: repoList.default(''),
   PILOT_DENY: repoList.default(''),
   /** GitHub reads and writes (message extension, link unfurling, chat, card actions): a token, or the App's key below. */
@@ -239,12 +350,19 @@ const schema = z.object({
   /** How long GitHub reads are reused (a search followed by a select, a pasted link twice). */
   GITHUB_CACHE_TTL_SECONDS: int(0, 3600).default(45),
   /** Chat's model-backed planner (docs/chat.md); unset: the offline planner answers. */
-  CHAT_MODEL_PROVIDER: optional(z.enum(['azure', 'openai'], { message: 'expected azure or openai (any OpenAI-compatible endpoint)' })),
+  CHAT_MODEL_PROVIDER: optional(
+    z.enum(['azure', 'openai'], {
+      message: 'expected azure or openai (any OpenAI-compatible endpoint)',
+    }),
+  ),
   CHAT_MODEL_ENDPOINT: optional(url),
   CHAT_MODEL_API_KEY: optional(z.string().min(1)),
   /** Model name, or the deployment name on Azure. */
   CHAT_MODEL: optional(z.string().min(1)),
-  CHAT_MODEL_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(?:-preview)?$/, 'expected an API version such as 2024-10-21').default('2024-10-21'),
+  CHAT_MODEL_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(?:-preview)?$/, 'expected an API version such as 2024-10-21')
+    .default('2024-10-21'),
   CHAT_MODEL_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   /** Reused when CHAT_MODEL_* is not set: the Azure OpenAI resource, or GitHub Models. */
   AZURE_OPENAI_ENDPOINT: optional(url),
@@ -260,13 +378,29 @@ const schema = z.object({
   RECOVERY_MAX_PER_RUN: int(1, 1000).default(50),
   /** OpenTelemetry to Application Insights when set (src/telemetry.ts). */
   APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
-    z.string().regex(APPINSIGHTS_CONNECTION_STRING, 'expected an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=...)'),
+    z
+      .string()
+      .regex(
+        APPINSIGHTS_CONNECTION_STRING,
+        'expected an Application Insights connection string (InstrumentationKey=<guid>;IngestionEndpoint=...)',
+      ),
   ),
   // --- Verified GitHub sign-in (docs/admin-sign-in.md) ---
   /** The GitHub App's or OAuth App's client id (device flow enabled); unset: `sign in` is not offered. */
-  GITHUB_OAUTH_CLIENT_ID: optional(z.string().regex(/^[A-Za-z0-9._-]{8,64}$/, 'expected the client id of a GitHub App (Iv1.… / Iv23…) or OAuth App (Ov23…)')),
+  GITHUB_OAUTH_CLIENT_ID: optional(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._-]{8,64}$/,
+        'expected the client id of a GitHub App (Iv1.… / Iv23…) or OAuth App (Ov23…)',
+      ),
+  ),
   /** Refreshes expiring GitHub App user tokens and revokes tokens at sign-out. */
-  GITHUB_OAUTH_CLIENT_SECRET: optional(z.string().min(20, { message: 'expected the client secret GitHub generated (40 characters or more)' })),
+  GITHUB_OAUTH_CLIENT_SECRET: optional(
+    z
+      .string()
+      .min(20, { message: 'expected the client secret GitHub generated (40 characters or more)' }),
+  ),
   /** Where /login/device/code and /login/oauth/access_token live: https://github.com, or a GHES https://host. */
   GITHUB_WEB_URL: url.default('https://github.com'),
   /** Seals people's GitHub tokens at rest (AES-256-GCM): 32 bytes as base64 or hex. */
@@ -280,7 +414,10 @@ const schema = z.object({
           return false;
         }
       },
-      { message: 'expected 32 random bytes as 44 base64 characters or 64 hex digits (make one with: openssl rand -base64 32)' },
+      {
+        message:
+          'expected 32 random bytes as 44 base64 characters or 64 hex digits (make one with: openssl rand -base64 32)',
+      },
     ),
   ),
   // --- end of verified GitHub sign-in ---
@@ -296,11 +433,20 @@ const schema = z.object({
   /** Reynolds's MCP server at /mcp: `on` (the default) or `off`. */
   MCP_SERVER: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
   /** Accepted `aud` values of Entra tokens for /mcp, comma-separated; default as TAB_SSO_AUDIENCE's default. */
-  MCP_AUDIENCE: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>')),
+  MCP_AUDIENCE: optional(
+    z
+      .string()
+      .regex(
+        /^[^,\s]+(,[^,\s]+)*$/,
+        'expected audiences separated by commas, e.g. api://host/<BOT_ID>,<BOT_ID>',
+      ),
+  ),
   /** Where /mcp fetches the keys that sign Entra tokens (tests point it at loopback). */
   MCP_JWKS_URL: url.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   /** Scopes advertised in /.well-known/oauth-protected-resource, comma-separated; default <first api:// audience>/access_as_user. */
-  MCP_SCOPES: optional(z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected scopes separated by commas')),
+  MCP_SCOPES: optional(
+    z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'expected scopes separated by commas'),
+  ),
   /** Other MCP servers the chat may use (docs/mcp.md). */
   MCP_SERVERS: z.preprocess((v) => (v === '' || v === undefined ? '[]' : v), mcpServers),
   MCP_TOOL_TIMEOUT_MS: int(100, 600_000).default(15_000),
@@ -336,7 +482,21 @@ export interface Config extends RawConfig {
   tokenKey?: Buffer;
 }
 
-const SECRET_NAMES = ['BOT_PASSWORD', 'GITHUB_WEBHOOK_SECRET', 'COSMOS_KEY', 'LOOP_MARKER_SECRET', 'GITHUB_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'AZURE_OPENAI_API_KEY', 'GITHUB_MODELS_TOKEN', 'OPENAI_API_KEY', 'CHAT_MODEL_API_KEY', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'GITHUB_OAUTH_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const;
+const SECRET_NAMES = [
+  'BOT_PASSWORD',
+  'GITHUB_WEBHOOK_SECRET',
+  'COSMOS_KEY',
+  'LOOP_MARKER_SECRET',
+  'GITHUB_TOKEN',
+  'GITHUB_APP_PRIVATE_KEY',
+  'AZURE_OPENAI_API_KEY',
+  'GITHUB_MODELS_TOKEN',
+  'OPENAI_API_KEY',
+  'CHAT_MODEL_API_KEY',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'GITHUB_OAUTH_CLIENT_SECRET',
+  'TOKEN_ENCRYPTION_KEY',
+] as const;
 /** Outside local mode the webhook secret is what keeps forged deliveries out; short ones can be guessed. */
 const MIN_PRODUCTION_WEBHOOK_SECRET = 16;
 
@@ -361,11 +521,23 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const got = env[name];
-      const shown = got === undefined ? 'it is not set' : SECRET_NAMES.includes(name as never) ? 'got a value' : `got ${JSON.stringify(got)}`;
+      const shown =
+        got === undefined
+          ? 'it is not set'
+          : SECRET_NAMES.includes(name as never)
+            ? 'got a value'
+            : `got ${JSON.stringify(got)}`;
       // Inside a JSON variable (MODEL_DEPLOYMENTS[2].endpoint): name the entry and field, show only its value.
       // MCP_SERVERS' tokens and headers are secrets (API keys): their values are never shown.
-      const secretField = name === 'MCP_SERVERS' && issue.path.some((p) => p === 'token' || p === 'headers');
-      if (issue.path.length > 1) return `${name}${issue.path.slice(1).map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}: ${issue.message}${secretField ? ' (got a value)' : valueAt(got, issue.path.slice(1))}`;
+      const secretField =
+        name === 'MCP_SERVERS' && issue.path.some((p) => p === 'token' || p === 'headers');
+      if (issue.path.length > 1)
+        return `${name}${issue.path
+          .slice(1)
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+          .join(
+            '',
+          )}: ${issue.message}${secretField ? ' (got a value)' : valueAt(got, issue.path.slice(1))}`;
       return `${name}: ${issue.message} (${shown})`;
     });
     throw new ConfigError(lines.join('\n'));
@@ -376,38 +548,79 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!localMode) {
     if (raw.BOT_TYPE === 'SingleTenant' && raw.BOT_PASSWORD === undefined)
       problems.push('BOT_PASSWORD: required when BOT_ID is set with BOT_TYPE=SingleTenant');
-    if (raw.BOT_TENANT_ID === undefined) problems.push('BOT_TENANT_ID: required when BOT_ID is set (Azure no longer creates multi-tenant bots)');
+    if (raw.BOT_TENANT_ID === undefined)
+      problems.push(
+        'BOT_TENANT_ID: required when BOT_ID is set (Azure no longer creates multi-tenant bots)',
+      );
     if (raw.GITHUB_WEBHOOK_SECRET === undefined)
-      problems.push('GITHUB_WEBHOOK_SECRET: required outside local mode (set the same secret on the GitHub webhook)');
+      problems.push(
+        'GITHUB_WEBHOOK_SECRET: required outside local mode (set the same secret on the GitHub webhook)',
+      );
     else if (raw.GITHUB_WEBHOOK_SECRET.length < MIN_PRODUCTION_WEBHOOK_SECRET)
-      problems.push(`GITHUB_WEBHOOK_SECRET: expected at least ${MIN_PRODUCTION_WEBHOOK_SECRET} characters outside local mode (got a shorter value)`);
+      problems.push(
+        `GITHUB_WEBHOOK_SECRET: expected at least ${MIN_PRODUCTION_WEBHOOK_SECRET} characters outside local mode (got a shorter value)`,
+      );
   }
   if (raw.GITHUB_WEBHOOK_SECRET === undefined && localMode)
     problems.push('GITHUB_WEBHOOK_SECRET: required (env/.env.local sets a development one)');
   if (raw.STORE === 'cosmos') {
-    if (raw.COSMOS_ENDPOINT === undefined) problems.push('COSMOS_ENDPOINT: required when STORE=cosmos');
+    if (raw.COSMOS_ENDPOINT === undefined)
+      problems.push('COSMOS_ENDPOINT: required when STORE=cosmos');
     if (raw.COSMOS_KEY === undefined) problems.push('COSMOS_KEY: required when STORE=cosmos');
   }
   const providers = new Set(raw.MODEL_DEPLOYMENTS.map((d) => d.provider));
-  if (providers.has('azure') && raw.AZURE_OPENAI_API_KEY === undefined) problems.push('AZURE_OPENAI_API_KEY: required when MODEL_DEPLOYMENTS has an azure deployment');
-  if (providers.has('github') && raw.GITHUB_MODELS_TOKEN === undefined) problems.push('GITHUB_MODELS_TOKEN: required when MODEL_DEPLOYMENTS has a github deployment (a token with models:read)');
+  if (providers.has('azure') && raw.AZURE_OPENAI_API_KEY === undefined)
+    problems.push('AZURE_OPENAI_API_KEY: required when MODEL_DEPLOYMENTS has an azure deployment');
+  if (providers.has('github') && raw.GITHUB_MODELS_TOKEN === undefined)
+    problems.push(
+      'GITHUB_MODELS_TOKEN: required when MODEL_DEPLOYMENTS has a github deployment (a token with models:read)',
+    );
   if (raw.GITHUB_APP_INSTALLATION_ID !== undefined && raw.GITHUB_APP_PRIVATE_KEY === undefined)
     problems.push('GITHUB_APP_PRIVATE_KEY: required when GITHUB_APP_INSTALLATION_ID is set');
-  if (raw.CHAT_MODEL_ENDPOINT !== undefined && raw.CHAT_MODEL === undefined) problems.push('CHAT_MODEL: required when CHAT_MODEL_ENDPOINT is set (the model or Azure deployment name)');
-  if (raw.CHAT_MODEL_PROVIDER === 'azure' && raw.CHAT_MODEL_ENDPOINT !== undefined && !raw.CHAT_MODEL_ENDPOINT.startsWith('https://')) problems.push('CHAT_MODEL_ENDPOINT: Azure OpenAI endpoints must be https://');
+  if (raw.CHAT_MODEL_ENDPOINT !== undefined && raw.CHAT_MODEL === undefined)
+    problems.push(
+      'CHAT_MODEL: required when CHAT_MODEL_ENDPOINT is set (the model or Azure deployment name)',
+    );
+  if (
+    raw.CHAT_MODEL_PROVIDER === 'azure' &&
+    raw.CHAT_MODEL_ENDPOINT !== undefined &&
+    !raw.CHAT_MODEL_ENDPOINT.startsWith('https://')
+  )
+    problems.push('CHAT_MODEL_ENDPOINT: Azure OpenAI endpoints must be https://');
   if ((raw.GITHUB_APP_ID === undefined) !== (raw.GITHUB_APP_PRIVATE_KEY === undefined))
-    problems.push(`${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY'}: required with ${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_PRIVATE_KEY' : 'GITHUB_APP_ID'} (GitHub App mode needs both)`);
-  if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE) problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
+    problems.push(
+      `${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY'}: required with ${raw.GITHUB_APP_ID === undefined ? 'GITHUB_APP_PRIVATE_KEY' : 'GITHUB_APP_ID'} (GitHub App mode needs both)`,
+    );
+  if (raw.LOOP_DAMPEN_SCORE > raw.LOOP_BREAK_SCORE)
+    problems.push('LOOP_DAMPEN_SCORE: must not be above LOOP_BREAK_SCORE');
   // Sign-in: people's tokens are sealed with a key of our own outside local mode, and sign-out must be able to revoke them.
   if (raw.GITHUB_OAUTH_CLIENT_ID !== undefined && !localMode) {
-    if (raw.TOKEN_ENCRYPTION_KEY === undefined) problems.push('TOKEN_ENCRYPTION_KEY: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode (32 random bytes, base64: openssl rand -base64 32); it seals people\'s GitHub tokens at rest');
-    if (raw.GITHUB_OAUTH_CLIENT_SECRET === undefined) problems.push('GITHUB_OAUTH_CLIENT_SECRET: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode (sign-out revokes tokens and expiring tokens are refreshed with it)');
+    if (raw.TOKEN_ENCRYPTION_KEY === undefined)
+      problems.push(
+        "TOKEN_ENCRYPTION_KEY: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode (32 random bytes, base64: openssl rand -base64 32); it seals people's GitHub tokens at rest",
+      );
+    if (raw.GITHUB_OAUTH_CLIENT_SECRET === undefined)
+      problems.push(
+        'GITHUB_OAUTH_CLIENT_SECRET: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode (sign-out revokes tokens and expiring tokens are refreshed with it)',
+      );
   }
-  if (raw.GITHUB_OAUTH_CLIENT_SECRET !== undefined && raw.GITHUB_OAUTH_CLIENT_ID === undefined) problems.push('GITHUB_OAUTH_CLIENT_ID: required with GITHUB_OAUTH_CLIENT_SECRET (the same app\'s client id)');
+  if (raw.GITHUB_OAUTH_CLIENT_SECRET !== undefined && raw.GITHUB_OAUTH_CLIENT_ID === undefined)
+    problems.push(
+      "GITHUB_OAUTH_CLIENT_ID: required with GITHUB_OAUTH_CLIENT_SECRET (the same app's client id)",
+    );
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
-  const markerKey = raw.LOOP_MARKER_SECRET ?? createHmac('sha256', raw.GITHUB_WEBHOOK_SECRET!).update('reynolds-chain-marker').digest('base64url');
-  const tokenKey = raw.GITHUB_OAUTH_CLIENT_ID === undefined ? undefined : raw.TOKEN_ENCRYPTION_KEY !== undefined ? parseEncryptionKey(raw.TOKEN_ENCRYPTION_KEY) : deriveLocalKey(raw.GITHUB_WEBHOOK_SECRET!);
+  const markerKey =
+    raw.LOOP_MARKER_SECRET ??
+    createHmac('sha256', raw.GITHUB_WEBHOOK_SECRET!)
+      .update('reynolds-chain-marker')
+      .digest('base64url');
+  const tokenKey =
+    raw.GITHUB_OAUTH_CLIENT_ID === undefined
+      ? undefined
+      : raw.TOKEN_ENCRYPTION_KEY !== undefined
+        ? parseEncryptionKey(raw.TOKEN_ENCRYPTION_KEY)
+        : deriveLocalKey(raw.GITHUB_WEBHOOK_SECRET!);
   return {
     ...raw,
     localMode,
@@ -416,7 +629,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(raw.DATA_DIR),
     markerKey,
     secretNames: SECRET_NAMES,
-    secretValues: withEncodedForms([...SECRET_NAMES.map((name) => raw[name]), markerKey, tokenKey?.toString('base64'), tokenKey?.toString('hex'), ...raw.MCP_SERVERS.flatMap((s) => [s.token, ...Object.values(s.headers)])]),
+    secretValues: withEncodedForms([
+      ...SECRET_NAMES.map((name) => raw[name]),
+      markerKey,
+      tokenKey?.toString('base64'),
+      tokenKey?.toString('hex'),
+      ...raw.MCP_SERVERS.flatMap((s) => [s.token, ...Object.values(s.headers)]),
+    ]),
     ...(tokenKey && { tokenKey }),
   };
 }
@@ -433,7 +652,8 @@ function withEncodedForms(values: readonly (string | undefined)[]): string[] {
     if (value.includes('-----BEGIN')) {
       const pem = value.replace(/\\n/g, '\n');
       out.add(pem);
-      for (const line of pem.split('\n').map((l) => l.trim())) if (line.length >= 16 && !line.startsWith('-----')) out.add(line);
+      for (const line of pem.split('\n').map((l) => l.trim()))
+        if (line.length >= 16 && !line.startsWith('-----')) out.add(line);
     }
   }
   return [...out];

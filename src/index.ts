@@ -40,7 +40,9 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error) => {
-    console.error(`Reynolds could not start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Reynolds could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   });
 }

@@ -24,9 +24,15 @@ const REDACT_PATHS = [
 ];
 
 /** `destination` defaults to stdout; tests pass a stream to read what was logged. */
-export function createLogger(options: { level: string; secretValues: readonly string[]; name?: string; destination?: DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  secretValues: readonly string[];
+  name?: string;
+  destination?: DestinationStream;
+}): Logger {
   const secrets = options.secretValues.filter((s) => s.length >= 4);
-  const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
+  const scrub = (text: string): string =>
+    secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
   return pino(
     {
       name: options.name ?? 'reynolds',
@@ -35,12 +41,21 @@ export function createLogger(options: { level: string; secretValues: readonly st
       serializers: {
         err: (error: unknown) => {
           const serialised = pino.stdSerializers.err(error as Error);
-          return { ...serialised, message: scrub(serialised.message ?? ''), stack: scrub(serialised.stack ?? '') };
+          return {
+            ...serialised,
+            message: scrub(serialised.message ?? ''),
+            stack: scrub(serialised.stack ?? ''),
+          };
         },
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)) as Parameters<
+              typeof method
+            >,
+          );
         },
       },
     },

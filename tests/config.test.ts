@@ -38,7 +38,10 @@ describe('config', function () {
 
   it('never echoes a secret value in an error', function () {
     const message = configErrorOf({ GITHUB_WEBHOOK_SECRET: 'short' });
-    assert.match(message, /^GITHUB_WEBHOOK_SECRET: expected at least 8 characters \(got a value\)$/);
+    assert.match(
+      message,
+      /^GITHUB_WEBHOOK_SECRET: expected at least 8 characters \(got a value\)$/,
+    );
     assert.ok(!message.includes('short'));
   });
 
@@ -47,7 +50,12 @@ describe('config', function () {
     const message = configErrorOf({ ...base, BOT_ID: '00000000-0000-0000-0000-000000000001' });
     assert.match(message, /BOT_PASSWORD: required/);
     assert.match(message, /BOT_TENANT_ID: required/);
-    const full = parseConfig({ ...base, BOT_ID: '00000000-0000-0000-0000-000000000001', BOT_PASSWORD: 'p', BOT_TENANT_ID: 'contoso' });
+    const full = parseConfig({
+      ...base,
+      BOT_ID: '00000000-0000-0000-0000-000000000001',
+      BOT_PASSWORD: 'p',
+      BOT_TENANT_ID: 'contoso',
+    });
     assert.equal(full.localMode, false);
     assert.equal(full.host, '0.0.0.0');
     assert.equal(full.tenantId, 'contoso');
@@ -56,30 +64,80 @@ describe('config', function () {
   });
 
   it('sign-in: off without a client id; outside local mode it needs TOKEN_ENCRYPTION_KEY and the client secret, with clear errors', function () {
-    assert.equal(parseConfig(base).tokenKey, undefined, 'no GITHUB_OAUTH_CLIENT_ID: no sign-in, no key');
-    const production = { ...base, GITHUB_WEBHOOK_SECRET: 'a-long-enough-production-secret', BOT_ID: '00000000-0000-0000-0000-000000000001', BOT_PASSWORD: 'p', BOT_TENANT_ID: 'contoso', GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' };
+    assert.equal(
+      parseConfig(base).tokenKey,
+      undefined,
+      'no GITHUB_OAUTH_CLIENT_ID: no sign-in, no key',
+    );
+    const production = {
+      ...base,
+      GITHUB_WEBHOOK_SECRET: 'a-long-enough-production-secret',
+      BOT_ID: '00000000-0000-0000-0000-000000000001',
+      BOT_PASSWORD: 'p',
+      BOT_TENANT_ID: 'contoso',
+      GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient',
+    };
     const message = configErrorOf(production);
-    assert.match(message, /^TOKEN_ENCRYPTION_KEY: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode \(32 random bytes, base64: openssl rand -base64 32\)/m);
-    assert.match(message, /^GITHUB_OAUTH_CLIENT_SECRET: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode/m);
+    assert.match(
+      message,
+      /^TOKEN_ENCRYPTION_KEY: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode \(32 random bytes, base64: openssl rand -base64 32\)/m,
+    );
+    assert.match(
+      message,
+      /^GITHUB_OAUTH_CLIENT_SECRET: required when GITHUB_OAUTH_CLIENT_ID is set outside local mode/m,
+    );
     const key = Buffer.alloc(32, 7);
     const secret = 'oauth-client-secret-0123456789abcdef';
-    const config = parseConfig({ ...production, TOKEN_ENCRYPTION_KEY: key.toString('base64'), GITHUB_OAUTH_CLIENT_SECRET: secret });
+    const config = parseConfig({
+      ...production,
+      TOKEN_ENCRYPTION_KEY: key.toString('base64'),
+      GITHUB_OAUTH_CLIENT_SECRET: secret,
+    });
     assert.deepEqual(config.tokenKey, key);
     assert.equal(config.GITHUB_WEB_URL, 'https://github.com');
-    for (const value of [secret, key.toString('base64'), key.toString('hex')]) assert.ok(config.secretValues.includes(value), 'the client secret and the key are redacted secrets');
-    assert.deepEqual(parseConfig({ ...production, TOKEN_ENCRYPTION_KEY: key.toString('hex'), GITHUB_OAUTH_CLIENT_SECRET: secret }).tokenKey, key, 'hex works too');
+    for (const value of [secret, key.toString('base64'), key.toString('hex')])
+      assert.ok(
+        config.secretValues.includes(value),
+        'the client secret and the key are redacted secrets',
+      );
+    assert.deepEqual(
+      parseConfig({
+        ...production,
+        TOKEN_ENCRYPTION_KEY: key.toString('hex'),
+        GITHUB_OAUTH_CLIENT_SECRET: secret,
+      }).tokenKey,
+      key,
+      'hex works too',
+    );
 
-    const bad = configErrorOf({ ...production, TOKEN_ENCRYPTION_KEY: 'too-short', GITHUB_OAUTH_CLIENT_SECRET: secret });
-    assert.match(bad, /^TOKEN_ENCRYPTION_KEY: expected 32 random bytes as 44 base64 characters or 64 hex digits .* \(got a value\)$/);
+    const bad = configErrorOf({
+      ...production,
+      TOKEN_ENCRYPTION_KEY: 'too-short',
+      GITHUB_OAUTH_CLIENT_SECRET: secret,
+    });
+    assert.match(
+      bad,
+      /^TOKEN_ENCRYPTION_KEY: expected 32 random bytes as 44 base64 characters or 64 hex digits .* \(got a value\)$/,
+    );
     assert.ok(!bad.includes('too-short'), 'the bad key is not echoed');
-    assert.match(configErrorOf({ ...base, GITHUB_OAUTH_CLIENT_SECRET: secret }), /^GITHUB_OAUTH_CLIENT_ID: required with GITHUB_OAUTH_CLIENT_SECRET/);
-    assert.match(configErrorOf({ ...base, GITHUB_WEB_URL: 'github.com' }), /^GITHUB_WEB_URL: expected an absolute URL/);
+    assert.match(
+      configErrorOf({ ...base, GITHUB_OAUTH_CLIENT_SECRET: secret }),
+      /^GITHUB_OAUTH_CLIENT_ID: required with GITHUB_OAUTH_CLIENT_SECRET/,
+    );
+    assert.match(
+      configErrorOf({ ...base, GITHUB_WEB_URL: 'github.com' }),
+      /^GITHUB_WEB_URL: expected an absolute URL/,
+    );
   });
 
   it('sign-in in local mode: a key derived from the webhook secret when none is set, so tokens are still sealed', function () {
     const one = parseConfig({ ...base, GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' });
     assert.equal(one.tokenKey?.length, 32);
-    assert.deepEqual(parseConfig({ ...base, GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' }).tokenKey, one.tokenKey, 'stable across restarts');
+    assert.deepEqual(
+      parseConfig({ ...base, GITHUB_OAUTH_CLIENT_ID: 'Iv23liExampleClient' }).tokenKey,
+      one.tokenKey,
+      'stable across restarts',
+    );
     assert.ok(one.secretValues.includes(one.tokenKey!.toString('base64')));
   });
 
@@ -87,7 +145,10 @@ describe('config', function () {
     const message = configErrorOf({ ...base, STORE: 'cosmos' });
     assert.match(message, /COSMOS_ENDPOINT: required when STORE=cosmos/);
     assert.match(message, /COSMOS_KEY: required when STORE=cosmos/);
-    assert.match(configErrorOf({ ...base, STORE: 'cosmos', COSMOS_ENDPOINT: 'not a url', COSMOS_KEY: 'k' }), /COSMOS_ENDPOINT: expected an absolute URL/);
+    assert.match(
+      configErrorOf({ ...base, STORE: 'cosmos', COSMOS_ENDPOINT: 'not a url', COSMOS_KEY: 'k' }),
+      /COSMOS_ENDPOINT: expected an absolute URL/,
+    );
   });
 
   it('treats empty values as unset', function () {
@@ -98,8 +159,14 @@ describe('config', function () {
     const root = mkdtempSync(path.join(tmpdir(), 'reynolds-config-'));
     try {
       mkdirSync(path.join(root, 'env'));
-      writeFileSync(path.join(root, 'env/.env.local'), 'PORT=4000\nLOG_LEVEL=debug\nGITHUB_WEBHOOK_SECRET=from-the-committed-file\n');
-      writeFileSync(path.join(root, 'env/.env.local.user'), 'GITHUB_WEBHOOK_SECRET=from-the-user-file\n');
+      writeFileSync(
+        path.join(root, 'env/.env.local'),
+        'PORT=4000\nLOG_LEVEL=debug\nGITHUB_WEBHOOK_SECRET=from-the-committed-file\n',
+      );
+      writeFileSync(
+        path.join(root, 'env/.env.local.user'),
+        'GITHUB_WEBHOOK_SECRET=from-the-user-file\n',
+      );
       const config = loadConfig({ LOG_LEVEL: 'warn' }, root);
       assert.equal(config.PORT, 4000);
       assert.equal(config.LOG_LEVEL, 'warn');
@@ -117,19 +184,64 @@ describe('config', function () {
   });
 
   it('reads MCP_SERVERS: entries with defaults, errors by index and field, tokens and headers redacted and never echoed', function () {
-    const config = parseConfig({ ...base, MCP_SERVERS: JSON.stringify([{ name: 'docs', url: 'https://docs.test/mcp', token: 'docs-token-123456', tools: ['search'] }, { name: 'desk', url: 'http://127.0.0.1:9/mcp', headers: { 'x-api-key': 'desk-key-abcdef' } }]) });
+    const config = parseConfig({
+      ...base,
+      MCP_SERVERS: JSON.stringify([
+        {
+          name: 'docs',
+          url: 'https://docs.test/mcp',
+          token: 'docs-token-123456',
+          tools: ['search'],
+        },
+        {
+          name: 'desk',
+          url: 'http://127.0.0.1:9/mcp',
+          headers: { 'x-api-key': 'desk-key-abcdef' },
+        },
+      ]),
+    });
     assert.deepEqual(config.MCP_SERVERS, [
-      { name: 'docs', url: 'https://docs.test/mcp', token: 'docs-token-123456', tools: ['search'], headers: {} },
+      {
+        name: 'docs',
+        url: 'https://docs.test/mcp',
+        token: 'docs-token-123456',
+        tools: ['search'],
+        headers: {},
+      },
       { name: 'desk', url: 'http://127.0.0.1:9/mcp', headers: { 'x-api-key': 'desk-key-abcdef' } },
     ]);
-    assert.ok(config.secretValues.includes('docs-token-123456') && config.secretValues.includes('desk-key-abcdef'));
+    assert.ok(
+      config.secretValues.includes('docs-token-123456') &&
+        config.secretValues.includes('desk-key-abcdef'),
+    );
     assert.deepEqual(parseConfig(base).MCP_SERVERS, []);
     assert.equal(parseConfig(base).MCP_MAX_TOOL_CALLS_PER_TURN, 3);
 
-    assert.match(configErrorOf({ ...base, MCP_SERVERS: 'not json' }), /^MCP_SERVERS: expected a JSON array of MCP servers \(see docs\/mcp.md\)/);
-    assert.match(configErrorOf({ ...base, MCP_SERVERS: '[{"name": "Docs Server", "url": "https://docs.test/mcp"}]' }), /^MCP_SERVERS\[0\]\.name: expected a short lower-case name.* \(got "Docs Server"\)$/);
-    assert.match(configErrorOf({ ...base, MCP_SERVERS: '[{"name": "a", "url": "https://a.test/mcp"}, {"name": "a", "url": "https://b.test/mcp"}]' }), /^MCP_SERVERS\[1\]\.name: duplicate MCP server name "a"/);
-    const secret = configErrorOf({ ...base, MCP_SERVERS: JSON.stringify([{ name: 'a', url: 'https://a.test/mcp', headers: { 'bad header!': 'super-secret-value' } }]) });
+    assert.match(
+      configErrorOf({ ...base, MCP_SERVERS: 'not json' }),
+      /^MCP_SERVERS: expected a JSON array of MCP servers \(see docs\/mcp.md\)/,
+    );
+    assert.match(
+      configErrorOf({
+        ...base,
+        MCP_SERVERS: '[{"name": "Docs Server", "url": "https://docs.test/mcp"}]',
+      }),
+      /^MCP_SERVERS\[0\]\.name: expected a short lower-case name.* \(got "Docs Server"\)$/,
+    );
+    assert.match(
+      configErrorOf({
+        ...base,
+        MCP_SERVERS:
+          '[{"name": "a", "url": "https://a.test/mcp"}, {"name": "a", "url": "https://b.test/mcp"}]',
+      }),
+      /^MCP_SERVERS\[1\]\.name: duplicate MCP server name "a"/,
+    );
+    const secret = configErrorOf({
+      ...base,
+      MCP_SERVERS: JSON.stringify([
+        { name: 'a', url: 'https://a.test/mcp', headers: { 'bad header!': 'super-secret-value' } },
+      ]),
+    });
     assert.match(secret, /^MCP_SERVERS\[0\]\.headers.*\(got a value\)$/);
     assert.ok(!secret.includes('super-secret-value'));
   });

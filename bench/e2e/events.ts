@@ -16,7 +16,11 @@ const FIRST_NUMBER = 100_000;
 
 export type EventKind = 'issues.opened' | 'pull_request.opened' | 'issue_comment.created';
 /** Rotated in this order: the three most common alert-worthy events on a busy repository. */
-export const EVENT_MIX: readonly EventKind[] = ['issues.opened', 'pull_request.opened', 'issue_comment.created'];
+export const EVENT_MIX: readonly EventKind[] = [
+  'issues.opened',
+  'pull_request.opened',
+  'issue_comment.created',
+];
 
 export interface BenchDelivery {
   seq: number;
@@ -48,7 +52,13 @@ export class DeliveryFactory {
   private readonly templates: Record<EventKind, Json> = {
     'issues.opened': structuredClone(exampleOf('issues', 'opened').payload) as Json,
     'pull_request.opened': structuredClone(exampleOf('pull_request', 'opened').payload) as Json,
-    'issue_comment.created': structuredClone(exampleOf('issue_comment', 'created', (p) => !(p['issue'] as Json | undefined)?.['pull_request']).payload) as Json,
+    'issue_comment.created': structuredClone(
+      exampleOf(
+        'issue_comment',
+        'created',
+        (p) => !(p['issue'] as Json | undefined)?.['pull_request'],
+      ).payload,
+    ) as Json,
   };
 
   constructor(
@@ -65,31 +75,78 @@ export class DeliveryFactory {
     const number = FIRST_NUMBER + seq;
     const name = repoName(conversation);
     const t = this.templates[kind];
-    const repository = { ...t['repository'], name, full_name: `${BENCH_OWNER}/${name}`, owner: { ...t['repository'].owner, login: BENCH_OWNER } };
+    const repository = {
+      ...t['repository'],
+      name,
+      full_name: `${BENCH_OWNER}/${name}`,
+      owner: { ...t['repository'].owner, login: BENCH_OWNER },
+    };
     const sender = { ...t['sender'], login: 'octocat', type: 'User' };
-    const common: Json = { ...t, repository, sender, ...(t['organization'] && { organization: { ...t['organization'], login: BENCH_OWNER } }) };
+    const common: Json = {
+      ...t,
+      repository,
+      sender,
+      ...(t['organization'] && { organization: { ...t['organization'], login: BENCH_OWNER } }),
+    };
     let payload: Json;
     let event: string;
     if (kind === 'issues.opened') {
       event = 'issues';
-      payload = { ...common, issue: { ...t['issue'], number, title: `${marker} Crash on start`, labels: [], user: sender } };
+      payload = {
+        ...common,
+        issue: {
+          ...t['issue'],
+          number,
+          title: `${marker} Crash on start`,
+          labels: [],
+          user: sender,
+        },
+      };
     } else if (kind === 'pull_request.opened') {
       event = 'pull_request';
-      payload = { ...common, number, pull_request: { ...t['pull_request'], number, title: `${marker} Fix the crash on start`, labels: [], user: sender } };
+      payload = {
+        ...common,
+        number,
+        pull_request: {
+          ...t['pull_request'],
+          number,
+          title: `${marker} Fix the crash on start`,
+          labels: [],
+          user: sender,
+        },
+      };
     } else {
       event = 'issue_comment';
       payload = {
         ...common,
-        issue: { ...t['issue'], number, title: `${marker} Crash on start`, labels: [], user: sender, pull_request: undefined },
+        issue: {
+          ...t['issue'],
+          number,
+          title: `${marker} Crash on start`,
+          labels: [],
+          user: sender,
+          pull_request: undefined,
+        },
         comment: { ...t['comment'], body: `${marker} Can reproduce on main.`, user: sender },
       };
     }
-    return { seq, marker, kind, conversation, ...signDelivery(this.secret, event, payload, repository.id) };
+    return {
+      seq,
+      marker,
+      kind,
+      conversation,
+      ...signDelivery(this.secret, event, payload, repository.id),
+    };
   }
 }
 
 /** A payload as GitHub delivers it: a fresh delivery id, the bench's hook, signed with `secret`. */
-export function signDelivery(secret: string, event: string, payload: unknown, repositoryId?: number): Pick<BenchDelivery, 'deliveryId' | 'body' | 'headers'> {
+export function signDelivery(
+  secret: string,
+  event: string,
+  payload: unknown,
+  repositoryId?: number,
+): Pick<BenchDelivery, 'deliveryId' | 'body' | 'headers'> {
   const text = JSON.stringify(payload);
   const deliveryId = randomUUID();
   return {

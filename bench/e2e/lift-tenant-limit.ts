@@ -8,6 +8,10 @@
 import { TeamsRateLimits } from '../../src/teams/sending/teams-rate-limits.js';
 
 const tryTake = TeamsRateLimits.prototype.tryTake;
-TeamsRateLimits.prototype.tryTake = function (this: TeamsRateLimits, tenantId: string, conversationId: string): boolean {
+TeamsRateLimits.prototype.tryTake = function (
+  this: TeamsRateLimits,
+  tenantId: string,
+  conversationId: string,
+): boolean {
   return tryTake.call(this, `${tenantId}|${conversationId}`, conversationId);
 };

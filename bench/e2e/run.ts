@@ -31,11 +31,31 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite/sqlite-store.js';
-import { BENCH_HOOK_ID, DeliveryFactory, EVENT_MIX, markerPattern, type BenchDelivery, type EventKind } from './events.js';
+import {
+  BENCH_HOOK_ID,
+  DeliveryFactory,
+  EVENT_MIX,
+  markerPattern,
+  type BenchDelivery,
+  type EventKind,
+} from './events.js';
 import { LOCAL_TENANT, seedStore } from './seed.js';
 import { startTimedConnector } from './timed-connector.js';
-import { int, median, numberOption, pct, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
-import { killAllChildren, killChild, startReynoldsChild, type ReynoldsChild } from '../support/reynolds-child.js';
+import {
+  int,
+  median,
+  numberOption,
+  pct,
+  processCpuSeconds,
+  sleep,
+  table,
+} from '../support/bench-kit.js';
+import {
+  killAllChildren,
+  killChild,
+  startReynoldsChild,
+  type ReynoldsChild,
+} from '../support/reynolds-child.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -146,14 +166,22 @@ function parseOptions(): Options {
     );
     process.exit(0);
   }
-  const num = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => numberOption(name, raw, fallback, min, max, usage);
+  const num = (
+    name: string,
+    raw: string | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ): number => numberOption(name, raw, fallback, min, max, usage);
   const rate = num('rate', values.rate, 200, 1, 5000);
   return {
     rate,
     duration: num('duration', values.duration, 30, 1, 600),
     warmup: num('warmup', values.warmup, 5, 0, 120),
     // Below 1 event per channel per 2 s, the per-channel windows never bind (8 per 2 s, 60 per 30 s).
-    conversations: Math.round(num('conversations', values.conversations, Math.max(1, Math.ceil(rate * 2)), 1, 2000)),
+    conversations: Math.round(
+      num('conversations', values.conversations, Math.max(1, Math.ceil(rate * 2)), 1, 2000),
+    ),
     runs: Math.round(num('runs', values.runs, 1, 1, 20)),
     grace: num('grace', values.grace, 10, 1, 600),
     keepData: values['keep-data'],
@@ -187,8 +215,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** Reynolds as a child (bench/support/reynolds-child.ts), optionally with the tenant-limit diagnosis hook. */
-function startChild(dataDir: string, secret: string, liftTenantLimit: boolean): Promise<ReynoldsChild> {
-  return startReynoldsChild({ dataDir, secret, imports: liftTenantLimit ? ['./bench/e2e/lift-tenant-limit.ts'] : [] });
+function startChild(
+  dataDir: string,
+  secret: string,
+  liftTenantLimit: boolean,
+): Promise<ReynoldsChild> {
+  return startReynoldsChild({
+    dataDir,
+    secret,
+    imports: liftTenantLimit ? ['./bench/e2e/lift-tenant-limit.ts'] : [],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,10 +269,23 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
 
     const send = (seq: number, measured: boolean): Sent => {
       const d = factory.make(seq);
-      const entry: Sent = { d: { seq: d.seq, kind: d.kind, deliveryId: d.deliveryId, conversation: d.conversation }, measured, sentAt: performance.now(), cards: 0 };
+      const entry: Sent = {
+        d: { seq: d.seq, kind: d.kind, deliveryId: d.deliveryId, conversation: d.conversation },
+        measured,
+        sentAt: performance.now(),
+        cards: 0,
+      };
       sent[seq] = entry;
       const req = request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...d.headers, 'content-length': String(d.body.length) }, timeout: 10_000 },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { ...d.headers, 'content-length': String(d.body.length) },
+          timeout: 10_000,
+        },
         (res) => {
           // The status line and headers are the answer; the body is a small JSON we do not need.
           entry.ackAt = performance.now();
@@ -257,9 +306,12 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
     // Preflight: one card end to end, so a broken set-up fails here with the child's own words.
     const pre = send(0, false);
     const preDeadline = performance.now() + 15_000;
-    while (pre.cardAt === undefined && pre.error === undefined && performance.now() < preDeadline) await sleep(20);
+    while (pre.cardAt === undefined && pre.error === undefined && performance.now() < preDeadline)
+      await sleep(20);
     if (pre.status !== 202 || pre.cardAt === undefined)
-      throw new Error(`preflight: delivery answered ${pre.status ?? pre.error ?? 'nothing'}, card ${pre.cardAt === undefined ? 'never posted' : 'posted'}\n${child.log.join('\n')}`);
+      throw new Error(
+        `preflight: delivery answered ${pre.status ?? pre.error ?? 'nothing'}, card ${pre.cardAt === undefined ? 'never posted' : 'posted'}\n${child.log.join('\n')}`,
+      );
 
     // The schedule: delivery k leaves at start + k/rate, warm-up first, then the measured window,
     // without a pause between them. When this event loop falls behind, the late ones leave at once.
@@ -272,7 +324,10 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
     let childCpu0: number | undefined;
     let benchCpu0: NodeJS.CpuUsage | undefined;
     while (next < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - start) * options.rate) / 1000) + 1);
+      const due = Math.min(
+        total,
+        Math.floor(((performance.now() - start) * options.rate) / 1000) + 1,
+      );
       while (next < due) {
         if (next === warmupCount) {
           childCpu0 = processCpuSeconds(child.process.pid);
@@ -292,7 +347,8 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
     const graceEnd = lastSentAt + options.grace * 1000;
     const all = sent.slice(firstSeq);
     while (performance.now() < graceEnd) {
-      if (settled >= total + 1 && all.every((s) => s.status !== 202 || s.cardAt !== undefined)) break;
+      if (settled >= total + 1 && all.every((s) => s.status !== 202 || s.cardAt !== undefined))
+        break;
       await sleep(50);
     }
     await sleep(200); // a duplicate would be right behind the first copy
@@ -311,18 +367,31 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
       if (second >= 0 && second < perSecond.length) perSecond[second]! += 1;
     }
     const postedByFifth = [0, 1, 2, 3, 4].map((fifth) => {
-      const part = accepted.filter((s) => Math.min(4, Math.floor(((s.sentAt - measuredStart) / (lastSentAt - measuredStart)) * 5)) === fifth);
+      const part = accepted.filter(
+        (s) =>
+          Math.min(
+            4,
+            Math.floor(((s.sentAt - measuredStart) / (lastSentAt - measuredStart)) * 5),
+          ) === fifth,
+      );
       return part.length === 0 ? Number.NaN : part.filter((s) => s.cards > 0).length / part.length;
     });
     const byKind: RunResult['byKind'] = {};
     for (const kind of EVENT_MIX) {
-      const ls = withCard.filter((s) => s.d.kind === kind).map((s) => s.cardAt! - s.ackAt!).sort((a, b) => a - b);
+      const ls = withCard
+        .filter((s) => s.d.kind === kind)
+        .map((s) => s.cardAt! - s.ackAt!)
+        .sort((a, b) => a - b);
       byKind[kind] = { p50: pct(ls, 50), p99: pct(ls, 99), count: ls.length };
     }
     const breakdown = {} as RunResult['breakdown'];
     for (const key of ['ack', 'inbox', 'send'] as const) {
       const values = db.breakdown[key].sort((a, b) => a - b);
-      breakdown[key] = { p50: pct(values, 50), p99: pct(values, 99), max: values.at(-1) ?? Number.NaN };
+      breakdown[key] = {
+        p50: pct(values, 50),
+        p99: pct(values, 99),
+        max: values.at(-1) ?? Number.NaN,
+      };
     }
     return {
       run,
@@ -338,12 +407,21 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
       folded: measured.filter((s) => s.folded).length,
       strayPosts,
       warmupLost: all.filter((s) => !s.measured && s.status === 202 && s.cards === 0).length,
-      latency: { p50: pct(latencies, 50), p90: pct(latencies, 90), p99: pct(latencies, 99), max: latencies.at(-1) ?? Number.NaN, count: latencies.length },
+      latency: {
+        p50: pct(latencies, 50),
+        p90: pct(latencies, 90),
+        p99: pct(latencies, 99),
+        max: latencies.at(-1) ?? Number.NaN,
+        count: latencies.length,
+      },
       cardsPerSecond: perSecond,
       postedByFifth,
       breakdown,
       byKind,
-      childCores: childCpu0 !== undefined && childCpu1 !== undefined ? (childCpu1 - childCpu0) / measuredSeconds : undefined,
+      childCores:
+        childCpu0 !== undefined && childCpu1 !== undefined
+          ? (childCpu1 - childCpu0) / measuredSeconds
+          : undefined,
       benchCores: (benchCpu.user + benchCpu.system) / 1e6 / measuredSeconds,
       leftovers: db.leftovers,
       childLog,
@@ -364,10 +442,20 @@ async function runOnce(run: number, options: Options, secret: string): Promise<R
  * done; epoch ms on the same machine clock), to split the latency into legs, and what was still
  * queued when the grace ran out.
  */
-function readChildStore(dataDir: string, all: Sent[]): { breakdown: Breakdown; leftovers: RunResult['leftovers'] } {
-  const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+function readChildStore(
+  dataDir: string,
+  all: Sent[],
+): { breakdown: Breakdown; leftovers: RunResult['leftovers'] } {
+  const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), {
+    readonly: true,
+    fileMustExist: true,
+  });
   try {
-    const rows = db.prepare('SELECT delivery_id AS id, received_at AS received, completed_at AS completed FROM deliveries').all() as { id: string; received: number; completed: number | null }[];
+    const rows = db
+      .prepare(
+        'SELECT delivery_id AS id, received_at AS received, completed_at AS completed FROM deliveries',
+      )
+      .all() as { id: string; received: number; completed: number | null }[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const epoch = (t: number): number => performance.timeOrigin + t;
     const breakdown: Breakdown = { ack: [], inbox: [], send: [] };
@@ -381,8 +469,16 @@ function readChildStore(dataDir: string, all: Sent[]): { breakdown: Breakdown; l
         if (s.cardAt !== undefined) breakdown.send.push(epoch(s.cardAt) - row.completed);
       }
     }
-    const outbox = (db.prepare("SELECT count(*) AS n FROM records WHERE kind = 'outbox' AND tenant_id = ?").get(LOCAL_TENANT) as { n: number }).n;
-    const inboxOpen = (db.prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing')").get() as { n: number }).n;
+    const outbox = (
+      db
+        .prepare("SELECT count(*) AS n FROM records WHERE kind = 'outbox' AND tenant_id = ?")
+        .get(LOCAL_TENANT) as { n: number }
+    ).n;
+    const inboxOpen = (
+      db
+        .prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing')")
+        .get() as { n: number }
+    ).n;
     return { breakdown, leftovers: { outbox, inboxOpen } };
   } finally {
     db.close();
@@ -393,7 +489,12 @@ function readChildStore(dataDir: string, all: Sent[]): { breakdown: Breakdown; l
 // report
 
 /** Nearest-rank percentile of sorted values. */
-const ms = (n: number): string => (Number.isFinite(n) ? (Math.abs(n) < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US')) : '-');
+const ms = (n: number): string =>
+  Number.isFinite(n)
+    ? Math.abs(n) < 10
+      ? n.toFixed(1)
+      : Math.round(n).toLocaleString('en-US')
+    : '-';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -405,17 +506,34 @@ async function main(): Promise<number> {
   const perChannel = options.rate / options.conversations;
   console.log('# Reynolds end-to-end benchmark: 202 → card posted');
   console.log();
-  console.log(`machine:        ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`);
-  console.log(`load:           ${options.rate} deliveries/s open loop for ${options.warmup} s warm-up + ${options.duration} s measured, ${options.runs} run(s); mix ${EVENT_MIX.join(' / ')} (recorded payloads, one new issue/PR each, so one new thread each)`);
-  console.log(`channels:       ${options.conversations} subscribed channels, one repository each, round-robin: ${perChannel.toFixed(2)} cards/s per channel (Teams allows ${CHANNEL_POSTS_PER_SECOND}/s sustained per channel)`);
-  console.log(`reynolds:       child process (node --import tsx src/index.ts), fresh SQLite DATA_DIR per run, LOG_LEVEL=warn, no model enrichment; connector stand-in in this process, hook id ${BENCH_HOOK_ID}`);
+  console.log(
+    `machine:        ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
+  );
+  console.log(
+    `load:           ${options.rate} deliveries/s open loop for ${options.warmup} s warm-up + ${options.duration} s measured, ${options.runs} run(s); mix ${EVENT_MIX.join(' / ')} (recorded payloads, one new issue/PR each, so one new thread each)`,
+  );
+  console.log(
+    `channels:       ${options.conversations} subscribed channels, one repository each, round-robin: ${perChannel.toFixed(2)} cards/s per channel (Teams allows ${CHANNEL_POSTS_PER_SECOND}/s sustained per channel)`,
+  );
+  console.log(
+    `reynolds:       child process (node --import tsx src/index.ts), fresh SQLite DATA_DIR per run, LOG_LEVEL=warn, no model enrichment; connector stand-in in this process, hook id ${BENCH_HOOK_ID}`,
+  );
   if (options.liftTenantLimit) {
-    console.log(`DIAGNOSIS:      --lift-tenant-limit: each channel has its own ${TENANT_POSTS_PER_SECOND}/s tenant bucket in the child; not how Reynolds runs against Teams`);
+    console.log(
+      `DIAGNOSIS:      --lift-tenant-limit: each channel has its own ${TENANT_POSTS_PER_SECOND}/s tenant bucket in the child; not how Reynolds runs against Teams`,
+    );
   } else if (options.rate > TENANT_POSTS_PER_SECOND) {
-    console.log(`note:           ${options.rate}/s is above Teams' per-tenant limit of ${TENANT_POSTS_PER_SECOND} posts/s, which Reynolds enforces for its one tenant:`);
-    console.log(`                cards can leave at ${TENANT_POSTS_PER_SECOND}/s at most, whatever the channel count, so the outbox grows by ~${options.rate - TENANT_POSTS_PER_SECOND}/s`);
+    console.log(
+      `note:           ${options.rate}/s is above Teams' per-tenant limit of ${TENANT_POSTS_PER_SECOND} posts/s, which Reynolds enforces for its one tenant:`,
+    );
+    console.log(
+      `                cards can leave at ${TENANT_POSTS_PER_SECOND}/s at most, whatever the channel count, so the outbox grows by ~${options.rate - TENANT_POSTS_PER_SECOND}/s`,
+    );
   }
-  if (cpus.length <= 4) console.log(`note:           ${cpus.length} cores, shared by Reynolds, the load generator and the connector stand-in`);
+  if (cpus.length <= 4)
+    console.log(
+      `note:           ${cpus.length} cores, shared by Reynolds, the load generator and the connector stand-in`,
+    );
   console.log();
 
   const results: RunResult[] = [];
@@ -429,33 +547,91 @@ async function main(): Promise<number> {
     );
   }
 
-  const header = ['run', 'rate achieved (/s)', 'events sent', '202s', 'cards posted', 'lost', 'duplicates', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', `target p99 < ${TARGET_P99_MS} ms`];
-  const verdict = (p99: number): string => (Number.isFinite(p99) && p99 < TARGET_P99_MS ? 'PASS' : 'MISS');
+  const header = [
+    'run',
+    'rate achieved (/s)',
+    'events sent',
+    '202s',
+    'cards posted',
+    'lost',
+    'duplicates',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'max ms',
+    `target p99 < ${TARGET_P99_MS} ms`,
+  ];
+  const verdict = (p99: number): string =>
+    Number.isFinite(p99) && p99 < TARGET_P99_MS ? 'PASS' : 'MISS';
   const rows: string[][] = [header];
   for (const r of results) {
-    rows.push([String(r.run), r.sendRate.toFixed(1), int(r.sent), int(r.accepted), int(r.cards), int(r.lost), int(r.duplicates), ms(r.latency.p50), ms(r.latency.p90), ms(r.latency.p99), ms(r.latency.max), verdict(r.latency.p99)]);
+    rows.push([
+      String(r.run),
+      r.sendRate.toFixed(1),
+      int(r.sent),
+      int(r.accepted),
+      int(r.cards),
+      int(r.lost),
+      int(r.duplicates),
+      ms(r.latency.p50),
+      ms(r.latency.p90),
+      ms(r.latency.p99),
+      ms(r.latency.max),
+      verdict(r.latency.p99),
+    ]);
   }
   if (results.length > 1) {
     const m = (f: (r: RunResult) => number): number => median(results.map(f));
     const p99 = m((r) => r.latency.p99);
-    rows.push(['median', m((r) => r.sendRate).toFixed(1), int(m((r) => r.sent)), int(m((r) => r.accepted)), int(m((r) => r.cards)), int(m((r) => r.lost)), int(m((r) => r.duplicates)), ms(m((r) => r.latency.p50)), ms(m((r) => r.latency.p90)), ms(p99), ms(m((r) => r.latency.max)), verdict(p99)]);
+    rows.push([
+      'median',
+      m((r) => r.sendRate).toFixed(1),
+      int(m((r) => r.sent)),
+      int(m((r) => r.accepted)),
+      int(m((r) => r.cards)),
+      int(m((r) => r.lost)),
+      int(m((r) => r.duplicates)),
+      ms(m((r) => r.latency.p50)),
+      ms(m((r) => r.latency.p90)),
+      ms(p99),
+      ms(m((r) => r.latency.max)),
+      verdict(p99),
+    ]);
   }
   console.log();
   console.log(table(rows));
   console.log();
-  console.log('latency = card at the connector stand-in − 202 at the load generator; lost = 202 but no card within the grace after the last delivery.');
+  console.log(
+    'latency = card at the connector stand-in − 202 at the load generator; lost = 202 but no card within the grace after the last delivery.',
+  );
 
   // Where the time goes, from Reynolds's own timestamps (deliveries.received_at / completed_at).
   console.log();
-  console.log('where the time goes (measured deliveries; ms; child timestamps are Date.now(), 1 ms resolution):');
+  console.log(
+    'where the time goes (measured deliveries; ms; child timestamps are Date.now(), 1 ms resolution):',
+  );
   const legs: [keyof Breakdown, string][] = [
     ['ack', 'accepted (row inserted) → 202 at the load generator'],
     ['inbox', 'accepted → pipeline done (inbox wait, loop guard, routing, outbox enqueue)'],
     ['send', 'pipeline done → card at the stand-in (outbox scan, rate limits, post)'],
   ];
   const legRows: string[][] = [['leg', ...results.map((r) => `run ${r.run} p50 / p99 / max`)]];
-  for (const [key, label] of legs) legRows.push([label, ...results.map((r) => `${ms(r.breakdown[key].p50)} / ${ms(r.breakdown[key].p99)} / ${ms(r.breakdown[key].max)}`)]);
-  for (const kind of EVENT_MIX as readonly EventKind[]) legRows.push([`202 → card, ${kind} only`, ...results.map((r) => `${ms(r.byKind[kind]!.p50)} / ${ms(r.byKind[kind]!.p99)} (${int(r.byKind[kind]!.count)})`)]);
+  for (const [key, label] of legs)
+    legRows.push([
+      label,
+      ...results.map(
+        (r) =>
+          `${ms(r.breakdown[key].p50)} / ${ms(r.breakdown[key].p99)} / ${ms(r.breakdown[key].max)}`,
+      ),
+    ]);
+  for (const kind of EVENT_MIX as readonly EventKind[])
+    legRows.push([
+      `202 → card, ${kind} only`,
+      ...results.map(
+        (r) =>
+          `${ms(r.byKind[kind]!.p50)} / ${ms(r.byKind[kind]!.p99)} (${int(r.byKind[kind]!.count)})`,
+      ),
+    ]);
   console.log(table(legRows));
   for (const r of results) {
     const cps = r.cardsPerSecond;
@@ -464,7 +640,10 @@ async function main(): Promise<number> {
         `(first 10 s: ${cps.slice(0, 10).join(' ')}); when the grace ended: ${int(r.leftovers.outbox)} alerts still in the outbox, ${int(r.leftovers.inboxOpen)} deliveries not yet processed` +
         `${r.strayPosts ? `; ${r.strayPosts} posts without a marker of this run` : ''}`,
     );
-    if (r.lost > 0) console.log(`run ${r.run}: share of accepted deliveries with a card, by fifth of the measured window they were sent in: ${r.postedByFifth.map((f) => `${Math.round(f * 100)}%`).join(' ')}`);
+    if (r.lost > 0)
+      console.log(
+        `run ${r.run}: share of accepted deliveries with a card, by fifth of the measured window they were sent in: ${r.postedByFifth.map((f) => `${Math.round(f * 100)}%`).join(' ')}`,
+      );
   }
   const lines = results.flatMap((r) => r.childLog);
   if (lines.length > 0) {
@@ -475,14 +654,24 @@ async function main(): Promise<number> {
   const resultsDir = path.join(ROOT, 'bench/.results');
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ options, machine: { cpus: cpus.length, model: cpus[0]?.model, node: process.version }, results }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ options, machine: { cpus: cpus.length, model: cpus[0]?.model, node: process.version }, results }, null, 2)}\n`,
+  );
   console.log(`results: ${path.relative(ROOT, file)}`);
 
   const failures: string[] = [];
   for (const r of results) {
-    if (r.lost > 0 || r.warmupLost > 0) failures.push(`run ${r.run}: ${r.lost} measured and ${r.warmupLost} warm-up deliveries were accepted (202) but no card arrived within ${options.grace} s`);
-    if (r.duplicates > 0) failures.push(`run ${r.run}: ${r.duplicates} cards were posted more than once`);
-    if (r.rejected > 0 || r.errors > 0) failures.push(`run ${r.run}: ${r.rejected} deliveries answered other than 202, ${r.errors} got no answer`);
+    if (r.lost > 0 || r.warmupLost > 0)
+      failures.push(
+        `run ${r.run}: ${r.lost} measured and ${r.warmupLost} warm-up deliveries were accepted (202) but no card arrived within ${options.grace} s`,
+      );
+    if (r.duplicates > 0)
+      failures.push(`run ${r.run}: ${r.duplicates} cards were posted more than once`);
+    if (r.rejected > 0 || r.errors > 0)
+      failures.push(
+        `run ${r.run}: ${r.rejected} deliveries answered other than 202, ${r.errors} got no answer`,
+      );
   }
   if (failures.length > 0) {
     console.error(`\nFAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`);

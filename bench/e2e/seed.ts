@@ -21,8 +21,16 @@ export function conversationId(index: number): string {
   return `19:bench-${index}@thread.tacv2`;
 }
 
-export async function seedStore(dataDir: string, conversations: number, serviceUrl: string): Promise<void> {
-  const store = new SqliteStore({ file: path.join(dataDir, SQLITE_FILE_NAME), clock: systemClock, deliveryTtlMs: 24 * 3600_000 });
+export async function seedStore(
+  dataDir: string,
+  conversations: number,
+  serviceUrl: string,
+): Promise<void> {
+  const store = new SqliteStore({
+    file: path.join(dataDir, SQLITE_FILE_NAME),
+    clock: systemClock,
+    deliveryTtlMs: 24 * 3600_000,
+  });
   await store.init();
   try {
     await seedInto(store, conversations, serviceUrl);
@@ -32,7 +40,11 @@ export async function seedStore(dataDir: string, conversations: number, serviceU
 }
 
 /** The same, into a store that is already open (a shared Cosmos). */
-export async function seedInto(store: Store, conversations: number, serviceUrl: string): Promise<void> {
+export async function seedInto(
+  store: Store,
+  conversations: number,
+  serviceUrl: string,
+): Promise<void> {
   const book = new ConversationBook(store, systemClock);
   const subscriptions = new SubscriptionBook(store, systemClock);
   const indexes = Array.from({ length: conversations }, (_, i) => i);
@@ -41,7 +53,17 @@ export async function seedInto(store: Store, conversations: number, serviceUrl: 
     indexes.map((i) =>
       book.remember(
         LOCAL_TENANT,
-        { channelId: 'msteams', serviceUrl, conversation: { id: conversationId(i), name: `alerts-${i}`, conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } },
+        {
+          channelId: 'msteams',
+          serviceUrl,
+          conversation: {
+            id: conversationId(i),
+            name: `alerts-${i}`,
+            conversationType: 'channel',
+            isGroup: true,
+          },
+          bot: { id: 'bot', name: 'Reynolds' },
+        },
         { scope: 'channel', name: `alerts-${i}`, teamId: '19:bench-team@thread.tacv2' },
       ),
     ),
@@ -49,7 +71,16 @@ export async function seedInto(store: Store, conversations: number, serviceUrl: 
   // Comments too, so issue_comment.created yields a card like the other two kinds.
   await Promise.all(
     indexes.map((i) =>
-      subscriptions.subscribe(LOCAL_TENANT, conversationId(i), { scope: { owner: BENCH_OWNER, repo: repoName(i) }, features: [...DEFAULT_FEATURES, 'comments'], filters: {} }, 'bench'),
+      subscriptions.subscribe(
+        LOCAL_TENANT,
+        conversationId(i),
+        {
+          scope: { owner: BENCH_OWNER, repo: repoName(i) },
+          features: [...DEFAULT_FEATURES, 'comments'],
+          filters: {},
+        },
+        'bench',
+      ),
     ),
   );
 }

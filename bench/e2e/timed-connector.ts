@@ -38,7 +38,10 @@ export interface TimedConnector {
 }
 
 export async function startTimedConnector(markerPattern: RegExp): Promise<TimedConnector> {
-  if (!markerPattern.global) throw new Error('the marker pattern must be global (/g): a body is scanned for every occurrence');
+  if (!markerPattern.global)
+    throw new Error(
+      'the marker pattern must be global (/g): a body is scanned for every occurrence',
+    );
   let counter = 0;
   const connector: Omit<TimedConnector, 'url' | 'stop'> = { posts: [], faulted: 0 };
   const server = createServer((req, res) => {
@@ -57,14 +60,27 @@ export async function startTimedConnector(markerPattern: RegExp): Promise<TimedC
       if (fault) {
         connector.faulted += 1;
         res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-        res.end(JSON.stringify({ error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceError', message: 'injected by bench/faults' } }));
+        res.end(
+          JSON.stringify({
+            error: {
+              code: fault.status === 429 ? 'TooManyRequests' : 'ServiceError',
+              message: 'injected by bench/faults',
+            },
+          }),
+        );
         return;
       }
       // The marker is in the card's title and in the summary line, so one card shows it more than
       // once: distinct values are what identify the card.
       const body = Buffer.concat(chunks).toString('utf8');
       const markers = [...new Set(Array.from(body.matchAll(markerPattern), (m) => m[0]))];
-      const post: TimedPost = { at, conversationId: decodeURIComponent(match[1]!), markers, edit, summary: body.includes('folded into one card') };
+      const post: TimedPost = {
+        at,
+        conversationId: decodeURIComponent(match[1]!),
+        markers,
+        edit,
+        summary: body.includes('folded into one card'),
+      };
       connector.posts.push(post);
       connector.onPost?.(post);
       if (!edit) counter += 1;

@@ -14,10 +14,20 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { deliveryKey } from '../../src/github/delivery-key.js';
 import type { Store } from '../../src/store/store.js';
-import { BENCH_HOOK_ID, DeliveryFactory, markerPattern, type BenchDelivery } from '../e2e/events.js';
+import {
+  BENCH_HOOK_ID,
+  DeliveryFactory,
+  markerPattern,
+  type BenchDelivery,
+} from '../e2e/events.js';
 import { startTimedConnector, type TimedConnector } from '../e2e/timed-connector.js';
 import { sleep } from '../support/bench-kit.js';
-import { ROOT, startReynoldsChild, killChild, type ReynoldsChild } from '../support/reynolds-child.js';
+import {
+  ROOT,
+  startReynoldsChild,
+  killChild,
+  type ReynoldsChild,
+} from '../support/reynolds-child.js';
 
 export interface RunSettings {
   rate: number;
@@ -93,7 +103,11 @@ interface Tracked {
   attempts: number;
 }
 
-export async function runScenario(scenario: Scenario, settings: RunSettings, secret: string): Promise<FaultResult> {
+export async function runScenario(
+  scenario: Scenario,
+  settings: RunSettings,
+  secret: string,
+): Promise<FaultResult> {
   const started = performance.now();
   /** Seconds since the first delivery left: the time base of every note. */
   let t0 = started;
@@ -108,7 +122,12 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
   let child: ReynoldsChild | undefined;
   try {
     await backend.seed(settings.conversations, connector.url);
-    child = await startReynoldsChild({ dataDir: backend.dataDir, secret, env: { ...backend.env, ...NO_FOLDING }, keepLines: 5000 });
+    child = await startReynoldsChild({
+      dataDir: backend.dataDir,
+      secret,
+      env: { ...backend.env, ...NO_FOLDING },
+      keepLines: 5000,
+    });
     const port = child.port;
     connector.onPost = (post) => {
       // An edit (enrichment notes, a burst card growing) is the same card again, not another alert.
@@ -127,7 +146,13 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
         await killChild(child!);
         notes.push(`killed -9 at ${since()}`);
         await sleep(downMs);
-        child = await startReynoldsChild({ dataDir: backend.dataDir, secret, env: { ...backend.env, ...NO_FOLDING }, port, keepLines: 5000 });
+        child = await startReynoldsChild({
+          dataDir: backend.dataDir,
+          secret,
+          env: { ...backend.env, ...NO_FOLDING },
+          port,
+          keepLines: 5000,
+        });
         notes.push(`restarted (healthy again) at ${since()}`);
       },
       note: (line) => notes.push(line),
@@ -139,7 +164,15 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
       const url = new URL(`${child!.origin}/api/github/webhook`);
       const retry = (afterMs: number) => setTimeout(() => send(entry), afterMs).unref();
       const req = request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...entry.d.headers, 'content-length': String(entry.d.body.length) }, timeout: 10_000 },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { ...entry.d.headers, 'content-length': String(entry.d.body.length) },
+          timeout: 10_000,
+        },
         (res) => {
           res.resume();
           const status = res.statusCode ?? 0;
@@ -165,7 +198,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
     let faultBegun = false;
     let faultEnded = false;
     let faultWork: Promise<void> = Promise.resolve();
-    for (let seq = 0; seq < total || !faultEnded; ) {
+    for (let seq = 0; seq < total || !faultEnded;) {
       const elapsed = (performance.now() - t0) / 1000;
       if (!faultBegun && elapsed >= settings.faultAt) {
         faultBegun = true;
@@ -191,7 +224,8 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
     const acceptDeadline = performance.now() + settings.grace * 1000;
     while (tracked.some((t) => !t.accepted) && performance.now() < acceptDeadline) await sleep(100);
     const cardDeadline = performance.now() + settings.grace * 1000;
-    while (tracked.some((t) => t.accepted && t.cards === 0) && performance.now() < cardDeadline) await sleep(200);
+    while (tracked.some((t) => t.accepted && t.cards === 0) && performance.now() < cardDeadline)
+      await sleep(200);
     await sleep(2000); // a late duplicate would show up now
     await killChild(child, 'SIGTERM');
 
@@ -209,18 +243,32 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, sec
     const accepted = tracked.filter((t) => t.accepted);
     // What Reynolds said about alerts it gave up on: the first place to look when one is lost.
     const gaveUp = child.log.filter((line) => /alert dropped|refused|parked as failed/.test(line));
-    if (gaveUp.length > 0) notes.push(`Reynolds logged ${gaveUp.length} alert(s) or deliveries it gave up on, e.g. ${gaveUp[0]!.slice(0, 600)}`);
+    if (gaveUp.length > 0)
+      notes.push(
+        `Reynolds logged ${gaveUp.length} alert(s) or deliveries it gave up on, e.g. ${gaveUp[0]!.slice(0, 600)}`,
+      );
     const lostOnes = accepted.filter((t) => t.cards === 0);
     if (lostOnes.length > 0) {
       const file = path.join(ROOT, 'bench/.results', `faults-${scenario.name}-${Date.now()}.log`);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, child.log.join('\n'));
-      notes.push(`lost deliveries, e.g. ${lostOnes.slice(0, 3).map((t) => `${t.d.deliveryId} (${t.d.kind}, seq ${t.d.seq})`).join(', ')}; Reynolds's log: ${path.relative(ROOT, file)}`);
+      notes.push(
+        `lost deliveries, e.g. ${lostOnes
+          .slice(0, 3)
+          .map((t) => `${t.d.deliveryId} (${t.d.kind}, seq ${t.d.seq})`)
+          .join(', ')}; Reynolds's log: ${path.relative(ROOT, file)}`,
+      );
     }
     const edits = connector.posts.filter((post) => post.edit).length;
-    if (edits > 0) notes.push(`${edits} cards were edited in place afterwards (enrichment notes, bursts): not counted as alerts`);
+    if (edits > 0)
+      notes.push(
+        `${edits} cards were edited in place afterwards (enrichment notes, bursts): not counted as alerts`,
+      );
     const redelivered = tracked.filter((t) => t.attempts > 1).length;
-    if (redelivered > 0) notes.push(`${redelivered} deliveries were sent more than once (redeliveries after a non-2xx or no answer)`);
+    if (redelivered > 0)
+      notes.push(
+        `${redelivered} deliveries were sent more than once (redeliveries after a non-2xx or no answer)`,
+      );
     return {
       scenario: scenario.name,
       sent: tracked.length,

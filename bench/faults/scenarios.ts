@@ -18,13 +18,20 @@ import { startTcpCut, type TcpCut } from './tcp-cut.js';
 
 const DELIVERY_TTL_MS = 24 * 3600_000;
 
-function sqliteBackend(dataDir = mkdtempSync(path.join(os.tmpdir(), 'reynolds-faults-')), cleanup = () => rmSync(dataDir, { recursive: true, force: true })): Backend {
+function sqliteBackend(
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'reynolds-faults-')),
+  cleanup = () => rmSync(dataDir, { recursive: true, force: true }),
+): Backend {
   return {
     env: { STORE: 'sqlite' },
     dataDir,
     seed: (conversations, serviceUrl) => seedStore(dataDir, conversations, serviceUrl),
     async open() {
-      const store = new SqliteStore({ file: path.join(dataDir, SQLITE_FILE_NAME), clock: systemClock, deliveryTtlMs: DELIVERY_TTL_MS });
+      const store = new SqliteStore({
+        file: path.join(dataDir, SQLITE_FILE_NAME),
+        clock: systemClock,
+        deliveryTtlMs: DELIVERY_TTL_MS,
+      });
       await store.init();
       return store;
     },
@@ -42,13 +49,26 @@ async function cosmosBackend(): Promise<CosmosBackend> {
   const endpoint = `https://127.0.0.1:${cut.port}/`;
   const database = `faults${Date.now()}`;
   const open = async () => {
-    const store = new CosmosStore({ endpoint, key: server.key, databaseId: database, clock: systemClock, deliveryTtlMs: DELIVERY_TTL_MS, allowInsecureTls: true });
+    const store = new CosmosStore({
+      endpoint,
+      key: server.key,
+      databaseId: database,
+      clock: systemClock,
+      deliveryTtlMs: DELIVERY_TTL_MS,
+      allowInsecureTls: true,
+    });
     await store.init();
     return store;
   };
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reynolds-faults-'));
   return {
-    env: { STORE: 'cosmos', COSMOS_ENDPOINT: endpoint, COSMOS_KEY: server.key, COSMOS_DATABASE: database, COSMOS_ALLOW_INSECURE_TLS: 'true' },
+    env: {
+      STORE: 'cosmos',
+      COSMOS_ENDPOINT: endpoint,
+      COSMOS_KEY: server.key,
+      COSMOS_DATABASE: database,
+      COSMOS_ALLOW_INSECURE_TLS: 'true',
+    },
     dataDir,
     cut,
     async seed(conversations, serviceUrl) {
@@ -107,7 +127,8 @@ export function scenarios(): Scenario[] {
       name: 'connector-429',
       what: 'the Teams connector answers 429 with Retry-After: 2 to every post',
       backend: async () => sqliteBackend(),
-      begin: async (ctx) => void (ctx.connector.fault = () => ({ status: 429, headers: { 'retry-after': '2' } })),
+      begin: async (ctx) =>
+        void (ctx.connector.fault = () => ({ status: 429, headers: { 'retry-after': '2' } })),
       end: async (ctx) => void (ctx.connector.fault = undefined),
     },
     {
@@ -124,11 +145,23 @@ export function scenarios(): Scenario[] {
         // Enrichment on for every alert: one deployment per role the pipeline uses, on a stand-in
         // that answers in 50 ms, or never while the fault lasts.
         models = await startOpenAIStandin(() => (modelsHang ? { hang: true } : { delayMs: 50 }));
-        const deployments = ['review', 'security', 'issues', 'docs', 'codegen'].map((role) => ({ name: `${role}-1`, role, provider: 'openai', endpoint: models!.url, model: 'gpt-4o-mini' }));
+        const deployments = ['review', 'security', 'issues', 'docs', 'codegen'].map((role) => ({
+          name: `${role}-1`,
+          role,
+          provider: 'openai',
+          endpoint: models!.url,
+          model: 'gpt-4o-mini',
+        }));
         const base = sqliteBackend();
         return {
           ...base,
-          env: { ...base.env, MODEL_DEPLOYMENTS: JSON.stringify(deployments), OPENAI_API_KEY: 'bench-faults', MODEL_TIMEOUT_MS: '5000', ENRICH_DEADLINE_MS: '8000' },
+          env: {
+            ...base.env,
+            MODEL_DEPLOYMENTS: JSON.stringify(deployments),
+            OPENAI_API_KEY: 'bench-faults',
+            MODEL_TIMEOUT_MS: '5000',
+            ENRICH_DEADLINE_MS: '8000',
+          },
           stop: async () => {
             await models?.close();
             await base.stop();

@@ -30,8 +30,12 @@ const usage = (message: string): never => {
   console.error(`bench:claim: ${message}`);
   process.exit(2);
 };
-const { values } = parseArgs({ options: { backlogs: { type: 'string' }, repeats: { type: 'string' } } });
-const backlogs = (values.backlogs ?? '1000,10000,100000,500000').split(',').map((raw) => Math.round(numberOption('backlogs', raw, undefined, 1, 5_000_000, usage)));
+const { values } = parseArgs({
+  options: { backlogs: { type: 'string' }, repeats: { type: 'string' } },
+});
+const backlogs = (values.backlogs ?? '1000,10000,100000,500000')
+  .split(',')
+  .map((raw) => Math.round(numberOption('backlogs', raw, undefined, 1, 5_000_000, usage)));
 const repeats = Math.round(numberOption('repeats', values.repeats, 21, 3, 1001, usage));
 const NOW = 1_800_000_000_000;
 
@@ -47,23 +51,31 @@ function timeClaims(db: Database.Database, sql: string): number {
   return median(samples);
 }
 
-const rows: string[][] = [['pending items', 'claim now (ms, median)', 'before (ms, median)', 'before / now']];
+const rows: string[][] = [
+  ['pending items', 'claim now (ms, median)', 'before (ms, median)', 'before / now'],
+];
 for (const backlog of backlogs) {
   const db = new Database(':memory:');
   db.exec(SCHEMA);
   // One busy repository's backlog, and three items leased for other repositories.
-  db.prepare(`
+  db.prepare(
+    `
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @backlog)
     INSERT INTO deliveries (key, tenant_id, delivery_id, event, ordering_key, received_at, status, next_attempt_at)
-    SELECT 'hook-1:' || i, 'local', 'd-' || i, 'pull_request', 'octo/busy', @now - 1000, 'pending', @now - 1000 FROM n`).run({ backlog, now: NOW });
+    SELECT 'hook-1:' || i, 'local', 'd-' || i, 'pull_request', 'octo/busy', @now - 1000, 'pending', @now - 1000 FROM n`,
+  ).run({ backlog, now: NOW });
   for (const repo of ['octo/a', 'octo/b', 'octo/c'])
-    db.prepare(`INSERT INTO deliveries (key, tenant_id, delivery_id, event, ordering_key, received_at, status, next_attempt_at, lease_owner, lease_until)
-      VALUES (?, 'local', ?, 'push', ?, ?, 'processing', ?, 'other-replica', ?)`).run(`hook-1:${repo}`, repo, repo, NOW, NOW, NOW + 60_000);
+    db.prepare(
+      `INSERT INTO deliveries (key, tenant_id, delivery_id, event, ordering_key, received_at, status, next_attempt_at, lease_owner, lease_until)
+      VALUES (?, 'local', ?, 'push', ?, ?, 'processing', ?, 'other-replica', ?)`,
+    ).run(`hook-1:${repo}`, repo, repo, NOW, NOW, NOW + 60_000);
   const now = timeClaims(db, DUE_SQL);
   db.exec('DROP INDEX deliveries_leased');
   const before = timeClaims(db, BEFORE_SQL);
   rows.push([int(backlog), now.toFixed(3), before.toFixed(3), `${(before / now).toFixed(1)}x`]);
   db.close();
 }
-console.log(`Inbox claim behind a backlog: due-items query, limit 10, ${repeats} claims per cell, in-memory SQLite`);
+console.log(
+  `Inbox claim behind a backlog: due-items query, limit 10, ${repeats} claims per cell, in-memory SQLite`,
+);
 console.log(table(rows));

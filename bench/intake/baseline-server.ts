@@ -13,7 +13,9 @@ import './orphan-guard.js';
 const secret = process.env.GITHUB_WEBHOOK_SECRET;
 const port = Number(process.env.PORT);
 if (!secret || !Number.isInteger(port) || port <= 0) {
-  console.error('baseline-server: PORT and GITHUB_WEBHOOK_SECRET must be set (run bench/intake/run.ts instead)');
+  console.error(
+    'baseline-server: PORT and GITHUB_WEBHOOK_SECRET must be set (run bench/intake/run.ts instead)',
+  );
   process.exit(2);
 }
 

@@ -57,9 +57,12 @@ function sourceMapFor(file: string): SourceMap | undefined {
 function locate(frame: CallFrameWithColumn): { file: string; line: number } {
   const file = frame.url.startsWith('file://') ? fileURLToPath(frame.url) : frame.url;
   const map = file.endsWith('.js') ? sourceMapFor(file) : undefined;
-  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as
+    { originalSource?: string; originalLine?: number } | undefined;
   if (entry?.originalSource !== undefined && entry.originalLine !== undefined) {
-    const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(file), entry.originalSource);
+    const source = entry.originalSource.startsWith('file://')
+      ? fileURLToPath(entry.originalSource)
+      : path.resolve(path.dirname(file), entry.originalSource);
     return { file: source, line: entry.originalLine + 1 };
   }
   return { file, line: frame.lineNumber + 1 };
@@ -115,7 +118,8 @@ export function summarizeProfile(file: string, root = process.cwd(), top = 12): 
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const frame = byId.get(cur)!.callFrame;
-      if (!frame.url || frame.url.includes('/node_modules/') || frame.url.startsWith('node:')) continue;
+      if (!frame.url || frame.url.includes('/node_modules/') || frame.url.startsWith('node:'))
+        continue;
       const fname = frameName(frame, root);
       if (seen.has(fname)) continue;
       seen.add(fname);

@@ -13,8 +13,12 @@ import type * as StartModule from '../../src/composition/start-reynolds.js';
 import type * as ConfigModule from '../../src/config.js';
 
 const src = process.env.BENCH_REYNOLDS_SRC ?? path.resolve(import.meta.dirname, '../../src');
-const { startReynolds } = (await import(pathToFileURL(path.join(src, 'composition/start-reynolds.js')).href)) as typeof StartModule;
-const { loadConfig } = (await import(pathToFileURL(path.join(src, 'config.js')).href)) as typeof ConfigModule;
+const { startReynolds } = (await import(
+  pathToFileURL(path.join(src, 'composition/start-reynolds.js')).href
+)) as typeof StartModule;
+const { loadConfig } = (await import(
+  pathToFileURL(path.join(src, 'config.js')).href
+)) as typeof ConfigModule;
 
 const reynolds = await startReynolds(loadConfig(), { worker: false });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -18,7 +18,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +37,19 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { exampleOf } from '../../tests/support/webhook-examples.js';
 import { summarizeProfile } from './profile-summary.js';
-import { CLOCK_TICKS, deliveryGuids, freePort, guidKindOption, int, median, numberOption, processCpuSeconds, sleep, table, type GuidKind } from '../support/bench-kit.js';
+import {
+  CLOCK_TICKS,
+  deliveryGuids,
+  freePort,
+  guidKindOption,
+  int,
+  median,
+  numberOption,
+  processCpuSeconds,
+  sleep,
+  table,
+  type GuidKind,
+} from '../support/bench-kit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_PATH = '/api/github/webhook';
@@ -78,7 +98,15 @@ interface RunResult {
   /** Cores busy machine-wide minus the two above: other processes on the machine (noise). */
   otherCores?: number;
   /** Reynolds only: inbox rows after a kill -9. */
-  inbox?: { measuredRows: number; totalRows: number; expectedMeasured: number; totalAcked: number; totalSent: number; ok: boolean; processedRows: number };
+  inbox?: {
+    measuredRows: number;
+    totalRows: number;
+    expectedMeasured: number;
+    totalAcked: number;
+    totalSent: number;
+    ok: boolean;
+    processedRows: number;
+  };
   serverLog: string[];
 }
 
@@ -113,22 +141,31 @@ function parseOptions(): Options {
         '  --only <side>       baseline or reynolds',
         '  --profile           CPU-profile each run of both sides and summarise it (Reynolds from a tsc build in bench/.results/build, for line numbers)',
         '  --no-worker         start Reynolds without its inbox worker: intake alone, for diagnosis',
-        '  --guids <kind>      X-GitHub-Delivery values: github (version-1 UUIDs, as GitHub sends; default) or random (version 4, the dedupe index\'s worst case)',
+        "  --guids <kind>      X-GitHub-Delivery values: github (version-1 UUIDs, as GitHub sends; default) or random (version 4, the dedupe index's worst case)",
         '  --enforce-targets   exit 1 when a target is missed (default: report only)',
         '  --keep-data         keep the temporary DATA_DIRs',
       ].join('\n'),
     );
     process.exit(0);
   }
-  const num = (name: string, cli: string | undefined, env: string | undefined, fallback: number, min: number, max: number): number =>
-    numberOption(name, cli ?? env, fallback, min, max, usage);
+  const num = (
+    name: string,
+    cli: string | undefined,
+    env: string | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ): number => numberOption(name, cli ?? env, fallback, min, max, usage);
   const only = values.only;
-  if (only !== undefined && only !== 'baseline' && only !== 'reynolds') usage(`--only must be baseline or reynolds (got ${JSON.stringify(only)})`);
+  if (only !== undefined && only !== 'baseline' && only !== 'reynolds')
+    usage(`--only must be baseline or reynolds (got ${JSON.stringify(only)})`);
   return {
     duration: num('duration', values.duration, process.env.BENCH_DURATION, 10, 1, 600),
     warmup: num('warmup', values.warmup, process.env.BENCH_WARMUP, 2, 0, 60),
     runs: Math.round(num('runs', values.runs, process.env.BENCH_RUNS, 3, 1, 20)),
-    connections: Math.round(num('connections', values.connections, process.env.BENCH_CONNECTIONS, 50, 1, 1000)),
+    connections: Math.round(
+      num('connections', values.connections, process.env.BENCH_CONNECTIONS, 50, 1, 1000),
+    ),
     only,
     profile: values.profile,
     noWorker: values['no-worker'],
@@ -162,7 +199,8 @@ const tempDirs = new Set<string>();
 let keepData = false;
 
 function killChildren(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children.clear();
 }
 
@@ -187,14 +225,38 @@ function buildForProfile(): void {
   console.log('building the server with tsc for profiling (bench/.results/build) …');
   const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
   // Type errors elsewhere do not stop tsc from emitting; only a missing entry point is fatal.
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR, '--sourceMap', '--incremental', 'false'], { cwd: ROOT, encoding: 'utf8' });
-  if (!existsSync(path.join(BUILD_DIR, 'src/index.js'))) throw new Error(`tsc did not produce ${BUILD_DIR}/src/index.js:\n${result.stdout}${result.stderr}`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      BUILD_DIR,
+      '--sourceMap',
+      '--incremental',
+      'false',
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (!existsSync(path.join(BUILD_DIR, 'src/index.js')))
+    throw new Error(
+      `tsc did not produce ${BUILD_DIR}/src/index.js:\n${result.stdout}${result.stderr}`,
+    );
 }
 
-async function startServer(side: Side, secret: string, options: Pick<Options, 'profile' | 'noWorker'>): Promise<Server> {
+async function startServer(
+  side: Side,
+  secret: string,
+  options: Pick<Options, 'profile' | 'noWorker'>,
+): Promise<Server> {
   const profile = options.profile;
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), GITHUB_WEBHOOK_SECRET: secret };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    GITHUB_WEBHOOK_SECRET: secret,
+  };
   // tsx as an --import hook rather than the tsx CLI: one process per server, so killing it kills
   // the server (the CLI would leave its node grandchild behind on SIGKILL).
   const nodeArgs = ['--import', 'tsx', '--import', './bench/intake/orphan-guard.ts'];
@@ -204,7 +266,13 @@ async function startServer(side: Side, secret: string, options: Pick<Options, 'p
   if (side === 'reynolds') {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'reynolds-bench-'));
     tempDirs.add(dataDir);
-    Object.assign(env, { DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn', STORE: 'sqlite', REYNOLDS_ENV: 'local' });
+    Object.assign(env, {
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      STORE: 'sqlite',
+      REYNOLDS_ENV: 'local',
+    });
     const src = profile ? path.join(BUILD_DIR, 'src') : path.join(ROOT, 'src');
     if (options.noWorker) {
       entry = 'bench/intake/reynolds-no-worker.ts';
@@ -220,7 +288,11 @@ async function startServer(side: Side, secret: string, options: Pick<Options, 'p
     mkdirSync(profileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   }
-  const child = spawn(process.execPath, [...nodeArgs, entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   children.add(child);
   const log: string[] = [];
   const keep = (chunk: Buffer): void => {
@@ -232,7 +304,9 @@ async function startServer(side: Side, secret: string, options: Pick<Options, 'p
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   void exited.then(() => children.delete(child));
 
   const origin = `http://127.0.0.1:${port}`;
@@ -240,14 +314,20 @@ async function startServer(side: Side, secret: string, options: Pick<Options, 'p
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`${side} server exited (${exitCode}) before answering /healthz:\n${log.join('\n')}`);
+    if (exitCode !== undefined)
+      throw new Error(
+        `${side} server exited (${exitCode}) before answering /healthz:\n${log.join('\n')}`,
+      );
     try {
       const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.status === 200) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${side} server did not answer GET /healthz with 200 within 60 s:\n${log.join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${side} server did not answer GET /healthz with 200 within 60 s:\n${log.join('\n')}`,
+      );
     await sleep(100);
   }
   return { side, origin, child, dataDir, profileDir, log, exited };
@@ -271,10 +351,14 @@ interface Delivery {
 }
 
 /** The recorded `pull_request.opened` payload, as GitHub sends it: compact JSON, signed once. */
-async function buildDelivery(secret: string, guids: GuidKind): Promise<Delivery & { description: string }> {
+async function buildDelivery(
+  secret: string,
+  guids: GuidKind,
+): Promise<Delivery & { description: string }> {
   const example = exampleOf('pull_request', 'opened');
   const text = JSON.stringify(example.payload);
-  const repository = example.payload['repository'] as { id?: number; full_name?: string } | undefined;
+  const repository = example.payload['repository'] as
+    { id?: number; full_name?: string } | undefined;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: '*/*',
@@ -287,7 +371,12 @@ async function buildDelivery(secret: string, guids: GuidKind): Promise<Delivery 
     'x-hub-signature': `sha1=${createHmac('sha1', secret).update(text).digest('hex')}`,
     'x-hub-signature-256': await sign(secret, text),
   };
-  return { body: Buffer.from(text, 'utf8'), headers, guid: deliveryGuids(guids), description: `pull_request.opened ${repository?.full_name ?? ''}#${(example.payload['number'] as number | undefined) ?? '?'} (recorded, @octokit/webhooks-examples)` };
+  return {
+    body: Buffer.from(text, 'utf8'),
+    headers,
+    guid: deliveryGuids(guids),
+    description: `pull_request.opened ${repository?.full_name ?? ''}#${(example.payload['number'] as number | undefined) ?? '?'} (recorded, @octokit/webhooks-examples)`,
+  };
 }
 
 interface LoadResult {
@@ -310,7 +399,13 @@ interface LoadResult {
  * lets the inbox row count be compared with the 2xx count exactly; with `duration` (warm-up) the
  * requests in flight at the cut-off are abandoned.
  */
-function load(origin: string, delivery: Delivery, connections: number, limit: { amount: number; capSeconds: number } | { duration: number }, idPrefix: string): Promise<LoadResult> {
+function load(
+  origin: string,
+  delivery: Delivery,
+  connections: number,
+  limit: { amount: number; capSeconds: number } | { duration: number },
+  idPrefix: string,
+): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     // Set before autocannon connects, so the window covers the first request.
     const firstAt = performance.now();
@@ -327,7 +422,10 @@ function load(origin: string, delivery: Delivery, connections: number, limit: { 
         {
           setupRequest: (request) => {
             // A new GUID per request, so dedupe never answers from memory.
-            request.headers = { ...request.headers, 'x-github-delivery': `${idPrefix}${delivery.guid()}` };
+            request.headers = {
+              ...request.headers,
+              'x-github-delivery': `${idPrefix}${delivery.guid()}`,
+            };
             return request;
           },
         },
@@ -338,11 +436,13 @@ function load(origin: string, delivery: Delivery, connections: number, limit: { 
       clearTimeout(cap);
       if (error) return reject(error instanceof Error ? error : new Error(String(error)));
       const statusCodes: Record<string, number> = {};
-      for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (stat as { count: number }).count;
+      for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+        statusCodes[code] = (stat as { count: number }).count;
       // autocannon only notices the end on its 1 s sampling tick; for fixed-amount runs the
       // window is first request to last response instead, or the rate would include idle time.
       const lastSecond = Math.max(0, ...perSecond.slice(0, -1).map((n) => n ?? 0));
-      const seconds = 'amount' in limit && lastAt > firstAt ? (lastAt - firstAt) / 1000 : result.duration;
+      const seconds =
+        'amount' in limit && lastAt > firstAt ? (lastAt - firstAt) / 1000 : result.duration;
       resolve({
         seconds,
         sent: result.requests.sent,
@@ -383,13 +483,23 @@ async function preflight(server: Server, delivery: Delivery): Promise<void> {
     body: delivery.body,
   });
   const text = await res.text();
-  if (res.status < 200 || res.status >= 300) throw new Error(`${server.side} answered the preflight delivery with ${res.status}: ${text.slice(0, 500)}`);
+  if (res.status < 200 || res.status >= 300)
+    throw new Error(
+      `${server.side} answered the preflight delivery with ${res.status}: ${text.slice(0, 500)}`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // one run
 
-async function runOnce(side: Side, run: number, options: Options, secret: string, delivery: Delivery, previousRate?: number): Promise<RunResult> {
+async function runOnce(
+  side: Side,
+  run: number,
+  options: Options,
+  secret: string,
+  delivery: Delivery,
+  previousRate?: number,
+): Promise<RunResult> {
   const server = await startServer(side, secret, options);
   try {
     await preflight(server, delivery);
@@ -397,30 +507,53 @@ async function runOnce(side: Side, run: number, options: Options, secret: string
     let warmupOk = 0;
     let warmupSent = 0;
     if (options.warmup > 0) {
-      const warm = await load(server.origin, delivery, options.connections, { duration: options.warmup }, WARMUP_PREFIX);
+      const warm = await load(
+        server.origin,
+        delivery,
+        options.connections,
+        { duration: options.warmup },
+        WARMUP_PREFIX,
+      );
       // The best full second, not the average: the first second is still JIT-compiling.
       warmupRate = Math.max(warm.lastSecond, warm.ok / warm.seconds);
       warmupOk = warm.ok;
       warmupSent = warm.sent;
-      if (warm.non2xx > 0 || warm.errors > 0) throw new Error(`${side} warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors (${JSON.stringify(warm.statusCodes)})\n${server.log.join('\n')}`);
+      if (warm.non2xx > 0 || warm.errors > 0)
+        throw new Error(
+          `${side} warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors (${JSON.stringify(warm.statusCodes)})\n${server.log.join('\n')}`,
+        );
     }
     // Sized to last about --duration: from this side's previous measured run when there is one
     // (a 2 s warm-up still runs cold), else from the warm-up; at least 200 per connection.
-    const amount = Math.max(options.connections * 200, Math.round((previousRate ?? (warmupRate || 1000)) * options.duration));
+    const amount = Math.max(
+      options.connections * 200,
+      Math.round((previousRate ?? (warmupRate || 1000)) * options.duration),
+    );
     const machineCpu0 = machineBusySeconds();
     const serverCpu0 = processCpuSeconds(server.child.pid);
     const loadCpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    const measured = await load(server.origin, delivery, options.connections, { amount, capSeconds: Math.max(options.duration * 3, options.duration + 30) }, '');
+    const measured = await load(
+      server.origin,
+      delivery,
+      options.connections,
+      { amount, capSeconds: Math.max(options.duration * 3, options.duration + 30) },
+      '',
+    );
 
     const wall = (performance.now() - wall0) / 1000;
     const serverCpu1 = processCpuSeconds(server.child.pid);
     const loadCpu = process.cpuUsage(loadCpu0);
-    const serverCores = serverCpu0 !== undefined && serverCpu1 !== undefined ? (serverCpu1 - serverCpu0) / wall : undefined;
+    const serverCores =
+      serverCpu0 !== undefined && serverCpu1 !== undefined
+        ? (serverCpu1 - serverCpu0) / wall
+        : undefined;
     const loadCores = (loadCpu.user + loadCpu.system) / 1e6 / wall;
     const machineCpu1 = machineBusySeconds();
     const otherCores =
-      machineCpu0 !== undefined && machineCpu1 !== undefined && serverCores !== undefined ? Math.max(0, (machineCpu1 - machineCpu0) / wall - serverCores - loadCores) : undefined;
+      machineCpu0 !== undefined && machineCpu1 !== undefined && serverCores !== undefined
+        ? Math.max(0, (machineCpu1 - machineCpu0) / wall - serverCores - loadCores)
+        : undefined;
 
     let inbox: RunResult['inbox'];
     if (side === 'reynolds') {
@@ -439,7 +572,10 @@ async function runOnce(side: Side, run: number, options: Options, secret: string
         totalSent,
         // Exact for the measured run (every request answered); the warm-up's abandoned in-flight
         // requests may or may not have been stored, so the total only has bounds.
-        ok: counts.measured === measured.ok && counts.total >= totalAcked && counts.total <= totalSent,
+        ok:
+          counts.measured === measured.ok &&
+          counts.total >= totalAcked &&
+          counts.total <= totalSent,
       };
     }
     return {
@@ -481,7 +617,11 @@ async function sqliteFileName(): Promise<string> {
 /** CPU seconds all CPUs spent busy (not idle or iowait) since boot (Linux /proc/stat). */
 function machineBusySeconds(): number | undefined {
   try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+    const cpu = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
     return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
   } catch {
@@ -489,14 +629,27 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
-async function countInbox(dataDir: string): Promise<{ total: number; measured: number; processed: number }> {
-  const db = new Database(path.join(dataDir, await sqliteFileName()), { readonly: true, fileMustExist: true });
+async function countInbox(
+  dataDir: string,
+): Promise<{ total: number; measured: number; processed: number }> {
+  const db = new Database(path.join(dataDir, await sqliteFileName()), {
+    readonly: true,
+    fileMustExist: true,
+  });
   try {
     const total = (db.prepare('SELECT count(*) AS n FROM deliveries').get() as { n: number }).n;
     // Done or parked: what the inbox worker got through beside intake, warm-up included.
-    const processed = (db.prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('done', 'failed')").get() as { n: number }).n;
+    const processed = (
+      db
+        .prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('done', 'failed')")
+        .get() as { n: number }
+    ).n;
     const notMeasured = (
-      db.prepare('SELECT count(*) AS n FROM deliveries WHERE delivery_id LIKE ? OR delivery_id LIKE ?').get(`${WARMUP_PREFIX}%`, `${PREFLIGHT_PREFIX}%`) as { n: number }
+      db
+        .prepare(
+          'SELECT count(*) AS n FROM deliveries WHERE delivery_id LIKE ? OR delivery_id LIKE ?',
+        )
+        .get(`${WARMUP_PREFIX}%`, `${PREFLIGHT_PREFIX}%`) as { n: number }
     ).n;
     return { total, measured: total - notMeasured, processed };
   } finally {
@@ -507,10 +660,16 @@ async function countInbox(dataDir: string): Promise<{ total: number; measured: n
 function printProfile(dir: string, side: Side): void {
   // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the event loop; others are
   // helper threads (e.g. the loader-hooks thread of tsx).
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()
+    : [];
   const file = files.find((f) => f.split('.')[4] === '0') ?? files[0];
   if (!file) {
-    console.log(`  (no CPU profile was written to ${path.relative(ROOT, dir)}: did the server exit cleanly on SIGTERM?)`);
+    console.log(
+      `  (no CPU profile was written to ${path.relative(ROOT, dir)}: did the server exit cleanly on SIGTERM?)`,
+    );
     return;
   }
   console.log(`\n  CPU profile of the ${side} run: ${path.relative(ROOT, path.join(dir, file))}`);
@@ -537,17 +696,31 @@ async function main(): Promise<number> {
 
   console.log('# Reynolds intake benchmark');
   console.log();
-  console.log(`machine:     ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`);
-  console.log(`payload:     ${delivery.description}, ${delivery.body.length.toLocaleString('en-US')} bytes, signed once, new X-GitHub-Delivery per request (${options.guids === 'github' ? 'version-1 UUIDs, as GitHub sends' : 'random version-4 UUIDs'})`);
-  console.log(`load:        autocannon in this process, ${options.connections} keep-alive connections, no pipelining, loopback`);
-  console.log(`runs:        ${options.runs} per side, alternating; ${options.warmup} s warm-up (not counted) + ~${options.duration} s measured (a fixed count, sized from the side's previous run or the warm-up, all answered)`);
+  console.log(
+    `machine:     ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
+  );
+  console.log(
+    `payload:     ${delivery.description}, ${delivery.body.length.toLocaleString('en-US')} bytes, signed once, new X-GitHub-Delivery per request (${options.guids === 'github' ? 'version-1 UUIDs, as GitHub sends' : 'random version-4 UUIDs'})`,
+  );
+  console.log(
+    `load:        autocannon in this process, ${options.connections} keep-alive connections, no pipelining, loopback`,
+  );
+  console.log(
+    `runs:        ${options.runs} per side, alternating; ${options.warmup} s warm-up (not counted) + ~${options.duration} s measured (a fixed count, sized from the side's previous run or the warm-up, all answered)`,
+  );
   console.log(
     `servers:     each run a fresh child process (${options.profile ? 'with --cpu-prof, Reynolds from a tsc build' : 'node --import tsx'}); Reynolds with a fresh DATA_DIR, SQLite inbox, LOG_LEVEL=warn, ` +
-      (options.noWorker ? 'inbox worker OFF (--no-worker: intake alone)' : 'inbox worker on (as in production)'),
+      (options.noWorker
+        ? 'inbox worker OFF (--no-worker: intake alone)'
+        : 'inbox worker on (as in production)'),
   );
   if (cpus.length <= 4) {
-    console.log(`note:        only ${cpus.length} cores: the load generator, the server and Reynolds' inbox worker share them, so absolute numbers`);
-    console.log(`             understate a dedicated server; the ratio to the baseline (same conditions) is the fairer figure.`);
+    console.log(
+      `note:        only ${cpus.length} cores: the load generator, the server and Reynolds' inbox worker share them, so absolute numbers`,
+    );
+    console.log(
+      `             understate a dedicated server; the ratio to the baseline (same conditions) is the fairer figure.`,
+    );
   }
   console.log();
   if (options.profile && sides.includes('reynolds')) buildForProfile();
@@ -561,7 +734,9 @@ async function main(): Promise<number> {
       results.push(result);
       const inbox = result.inbox
         ? `, inbox rows ${int(result.inbox.measuredRows)}/${int(result.inbox.expectedMeasured)} measured (${int(result.inbox.totalRows)} total incl. warm-up) ${result.inbox.ok ? 'ok' : 'MISMATCH'}` +
-          (options.noWorker ? '' : `; worker processed ${int(result.inbox.processedRows)} of ${int(result.inbox.totalRows)} meanwhile`)
+          (options.noWorker
+            ? ''
+            : `; worker processed ${int(result.inbox.processedRows)} of ${int(result.inbox.totalRows)} meanwhile`)
         : '';
       console.log(
         `${int(result.rate)}/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms, ${int(result.ok)} × 2xx in ${result.seconds.toFixed(2)} s` +
@@ -591,8 +766,29 @@ async function main(): Promise<number> {
   const rateOk = rey ? rey.rate >= TARGET_RATE : undefined;
   const ratioOk = Number.isFinite(ratio) ? ratio >= TARGET_RATIO : undefined;
 
-  const rows: string[][] = [['side', 'deliveries/s (median)', 'runs (req/s)', 'p50 ms', 'p99 ms', '2xx', 'not 2xx', 'target']];
-  if (base) rows.push(['baseline: node:http + @octokit/webhooks, verify + ack, no storage', int(base.rate), base.rates, ms(base.p50), ms(base.p99), int(base.ok), int(base.bad), '-']);
+  const rows: string[][] = [
+    [
+      'side',
+      'deliveries/s (median)',
+      'runs (req/s)',
+      'p50 ms',
+      'p99 ms',
+      '2xx',
+      'not 2xx',
+      'target',
+    ],
+  ];
+  if (base)
+    rows.push([
+      'baseline: node:http + @octokit/webhooks, verify + ack, no storage',
+      int(base.rate),
+      base.rates,
+      ms(base.p50),
+      ms(base.p99),
+      int(base.ok),
+      int(base.bad),
+      '-',
+    ]);
   if (rey)
     rows.push([
       `Reynolds: restify + WebhookIntake + SQLite inbox (committed before 202)${options.noWorker ? ', worker off' : ''}`,
@@ -604,7 +800,17 @@ async function main(): Promise<number> {
       int(rey.bad),
       `>= ${int(TARGET_RATE)}/s: ${rateOk ? 'PASS' : 'MISS'}`,
     ]);
-  if (base && rey) rows.push(['ratio Reynolds / baseline', `${ratio.toFixed(2)}x`, '', (rey.p50 / base.p50).toFixed(2) + 'x', (rey.p99 / base.p99).toFixed(2) + 'x', '', '', `>= ${TARGET_RATIO}x: ${ratioOk ? 'PASS' : 'MISS'}`]);
+  if (base && rey)
+    rows.push([
+      'ratio Reynolds / baseline',
+      `${ratio.toFixed(2)}x`,
+      '',
+      (rey.p50 / base.p50).toFixed(2) + 'x',
+      (rey.p99 / base.p99).toFixed(2) + 'x',
+      '',
+      '',
+      `>= ${TARGET_RATIO}x: ${ratioOk ? 'PASS' : 'MISS'}`,
+    ]);
   console.log();
   console.log(table(rows));
   console.log();
@@ -612,7 +818,9 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   for (const r of results) {
     if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0)
-      failures.push(`${r.side} run ${r.run}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts; status codes ${JSON.stringify(r.statusCodes)}`);
+      failures.push(
+        `${r.side} run ${r.run}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts; status codes ${JSON.stringify(r.statusCodes)}`,
+      );
     if (r.inbox && !r.inbox.ok)
       failures.push(
         `Reynolds run ${r.run}: inbox has ${r.inbox.measuredRows} measured rows for ${r.inbox.expectedMeasured} 2xx answers` +
@@ -621,7 +829,9 @@ async function main(): Promise<number> {
   }
   const reynoldsRuns = of('reynolds');
   if (reynoldsRuns.length > 0 && failures.length === 0) {
-    console.log(`durability: after kill -9, every measured 2xx is a row in ${await sqliteFileName()} (deliveries): ${reynoldsRuns.map((r) => `${int(r.inbox!.measuredRows)}/${int(r.inbox!.expectedMeasured)}`).join(', ')}`);
+    console.log(
+      `durability: after kill -9, every measured 2xx is a row in ${await sqliteFileName()} (deliveries): ${reynoldsRuns.map((r) => `${int(r.inbox!.measuredRows)}/${int(r.inbox!.expectedMeasured)}`).join(', ')}`,
+    );
   }
   const serverLines = reynoldsRuns.flatMap((r) => r.serverLog);
   if (serverLines.length > 0) {
@@ -631,7 +841,10 @@ async function main(): Promise<number> {
 
   const resultsDir = path.join(ROOT, 'bench/.results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `intake-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = path.join(
+    resultsDir,
+    `intake-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
   writeFileSync(
     file,
     `${JSON.stringify({ options, machine: { cpus: cpus.length, model: cpus[0]?.model, node: process.version }, payloadBytes: delivery.body.length, baseline: base, reynolds: rey, ratio, results }, null, 2)}\n`,

@@ -24,12 +24,17 @@ if (!Number.isInteger(count) || count < 100) {
   process.exit(2);
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 const now = (): number => Number(process.hrtime.bigint()) / 1000;
 
 async function measure(label: string, body: string): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reynolds-store-micro-'));
-  const store = new SqliteStore({ file: path.join(dir, SQLITE_FILE_NAME), clock: systemClock, deliveryTtlMs: 24 * 3600 * 1000 });
+  const store = new SqliteStore({
+    file: path.join(dir, SQLITE_FILE_NAME),
+    clock: systemClock,
+    deliveryTtlMs: 24 * 3600 * 1000,
+  });
   try {
     await store.init();
     const accept = () =>
@@ -70,7 +75,11 @@ async function measure(label: string, body: string): Promise<void> {
     }
     console.log(
       `| ${label.padEnd(28)} | ${acceptMean.toFixed(0).padStart(6)} | ${percentile(latencies, 0.5).toFixed(0).padStart(5)} | ${percentile(latencies, 0.999).toFixed(0).padStart(6)} | ` +
-        `${(claimUs / processed).toFixed(0).padStart(6)} | ${(completeUs / processed).toFixed(0).padStart(8)} | ${Math.round(1e6 / acceptMean).toLocaleString('en-US').padStart(9)} |`,
+        `${(claimUs / processed).toFixed(0).padStart(6)} | ${(completeUs / processed).toFixed(0).padStart(8)} | ${Math.round(
+          1e6 / acceptMean,
+        )
+          .toLocaleString('en-US')
+          .padStart(9)} |`,
     );
   } finally {
     await store.close();
@@ -79,8 +88,14 @@ async function measure(label: string, body: string): Promise<void> {
 }
 
 const prBody = JSON.stringify(exampleOf('pull_request', 'opened').payload);
-console.log(`SQLite inbox, ${count.toLocaleString('en-US')} deliveries, sequential, ${os.tmpdir()} (µs per delivery)`);
-console.log('| body                         | accept | p50   | p99.9  | claim  | complete | accepts/s |');
-console.log('|:-----------------------------|-------:|------:|-------:|-------:|---------:|----------:|');
+console.log(
+  `SQLite inbox, ${count.toLocaleString('en-US')} deliveries, sequential, ${os.tmpdir()} (µs per delivery)`,
+);
+console.log(
+  '| body                         | accept | p50   | p99.9  | claim  | complete | accepts/s |',
+);
+console.log(
+  '|:-----------------------------|-------:|------:|-------:|-------:|---------:|----------:|',
+);
 await measure(`pull_request.opened, ${(prBody.length / 1024).toFixed(1)} KB`, prBody);
 await measure('tiny, 7 bytes', '{"a":1}');

@@ -22,7 +22,8 @@ export interface Limits {
   dependencyUpdateMs: number;
 }
 
-export type TroubleKind = 'review_sla' | 'red_branch' | 'deployment_wait' | 'stale_dependent' | 'train_missed';
+export type TroubleKind =
+  'review_sla' | 'red_branch' | 'deployment_wait' | 'stale_dependent' | 'train_missed';
 
 export interface Trouble {
   kind: TroubleKind;
@@ -57,8 +58,32 @@ export interface HistoryOptions {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const REPO_NAMES = ['api', 'web', 'db', 'mobile', 'infra', 'docs', 'auth', 'billing', 'search', 'ui'];
-const PEOPLE = ['ana', 'ben', 'chen', 'dara', 'eli', 'femi', 'gus', 'hana', 'ivo', 'jun', 'kai', 'lea'];
+const REPO_NAMES = [
+  'api',
+  'web',
+  'db',
+  'mobile',
+  'infra',
+  'docs',
+  'auth',
+  'billing',
+  'search',
+  'ui',
+];
+const PEOPLE = [
+  'ana',
+  'ben',
+  'chen',
+  'dara',
+  'eli',
+  'femi',
+  'gus',
+  'hana',
+  'ivo',
+  'jun',
+  'kai',
+  'lea',
+];
 
 export function generateHistory(options: HistoryOptions): History {
   const random = mulberry32(options.seed);
@@ -84,14 +109,28 @@ export function generateHistory(options: HistoryOptions): History {
   /** A working-hours moment of the day that starts at `day`. */
   const workTime = (day: number) => day + uniform(0, 9 * HOUR);
 
-  const emit = (at: number, repo: string, fields: Partial<BrokerEvent> & Pick<BrokerEvent, 'kind'>) => {
+  const emit = (
+    at: number,
+    repo: string,
+    fields: Partial<BrokerEvent> & Pick<BrokerEvent, 'kind'>,
+  ) => {
     if (at >= end) return;
     const [owner, name] = repo.split('/') as [string, string];
     delivery += 1;
     const iso = new Date(at).toISOString();
     events.push({
       at,
-      event: { tenantId, deliveryId: `bench-${delivery}`, known: true, labels: [], occurredAt: iso, receivedAt: iso, repo: { owner, name, fullName: repo, defaultBranch: 'main' }, actor: { login: pick(PEOPLE), isBot: false }, ...fields },
+      event: {
+        tenantId,
+        deliveryId: `bench-${delivery}`,
+        known: true,
+        labels: [],
+        occurredAt: iso,
+        receivedAt: iso,
+        repo: { owner, name, fullName: repo, defaultBranch: 'main' },
+        actor: { login: pick(PEOPLE), isBot: false },
+        ...fields,
+      },
     });
   };
 
@@ -105,7 +144,11 @@ export function generateHistory(options: HistoryOptions): History {
   }
   const prs: Pr[] = [];
   const redUntil = new Map<string, number>();
-  const prEvent = (pr: Pr, action: string, fields: Partial<BrokerEvent> = {}): Partial<BrokerEvent> & Pick<BrokerEvent, 'kind'> => ({
+  const prEvent = (
+    pr: Pr,
+    action: string,
+    fields: Partial<BrokerEvent> = {},
+  ): Partial<BrokerEvent> & Pick<BrokerEvent, 'kind'> => ({
     kind: 'pull_request',
     action,
     target: { kind: 'pull_request', key: `#${pr.number}`, number: pr.number },
@@ -113,7 +156,9 @@ export function generateHistory(options: HistoryOptions): History {
     branch: `${pr.author}/change-${pr.number}`,
     state: 'open',
     url: `https://github.com/${pr.repo}/pull/${pr.number}`,
-    ...(pr.train && { milestone: { title: train.name, dueOn: new Date(train.dueOn).toISOString() } }),
+    ...(pr.train && {
+      milestone: { title: train.name, dueOn: new Date(train.dueOn).toISOString() },
+    }),
     ...fields,
   });
 
@@ -131,28 +176,76 @@ export function generateHistory(options: HistoryOptions): History {
         const openedAt = workTime(day);
         // 4% are forgotten by reviewers on purpose; the rest take a log-normal time (median 2 h).
         const forgotten = random() < 0.04;
-        const reviewDelay = forgotten ? limits.reviewSlaMs + uniform(1 * HOUR, 30 * HOUR) : logNormal(2 * HOUR, 0.9);
+        const reviewDelay = forgotten
+          ? limits.reviewSlaMs + uniform(1 * HOUR, 30 * HOUR)
+          : logNormal(2 * HOUR, 0.9);
         const reviewedAt = openedAt + reviewDelay;
         const mergedAt = reviewedAt + logNormal(3 * HOUR, 0.8);
-        const onTrain = repos.indexOf(repo) < 3 && openedAt > train.dueOn - 14 * DAY && openedAt < train.dueOn - 4 * DAY && random() < 0.5;
+        const onTrain =
+          repos.indexOf(repo) < 3 &&
+          openedAt > train.dueOn - 14 * DAY &&
+          openedAt < train.dueOn - 4 * DAY &&
+          random() < 0.5;
         const pr: Pr = { repo, number, author, openedAt, mergedAt, train: onTrain };
         prs.push(pr);
-        if (reviewDelay > limits.reviewSlaMs && openedAt + limits.reviewSlaMs < end) troubles.push({ kind: 'review_sla', repo, subject: String(number), impactAt: openedAt + limits.reviewSlaMs, planted: forgotten });
+        if (reviewDelay > limits.reviewSlaMs && openedAt + limits.reviewSlaMs < end)
+          troubles.push({
+            kind: 'review_sla',
+            repo,
+            subject: String(number),
+            impactAt: openedAt + limits.reviewSlaMs,
+            planted: forgotten,
+          });
         emit(openedAt, repo, prEvent(pr, 'opened', { body: 'Small change.' }));
         const reviewer = pick(PEOPLE.filter((p) => p !== author));
-        emit(reviewedAt, repo, { kind: 'pull_request_review', action: 'submitted', target: { kind: 'pull_request', key: `#${number}`, number }, author, state: 'approved', actor: { login: reviewer, isBot: false } });
+        emit(reviewedAt, repo, {
+          kind: 'pull_request_review',
+          action: 'submitted',
+          target: { kind: 'pull_request', key: `#${number}`, number },
+          author,
+          state: 'approved',
+          actor: { login: reviewer, isBot: false },
+        });
         emit(mergedAt, repo, prEvent(pr, 'closed', { state: 'merged' }));
-        if (onTrain && mergedAt > train.dueOn) troubles.push({ kind: 'train_missed', repo, subject: String(number), impactAt: train.dueOn, planted: false });
+        if (onTrain && mergedAt > train.dueOn)
+          troubles.push({
+            kind: 'train_missed',
+            repo,
+            subject: String(number),
+            impactAt: train.dueOn,
+            planted: false,
+          });
         // CI on the default branch after the merge: mostly green; a red one is fixed after a while.
         // One red spell at a time per repository: the branch's state is its latest run's.
         const redAt = mergedAt + 10 * MINUTE;
         if (random() < 0.08 && redAt > (redUntil.get(repo) ?? 0)) {
-          emit(mergedAt + 10 * MINUTE, repo, { kind: 'check_suite', action: 'completed', target: { kind: 'check', key: `suite-${delivery}` }, branch: 'main', state: 'failure' });
+          emit(mergedAt + 10 * MINUTE, repo, {
+            kind: 'check_suite',
+            action: 'completed',
+            target: { kind: 'check', key: `suite-${delivery}` },
+            branch: 'main',
+            state: 'failure',
+          });
           const long = random() < 0.25;
-          const redFor = long ? limits.redBranchMs + uniform(HOUR, 6 * HOUR) : logNormal(35 * MINUTE, 0.6);
+          const redFor = long
+            ? limits.redBranchMs + uniform(HOUR, 6 * HOUR)
+            : logNormal(35 * MINUTE, 0.6);
           redUntil.set(repo, redAt + redFor);
-          emit(mergedAt + 10 * MINUTE + redFor, repo, { kind: 'check_suite', action: 'completed', target: { kind: 'check', key: `suite-${delivery}` }, branch: 'main', state: 'success' });
-          if (redFor > limits.redBranchMs) troubles.push({ kind: 'red_branch', repo, subject: 'main', impactAt: mergedAt + 10 * MINUTE + limits.redBranchMs, planted: long });
+          emit(mergedAt + 10 * MINUTE + redFor, repo, {
+            kind: 'check_suite',
+            action: 'completed',
+            target: { kind: 'check', key: `suite-${delivery}` },
+            branch: 'main',
+            state: 'success',
+          });
+          if (redFor > limits.redBranchMs)
+            troubles.push({
+              kind: 'red_branch',
+              repo,
+              subject: 'main',
+              impactAt: mergedAt + 10 * MINUTE + limits.redBranchMs,
+              planted: long,
+            });
         }
       }
     }
@@ -163,19 +256,49 @@ export function generateHistory(options: HistoryOptions): History {
   const providers = prs.filter((pr) => /\/(api|db)$/.test(pr.repo));
   for (const dependent of prs.filter((pr) => /\/(web|mobile)$/.test(pr.repo))) {
     if (random() > 0.15) continue;
-    const candidates = providers.filter((p) => p.openedAt < dependent.openedAt && p.mergedAt > dependent.openedAt + HOUR && p.mergedAt < dependent.mergedAt);
+    const candidates = providers.filter(
+      (p) =>
+        p.openedAt < dependent.openedAt &&
+        p.mergedAt > dependent.openedAt + HOUR &&
+        p.mergedAt < dependent.mergedAt,
+    );
     if (candidates.length === 0) continue;
     const dependency = pick(candidates);
-    emit(dependent.openedAt + MINUTE, dependent.repo, prEvent(dependent, 'edited', { body: `Depends on ${dependency.repo}#${dependency.number}` }));
+    emit(
+      dependent.openedAt + MINUTE,
+      dependent.repo,
+      prEvent(dependent, 'edited', { body: `Depends on ${dependency.repo}#${dependency.number}` }),
+    );
     const stale = random() < 0.12;
-    const updateAfter = stale ? limits.dependencyUpdateMs + uniform(4 * HOUR, 40 * HOUR) : logNormal(4 * HOUR, 0.8);
+    const updateAfter = stale
+      ? limits.dependencyUpdateMs + uniform(4 * HOUR, 40 * HOUR)
+      : logNormal(4 * HOUR, 0.8);
     const pushedAt = dependency.mergedAt + updateAfter;
     // The dependent merges after its update, whatever it had planned.
     dependent.mergedAt = Math.max(dependent.mergedAt, pushedAt + HOUR);
-    events.splice(events.findIndex((e) => e.event.kind === 'pull_request' && e.event.action === 'closed' && e.event.repo?.fullName === dependent.repo && e.event.target?.number === dependent.number) >>> 0, 1);
+    events.splice(
+      events.findIndex(
+        (e) =>
+          e.event.kind === 'pull_request' &&
+          e.event.action === 'closed' &&
+          e.event.repo?.fullName === dependent.repo &&
+          e.event.target?.number === dependent.number,
+      ) >>> 0,
+      1,
+    );
     emit(pushedAt, dependent.repo, prEvent(dependent, 'synchronize'));
     emit(dependent.mergedAt, dependent.repo, prEvent(dependent, 'closed', { state: 'merged' }));
-    if (updateAfter > limits.dependencyUpdateMs && dependency.mergedAt + limits.dependencyUpdateMs < end) troubles.push({ kind: 'stale_dependent', repo: dependent.repo, subject: String(dependent.number), impactAt: dependency.mergedAt + limits.dependencyUpdateMs, planted: stale });
+    if (
+      updateAfter > limits.dependencyUpdateMs &&
+      dependency.mergedAt + limits.dependencyUpdateMs < end
+    )
+      troubles.push({
+        kind: 'stale_dependent',
+        repo: dependent.repo,
+        subject: String(dependent.number),
+        impactAt: dependency.mergedAt + limits.dependencyUpdateMs,
+        planted: stale,
+      });
   }
 
   // The train: issues on it in three repositories; some blocked by another item. A blocker that
@@ -188,14 +311,44 @@ export function generateHistory(options: HistoryOptions): History {
     const openedAt = train.dueOn - uniform(12 * DAY, 16 * DAY);
     const milestone = { title: train.name, dueOn: new Date(train.dueOn).toISOString() };
     const late = random() < 0.3;
-    const blockerDoneAt = late ? train.dueOn + uniform(HOUR, 3 * DAY) : train.dueOn - uniform(5 * DAY, 9 * DAY);
+    const blockerDoneAt = late
+      ? train.dueOn + uniform(HOUR, 3 * DAY)
+      : train.dueOn - uniform(5 * DAY, 9 * DAY);
     const issueDoneAt = blockerDoneAt + uniform(2 * HOUR, 20 * HOUR);
-    const issueEvent = (action: string, at: number, fields: Partial<BrokerEvent> = {}) => emit(at, repo, { kind: 'issues', action, target: { kind: 'issue', key: `#${number}`, number }, author: pick(PEOPLE), state: 'open', milestone, ...fields });
-    emit(openedAt - HOUR, repo, { kind: 'issues', action: 'opened', target: { kind: 'issue', key: `#${blockerNumber}`, number: blockerNumber }, author: pick(PEOPLE), state: 'open', body: 'Groundwork.' });
+    const issueEvent = (action: string, at: number, fields: Partial<BrokerEvent> = {}) =>
+      emit(at, repo, {
+        kind: 'issues',
+        action,
+        target: { kind: 'issue', key: `#${number}`, number },
+        author: pick(PEOPLE),
+        state: 'open',
+        milestone,
+        ...fields,
+      });
+    emit(openedAt - HOUR, repo, {
+      kind: 'issues',
+      action: 'opened',
+      target: { kind: 'issue', key: `#${blockerNumber}`, number: blockerNumber },
+      author: pick(PEOPLE),
+      state: 'open',
+      body: 'Groundwork.',
+    });
     issueEvent('opened', openedAt, { body: `Blocked by #${blockerNumber}` });
-    emit(blockerDoneAt, repo, { kind: 'issues', action: 'closed', target: { kind: 'issue', key: `#${blockerNumber}`, number: blockerNumber }, state: 'closed' });
+    emit(blockerDoneAt, repo, {
+      kind: 'issues',
+      action: 'closed',
+      target: { kind: 'issue', key: `#${blockerNumber}`, number: blockerNumber },
+      state: 'closed',
+    });
     issueEvent('closed', issueDoneAt, { state: 'closed' });
-    if (issueDoneAt > train.dueOn) troubles.push({ kind: 'train_missed', repo, subject: String(number), impactAt: train.dueOn, planted: late });
+    if (issueDoneAt > train.dueOn)
+      troubles.push({
+        kind: 'train_missed',
+        repo,
+        subject: String(number),
+        impactAt: train.dueOn,
+        planted: late,
+      });
   }
 
   // Deployments waiting for approval: one a working day in the first two repositories.
@@ -207,11 +360,30 @@ export function generateHistory(options: HistoryOptions): History {
       run += 1;
       const at = workTime(day);
       const forgotten = random() < 0.06;
-      const wait = forgotten ? limits.deploymentWaitMs + uniform(HOUR, 12 * HOUR) : logNormal(20 * MINUTE, 0.9);
+      const wait = forgotten
+        ? limits.deploymentWaitMs + uniform(HOUR, 12 * HOUR)
+        : logNormal(20 * MINUTE, 0.9);
       const target = { kind: 'workflow' as const, key: `run-${run}` };
-      emit(at, repo, { kind: 'deployment_review', action: 'requested', target, environment: 'production' });
-      emit(at + wait, repo, { kind: 'deployment_review', action: 'approved', target, environment: 'production' });
-      if (wait > limits.deploymentWaitMs && at + limits.deploymentWaitMs < end) troubles.push({ kind: 'deployment_wait', repo, subject: target.key, impactAt: at + limits.deploymentWaitMs, planted: forgotten });
+      emit(at, repo, {
+        kind: 'deployment_review',
+        action: 'requested',
+        target,
+        environment: 'production',
+      });
+      emit(at + wait, repo, {
+        kind: 'deployment_review',
+        action: 'approved',
+        target,
+        environment: 'production',
+      });
+      if (wait > limits.deploymentWaitMs && at + limits.deploymentWaitMs < end)
+        troubles.push({
+          kind: 'deployment_wait',
+          repo,
+          subject: target.key,
+          impactAt: at + limits.deploymentWaitMs,
+          planted: forgotten,
+        });
     }
   }
 

@@ -17,7 +17,13 @@ import type { Verdict } from '../../src/core/chain-records.js';
 import { ChainTracker } from '../../src/loops/chain-tracker.js';
 import { DEFAULT_LOOP_SETTINGS } from '../../src/loops/loop-settings.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { generateScenarios, LEGIT_KINDS, LOOP_KINDS, type GenEvent, type GenScenario } from './generated-scenarios.js';
+import {
+  generateScenarios,
+  LEGIT_KINDS,
+  LOOP_KINDS,
+  type GenEvent,
+  type GenScenario,
+} from './generated-scenarios.js';
 
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
 const SCENARIO_SPACING_MS = 3 * 3600_000;
@@ -48,7 +54,13 @@ export interface AccuracyResult {
   realMs: number;
 }
 
-function brokerEvent(tenantId: string, scenario: GenScenario, event: GenEvent, index: number, now: number): BrokerEvent {
+function brokerEvent(
+  tenantId: string,
+  scenario: GenScenario,
+  event: GenEvent,
+  index: number,
+  now: number,
+): BrokerEvent {
   const [owner, name] = event.repo.split('/') as [string, string];
   const number = event.target.startsWith('#') ? Number(event.target.slice(1)) : undefined;
   const iso = new Date(now).toISOString();
@@ -72,14 +84,29 @@ function brokerEvent(tenantId: string, scenario: GenScenario, event: GenEvent, i
   };
 }
 
-export async function runAccuracy(options: { scenarios: number; seed: number; examplesPerKind?: number }): Promise<AccuracyResult> {
+export async function runAccuracy(options: {
+  scenarios: number;
+  seed: number;
+  examplesPerKind?: number;
+}): Promise<AccuracyResult> {
   const started = performance.now();
   const clock = new ManualClock(START);
   const store = new SqliteStore({ file: ':memory:', clock, deliveryTtlMs: 3600_000 });
   await store.init();
   let breaks = 0;
-  const tracker = new ChainTracker(store, clock, { ...DEFAULT_LOOP_SETTINGS, markerKey: 'accuracy-bench-marker-key-0123456789', appSlug: 'reynolds' }, { onBreak: () => void (breaks += 1) });
-  const byKind: Record<string, KindTally> = Object.fromEntries([...LOOP_KINDS, ...LEGIT_KINDS].map((k) => [k, { scenarios: 0, failures: 0, unstopped: 0 }]));
+  const tracker = new ChainTracker(
+    store,
+    clock,
+    {
+      ...DEFAULT_LOOP_SETTINGS,
+      markerKey: 'accuracy-bench-marker-key-0123456789',
+      appSlug: 'reynolds',
+    },
+    { onBreak: () => void (breaks += 1) },
+  );
+  const byKind: Record<string, KindTally> = Object.fromEntries(
+    [...LOOP_KINDS, ...LEGIT_KINDS].map((k) => [k, { scenarios: 0, failures: 0, unstopped: 0 }]),
+  );
   const examples: Record<string, string[]> = {};
   const fail = (scenario: GenScenario, why: string) => {
     byKind[scenario.kind]!.failures += 1;
@@ -100,7 +127,10 @@ export async function runAccuracy(options: { scenarios: number; seed: number; ex
       const verdicts: Verdict[] = [];
       for (const [i, event] of scenario.events.entries()) {
         clock.set(base + event.at);
-        const assessed = await tracker.assess(brokerEvent(tenantId, scenario, event, i, clock.now()), `ev-gen-${scenario.id}-${i}`);
+        const assessed = await tracker.assess(
+          brokerEvent(tenantId, scenario, event, i, clock.now()),
+          `ev-gen-${scenario.id}-${i}`,
+        );
         verdicts.push(assessed.verdict);
       }
       events += scenario.events.length;
@@ -108,16 +138,27 @@ export async function runAccuracy(options: { scenarios: number; seed: number; ex
       if (scenario.loop) {
         loops += 1;
         const onset = scenario.onset;
-        if (onset === undefined) throw new Error(`loop scenario #${scenario.id} (${scenario.kind}) has no onset: a generator bug`);
+        if (onset === undefined)
+          throw new Error(
+            `loop scenario #${scenario.id} (${scenario.kind}) has no onset: a generator bug`,
+          );
         const loopIndexes = scenario.events.map((e, i) => (e.loop ? i : -1)).filter((i) => i >= 0);
         const firstBreak = loopIndexes.find((i) => verdicts[i] === 'break');
-        const position = firstBreak === undefined ? undefined : loopIndexes.filter((i) => i >= onset && i <= firstBreak).length;
+        const position =
+          firstBreak === undefined
+            ? undefined
+            : loopIndexes.filter((i) => i >= onset && i <= firstBreak).length;
         if (firstBreak === undefined) {
           loopsUnstopped += 1;
           byKind[scenario.kind]!.unstopped += 1;
         }
-        if (firstBreak === undefined) fail(scenario, `not stopped in ${loopIndexes.length} loop events (verdicts ${summarise(verdicts)})`);
-        else if (position! > STOP_WITHIN) fail(scenario, `stopped ${position} loop events after its onset`);
+        if (firstBreak === undefined)
+          fail(
+            scenario,
+            `not stopped in ${loopIndexes.length} loop events (verdicts ${summarise(verdicts)})`,
+          );
+        else if (position! > STOP_WITHIN)
+          fail(scenario, `stopped ${position} loop events after its onset`);
         else if (breaks > 1) fail(scenario, `${breaks} admin alerts`);
         else loopsStopped += 1;
       } else {
@@ -126,7 +167,10 @@ export async function runAccuracy(options: { scenarios: number; seed: number; ex
         if (bad < 0) legitClean += 1;
         else {
           const e = scenario.events[bad]!;
-          fail(scenario, `${verdicts[bad]} on event ${bad} (${e.kind}.${e.action ?? ''} by ${e.actor} on ${e.target})`);
+          fail(
+            scenario,
+            `${verdicts[bad]} on event ${bad} (${e.kind}.${e.action ?? ''} by ${e.actor} on ${e.target})`,
+          );
         }
       }
     }
@@ -165,7 +209,9 @@ export function formatAccuracy(r: AccuracyResult): string[] {
     '  kind                   scenarios  failures',
   ];
   for (const [kind, tally] of Object.entries(r.byKind)) {
-    lines.push(`  ${kind.padEnd(22)} ${String(tally.scenarios).padStart(9)}  ${String(tally.failures).padStart(8)}${LOOP_KINDS.includes(kind) ? '  (loop)' : ''}`);
+    lines.push(
+      `  ${kind.padEnd(22)} ${String(tally.scenarios).padStart(9)}  ${String(tally.failures).padStart(8)}${LOOP_KINDS.includes(kind) ? '  (loop)' : ''}`,
+    );
   }
   const failed = Object.entries(r.examples);
   if (failed.length > 0) {

@@ -85,7 +85,10 @@ interface Sample {
   assessed: number;
 }
 
-export async function runAssessCost(options: { events: number; log?: (line: string) => void }): Promise<AssessCostResult> {
+export async function runAssessCost(options: {
+  events: number;
+  log?: (line: string) => void;
+}): Promise<AssessCostResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const total = options.events;
   const dir = mkdtempSync(path.join(tmpdir(), 'reynolds-assess-'));
@@ -96,16 +99,24 @@ export async function runAssessCost(options: { events: number; log?: (line: stri
   const timing = { storeNs: 0n };
   const store = timedStore(sqlite, timing);
   let broken = 0;
-  const tracker = new ChainTracker(store, clock, { ...DEFAULT_LOOP_SETTINGS, markerKey: MARKER_KEY, appSlug: APP_SLUG }, { onBreak: () => void (broken += 1) });
+  const tracker = new ChainTracker(
+    store,
+    clock,
+    { ...DEFAULT_LOOP_SETTINGS, markerKey: MARKER_KEY, appSlug: APP_SLUG },
+    { onBreak: () => void (broken += 1) },
+  );
   const gc = exposeGc();
   const pauses: { start: number; ms: number }[] = [];
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, ms: entry.duration });
+    for (const entry of list.getEntries())
+      pauses.push({ start: entry.startTime, ms: entry.duration });
   });
   observer.observe({ entryTypes: ['gc'] });
   const generator = new EventMix(clock);
 
-  log(`assess cost: ${total.toLocaleString('en-US')} synthetic events, SQLite file ${file}, working set cap ${DEFAULT_LOOP_SETTINGS.workingSetMax.toLocaleString('en-US')}`);
+  log(
+    `assess cost: ${total.toLocaleString('en-US')} synthetic events, SQLite file ${file}, working set cap ${DEFAULT_LOOP_SETTINGS.workingSetMax.toLocaleString('en-US')}`,
+  );
   const overall = new Histogram();
   const quarters = [new Histogram(), new Histogram(), new Histogram(), new Histogram()];
   const ownQuarters = [new Histogram(), new Histogram(), new Histogram(), new Histogram()];
@@ -121,9 +132,20 @@ export async function runAssessCost(options: { events: number; log?: (line: stri
     gc();
     forced.push({ start, end: performance.now() });
     const memory = process.memoryUsage();
-    samples.push({ at, rssMb: memory.rss / 2 ** 20, liveHeapMb: memory.heapUsed / 2 ** 20, targets: tracker.working.targets.size, chains: tracker.working.chains.size, assessed: tracker.working.assessed.size });
+    samples.push({
+      at,
+      rssMb: memory.rss / 2 ** 20,
+      liveHeapMb: memory.heapUsed / 2 ** 20,
+      targets: tracker.working.targets.size,
+      chains: tracker.working.chains.size,
+      assessed: tracker.working.assessed.size,
+    });
   };
-  const checkpoints = new Set([Math.floor(total / 4), Math.floor(total / 2), Math.floor((3 * total) / 4)]);
+  const checkpoints = new Set([
+    Math.floor(total / 4),
+    Math.floor(total / 2),
+    Math.floor((3 * total) / 4),
+  ]);
   await sample(0);
 
   const started = process.hrtime.bigint();
@@ -142,7 +164,12 @@ export async function runAssessCost(options: { events: number; log?: (line: stri
     storeQuarters[quarter]!.add(storeUs);
     ownQuarters[quarter]!.add(Math.max(0, us - storeUs));
     verdicts[assessment.verdict] += 1;
-    generator.observe(event, assessment.node.chainId, assessment.node.depth, assessment.node.actorKind);
+    generator.observe(
+      event,
+      assessment.node.chainId,
+      assessment.node.depth,
+      assessment.node.actorKind,
+    );
     // A server yields to its event loop between deliveries; this also lets GC entries arrive.
     if ((i + 1) % 10_000 === 0) await new Promise((resolve) => setImmediate(resolve));
     if (checkpoints.has(i + 1)) {
@@ -157,27 +184,49 @@ export async function runAssessCost(options: { events: number; log?: (line: stri
   const fileMb = sizeMb(file) + sizeMb(`${file}-wal`);
   await sqlite.close();
   rmSync(dir, { recursive: true, force: true });
-  const isForced = (p: { start: number }) => forced.some((f) => p.start >= f.start && p.start <= f.end);
+  const isForced = (p: { start: number }) =>
+    forced.some((f) => p.start >= f.start && p.start <= f.end);
   const gcByQuarter = [0, 1, 2, 3].map((k) => {
-    const inside = pauses.filter((p) => p.start >= bounds[k]! && p.start < bounds[k + 1]! && !isForced(p));
-    return { count: inside.length, ms: inside.reduce((sum, p) => sum + p.ms, 0), max: Math.max(0, ...inside.map((p) => p.ms)) };
+    const inside = pauses.filter(
+      (p) => p.start >= bounds[k]! && p.start < bounds[k + 1]! && !isForced(p),
+    );
+    return {
+      count: inside.length,
+      ms: inside.reduce((sum, p) => sum + p.ms, 0),
+      max: Math.max(0, ...inside.map((p) => p.ms)),
+    };
   });
 
   const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
-  log(`  total ${(totalMs / 1000).toFixed(1)} s (${fmt(total / (totalMs / 1000))} events/s, event building included), virtual time covered ${(generator.virtualMs / 3600_000).toFixed(1)} h`);
-  log(`  assess time per call (µs):  p50 ${overall.quantile(0.5)}   p90 ${overall.quantile(0.9)}   p99 ${overall.quantile(0.99)}   p99.9 ${overall.quantile(0.999)}   max ${Math.round(overall.max)}`);
+  log(
+    `  total ${(totalMs / 1000).toFixed(1)} s (${fmt(total / (totalMs / 1000))} events/s, event building included), virtual time covered ${(generator.virtualMs / 3600_000).toFixed(1)} h`,
+  );
+  log(
+    `  assess time per call (µs):  p50 ${overall.quantile(0.5)}   p90 ${overall.quantile(0.9)}   p99 ${overall.quantile(0.99)}   p99.9 ${overall.quantile(0.999)}   max ${Math.round(overall.max)}`,
+  );
   log('  by quarter of the run (µs, p50 / p99 / p99.9):');
-  log(`    ${'quarter'.padEnd(8)} ${'whole assess'.padStart(20)} ${'tracker (no store)'.padStart(20)} ${'inside the store'.padStart(20)}   GC pauses (count, total ms, max ms)`);
+  log(
+    `    ${'quarter'.padEnd(8)} ${'whole assess'.padStart(20)} ${'tracker (no store)'.padStart(20)} ${'inside the store'.padStart(20)}   GC pauses (count, total ms, max ms)`,
+  );
   const q3 = (h: Histogram) => `${h.quantile(0.5)} / ${h.quantile(0.99)} / ${h.quantile(0.999)}`;
   for (let k = 0; k < 4; k += 1) {
     const g = gcByQuarter[k]!;
-    log(`    ${`Q${k + 1}`.padEnd(8)} ${q3(quarters[k]!).padStart(20)} ${q3(ownQuarters[k]!).padStart(20)} ${q3(storeQuarters[k]!).padStart(20)}   ${g.count}, ${g.ms.toFixed(0)}, ${g.max.toFixed(1)}`);
+    log(
+      `    ${`Q${k + 1}`.padEnd(8)} ${q3(quarters[k]!).padStart(20)} ${q3(ownQuarters[k]!).padStart(20)} ${q3(storeQuarters[k]!).padStart(20)}   ${g.count}, ${g.ms.toFixed(0)}, ${g.max.toFixed(1)}`,
+    );
   }
-  log(`  verdicts: ${fmt(verdicts.proceed)} proceed, ${fmt(verdicts.dampen)} dampen, ${fmt(verdicts.break)} break; ${fmt(broken)} chains broken (${fmt(generator.loops)} ping-pong loops started)`);
+  log(
+    `  verdicts: ${fmt(verdicts.proceed)} proceed, ${fmt(verdicts.dampen)} dampen, ${fmt(verdicts.break)} break; ${fmt(broken)} chains broken (${fmt(generator.loops)} ping-pong loops started)`,
+  );
   log(`  SQLite file at the end: ${fmt(fileMb)} MB (chain nodes are kept for LOOP_TTL, 24 h)`);
   log('  memory and working set:');
-  log(`    ${'events'.padStart(10)}  ${'RSS MB'.padStart(7)}  ${'live heap MB'.padStart(12)}  ${'targets'.padStart(8)}  ${'chains'.padStart(8)}  ${'assessed'.padStart(8)}`);
-  for (const s of samples) log(`    ${fmt(s.at).padStart(10)}  ${s.rssMb.toFixed(0).padStart(7)}  ${s.liveHeapMb.toFixed(0).padStart(12)}  ${fmt(s.targets).padStart(8)}  ${fmt(s.chains).padStart(8)}  ${fmt(s.assessed).padStart(8)}`);
+  log(
+    `    ${'events'.padStart(10)}  ${'RSS MB'.padStart(7)}  ${'live heap MB'.padStart(12)}  ${'targets'.padStart(8)}  ${'chains'.padStart(8)}  ${'assessed'.padStart(8)}`,
+  );
+  for (const s of samples)
+    log(
+      `    ${fmt(s.at).padStart(10)}  ${s.rssMb.toFixed(0).padStart(7)}  ${s.liveHeapMb.toFixed(0).padStart(12)}  ${fmt(s.targets).padStart(8)}  ${fmt(s.chains).padStart(8)}  ${fmt(s.assessed).padStart(8)}`,
+    );
 
   return {
     events: total,
@@ -223,8 +272,26 @@ function sizeMb(file: string): number {
 }
 
 const PEOPLE = Array.from({ length: 400 }, (_, i) => `dev-${i}`);
-const BOTS = ['github-actions[bot]', 'codecov[bot]', 'dependabot[bot]', 'renovate[bot]', 'netlify[bot]', 'sonarcloud[bot]', 'linear[bot]', 'vercel[bot]'];
-const PHRASES = ['Looks good to me', 'Can you add a test for this?', 'Rebased on main', 'This breaks the Windows build', 'Fixed in the latest push', 'Why not reuse the existing helper?', 'Deployed to staging', 'Coverage dropped on this file'];
+const BOTS = [
+  'github-actions[bot]',
+  'codecov[bot]',
+  'dependabot[bot]',
+  'renovate[bot]',
+  'netlify[bot]',
+  'sonarcloud[bot]',
+  'linear[bot]',
+  'vercel[bot]',
+];
+const PHRASES = [
+  'Looks good to me',
+  'Can you add a test for this?',
+  'Rebased on main',
+  'This breaks the Windows build',
+  'Fixed in the latest push',
+  'Why not reuse the existing helper?',
+  'Deployed to staging',
+  'Coverage dropped on this file',
+];
 
 /** The synthetic traffic, from a seeded generator: the same N events every run. */
 class EventMix {
@@ -232,7 +299,8 @@ class EventMix {
   /** Ping-pong loops started so far. */
   loops = 0;
   private readonly random = mulberry32(0x5eed);
-  private readonly ownChains: { chainId: string; depth: number; repo: number; thread: number }[] = [];
+  private readonly ownChains: { chainId: string; depth: number; repo: number; thread: number }[] =
+    [];
   private loop = { repo: 0, thread: 0, turn: 0, nextAt: 0 };
   private readonly start: number;
 
@@ -248,40 +316,118 @@ class EventMix {
     if (this.clock.now() >= this.loop.nextAt) {
       if (this.loop.turn === 0 || this.loop.turn >= 12) {
         this.loops += 1;
-        this.loop = { repo: this.int(REPOS), thread: THREADS_PER_REPO + this.loops, turn: 0, nextAt: 0 };
+        this.loop = {
+          repo: this.int(REPOS),
+          thread: THREADS_PER_REPO + this.loops,
+          turn: 0,
+          nextAt: 0,
+        };
       }
       this.loop.turn += 1;
       this.loop.nextAt = this.clock.now() + 1500 + this.int(1000);
       const actor = this.loop.turn % 2 === 0 ? 'ping[bot]' : 'pong[bot]';
-      return { event: this.comment(i, this.loop.repo, this.loop.thread, actor, `Sync #${this.loop.turn}: mirrored the last comment`), nodeId };
+      return {
+        event: this.comment(
+          i,
+          this.loop.repo,
+          this.loop.thread,
+          actor,
+          `Sync #${this.loop.turn}: mirrored the last comment`,
+        ),
+        nodeId,
+      };
     }
     const { repo, thread } = this.target();
     const roll = this.random();
-    if (roll < 0.3) return { event: this.comment(i, repo, thread, this.pick(PEOPLE), `${this.pick(PHRASES)} (${i})`), nodeId };
-    if (roll < 0.4) return { event: this.comment(i, repo, thread, this.pick(BOTS), `Report ${i}: ${this.pick(PHRASES)}`), nodeId };
+    if (roll < 0.3)
+      return {
+        event: this.comment(i, repo, thread, this.pick(PEOPLE), `${this.pick(PHRASES)} (${i})`),
+        nodeId,
+      };
+    if (roll < 0.4)
+      return {
+        event: this.comment(i, repo, thread, this.pick(BOTS), `Report ${i}: ${this.pick(PHRASES)}`),
+        nodeId,
+      };
     if (roll < 0.45 && this.ownChains.length > 0) {
       // The echo of one of our comments: our login and a signed marker pointing at its chain.
       const own = this.ownChains[this.int(this.ownChains.length)]!;
-      const body = withMarker(`Noted, thanks! (${i})`, { chainId: own.chainId, depth: own.depth + 1, actId: `act-${i}` }, MARKER_KEY);
+      const body = withMarker(
+        `Noted, thanks! (${i})`,
+        { chainId: own.chainId, depth: own.depth + 1, actId: `act-${i}` },
+        MARKER_KEY,
+      );
       return { event: this.comment(i, own.repo, own.thread, `${APP_SLUG}[bot]`, body), nodeId };
     }
     if (roll < 0.55) {
       const actor = this.random() < 0.6 ? this.pick(PEOPLE) : this.pick(BOTS);
-      return { event: this.base(i, 'issues', this.pick(['labeled', 'unlabeled', 'opened', 'closed']), repo, { kind: 'issue', key: `#${thread}`, number: thread }, actor, { changedLabel: this.pick(['bug', 'triage', 'stale', 'p1']), title: `Issue ${thread}` }), nodeId };
+      return {
+        event: this.base(
+          i,
+          'issues',
+          this.pick(['labeled', 'unlabeled', 'opened', 'closed']),
+          repo,
+          { kind: 'issue', key: `#${thread}`, number: thread },
+          actor,
+          { changedLabel: this.pick(['bug', 'triage', 'stale', 'p1']), title: `Issue ${thread}` },
+        ),
+        nodeId,
+      };
     }
-    if (roll < 0.6) return { event: this.base(i, 'pull_request_review', 'submitted', repo, { kind: 'pull_request', key: `#${thread}`, number: thread }, this.pick(PEOPLE), { body: this.pick(PHRASES), state: 'approved' }), nodeId };
+    if (roll < 0.6)
+      return {
+        event: this.base(
+          i,
+          'pull_request_review',
+          'submitted',
+          repo,
+          { kind: 'pull_request', key: `#${thread}`, number: thread },
+          this.pick(PEOPLE),
+          { body: this.pick(PHRASES), state: 'approved' },
+        ),
+        nodeId,
+      };
     if (roll < 0.9) {
       const sha = `${(repo * 7919 + (thread % 50)).toString(16).padStart(8, '0')}${'0'.repeat(32)}`;
       const check = this.random() < 0.7;
-      const target = check ? { kind: 'check' as const, key: `check_run:${i}` } : { kind: 'commit' as const, key: sha };
-      return { event: this.base(i, check ? 'check_run' : 'status', check ? this.pick(['created', 'completed']) : undefined, repo, target, this.pick(['github-actions[bot]', 'codecov[bot]']), { sha, state: 'success' }), nodeId };
+      const target = check
+        ? { kind: 'check' as const, key: `check_run:${i}` }
+        : { kind: 'commit' as const, key: sha };
+      return {
+        event: this.base(
+          i,
+          check ? 'check_run' : 'status',
+          check ? this.pick(['created', 'completed']) : undefined,
+          repo,
+          target,
+          this.pick(['github-actions[bot]', 'codecov[bot]']),
+          { sha, state: 'success' },
+        ),
+        nodeId,
+      };
     }
-    return { event: this.base(i, 'push', undefined, repo, { kind: 'ref', key: `refs/heads/branch-${thread % 40}` }, this.random() < 0.8 ? this.pick(PEOPLE) : 'github-merge-queue[bot]', { sha: `${i.toString(16).padStart(40, '0')}` }), nodeId };
+    return {
+      event: this.base(
+        i,
+        'push',
+        undefined,
+        repo,
+        { kind: 'ref', key: `refs/heads/branch-${thread % 40}` },
+        this.random() < 0.8 ? this.pick(PEOPLE) : 'github-merge-queue[bot]',
+        { sha: `${i.toString(16).padStart(40, '0')}` },
+      ),
+      nodeId,
+    };
   }
 
   /** Remembers chains people started, so later marker events can point back at them. */
   observe(event: BrokerEvent, chainId: string, depth: number, actorKind: string): void {
-    if (actorKind !== 'human' || event.kind !== 'issue_comment' || event.target?.number === undefined) return;
+    if (
+      actorKind !== 'human' ||
+      event.kind !== 'issue_comment' ||
+      event.target?.number === undefined
+    )
+      return;
     const repo = Number(event.repo!.name.slice(5));
     const entry = { chainId, depth, repo, thread: event.target.number };
     if (this.ownChains.length < 1000) this.ownChains.push(entry);
@@ -296,11 +442,33 @@ class EventMix {
     return { repo: this.int(REPOS), thread: 1 + this.int(THREADS_PER_REPO) };
   }
 
-  private comment(i: number, repo: number, thread: number, actor: string, body: string): BrokerEvent {
-    return this.base(i, 'issue_comment', 'created', repo, { kind: 'issue', key: `#${thread}`, number: thread }, actor, { body });
+  private comment(
+    i: number,
+    repo: number,
+    thread: number,
+    actor: string,
+    body: string,
+  ): BrokerEvent {
+    return this.base(
+      i,
+      'issue_comment',
+      'created',
+      repo,
+      { kind: 'issue', key: `#${thread}`, number: thread },
+      actor,
+      { body },
+    );
   }
 
-  private base(i: number, kind: string, action: string | undefined, repo: number, target: BrokerEvent['target'] & object, actor: string, extra: Partial<BrokerEvent>): BrokerEvent {
+  private base(
+    i: number,
+    kind: string,
+    action: string | undefined,
+    repo: number,
+    target: BrokerEvent['target'] & object,
+    actor: string,
+    extra: Partial<BrokerEvent>,
+  ): BrokerEvent {
     const name = `repo-${repo}`;
     const at = new Date(this.clock.now()).toISOString();
     const isBot = actor.endsWith('[bot]');
@@ -329,7 +497,6 @@ class EventMix {
     return items[this.int(items.length)]!;
   }
 }
-
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { events: { type: 'string' } }, strict: true });

@@ -85,10 +85,29 @@ class Script {
     return s;
   }
 
-  comment(at: number, target: string, actor: string, actorType: 'Bot' | 'User', body: string, extra: Partial<GenEvent> = {}): void {
+  comment(
+    at: number,
+    target: string,
+    actor: string,
+    actorType: 'Bot' | 'User',
+    body: string,
+    extra: Partial<GenEvent> = {},
+  ): void {
     this.comments += 1;
     const number = target.slice(1);
-    this.push({ at, kind: 'issue_comment', action: 'created', repo: this.repo, target, targetKind: 'issue', actor, actorType, body, url: `https://github.com/${this.repo}/issues/${number}#issuecomment-${this.comments}`, ...extra });
+    this.push({
+      at,
+      kind: 'issue_comment',
+      action: 'created',
+      repo: this.repo,
+      target,
+      targetKind: 'issue',
+      actor,
+      actorType,
+      body,
+      url: `https://github.com/${this.repo}/issues/${number}#issuecomment-${this.comments}`,
+      ...extra,
+    });
   }
 
   push(event: GenEvent): void {
@@ -106,20 +125,76 @@ class Script {
   }
 }
 
-const PEOPLE = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'oscar'];
-const APPS = ['mergify[bot]', 'kodiak[bot]', 'bors[bot]', 'all-contributors[bot]', 'renovate[bot]', 'pre-commit-ci[bot]', 'dependabot[bot]', 'codecov[bot]', 'netlify[bot]', 'github-actions[bot]', 'stale[bot]', 'welcome[bot]', 'triage-bot[bot]', 'echo-bot[bot]', 'linear[bot]', 'vercel[bot]'];
-const TOKEN_ACCOUNTS = ['ci-robot', 'release-automation', 'deploy-svc', 'k8s-ci-robot', 'buildkite-agent', 'infra-automation'];
-const HUMAN_LINES = ['Can you add a test for the empty case?', 'Good catch, fixing.', 'I think this breaks the Windows build.', 'Thanks!', '+1', 'Rebased on main.', 'Looks good to me.', 'Could we split this into two PRs?', 'Done, PTAL.', 'Why not reuse the helper from utils?', 'Ship it', 'Nit: typo in the docstring.', 'This is still failing for me on 3.12.', 'Ah, my bad. Updated.'];
+const PEOPLE = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'oscar',
+];
+const APPS = [
+  'mergify[bot]',
+  'kodiak[bot]',
+  'bors[bot]',
+  'all-contributors[bot]',
+  'renovate[bot]',
+  'pre-commit-ci[bot]',
+  'dependabot[bot]',
+  'codecov[bot]',
+  'netlify[bot]',
+  'github-actions[bot]',
+  'stale[bot]',
+  'welcome[bot]',
+  'triage-bot[bot]',
+  'echo-bot[bot]',
+  'linear[bot]',
+  'vercel[bot]',
+];
+const TOKEN_ACCOUNTS = [
+  'ci-robot',
+  'release-automation',
+  'deploy-svc',
+  'k8s-ci-robot',
+  'buildkite-agent',
+  'infra-automation',
+];
+const HUMAN_LINES = [
+  'Can you add a test for the empty case?',
+  'Good catch, fixing.',
+  'I think this breaks the Windows build.',
+  'Thanks!',
+  '+1',
+  'Rebased on main.',
+  'Looks good to me.',
+  'Could we split this into two PRs?',
+  'Done, PTAL.',
+  'Why not reuse the helper from utils?',
+  'Ship it',
+  'Nit: typo in the docstring.',
+  'This is still failing for me on 3.12.',
+  'Ah, my bad. Updated.',
+];
 
 /** Bot templates: numbers, hashes and times change from post to post, the words do not. */
 function botText(s: Script, actor: string, turn: number): string {
   const templates = [
-    () => `⚠️ The pull request could not be merged: the base branch moved. Retrying (attempt ${turn + 1}) at 2026-03-02T09:${String(turn % 60).padStart(2, '0')}:00Z`,
-    () => `Build ${1000 + turn * 7} for ${s.sha().slice(0, 7)} finished: 3 failed, ${40 + turn} passed.`,
+    () =>
+      `⚠️ The pull request could not be merged: the base branch moved. Retrying (attempt ${turn + 1}) at 2026-03-02T09:${String(turn % 60).padStart(2, '0')}:00Z`,
+    () =>
+      `Build ${1000 + turn * 7} for ${s.sha().slice(0, 7)} finished: 3 failed, ${40 + turn} passed.`,
     () => `@${actor.replace('[bot]', '')} please add @all-contributors for docs`,
     () => `I've put up a pull request to add @all-contributors! 🎉 (#${200 + turn})`,
-    () => `Deploy preview for ${s.sha().slice(0, 7)} ready at https://deploy-preview-${300 + turn}--site.netlify.app`,
-    () => `This issue has been automatically marked as stale. It will be closed in ${7 + (turn % 3)} days.`,
+    () =>
+      `Deploy preview for ${s.sha().slice(0, 7)} ready at https://deploy-preview-${300 + turn}--site.netlify.app`,
+    () =>
+      `This issue has been automatically marked as stale. It will be closed in ${7 + (turn % 3)} days.`,
   ];
   return templates[Math.abs(hash(actor)) % templates.length]!();
 }
@@ -143,13 +218,27 @@ function prNumber(s: Script): string {
 function singleStorm(actorType: 'Bot' | 'User', gap: [number, number]): Writer {
   return (s) => {
     const target = prNumber(s);
-    const actor = actorType === 'Bot' ? s.pick(['mergify[bot]', 'kodiak[bot]', 'bors[bot]', 'merge-queue[bot]']) : s.pick(TOKEN_ACCOUNTS);
+    const actor =
+      actorType === 'Bot'
+        ? s.pick(['mergify[bot]', 'kodiak[bot]', 'bors[bot]', 'merge-queue[bot]'])
+        : s.pick(TOKEN_ACCOUNTS);
     let at = 0;
     s.comment(at, target, s.pick(PEOPLE), 'User', '/merge');
     at += s.between(1_000, 20_000);
     const n = s.int(6, 40);
     for (let i = 0; i < n; i += 1) {
-      s.loopStep('post', { at, kind: 'issue_comment', action: 'created', repo: s.repo, target, targetKind: 'issue', actor, actorType, body: botText(s, 'mergify[bot]', i), url: `https://github.com/${s.repo}/pull/${target.slice(1)}#issuecomment-${9000 + i}` });
+      s.loopStep('post', {
+        at,
+        kind: 'issue_comment',
+        action: 'created',
+        repo: s.repo,
+        target,
+        targetKind: 'issue',
+        actor,
+        actorType,
+        body: botText(s, 'mergify[bot]', i),
+        url: `https://github.com/${s.repo}/pull/${target.slice(1)}#issuecomment-${9000 + i}`,
+      });
       at += s.between(gap[0], gap[1]);
     }
   };
@@ -163,7 +252,18 @@ const mergeLabelFlap: Writer = (s) => {
   const n = s.int(8, 30);
   for (let i = 0; i < n; i += 1) {
     const action = i % 2 === 0 ? 'labeled' : 'unlabeled';
-    s.loopStep(action, { at, kind: 'pull_request', action, repo: s.repo, target, targetKind: 'pull_request', actor, actorType: 'Bot', label: 'automerge', title: 'Bump compiler to 0.8' });
+    s.loopStep(action, {
+      at,
+      kind: 'pull_request',
+      action,
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor,
+      actorType: 'Bot',
+      label: 'automerge',
+      title: 'Bump compiler to 0.8',
+    });
     at += s.between(500, 8_000);
   }
 };
@@ -173,12 +273,32 @@ const selfAnsweringBot: Writer = (s) => {
   const target = prNumber(s);
   const actor = 'all-contributors[bot]';
   let at = 0;
-  s.comment(at, target, s.pick(PEOPLE), 'User', '@all-contributors please add @all-contributors for docs');
+  s.comment(
+    at,
+    target,
+    s.pick(PEOPLE),
+    'User',
+    '@all-contributors please add @all-contributors for docs',
+  );
   at += s.between(2_000, 10_000);
   const n = s.int(6, 30);
   for (let i = 0; i < n; i += 1) {
     const step = i % 2 === 0 ? 'echo' : 'answer';
-    s.loopStep(step, { at, kind: 'issue_comment', action: 'created', repo: s.repo, target, targetKind: 'issue', actor, actorType: 'Bot', body: step === 'echo' ? '@all-contributors please add @all-contributors for docs' : `I've put up a pull request to add @all-contributors! 🎉 (#${300 + i})`, url: `https://github.com/${s.repo}/pull/${target.slice(1)}#issuecomment-${7000 + i}` });
+    s.loopStep(step, {
+      at,
+      kind: 'issue_comment',
+      action: 'created',
+      repo: s.repo,
+      target,
+      targetKind: 'issue',
+      actor,
+      actorType: 'Bot',
+      body:
+        step === 'echo'
+          ? '@all-contributors please add @all-contributors for docs'
+          : `I've put up a pull request to add @all-contributors! 🎉 (#${300 + i})`,
+      url: `https://github.com/${s.repo}/pull/${target.slice(1)}#issuecomment-${7000 + i}`,
+    });
     at += s.between(2_000, 15_000);
   }
 };
@@ -190,7 +310,18 @@ const rebaseLoop: Writer = (s) => {
   const n = s.int(6, 20);
   for (let i = 0; i < n; i += 1) {
     const actor = i % 2 === 0 ? 'renovate[bot]' : 'pre-commit-ci[bot]';
-    s.loopStep(actor, { at, kind: 'pull_request', action: 'synchronize', repo: s.repo, target, targetKind: 'pull_request', actor, actorType: 'Bot', title: 'Update dependency sqlalchemy to v2', sha: s.sha() });
+    s.loopStep(actor, {
+      at,
+      kind: 'pull_request',
+      action: 'synchronize',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor,
+      actorType: 'Bot',
+      title: 'Update dependency sqlalchemy to v2',
+      sha: s.sha(),
+    });
     at += s.between(20_000, 110_000);
   }
 };
@@ -203,7 +334,8 @@ function ring(size: number, gap: [number, number], tokenShare: number): Writer {
     while (actors.length < size) {
       const token = s.r() < tokenShare;
       const login = token ? s.pick(TOKEN_ACCOUNTS) : s.pick(APPS);
-      if (!actors.some((a) => a.login === login)) actors.push({ login, type: token ? 'User' : 'Bot' });
+      if (!actors.some((a) => a.login === login))
+        actors.push({ login, type: token ? 'User' : 'Bot' });
     }
     let at = 0;
     s.comment(at, target, s.pick(PEOPLE), 'User', s.pick(HUMAN_LINES));
@@ -211,7 +343,18 @@ function ring(size: number, gap: [number, number], tokenShare: number): Writer {
     const n = s.int(size * 3, size * 8);
     for (let i = 0; i < n; i += 1) {
       const actor = actors[i % size]!;
-      s.loopStep(actor.login, { at, kind: 'issue_comment', action: 'created', repo: s.repo, target, targetKind: 'issue', actor: actor.login, actorType: actor.type, body: botText(s, actor.login, Math.floor(i / size)), url: `https://github.com/${s.repo}/issues/${target.slice(1)}#issuecomment-${5000 + i}` });
+      s.loopStep(actor.login, {
+        at,
+        kind: 'issue_comment',
+        action: 'created',
+        repo: s.repo,
+        target,
+        targetKind: 'issue',
+        actor: actor.login,
+        actorType: actor.type,
+        body: botText(s, actor.login, Math.floor(i / size)),
+        url: `https://github.com/${s.repo}/issues/${target.slice(1)}#issuecomment-${5000 + i}`,
+      });
       at += s.between(gap[0], gap[1]);
     }
   };
@@ -227,7 +370,13 @@ const retestPerson: Writer = (s) => {
   const n = s.int(2, 4);
   for (let i = 0; i < n; i += 1) {
     s.comment(at, target, person, 'User', '/retest');
-    s.comment(at + s.between(1_000, 6_000), target, 'ci-bot[bot]', 'Bot', `Retesting the failed jobs of ${s.sha().slice(0, 7)}…`);
+    s.comment(
+      at + s.between(1_000, 6_000),
+      target,
+      'ci-bot[bot]',
+      'Bot',
+      `Retesting the failed jobs of ${s.sha().slice(0, 7)}…`,
+    );
     at += s.between(8_000, 90_000);
   }
 };
@@ -239,12 +388,44 @@ const reviewBurst: Writer = (s) => {
   const at = 0;
   const n = s.int(3, 25);
   for (let i = 0; i < n; i += 1) {
-    s.push({ at, kind: 'pull_request_review_comment', action: 'created', repo: s.repo, target, targetKind: 'pull_request', actor: reviewer, actorType: 'User', body: s.pick(HUMAN_LINES), url: `https://github.com/${s.repo}/pull/${target.slice(1)}#discussion_r${100 + i}` });
+    s.push({
+      at,
+      kind: 'pull_request_review_comment',
+      action: 'created',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor: reviewer,
+      actorType: 'User',
+      body: s.pick(HUMAN_LINES),
+      url: `https://github.com/${s.repo}/pull/${target.slice(1)}#discussion_r${100 + i}`,
+    });
   }
-  s.push({ at, kind: 'pull_request_review', action: 'submitted', repo: s.repo, target, targetKind: 'pull_request', actor: reviewer, actorType: 'User', body: 'A few things, otherwise good.' });
+  s.push({
+    at,
+    kind: 'pull_request_review',
+    action: 'submitted',
+    repo: s.repo,
+    target,
+    targetKind: 'pull_request',
+    actor: reviewer,
+    actorType: 'User',
+    body: 'A few things, otherwise good.',
+  });
   let t = at + s.between(20_000, 120_000);
   for (let i = 0; i < s.int(1, 6); i += 1) {
-    s.push({ at: t, kind: 'pull_request_review_comment', action: 'created', repo: s.repo, target, targetKind: 'pull_request', actor: author, actorType: 'User', body: s.pick(HUMAN_LINES), url: `https://github.com/${s.repo}/pull/${target.slice(1)}#discussion_r${200 + i}` });
+    s.push({
+      at: t,
+      kind: 'pull_request_review_comment',
+      action: 'created',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor: author,
+      actorType: 'User',
+      body: s.pick(HUMAN_LINES),
+      url: `https://github.com/${s.repo}/pull/${target.slice(1)}#discussion_r${200 + i}`,
+    });
     t += s.between(5_000, 60_000);
   }
 };
@@ -252,7 +433,11 @@ const reviewBurst: Writer = (s) => {
 /** Two or three people talking fast on one issue, short answers included. */
 const humanExchange: Writer = (s) => {
   const target = prNumber(s);
-  const people = [s.pick(PEOPLE.slice(0, 4)), s.pick(PEOPLE.slice(4, 8)), s.pick(PEOPLE.slice(8))].slice(0, s.int(2, 3));
+  const people = [
+    s.pick(PEOPLE.slice(0, 4)),
+    s.pick(PEOPLE.slice(4, 8)),
+    s.pick(PEOPLE.slice(8)),
+  ].slice(0, s.int(2, 3));
   let at = 0;
   for (let i = 0; i < s.int(6, 20); i += 1) {
     s.comment(at, target, people[i % people.length]!, 'User', s.pick(HUMAN_LINES));
@@ -267,7 +452,17 @@ const lgtmTenPrs: Writer = (s) => {
   for (let i = 0; i < 10; i += 1) {
     const target = `#${100 + i}`;
     s.comment(at, target, person, 'User', 'LGTM');
-    s.push({ at: at + s.between(500, 3_000), kind: 'pull_request_review', action: 'submitted', repo: s.repo, target, targetKind: 'pull_request', actor: person, actorType: 'User', body: '' });
+    s.push({
+      at: at + s.between(500, 3_000),
+      kind: 'pull_request_review',
+      action: 'submitted',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor: person,
+      actorType: 'User',
+      body: '',
+    });
     at += s.between(3_000, 20_000);
   }
 };
@@ -275,17 +470,70 @@ const lgtmTenPrs: Writer = (s) => {
 /** Dependabot opens a batch of PRs; CI and a labeller act on each. */
 const dependabotBatch: Writer = (s) => {
   let at = 0;
-  const packages = ['lodash', 'react', 'axios', 'express', 'typescript', 'eslint', 'vite', 'jest', 'zod', 'pino', 'undici', 'yaml'];
+  const packages = [
+    'lodash',
+    'react',
+    'axios',
+    'express',
+    'typescript',
+    'eslint',
+    'vite',
+    'jest',
+    'zod',
+    'pino',
+    'undici',
+    'yaml',
+  ];
   for (let i = 0; i < s.int(4, 15); i += 1) {
     const target = `#${400 + i}`;
     const sha = s.sha();
     const pkg = packages[i % packages.length]!;
-    s.push({ at, kind: 'pull_request', action: 'opened', repo: s.repo, target, targetKind: 'pull_request', actor: 'dependabot[bot]', actorType: 'Bot', title: `Bump ${pkg} from 1.${i}.0 to 1.${i + 1}.0`, body: `Bumps ${pkg} from 1.${i}.0 to 1.${i + 1}.0.`, sha });
-    s.push({ at: at + s.between(1_000, 5_000), kind: 'pull_request', action: 'labeled', repo: s.repo, target, targetKind: 'pull_request', actor: 'github-actions[bot]', actorType: 'Bot', label: 'dependencies', title: `Bump ${pkg}` });
+    s.push({
+      at,
+      kind: 'pull_request',
+      action: 'opened',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor: 'dependabot[bot]',
+      actorType: 'Bot',
+      title: `Bump ${pkg} from 1.${i}.0 to 1.${i + 1}.0`,
+      body: `Bumps ${pkg} from 1.${i}.0 to 1.${i + 1}.0.`,
+      sha,
+    });
+    s.push({
+      at: at + s.between(1_000, 5_000),
+      kind: 'pull_request',
+      action: 'labeled',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor: 'github-actions[bot]',
+      actorType: 'Bot',
+      label: 'dependencies',
+      title: `Bump ${pkg}`,
+    });
     for (const check of ['build', 'test', 'lint']) {
-      s.push({ at: at + s.between(10_000, 240_000), kind: 'check_run', action: 'completed', repo: s.repo, target: sha, targetKind: 'commit', actor: 'github-actions[bot]', actorType: 'Bot', title: check, sha });
+      s.push({
+        at: at + s.between(10_000, 240_000),
+        kind: 'check_run',
+        action: 'completed',
+        repo: s.repo,
+        target: sha,
+        targetKind: 'commit',
+        actor: 'github-actions[bot]',
+        actorType: 'Bot',
+        title: check,
+        sha,
+      });
     }
-    s.comment(at + s.between(180_000, 360_000), target, 'codecov[bot]', 'Bot', `Coverage ${80 + (i % 10)}.${i}% (+0.0${i}%) for ${sha.slice(0, 7)}`);
+    s.comment(
+      at + s.between(180_000, 360_000),
+      target,
+      'codecov[bot]',
+      'Bot',
+      `Coverage ${80 + (i % 10)}.${i}% (+0.0${i}%) for ${sha.slice(0, 7)}`,
+    );
     at += s.between(500, 4_000);
   }
 };
@@ -294,8 +542,24 @@ const dependabotBatch: Writer = (s) => {
 const ciMatrix: Writer = (s) => {
   const sha = s.sha();
   for (let i = 0; i < s.int(10, 60); i += 1) {
-    const actor = s.pick(['github-actions[bot]', 'circleci[bot]', 'buildkite[bot]', 'codecov[bot]']);
-    s.push({ at: s.between(0, 480_000), kind: s.r() < 0.5 ? 'check_run' : 'status', action: s.r() < 0.5 ? 'created' : 'completed', repo: s.repo, target: sha, targetKind: 'commit', actor, actorType: 'Bot', title: `job ${i % 12}`, sha });
+    const actor = s.pick([
+      'github-actions[bot]',
+      'circleci[bot]',
+      'buildkite[bot]',
+      'codecov[bot]',
+    ]);
+    s.push({
+      at: s.between(0, 480_000),
+      kind: s.r() < 0.5 ? 'check_run' : 'status',
+      action: s.r() < 0.5 ? 'created' : 'completed',
+      repo: s.repo,
+      target: sha,
+      targetKind: 'commit',
+      actor,
+      actorType: 'Bot',
+      title: `job ${i % 12}`,
+      sha,
+    });
   }
 };
 
@@ -305,9 +569,31 @@ const mergeQueue: Writer = (s) => {
   let at = 0;
   for (let i = 0; i < s.int(2, 8); i += 1) {
     const target = `#${600 + i}`;
-    s.comment(at, target, s.pick(PEOPLE), 'User', bot === 'bors[bot]' ? 'bors r+' : '@mergifyio queue');
-    s.comment(at + s.between(1_000, 5_000), target, bot, 'Bot', `Pull request ${target} has been queued (position ${i + 1}).`);
-    s.push({ at: at + s.between(60_000, 300_000), kind: 'pull_request', action: 'closed', repo: s.repo, target, targetKind: 'pull_request', actor: bot, actorType: 'Bot', title: `Change ${i}` });
+    s.comment(
+      at,
+      target,
+      s.pick(PEOPLE),
+      'User',
+      bot === 'bors[bot]' ? 'bors r+' : '@mergifyio queue',
+    );
+    s.comment(
+      at + s.between(1_000, 5_000),
+      target,
+      bot,
+      'Bot',
+      `Pull request ${target} has been queued (position ${i + 1}).`,
+    );
+    s.push({
+      at: at + s.between(60_000, 300_000),
+      kind: 'pull_request',
+      action: 'closed',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor: bot,
+      actorType: 'Bot',
+      title: `Change ${i}`,
+    });
     at += s.between(5_000, 60_000);
   }
 };
@@ -318,7 +604,13 @@ const releaseScript: Writer = (s) => {
   const version = `v${s.int(1, 9)}.${s.int(0, 30)}.${s.int(0, 9)}`;
   let at = 0;
   for (let i = 0; i < s.int(5, 20); i += 1) {
-    s.comment(at, `#${700 + i}`, account, 'User', `:tada: This issue has been resolved in version ${version} :tada:`);
+    s.comment(
+      at,
+      `#${700 + i}`,
+      account,
+      'User',
+      `:tada: This issue has been resolved in version ${version} :tada:`,
+    );
     at += s.between(300, 1_500);
   }
 };
@@ -329,8 +621,25 @@ const reportAfterPush: Writer = (s) => {
   const person = s.pick(PEOPLE);
   let at = 0;
   for (let i = 0; i < s.int(3, 10); i += 1) {
-    s.push({ at, kind: 'pull_request', action: 'synchronize', repo: s.repo, target, targetKind: 'pull_request', actor: person, actorType: 'User', title: 'Fix the crash on save', sha: s.sha() });
-    s.comment(at + s.between(30_000, 110_000), target, 'github-actions[bot]', 'Bot', 'Build passed ✅ All 412 tests green.');
+    s.push({
+      at,
+      kind: 'pull_request',
+      action: 'synchronize',
+      repo: s.repo,
+      target,
+      targetKind: 'pull_request',
+      actor: person,
+      actorType: 'User',
+      title: 'Fix the crash on save',
+      sha: s.sha(),
+    });
+    s.comment(
+      at + s.between(30_000, 110_000),
+      target,
+      'github-actions[bot]',
+      'Bot',
+      'Build passed ✅ All 412 tests green.',
+    );
     at += s.between(120_000, 600_000);
   }
 };
@@ -340,9 +649,37 @@ const welcomeAndTriage: Writer = (s) => {
   let at = 0;
   for (let i = 0; i < s.int(3, 12); i += 1) {
     const target = `#${800 + i}`;
-    s.push({ at, kind: 'issues', action: 'opened', repo: s.repo, target, targetKind: 'issue', actor: s.pick(PEOPLE), actorType: 'User', title: `Crash ${i}`, body: s.pick(HUMAN_LINES) });
-    s.comment(at + s.between(1_000, 4_000), target, 'welcome[bot]', 'Bot', 'Thanks for opening your first issue here! Be sure to follow the issue template.');
-    s.push({ at: at + s.between(1_000, 6_000), kind: 'issues', action: 'labeled', repo: s.repo, target, targetKind: 'issue', actor: 'triage-bot[bot]', actorType: 'Bot', label: 'needs-triage', title: `Crash ${i}` });
+    s.push({
+      at,
+      kind: 'issues',
+      action: 'opened',
+      repo: s.repo,
+      target,
+      targetKind: 'issue',
+      actor: s.pick(PEOPLE),
+      actorType: 'User',
+      title: `Crash ${i}`,
+      body: s.pick(HUMAN_LINES),
+    });
+    s.comment(
+      at + s.between(1_000, 4_000),
+      target,
+      'welcome[bot]',
+      'Bot',
+      'Thanks for opening your first issue here! Be sure to follow the issue template.',
+    );
+    s.push({
+      at: at + s.between(1_000, 6_000),
+      kind: 'issues',
+      action: 'labeled',
+      repo: s.repo,
+      target,
+      targetKind: 'issue',
+      actor: 'triage-bot[bot]',
+      actorType: 'Bot',
+      label: 'needs-triage',
+      title: `Crash ${i}`,
+    });
     at += s.between(10_000, 300_000);
   }
 };
@@ -403,6 +740,12 @@ export function* generateScenarios(count: number, seed: number): Generator<GenSc
     generate(s);
     const order = s.events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
     const onset = s.onset === undefined ? undefined : order.findIndex(({ i }) => i === s.onset);
-    yield { id, kind, loop, ...(loop && onset !== undefined && { onset }), events: order.map(({ e }) => e) };
+    yield {
+      id,
+      kind,
+      loop,
+      ...(loop && onset !== undefined && { onset }),
+      events: order.map(({ e }) => e),
+    };
   }
 }

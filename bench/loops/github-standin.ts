@@ -142,7 +142,8 @@ export class GitHubStandIn {
   constructor(private readonly options: StandInOptions) {
     this.hooks = [...(options.hooks ?? [])];
     for (const hook of this.hooks) this.hookStats.set(hook.name, { accepted: 0, failed: 0 });
-    for (const [token, login] of Object.entries(options.tokens ?? {})) this.tokens.set(token, login);
+    for (const [token, login] of Object.entries(options.tokens ?? {}))
+      this.tokens.set(token, login);
     this.installationId = options.installationId ?? 41_000_001;
   }
 
@@ -189,7 +190,11 @@ export class GitHubStandIn {
   account(login: string): Account {
     let account = this.accounts.get(login);
     if (!account) {
-      account = { login, type: login.endsWith('[bot]') ? 'Bot' : 'User', id: stableId(`user:${login}`) };
+      account = {
+        login,
+        type: login.endsWith('[bot]') ? 'Bot' : 'User',
+        id: stableId(`user:${login}`),
+      };
       this.accounts.set(login, account);
     }
     return account;
@@ -208,15 +213,31 @@ export class GitHubStandIn {
 
   openIssue(actor: string, repo: string, title: string, body: string | null = null): Webhook {
     const thread = this.newThread(repo, this.account(actor), title, body, 'issue');
-    return this.emit('issues', 'opened', thread.user, repo, thread.number, { issue: this.issueObject(thread) });
+    return this.emit('issues', 'opened', thread.user, repo, thread.number, {
+      issue: this.issueObject(thread),
+    });
   }
 
-  openPullRequest(actor: string, repo: string, spec: { title: string; body?: string; head: string; base?: string; sha: string; labels?: string[] }): Webhook {
+  openPullRequest(
+    actor: string,
+    repo: string,
+    spec: {
+      title: string;
+      body?: string;
+      head: string;
+      base?: string;
+      sha: string;
+      labels?: string[];
+    },
+  ): Webhook {
     const thread = this.newThread(repo, this.account(actor), spec.title, spec.body ?? null, 'pull');
     thread.head = { ref: spec.head, sha: spec.sha };
     thread.base = { ref: spec.base ?? 'main', sha: fakeSha(`${repo}:${spec.base ?? 'main'}`) };
     thread.labels = [...(spec.labels ?? [])];
-    return this.emit('pull_request', 'opened', thread.user, repo, thread.number, { number: thread.number, pull_request: this.pullObject(thread) });
+    return this.emit('pull_request', 'opened', thread.user, repo, thread.number, {
+      number: thread.number,
+      pull_request: this.pullObject(thread),
+    });
   }
 
   /** New commits on a pull request's branch. */
@@ -225,7 +246,12 @@ export class GitHubStandIn {
     const before = thread.head!.sha;
     thread.head = { ...thread.head!, sha };
     this.touch(thread);
-    return this.emit('pull_request', 'synchronize', this.account(actor), repo, number, { number, before, after: sha, pull_request: this.pullObject(thread) });
+    return this.emit('pull_request', 'synchronize', this.account(actor), repo, number, {
+      number,
+      before,
+      after: sha,
+      pull_request: this.pullObject(thread),
+    });
   }
 
   comment(actor: string, repo: string, number: number, body: string): Webhook {
@@ -247,15 +273,32 @@ export class GitHubStandIn {
     }
   }
 
-  setState(actor: string, repo: string, number: number, state: 'open' | 'closed'): Webhook | undefined {
+  setState(
+    actor: string,
+    repo: string,
+    number: number,
+    state: 'open' | 'closed',
+  ): Webhook | undefined {
     return this.updateState(this.account(actor), repo, number, state);
   }
 
-  review(actor: string, repo: string, number: number, event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT', body = ''): Webhook {
+  review(
+    actor: string,
+    repo: string,
+    number: number,
+    event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT',
+    body = '',
+  ): Webhook {
     return this.createReview(this.account(actor), repo, number, event, body);
   }
 
-  reviewComment(actor: string, repo: string, number: number, body: string, path = 'src/index.ts'): Webhook {
+  reviewComment(
+    actor: string,
+    repo: string,
+    number: number,
+    body: string,
+    path = 'src/index.ts',
+  ): Webhook {
     const thread = this.thread(repo, number, 'pull');
     const user = this.account(actor);
     const template = this.template('pull_request_review_comment', 'created');
@@ -279,17 +322,41 @@ export class GitHubStandIn {
       author_association: user.type === 'Bot' ? 'NONE' : 'MEMBER',
     });
     this.touch(thread);
-    return this.emit('pull_request_review_comment', 'created', user, repo, number, { comment, pull_request: this.pullObject(thread) });
+    return this.emit('pull_request_review_comment', 'created', user, repo, number, {
+      comment,
+      pull_request: this.pullObject(thread),
+    });
   }
 
-  checkRun(actor: string, repo: string, spec: { action: 'created' | 'completed'; id?: number; sha: string; branch: string; name: string; conclusion?: 'success' | 'failure' | 'neutral' | 'skipped'; pullNumbers?: number[]; startedAt?: number }): Webhook {
+  checkRun(
+    actor: string,
+    repo: string,
+    spec: {
+      action: 'created' | 'completed';
+      id?: number;
+      sha: string;
+      branch: string;
+      name: string;
+      conclusion?: 'success' | 'failure' | 'neutral' | 'skipped';
+      pullNumbers?: number[];
+      startedAt?: number;
+    },
+  ): Webhook {
     const app = this.account(actor);
-    const template = this.template('check_run', spec.action, (p) => Array.isArray(at(p, 'check_run', 'pull_requests')));
+    const template = this.template('check_run', spec.action, (p) =>
+      Array.isArray(at(p, 'check_run', 'pull_requests')),
+    );
     const run = structuredClone(template['check_run']) as Json;
     const id = spec.id ?? this.id();
     const now = this.now();
     const done = spec.action === 'completed';
-    const pullRequests = (spec.pullNumbers ?? []).map((n) => ({ url: `https://api.github.com/repos/${repo}/pulls/${n}`, id: stableId(`pr:${repo}#${n}`), number: n, head: { ref: spec.branch, sha: spec.sha }, base: { ref: 'main', sha: fakeSha(`${repo}:main`) } }));
+    const pullRequests = (spec.pullNumbers ?? []).map((n) => ({
+      url: `https://api.github.com/repos/${repo}/pulls/${n}`,
+      id: stableId(`pr:${repo}#${n}`),
+      number: n,
+      head: { ref: spec.branch, sha: spec.sha },
+      base: { ref: 'main', sha: fakeSha(`${repo}:main`) },
+    }));
     Object.assign(run, {
       id,
       node_id: nodeId('CR', id),
@@ -307,11 +374,29 @@ export class GitHubStandIn {
       pull_requests: pullRequests,
     });
     const suite = record(run['check_suite']);
-    if (suite) Object.assign(suite, { head_branch: spec.branch, head_sha: spec.sha, after: spec.sha, app: this.appObject(app), pull_requests: pullRequests, updated_at: now });
+    if (suite)
+      Object.assign(suite, {
+        head_branch: spec.branch,
+        head_sha: spec.sha,
+        after: spec.sha,
+        app: this.appObject(app),
+        pull_requests: pullRequests,
+        updated_at: now,
+      });
     return this.emit('check_run', spec.action, app, repo, undefined, { check_run: run });
   }
 
-  status(actor: string, repo: string, spec: { sha: string; context: string; state: 'pending' | 'success' | 'failure' | 'error'; description?: string; branch?: string }): Webhook {
+  status(
+    actor: string,
+    repo: string,
+    spec: {
+      sha: string;
+      context: string;
+      state: 'pending' | 'success' | 'failure' | 'error';
+      description?: string;
+      branch?: string;
+    },
+  ): Webhook {
     const sender = this.account(actor);
     const payload = structuredClone(this.template('status', undefined)) as Json;
     const id = this.id();
@@ -319,9 +404,20 @@ export class GitHubStandIn {
     const commit = record(payload['commit']);
     if (commit) {
       const author = this.account(`dev-${spec.sha.slice(0, 4)}`); // whoever wrote the commit; not the status sender
-      const person = { name: author.login, email: `${author.id}+${author.login}@users.noreply.github.com`, date: now };
+      const person = {
+        name: author.login,
+        email: `${author.id}+${author.login}@users.noreply.github.com`,
+        date: now,
+      };
       const inner = record(commit['commit']);
-      if (inner) Object.assign(inner, { author: person, committer: { name: 'GitHub', email: 'noreply@github.com', date: now }, message: 'Update dependencies', url: `https://api.github.com/repos/${repo}/git/commits/${spec.sha}`, verification: { verified: false, reason: 'unsigned', signature: null, payload: null } });
+      if (inner)
+        Object.assign(inner, {
+          author: person,
+          committer: { name: 'GitHub', email: 'noreply@github.com', date: now },
+          message: 'Update dependencies',
+          url: `https://api.github.com/repos/${repo}/git/commits/${spec.sha}`,
+          verification: { verified: false, reason: 'unsigned', signature: null, payload: null },
+        });
       Object.assign(commit, {
         sha: spec.sha,
         node_id: nodeId('C_', stableId(spec.sha)),
@@ -342,17 +438,45 @@ export class GitHubStandIn {
       description: spec.description ?? null,
       state: spec.state,
       commit,
-      branches: spec.branch ? [{ name: spec.branch, commit: { sha: spec.sha, url: `https://api.github.com/repos/${repo}/commits/${spec.sha}` }, protected: spec.branch === 'main' }] : [],
+      branches: spec.branch
+        ? [
+            {
+              name: spec.branch,
+              commit: {
+                sha: spec.sha,
+                url: `https://api.github.com/repos/${repo}/commits/${spec.sha}`,
+              },
+              protected: spec.branch === 'main',
+            },
+          ]
+        : [],
       created_at: now,
       updated_at: now,
     });
   }
 
-  push(actor: string, repo: string, spec: { ref: string; after: string; before?: string; message: string; created?: boolean; forced?: boolean }): Webhook {
+  push(
+    actor: string,
+    repo: string,
+    spec: {
+      ref: string;
+      after: string;
+      before?: string;
+      message: string;
+      created?: boolean;
+      forced?: boolean;
+    },
+  ): Webhook {
     const sender = this.account(actor);
-    const payload = structuredClone(this.template('push', undefined, (p) => record(p['head_commit']) !== undefined)) as Json;
+    const payload = structuredClone(
+      this.template('push', undefined, (p) => record(p['head_commit']) !== undefined),
+    ) as Json;
     const now = this.now();
-    const author = { name: sender.login, email: `${sender.id}+${sender.login}@users.noreply.github.com`, username: sender.login };
+    const author = {
+      name: sender.login,
+      email: `${sender.id}+${sender.login}@users.noreply.github.com`,
+      username: sender.login,
+    };
     const commit = {
       id: spec.after,
       tree_id: fakeSha(`tree:${spec.after}`),
@@ -367,7 +491,8 @@ export class GitHubStandIn {
       modified: ['README.md'],
     };
     const short = (sha: string) => sha.slice(0, 12);
-    const before = spec.before ?? (spec.created ? ZERO_SHA : fakeSha(`${spec.ref}:before:${spec.after}`));
+    const before =
+      spec.before ?? (spec.created ? ZERO_SHA : fakeSha(`${spec.ref}:before:${spec.after}`));
     return this.emitPayload('push', sender, repo, undefined, {
       ...payload,
       ref: spec.ref,
@@ -377,7 +502,9 @@ export class GitHubStandIn {
       deleted: false,
       forced: spec.forced ?? false,
       base_ref: null,
-      compare: spec.created ? `https://github.com/${repo}/compare/${spec.ref.replace(/^refs\/(heads|tags)\//, '')}` : `https://github.com/${repo}/compare/${short(before)}...${short(spec.after)}`,
+      compare: spec.created
+        ? `https://github.com/${repo}/compare/${spec.ref.replace(/^refs\/(heads|tags)\//, '')}`
+        : `https://github.com/${repo}/compare/${short(before)}...${short(spec.after)}`,
       commits: spec.ref.startsWith('refs/tags/') ? [] : [commit],
       head_commit: commit,
       pusher: { name: sender.login, email: author.email },
@@ -387,10 +514,28 @@ export class GitHubStandIn {
   createRef(actor: string, repo: string, ref: string, refType: 'branch' | 'tag'): Webhook {
     const sender = this.account(actor);
     const payload = structuredClone(this.template('create', undefined)) as Json;
-    return this.emitPayload('create', sender, repo, undefined, { ...payload, ref, ref_type: refType, master_branch: 'main', description: null, pusher_type: sender.type === 'Bot' ? 'deploy_key' : 'user' });
+    return this.emitPayload('create', sender, repo, undefined, {
+      ...payload,
+      ref,
+      ref_type: refType,
+      master_branch: 'main',
+      description: null,
+      pusher_type: sender.type === 'Bot' ? 'deploy_key' : 'user',
+    });
   }
 
-  release(actor: string, repo: string, spec: { action: 'created' | 'published'; tag: string; id?: number; name?: string; body?: string; prerelease?: boolean }): Webhook {
+  release(
+    actor: string,
+    repo: string,
+    spec: {
+      action: 'created' | 'published';
+      tag: string;
+      id?: number;
+      name?: string;
+      body?: string;
+      prerelease?: boolean;
+    },
+  ): Webhook {
     const author = this.account(actor);
     const release = structuredClone(this.template('release', spec.action)['release']) as Json;
     const id = spec.id ?? stableId(`release:${repo}:${spec.tag}`);
@@ -418,16 +563,35 @@ export class GitHubStandIn {
     return this.emit('release', spec.action, author, repo, undefined, { release });
   }
 
-  deployment(actor: string, repo: string, spec: { sha: string; ref: string; environment: string }): { webhook: Webhook; id: number } {
+  deployment(
+    actor: string,
+    repo: string,
+    spec: { sha: string; ref: string; environment: string },
+  ): { webhook: Webhook; id: number } {
     const creator = this.account(actor);
     const id = this.id();
     const deployment = this.deploymentObject(repo, id, creator, spec);
-    return { webhook: this.emit('deployment', 'created', creator, repo, undefined, { deployment }), id };
+    return {
+      webhook: this.emit('deployment', 'created', creator, repo, undefined, { deployment }),
+      id,
+    };
   }
 
-  deploymentStatus(actor: string, repo: string, spec: { deploymentId: number; sha: string; ref: string; environment: string; state: 'queued' | 'in_progress' | 'success' | 'failure' }): Webhook {
+  deploymentStatus(
+    actor: string,
+    repo: string,
+    spec: {
+      deploymentId: number;
+      sha: string;
+      ref: string;
+      environment: string;
+      state: 'queued' | 'in_progress' | 'success' | 'failure';
+    },
+  ): Webhook {
     const creator = this.account(actor);
-    const status = structuredClone(this.template('deployment_status', 'created')['deployment_status']) as Json;
+    const status = structuredClone(
+      this.template('deployment_status', 'created')['deployment_status'],
+    ) as Json;
     const id = this.id();
     const now = this.now();
     Object.assign(status, {
@@ -445,7 +609,10 @@ export class GitHubStandIn {
       repository_url: `https://api.github.com/repos/${repo}`,
     });
     const deployment = this.deploymentObject(repo, spec.deploymentId, creator, spec);
-    return this.emit('deployment_status', 'created', creator, repo, undefined, { deployment_status: status, deployment });
+    return this.emit('deployment_status', 'created', creator, repo, undefined, {
+      deployment_status: status,
+      deployment,
+    });
   }
 
   // ---- Delivery
@@ -496,12 +663,21 @@ export class GitHubStandIn {
       const text = Buffer.concat(chunks).toString('utf8');
       const body = text ? (JSON.parse(text) as unknown) : {};
       const actor = this.authenticate(req.headers.authorization);
-      const { status, json } = this.route(req.method ?? 'GET', new URL(req.url ?? '/', 'http://127.0.0.1').pathname, body, actor);
+      const { status, json } = this.route(
+        req.method ?? 'GET',
+        new URL(req.url ?? '/', 'http://127.0.0.1').pathname,
+        body,
+        actor,
+      );
       send(res, status, json);
     } catch (error) {
       this.restErrors += 1;
-      const status = error instanceof HttpError ? error.status : error instanceof SyntaxError ? 400 : 500;
-      send(res, status, { message: error instanceof Error ? error.message : String(error), documentation_url: 'https://docs.github.com/rest' });
+      const status =
+        error instanceof HttpError ? error.status : error instanceof SyntaxError ? 400 : 500;
+      send(res, status, {
+        message: error instanceof Error ? error.message : String(error),
+        documentation_url: 'https://docs.github.com/rest',
+      });
     }
   }
 
@@ -513,8 +689,14 @@ export class GitHubStandIn {
     return this.account(login);
   }
 
-  private route(method: string, path: string, body: unknown, actor: Account): { status: number; json: unknown } {
-    const issue = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)(\/comments|\/labels(?:\/([^/]+))?)?$/.exec(path);
+  private route(
+    method: string,
+    path: string,
+    body: unknown,
+    actor: Account,
+  ): { status: number; json: unknown } {
+    const issue =
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)(\/comments|\/labels(?:\/([^/]+))?)?$/.exec(path);
     const review = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/.exec(path);
     const input = record(body) ?? {};
     if (issue) {
@@ -522,24 +704,39 @@ export class GitHubStandIn {
       const number = Number(issue[3]);
       const sub = issue[4];
       if (sub === '/comments' && method === 'POST') {
-        if (typeof input['body'] !== 'string' || input['body'] === '') throw new HttpError(422, 'Validation Failed: body is missing');
-        return { status: 201, json: this.createComment(actor, repo, number, input['body']).comment };
+        if (typeof input['body'] !== 'string' || input['body'] === '')
+          throw new HttpError(422, 'Validation Failed: body is missing');
+        return {
+          status: 201,
+          json: this.createComment(actor, repo, number, input['body']).comment,
+        };
       }
       if (sub === '/labels' && method === 'POST') {
         const raw = Array.isArray(body) ? body : input['labels'];
-        const names = Array.isArray(raw) ? raw.map((l) => (typeof l === 'string' ? l : String(record(l)?.['name'] ?? ''))).filter((l) => l !== '') : [];
+        const names = Array.isArray(raw)
+          ? raw
+              .map((l) => (typeof l === 'string' ? l : String(record(l)?.['name'] ?? '')))
+              .filter((l) => l !== '')
+          : [];
         if (names.length === 0) throw new HttpError(422, 'Validation Failed: labels are missing');
         this.addLabels(actor, repo, number, names);
-        return { status: 200, json: this.thread(repo, number).labels.map((name) => this.labelObject(repo, name)) };
+        return {
+          status: 200,
+          json: this.thread(repo, number).labels.map((name) => this.labelObject(repo, name)),
+        };
       }
       if (sub?.startsWith('/labels/') && method === 'DELETE') {
         this.deleteLabel(actor, repo, number, decodeURIComponent(issue[5]!));
-        return { status: 200, json: this.thread(repo, number).labels.map((name) => this.labelObject(repo, name)) };
+        return {
+          status: 200,
+          json: this.thread(repo, number).labels.map((name) => this.labelObject(repo, name)),
+        };
       }
       if (sub === undefined && method === 'PATCH') {
         const state = input['state'];
         if (state === 'open' || state === 'closed') this.updateState(actor, repo, number, state);
-        else if (state !== undefined) throw new HttpError(422, 'Validation Failed: state must be open or closed');
+        else if (state !== undefined)
+          throw new HttpError(422, 'Validation Failed: state must be open or closed');
         const thread = this.thread(repo, number);
         return { status: 200, json: this.issueObject(thread) };
       }
@@ -547,17 +744,37 @@ export class GitHubStandIn {
     if (review && method === 'POST') {
       const repo = `${decodeURIComponent(review[1]!)}/${decodeURIComponent(review[2]!)}`;
       const event = input['event'];
-      if (event !== 'APPROVE' && event !== 'REQUEST_CHANGES' && event !== 'COMMENT') throw new HttpError(422, 'Validation Failed: event must be APPROVE, REQUEST_CHANGES or COMMENT');
+      if (event !== 'APPROVE' && event !== 'REQUEST_CHANGES' && event !== 'COMMENT')
+        throw new HttpError(
+          422,
+          'Validation Failed: event must be APPROVE, REQUEST_CHANGES or COMMENT',
+        );
       const text = typeof input['body'] === 'string' ? input['body'] : '';
       const webhook = this.createReview(actor, repo, Number(review[3]), event, text);
-      return { status: 200, json: { ...(record(webhook.payload['review']) ?? {}), state: (event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED') } };
+      return {
+        status: 200,
+        json: {
+          ...(record(webhook.payload['review']) ?? {}),
+          state:
+            event === 'APPROVE'
+              ? 'APPROVED'
+              : event === 'REQUEST_CHANGES'
+                ? 'CHANGES_REQUESTED'
+                : 'COMMENTED',
+        },
+      };
     }
     throw new HttpError(404, 'Not Found');
   }
 
   // ---- Writes shared by the REST routes and the scripted actors
 
-  private createComment(user: Account, repo: string, number: number, body: string): { comment: Json; webhook: Webhook } {
+  private createComment(
+    user: Account,
+    repo: string,
+    number: number,
+    body: string,
+  ): { comment: Json; webhook: Webhook } {
     const thread = this.thread(repo, number);
     const comment = structuredClone(this.template('issue_comment', 'created')['comment']) as Json;
     const id = this.id();
@@ -577,7 +794,10 @@ export class GitHubStandIn {
     });
     thread.comments += 1;
     this.touch(thread);
-    const webhook = this.emit('issue_comment', 'created', user, repo, number, { issue: this.issueObject(thread), comment });
+    const webhook = this.emit('issue_comment', 'created', user, repo, number, {
+      issue: this.issueObject(thread),
+      comment,
+    });
     return { comment, webhook };
   }
 
@@ -601,7 +821,12 @@ export class GitHubStandIn {
   }
 
   /** GitHub sends nothing when the state does not change. */
-  private updateState(user: Account, repo: string, number: number, state: 'open' | 'closed'): Webhook | undefined {
+  private updateState(
+    user: Account,
+    repo: string,
+    number: number,
+    state: 'open' | 'closed',
+  ): Webhook | undefined {
     const thread = this.thread(repo, number);
     if (thread.state === state) return undefined;
     thread.state = state;
@@ -610,10 +835,19 @@ export class GitHubStandIn {
     return this.emitThread(thread, state === 'closed' ? 'closed' : 'reopened', user, {});
   }
 
-  private createReview(user: Account, repo: string, number: number, event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT', body: string): Webhook {
+  private createReview(
+    user: Account,
+    repo: string,
+    number: number,
+    event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT',
+    body: string,
+  ): Webhook {
     const thread = this.thread(repo, number, 'pull');
-    if (event !== 'APPROVE' && body.trim() === '') throw new HttpError(422, `Unprocessable Entity: body is required for ${event}`);
-    const review = structuredClone(this.template('pull_request_review', 'submitted')['review']) as Json;
+    if (event !== 'APPROVE' && body.trim() === '')
+      throw new HttpError(422, `Unprocessable Entity: body is required for ${event}`);
+    const review = structuredClone(
+      this.template('pull_request_review', 'submitted')['review'],
+    ) as Json;
     const id = this.id();
     Object.assign(review, {
       id,
@@ -626,25 +860,53 @@ export class GitHubStandIn {
       html_url: `https://github.com/${repo}/pull/${number}#pullrequestreview-${id}`,
       pull_request_url: `https://api.github.com/repos/${repo}/pulls/${number}`,
       author_association: user.type === 'Bot' ? 'NONE' : 'MEMBER',
-      _links: { html: { href: `https://github.com/${repo}/pull/${number}#pullrequestreview-${id}` }, pull_request: { href: `https://api.github.com/repos/${repo}/pulls/${number}` } },
+      _links: {
+        html: { href: `https://github.com/${repo}/pull/${number}#pullrequestreview-${id}` },
+        pull_request: { href: `https://api.github.com/repos/${repo}/pulls/${number}` },
+      },
     });
     this.touch(thread);
-    return this.emit('pull_request_review', 'submitted', user, repo, number, { review, pull_request: this.pullObject(thread) });
+    return this.emit('pull_request_review', 'submitted', user, repo, number, {
+      review,
+      pull_request: this.pullObject(thread),
+    });
   }
 
   // ---- Payload assembly
 
   /** A change to an issue or pull request: `issues.*` for issues, `pull_request.*` for PRs, as GitHub does. */
   private emitThread(thread: Thread, action: string, user: Account, extra: Json): Webhook {
-    if (thread.kind === 'pull') return this.emit('pull_request', action, user, thread.repo, thread.number, { number: thread.number, pull_request: this.pullObject(thread), ...extra });
-    return this.emit('issues', action, user, thread.repo, thread.number, { issue: this.issueObject(thread), ...extra });
+    if (thread.kind === 'pull')
+      return this.emit('pull_request', action, user, thread.repo, thread.number, {
+        number: thread.number,
+        pull_request: this.pullObject(thread),
+        ...extra,
+      });
+    return this.emit('issues', action, user, thread.repo, thread.number, {
+      issue: this.issueObject(thread),
+      ...extra,
+    });
   }
 
-  private emit(event: string, action: string, sender: Account, repo: string, number: number | undefined, fields: Json): Webhook {
+  private emit(
+    event: string,
+    action: string,
+    sender: Account,
+    repo: string,
+    number: number | undefined,
+    fields: Json,
+  ): Webhook {
     return this.emitPayload(event, sender, repo, number, { action, ...fields }, action);
   }
 
-  private emitPayload(event: string, sender: Account, repo: string, number: number | undefined, fields: Json, action?: string): Webhook {
+  private emitPayload(
+    event: string,
+    sender: Account,
+    repo: string,
+    number: number | undefined,
+    fields: Json,
+    action?: string,
+  ): Webhook {
     const template = this.template(event, action);
     const { enterprise: _enterprise, ...recorded } = template; // an org repository, not an enterprise one
     const payload: Json = {
@@ -653,9 +915,21 @@ export class GitHubStandIn {
       repository: this.repositoryObject(repo, template, event === 'push'),
       organization: this.organizationObject(repo),
       sender: this.userObject(sender),
-      installation: { id: this.installationId, node_id: nodeId('MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u', this.installationId) },
+      installation: {
+        id: this.installationId,
+        node_id: nodeId('MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u', this.installationId),
+      },
     };
-    const webhook: Webhook = { event, deliveryId: randomUUID(), payload: rewriteRepo(payload, repo) as Json, sender, repo, at: this.options.clock.now(), ...(action !== undefined && { action }), ...(number !== undefined && { number }) };
+    const webhook: Webhook = {
+      event,
+      deliveryId: randomUUID(),
+      payload: rewriteRepo(payload, repo) as Json,
+      sender,
+      repo,
+      at: this.options.clock.now(),
+      ...(action !== undefined && { action }),
+      ...(number !== undefined && { number }),
+    };
     const key = `${event}${action ? `.${action}` : ''}`;
     this.produced.set(key, (this.produced.get(key) ?? 0) + 1);
     if (this.options.dispatch) this.options.dispatch(webhook);
@@ -664,14 +938,23 @@ export class GitHubStandIn {
   }
 
   /** The first recorded payload of (event, action); recorded under Codertocat/Hello-World. */
-  private template(event: string, action: string | undefined, where?: (payload: Json) => boolean): Json {
-    const [recordedEvent, recordedAction] = TEMPLATE_STANDS_IN[`${event}.${action ?? ''}`] ?? [event, action];
+  private template(
+    event: string,
+    action: string | undefined,
+    where?: (payload: Json) => boolean,
+  ): Json {
+    const [recordedEvent, recordedAction] = TEMPLATE_STANDS_IN[`${event}.${action ?? ''}`] ?? [
+      event,
+      action,
+    ];
     return exampleOf(recordedEvent, recordedAction, where).payload;
   }
 
   private repositoryObject(repo: string, template: Json, forPush: boolean): Json {
     const [owner, name] = repo.split('/') as [string, string];
-    const repository = structuredClone(record(template['repository']) ?? record(this.template('issues', 'opened')['repository'])!) as Json;
+    const repository = structuredClone(
+      record(template['repository']) ?? record(this.template('issues', 'opened')['repository'])!,
+    ) as Json;
     const id = stableId(`repo:${repo}`);
     Object.assign(repository, {
       id,
@@ -711,17 +994,23 @@ export class GitHubStandIn {
   }
 
   private userObject(account: Account): Json {
-    const user = structuredClone(record(this.template('issue_comment', 'created')['sender'])!) as Json;
+    const user = structuredClone(
+      record(this.template('issue_comment', 'created')['sender'])!,
+    ) as Json;
     const path = encodeURIComponent(account.login);
     for (const [key, value] of Object.entries(user)) {
-      if (typeof value === 'string' && value.includes('/users/Codertocat')) user[key] = value.replace('/users/Codertocat', `/users/${path}`);
+      if (typeof value === 'string' && value.includes('/users/Codertocat'))
+        user[key] = value.replace('/users/Codertocat', `/users/${path}`);
     }
     return Object.assign(user, {
       login: account.login,
       id: account.id,
       node_id: nodeId(account.type === 'Bot' ? 'BOT_' : 'U_', account.id),
       avatar_url: `https://avatars.githubusercontent.com/u/${account.id}?v=4`,
-      html_url: account.type === 'Bot' ? `https://github.com/apps/${account.login.replace(/\[bot\]$/, '')}` : `https://github.com/${account.login}`,
+      html_url:
+        account.type === 'Bot'
+          ? `https://github.com/apps/${account.login.replace(/\[bot\]$/, '')}`
+          : `https://github.com/${account.login}`,
       type: account.type,
       site_admin: false,
     });
@@ -730,14 +1019,23 @@ export class GitHubStandIn {
   /** The GitHub App behind a `[bot]` account, as check runs name it. */
   private appObject(bot: Account): Json {
     const slug = bot.login.replace(/\[bot\]$/, '');
-    const base = structuredClone(record(at(this.template('check_run', 'completed'), 'check_run', 'app'))!) as Json;
+    const base = structuredClone(
+      record(at(this.template('check_run', 'completed'), 'check_run', 'app'))!,
+    ) as Json;
     const id = stableId(`app:${slug}`);
     return Object.assign(base, {
       id,
       slug,
       node_id: nodeId('A', id),
-      name: slug.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
-      owner: { login: slug === 'github-actions' ? 'github' : slug, id: stableId(`org:${slug}`), type: 'Organization' },
+      name: slug
+        .split('-')
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join(' '),
+      owner: {
+        login: slug === 'github-actions' ? 'github' : slug,
+        id: stableId(`org:${slug}`),
+        type: 'Organization',
+      },
       html_url: `https://github.com/apps/${slug}`,
       external_url: `https://github.com/apps/${slug}`,
     });
@@ -746,7 +1044,15 @@ export class GitHubStandIn {
   private labelObject(repo: string, name: string): Json {
     const label = structuredClone(record(this.template('issues', 'labeled')['label'])!) as Json;
     const id = stableId(`label:${repo}:${name}`);
-    return Object.assign(label, { id, node_id: nodeId('LA', id), url: `https://api.github.com/repos/${repo}/labels/${encodeURIComponent(name)}`, name, color: colorOf(name), default: false, description: null });
+    return Object.assign(label, {
+      id,
+      node_id: nodeId('LA', id),
+      url: `https://api.github.com/repos/${repo}/labels/${encodeURIComponent(name)}`,
+      name,
+      color: colorOf(name),
+      default: false,
+      description: null,
+    });
   }
 
   private issueObject(thread: Thread): Json {
@@ -798,8 +1104,20 @@ export class GitHubStandIn {
     const head = record(pr['head']) ?? {};
     const base = record(pr['base']) ?? {};
     const owner = repo.split('/')[0]!;
-    Object.assign(head, { label: `${owner}:${thread.head!.ref}`, ref: thread.head!.ref, sha: thread.head!.sha, user: this.userObject(thread.user), repo: null });
-    Object.assign(base, { label: `${owner}:${thread.base!.ref}`, ref: thread.base!.ref, sha: thread.base!.sha, user: this.organizationObject(repo), repo: null });
+    Object.assign(head, {
+      label: `${owner}:${thread.head!.ref}`,
+      ref: thread.head!.ref,
+      sha: thread.head!.sha,
+      user: this.userObject(thread.user),
+      repo: null,
+    });
+    Object.assign(base, {
+      label: `${owner}:${thread.base!.ref}`,
+      ref: thread.base!.ref,
+      sha: thread.base!.sha,
+      user: this.organizationObject(repo),
+      repo: null,
+    });
     return Object.assign(pr, {
       url: `https://api.github.com/repos/${repo}/pulls/${number}`,
       id: thread.id,
@@ -836,8 +1154,15 @@ export class GitHubStandIn {
     });
   }
 
-  private deploymentObject(repo: string, id: number, creator: Account, spec: { sha: string; ref: string; environment: string }): Json {
-    const deployment = structuredClone(this.template('deployment', 'created')['deployment']) as Json;
+  private deploymentObject(
+    repo: string,
+    id: number,
+    creator: Account,
+    spec: { sha: string; ref: string; environment: string },
+  ): Json {
+    const deployment = structuredClone(
+      this.template('deployment', 'created')['deployment'],
+    ) as Json;
     const now = this.now();
     return Object.assign(deployment, {
       url: `https://api.github.com/repos/${repo}/deployments/${id}`,
@@ -860,11 +1185,31 @@ export class GitHubStandIn {
 
   // ---- State helpers
 
-  private newThread(repo: string, user: Account, title: string, body: string | null, kind: 'issue' | 'pull'): Thread {
+  private newThread(
+    repo: string,
+    user: Account,
+    title: string,
+    body: string | null,
+    kind: 'issue' | 'pull',
+  ): Thread {
     const number = (this.nextNumber.get(repo) ?? 0) + 1;
     this.nextNumber.set(repo, number);
     const now = this.now();
-    const thread: Thread = { repo, number, kind, id: this.id(), title, body, user, state: 'open', labels: [], comments: 0, createdAt: now, updatedAt: now, closedAt: null };
+    const thread: Thread = {
+      repo,
+      number,
+      kind,
+      id: this.id(),
+      title,
+      body,
+      user,
+      state: 'open',
+      labels: [],
+      comments: 0,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    };
     if (kind === 'pull') {
       thread.head = { ref: `topic-${number}`, sha: fakeSha(`${repo}#${number}`) };
       thread.base = { ref: 'main', sha: fakeSha(`${repo}:main`) };
@@ -875,7 +1220,8 @@ export class GitHubStandIn {
 
   private thread(repo: string, number: number, kind?: 'pull'): Thread {
     const thread = this.threads.get(`${repo}#${number}`);
-    if (!thread || (kind === 'pull' && thread.kind !== 'pull')) throw new HttpError(404, 'Not Found');
+    if (!thread || (kind === 'pull' && thread.kind !== 'pull'))
+      throw new HttpError(404, 'Not Found');
     return thread;
   }
 
@@ -921,18 +1267,25 @@ export function checkTemplates(): void {
   ];
   const examples = loadWebhookExamples();
   for (const [event, action] of wanted) {
-    if (!examples.some((e) => e.event === event && e.action === action)) throw new Error(`no recorded ${event}.${action ?? ''} payload to build from`);
+    if (!examples.some((e) => e.event === event && e.action === action))
+      throw new Error(`no recorded ${event}.${action ?? ''} payload to build from`);
   }
 }
 
 function send(res: ServerResponse, status: number, json: unknown): void {
   const body = JSON.stringify(json);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-github-request-id': randomUUID().slice(0, 18).toUpperCase() });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-github-request-id': randomUUID().slice(0, 18).toUpperCase(),
+  });
   res.end(body);
 }
 
 function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 function at(value: unknown, ...path: string[]): unknown {
@@ -965,7 +1318,8 @@ function colorOf(name: string): string {
 
 /** Rewrites every string of a recorded payload that names the recorded repository. */
 function rewriteRepo(value: unknown, repo: string): unknown {
-  if (typeof value === 'string') return value.includes(TEMPLATE_REPO) ? value.split(TEMPLATE_REPO).join(repo) : value;
+  if (typeof value === 'string')
+    return value.includes(TEMPLATE_REPO) ? value.split(TEMPLATE_REPO).join(repo) : value;
   if (Array.isArray(value)) return value.map((v) => rewriteRepo(v, repo));
   if (typeof value === 'object' && value !== null) {
     const out: Json = {};
@@ -977,7 +1331,8 @@ function rewriteRepo(value: unknown, repo: string): unknown {
 
 function rewriteOwner(repository: Json, owner: string): Json {
   for (const [key, value] of Object.entries(repository)) {
-    if (typeof value === 'string' && value.includes('/users/Codertocat')) repository[key] = value.replace('/users/Codertocat', `/users/${owner}`);
+    if (typeof value === 'string' && value.includes('/users/Codertocat'))
+      repository[key] = value.replace('/users/Codertocat', `/users/${owner}`);
   }
   return repository;
 }

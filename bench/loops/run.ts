@@ -31,7 +31,9 @@ const ACCURACY_TARGET = 0.999;
 
 function usage(message: string): never {
   console.error(`bench/loops: ${message}`);
-  console.error('usage: npx tsx bench/loops/run.ts [--small] [--only a,b] [--chains] [--seed S] [--skip-assess] [--assess-only] [--events N] [--scenarios N] [--skip-accuracy]');
+  console.error(
+    'usage: npx tsx bench/loops/run.ts [--small] [--only a,b] [--chains] [--seed S] [--skip-assess] [--assess-only] [--events N] [--scenarios N] [--skip-accuracy]',
+  );
   process.exit(2);
 }
 
@@ -52,10 +54,15 @@ function options() {
       strict: true,
     });
     const events = values.events === undefined ? 1_000_000 : Number(values.events);
-    if (!Number.isInteger(events) || events < 1000 || events > 100_000_000) usage('--events must be a whole number from 1000 to 100000000');
+    if (!Number.isInteger(events) || events < 1000 || events > 100_000_000)
+      usage('--events must be a whole number from 1000 to 100000000');
     const scenarios = values.scenarios === undefined ? 10_000 : Number(values.scenarios);
-    if (!Number.isInteger(scenarios) || scenarios < 10 || scenarios > 10_000_000) usage('--scenarios must be a whole number from 10 to 10000000');
-    const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!Number.isInteger(scenarios) || scenarios < 10 || scenarios > 10_000_000)
+      usage('--scenarios must be a whole number from 10 to 10000000');
+    const only = values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (only) for (const name of only) scenarioNamed(name);
     return { ...values, events, scenarios, only };
   } catch (error) {
@@ -64,7 +71,18 @@ function options() {
 }
 
 export function formatTable(results: readonly ScenarioResult[]): string[] {
-  const header = ['scenario', 'kind', 'events', 'hops', 'writes', 'refused', 'proceed/dampen/break', 'admin alerts', 'false supp.', 'result'];
+  const header = [
+    'scenario',
+    'kind',
+    'events',
+    'hops',
+    'writes',
+    'refused',
+    'proceed/dampen/break',
+    'admin alerts',
+    'false supp.',
+    'result',
+  ];
   const rows = results.map((r) => [
     r.name,
     r.kind,
@@ -78,7 +96,11 @@ export function formatTable(results: readonly ScenarioResult[]): string[] {
     r.pass ? 'PASS' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
@@ -91,9 +113,15 @@ async function main(): Promise<void> {
     console.log(`Loop scenarios (${size}): real Reynolds + GitHub stand-in on a virtual clock\n`);
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios) {
-      const result = await runScenario(scenario, { size, chains: o.chains, ...(o.seed !== undefined && { seed: `${scenario.name}:${o.seed}` }) });
+      const result = await runScenario(scenario, {
+        size,
+        chains: o.chains,
+        ...(o.seed !== undefined && { seed: `${scenario.name}:${o.seed}` }),
+      });
       results.push(result);
-      console.log(`  ${result.pass ? 'PASS' : 'FAIL'} ${result.name}: ${result.events} events in ${(result.virtualMs / 60_000).toFixed(1)} virtual min, ${(result.realMs / 1000).toFixed(1)} s real`);
+      console.log(
+        `  ${result.pass ? 'PASS' : 'FAIL'} ${result.name}: ${result.events} events in ${(result.virtualMs / 60_000).toFixed(1)} virtual min, ${(result.realMs / 1000).toFixed(1)} s real`,
+      );
       for (const note of result.notes) console.log(`       ${note}`);
       for (const line of result.chains) console.log(line);
     }
@@ -101,12 +129,17 @@ async function main(): Promise<void> {
     for (const line of formatTable(results)) console.log(line);
     console.log('');
     for (const r of results) console.log(`  ${r.name.padEnd(20)} ${r.story}`);
-    console.log('\nTargets: loops stopped within 3 hops with at most one admin alert per Reynolds and no alert after a break; legit traffic with zero false suppressions.');
+    console.log(
+      '\nTargets: loops stopped within 3 hops with at most one admin alert per Reynolds and no alert after a break; legit traffic with zero false suppressions.',
+    );
     failed = results.some((r) => !r.pass);
   }
   if (!o['assess-only'] && !o['skip-accuracy']) {
     console.log('');
-    const seed = o.seed === undefined ? 1 : Number.parseInt(createHash('sha1').update(o.seed).digest('hex').slice(0, 8), 16);
+    const seed =
+      o.seed === undefined
+        ? 1
+        : Number.parseInt(createHash('sha1').update(o.seed).digest('hex').slice(0, 8), 16);
     const accuracy = await runAccuracy({ scenarios: o.scenarios, seed });
     for (const line of formatAccuracy(accuracy)) console.log(line);
     console.log(`\nTargets: recall and precision at least ${(ACCURACY_TARGET * 100).toFixed(1)}%.`);

@@ -30,7 +30,8 @@ export interface ChildSample {
 function rssParts(): ChildSample['rssParts'] {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
-    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    const kb = (name: string): number =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
     return { anonBytes: kb('RssAnon'), fileBytes: kb('RssFile'), shmemBytes: kb('RssShmem') };
   } catch {
     return undefined; // not Linux
@@ -49,7 +50,8 @@ if (process.send) {
     if ((message as { type?: string } | null)?.type !== SAMPLE_REQUEST) return;
     const memory = process.memoryUsage();
     const resources: Record<string, number> = {};
-    for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
+    for (const type of process.getActiveResourcesInfo())
+      resources[type] = (resources[type] ?? 0) + 1;
     const sample: ChildSample = {
       rssBytes: memory.rss,
       rssParts: rssParts(),

@@ -70,7 +70,13 @@ class Tally {
 
   take(): StreamInterval {
     const sorted = this.latencies.sort((a, b) => a - b);
-    const out = { count: sorted.length, p50: pct(sorted, 50), p99: pct(sorted, 99), errors: this.errors, unexpected: this.unexpected };
+    const out = {
+      count: sorted.length,
+      p50: pct(sorted, 50),
+      p99: pct(sorted, 99),
+      errors: this.errors,
+      unexpected: this.unexpected,
+    };
     this.latencies = [];
     this.errors = 0;
     this.unexpected = {};
@@ -98,7 +104,11 @@ interface Planned {
 }
 
 export class MixedLoad {
-  readonly tallies: Record<StreamName, Tally> = { webhook: new Tally(), chat: new Tally(), tab: new Tally() };
+  readonly tallies: Record<StreamName, Tally> = {
+    webhook: new Tally(),
+    chat: new Tally(),
+    tab: new Tally(),
+  };
   private readonly sent: Record<StreamName, number> = { webhook: 0, chat: 0, tab: 0 };
   private readonly inFlight: Record<StreamName, number> = { webhook: 0, chat: 0, tab: 0 };
   private readonly cards: DeliveryFactory;
@@ -131,24 +141,35 @@ export class MixedLoad {
   /** Resolves when nothing is in flight any more (or after `ms`). */
   async settle(ms: number): Promise<void> {
     const deadline = Date.now() + ms;
-    while (STREAMS.some((s) => this.inFlight[s] > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (STREAMS.some((s) => this.inFlight[s] > 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
   }
 
   private send(stream: StreamName, i: number): void {
-    const { spec, expect, after }: Planned = stream === 'webhook' ? this.webhook(i) : stream === 'chat' ? this.chat(i) : this.tab(i);
+    const { spec, expect, after }: Planned =
+      stream === 'webhook' ? this.webhook(i) : stream === 'chat' ? this.chat(i) : this.tab(i);
     this.inFlight[stream] += 1;
     void call(this.s.agent, this.s.port, spec, TIMEOUT_MS).then((result) => {
       this.inFlight[stream] -= 1;
       const ok = result.status === expect;
       if (result.retried) this.tallies[stream].retried += 1;
-      this.tallies[stream].add(result.ms, ok, result.status === 0 ? (result.error ?? '0') : String(result.status));
+      this.tallies[stream].add(
+        result.ms,
+        ok,
+        result.status === 0 ? (result.error ?? '0') : String(result.status),
+      );
       if (ok) after?.(result.text);
     });
   }
 
   private webhook(i: number): Planned {
     const slot = i % WEBHOOK_ROTATION;
-    const post = (d: Pick<BenchDelivery, 'body' | 'headers'>): CallSpec => ({ method: 'POST', path: '/api/github/webhook', headers: d.headers, body: d.body });
+    const post = (d: Pick<BenchDelivery, 'body' | 'headers'>): CallSpec => ({
+      method: 'POST',
+      path: '/api/github/webhook',
+      headers: d.headers,
+      body: d.body,
+    });
     const remember = (d: Pick<BenchDelivery, 'body' | 'headers'>) => () => {
       this.accepted.push(d);
       if (this.accepted.length > REDELIVERY_POOL) this.accepted.shift();
@@ -163,34 +184,56 @@ export class MixedLoad {
       return { spec: post(d), expect: 202, after: remember(d) };
     }
     if (slot < MAX_CARD_SLOTS + 2) return { spec: post(again), expect: 200 };
-    const forged = { ...again.headers, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    const forged = {
+      ...again.headers,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+    };
     return { spec: post({ body: again.body, headers: forged }), expect: 401 };
   }
 
   private chat(i: number): Planned {
     const channel = conversationId(i % this.s.conversations);
     // A quarter are replies in a thread: Teams gives each thread its own conversation id.
-    const id = i % 4 === 3 ? `${channel};messageid=${1_700_000_000_000 + this.threadSeq++}` : channel;
+    const id =
+      i % 4 === 3 ? `${channel};messageid=${1_700_000_000_000 + this.threadSeq++}` : channel;
     const user = i % CHAT_USERS;
     const activity = {
       type: 'message',
       id: randomUUID(),
       channelId: 'msteams',
       serviceUrl: this.s.connectorUrl,
-      from: { id: `29:soak-user-${user}`, name: `Soak User ${user}`, aadObjectId: `00000000-0000-4000-8000-${String(user).padStart(12, '0')}` },
+      from: {
+        id: `29:soak-user-${user}`,
+        name: `Soak User ${user}`,
+        aadObjectId: `00000000-0000-4000-8000-${String(user).padStart(12, '0')}`,
+      },
       recipient: { id: '28:reynolds', name: 'Reynolds' },
       conversation: { id, conversationType: 'channel', tenantId: 'local', isGroup: true },
-      channelData: { tenant: { id: 'local' }, channel: { id: channel, name: `alerts-${i % this.s.conversations}` }, team: { id: '19:bench-team@thread.tacv2' } },
+      channelData: {
+        tenant: { id: 'local' },
+        channel: { id: channel, name: `alerts-${i % this.s.conversations}` },
+        team: { id: '19:bench-team@thread.tacv2' },
+      },
       timestamp: new Date().toISOString(),
       text: CHAT_COMMANDS[i % CHAT_COMMANDS.length],
     };
-    return { spec: { method: 'POST', path: '/api/messages', headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(activity)) }, expect: 200 };
+    return {
+      spec: {
+        method: 'POST',
+        path: '/api/messages',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(activity)),
+      },
+      expect: 200,
+    };
   }
 
   private tab(i: number): Planned {
     const slot = i % 10;
     const known = this.chainIds[i % Math.max(1, this.chainIds.length)];
-    if (slot >= 4 && slot < 7 && known) return { spec: { method: 'GET', path: `/api/chains/${known}` }, expect: 200 };
+    if (slot >= 4 && slot < 7 && known)
+      return { spec: { method: 'GET', path: `/api/chains/${known}` }, expect: 200 };
     if (slot === 7) return { spec: { method: 'GET', path: '/healthz' }, expect: 200 };
     if (slot === 8) return { spec: { method: 'GET', path: '/readyz' }, expect: 200 };
     if (slot === 9) return { spec: { method: 'GET', path: '/metrics' }, expect: 200 };
@@ -198,8 +241,11 @@ export class MixedLoad {
       spec: { method: 'GET', path: '/api/chains?limit=50', readBody: true },
       expect: 200,
       after: (text) => {
-        const chains = (JSON.parse(text ?? '{}') as { chains?: { chainId?: string }[] }).chains ?? [];
-        for (const chain of chains.slice(0, 5)) if (chain.chainId && !this.chainIds.includes(chain.chainId)) this.chainIds.push(chain.chainId);
+        const chains =
+          (JSON.parse(text ?? '{}') as { chains?: { chainId?: string }[] }).chains ?? [];
+        for (const chain of chains.slice(0, 5))
+          if (chain.chainId && !this.chainIds.includes(chain.chainId))
+            this.chainIds.push(chain.chainId);
         this.chainIds.splice(0, Math.max(0, this.chainIds.length - SEEN_CHAINS));
       },
     };

@@ -27,7 +27,10 @@ const QUIET_REPOS = 50;
 const FIRST_NUMBER = 500_000;
 
 export class QuietEventFactory {
-  private readonly templates = KINDS.map(([event, action]) => ({ event, payload: structuredClone(exampleOf(event, action).payload) as Json }));
+  private readonly templates = KINDS.map(([event, action]) => ({
+    event,
+    payload: structuredClone(exampleOf(event, action).payload) as Json,
+  }));
 
   constructor(private readonly secret: string) {}
 
@@ -35,14 +38,29 @@ export class QuietEventFactory {
     const { event, payload: t } = this.templates[seq % this.templates.length]!;
     const name = `quiet-${seq % QUIET_REPOS}`;
     const number = FIRST_NUMBER + seq;
-    const repository = { ...t['repository'], name, full_name: `${BENCH_OWNER}/${name}`, owner: { ...t['repository'].owner, login: BENCH_OWNER } };
+    const repository = {
+      ...t['repository'],
+      name,
+      full_name: `${BENCH_OWNER}/${name}`,
+      owner: { ...t['repository'].owner, login: BENCH_OWNER },
+    };
     const payload: Json = { ...t, repository };
     if (t['issue']) payload['issue'] = { ...t['issue'], number };
     if (t['pull_request']) payload['pull_request'] = { ...t['pull_request'], number };
     if (t['number'] !== undefined) payload['number'] = number;
     if (event === 'push') payload['after'] = randomBytes(20).toString('hex');
-    if (t['workflow_run']) payload['workflow_run'] = { ...t['workflow_run'], id: number, head_sha: randomBytes(20).toString('hex') };
-    if (t['check_run']) payload['check_run'] = { ...t['check_run'], id: number, head_sha: randomBytes(20).toString('hex') };
+    if (t['workflow_run'])
+      payload['workflow_run'] = {
+        ...t['workflow_run'],
+        id: number,
+        head_sha: randomBytes(20).toString('hex'),
+      };
+    if (t['check_run'])
+      payload['check_run'] = {
+        ...t['check_run'],
+        id: number,
+        head_sha: randomBytes(20).toString('hex'),
+      };
     return { event, ...signDelivery(this.secret, event, payload, repository.id) };
   }
 }

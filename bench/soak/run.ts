@@ -28,9 +28,22 @@ import { markerPattern } from '../e2e/events.js';
 import { seedStore } from '../e2e/seed.js';
 import { startTimedConnector } from '../e2e/timed-connector.js';
 import { int, numberOption, processCpuSeconds, sleep, table } from '../support/bench-kit.js';
-import { killAllChildren, killChild, startReynoldsChild, type ReynoldsChild } from '../support/reynolds-child.js';
+import {
+  killAllChildren,
+  killChild,
+  startReynoldsChild,
+  type ReynoldsChild,
+} from '../support/reynolds-child.js';
 import { SAMPLE_REPLY, SAMPLE_REQUEST, type ChildSample } from './child-sampler.js';
-import { DEFAULT_CARD_SHARE, MAX_CARD_SLOTS, MixedLoad, WEBHOOK_ROTATION, STREAMS, type StreamInterval, type StreamName } from './mixed-load.js';
+import {
+  DEFAULT_CARD_SHARE,
+  MAX_CARD_SLOTS,
+  MixedLoad,
+  WEBHOOK_ROTATION,
+  STREAMS,
+  type StreamInterval,
+  type StreamName,
+} from './mixed-load.js';
 import { judge, type Limits, type SoakSample } from './verdict.js';
 
 /** Teams' per-tenant limit as Reynolds enforces it (src/teams/sending/teams-rate-limits.ts). */
@@ -72,19 +85,37 @@ function parseOptions(): Options {
       'keep-data': { type: 'boolean', default: false },
     },
   });
-  const number = (name: string, text: string, min: number, max: number): number => numberOption(name, text, undefined, min, max, usage);
-  const rates = { webhook: number('webhook-rate', values['webhook-rate']!, 0, 2000), chat: number('chat-rate', values['chat-rate']!, 0, 200), tab: number('tab-rate', values['tab-rate']!, 0, 500) };
+  const number = (name: string, text: string, min: number, max: number): number =>
+    numberOption(name, text, undefined, min, max, usage);
+  const rates = {
+    webhook: number('webhook-rate', values['webhook-rate']!, 0, 2000),
+    chat: number('chat-rate', values['chat-rate']!, 0, 200),
+    tab: number('tab-rate', values['tab-rate']!, 0, 500),
+  };
   const share = number('card-share', values['card-share']!, 0, MAX_CARD_SLOTS / WEBHOOK_ROTATION);
   const cardSlots = Math.round(share * WEBHOOK_ROTATION);
   const cards = (rates.webhook * cardSlots) / WEBHOOK_ROTATION;
   if (cards >= TENANT_POSTS_PER_SECOND)
-    usage(`--webhook-rate ${rates.webhook} with --card-share ${cardSlots / WEBHOOK_ROTATION} means ${cards} cards/s; Reynolds keeps Teams' ${TENANT_POSTS_PER_SECOND} posts/s per tenant, so the outbox would grow by design. Lower one of them.`);
+    usage(
+      `--webhook-rate ${rates.webhook} with --card-share ${cardSlots / WEBHOOK_ROTATION} means ${cards} cards/s; Reynolds keeps Teams' ${TENANT_POSTS_PER_SECOND} posts/s per tenant, so the outbox would grow by design. Lower one of them.`,
+    );
   const duration = number('duration', values.duration!, 20, 24 * 3600);
   const interval = number('interval', values.interval!, 1, duration / 4);
   // A channel takes ~2 posts/s sustained (60 per 30 s): one card every 2 s each, as in bench/e2e.
-  const conversations = values.conversations ? number('conversations', values.conversations, 1, 10_000) : Math.max(4, Math.ceil(cards * 2));
+  const conversations = values.conversations
+    ? number('conversations', values.conversations, 1, 10_000)
+    : Math.max(4, Math.ceil(cards * 2));
   const cap = number('working-set-max', values['working-set-max']!, 0, 10_000_000);
-  return { duration, interval, rates, cardSlots, conversations, workingSetMax: cap === 0 ? undefined : cap, gc: !values['no-gc'], keepData: values['keep-data']! };
+  return {
+    duration,
+    interval,
+    rates,
+    cardSlots,
+    conversations,
+    workingSetMax: cap === 0 ? undefined : cap,
+    gc: !values['no-gc'],
+    keepData: values['keep-data']!,
+  };
 }
 
 function cardRate(options: Pick<Options, 'rates' | 'cardSlots'>): number {
@@ -114,11 +145,20 @@ function requestSample(child: ReynoldsChild): Promise<ChildSample> {
 }
 
 function queueDepths(dataDir: string): { inboxOpen: number; outbox: number } {
-  const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), {
+    readonly: true,
+    fileMustExist: true,
+  });
   try {
     db.pragma('busy_timeout = 2000');
-    const inboxOpen = (db.prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing')").get() as { n: number }).n;
-    const outbox = (db.prepare("SELECT count(*) AS n FROM records WHERE kind = 'outbox'").get() as { n: number }).n;
+    const inboxOpen = (
+      db
+        .prepare("SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing')")
+        .get() as { n: number }
+    ).n;
+    const outbox = (
+      db.prepare("SELECT count(*) AS n FROM records WHERE kind = 'outbox'").get() as { n: number }
+    ).n;
     return { inboxOpen, outbox };
   } finally {
     db.close();
@@ -134,7 +174,27 @@ interface Row {
   cpuPercent: number;
 }
 
-const HEADER = ['t s', 'RSS MB', 'anon / file / shm MB', 'off V8 heap MB', 'heap MB', 'heap after GC MB', 'lag p99 ms', 'lag max ms', 'handles', 'sockets', 'inbox open', 'outbox', 'webhook p50/p99 ms', 'chat p50/p99 ms', 'tab p50/p99 ms', 'cards/s', 'replies/s', 'errors', 'child CPU %'];
+const HEADER = [
+  't s',
+  'RSS MB',
+  'anon / file / shm MB',
+  'off V8 heap MB',
+  'heap MB',
+  'heap after GC MB',
+  'lag p99 ms',
+  'lag max ms',
+  'handles',
+  'sockets',
+  'inbox open',
+  'outbox',
+  'webhook p50/p99 ms',
+  'chat p50/p99 ms',
+  'tab p50/p99 ms',
+  'cards/s',
+  'replies/s',
+  'errors',
+  'child CPU %',
+];
 
 function cells(row: Row): string[] {
   const { sample: s, child: c, streams } = row;
@@ -143,7 +203,11 @@ function cells(row: Row): string[] {
   return [
     String(Math.round(s.t)),
     s.rssMb.toFixed(1),
-    c.rssParts ? [c.rssParts.anonBytes, c.rssParts.fileBytes, c.rssParts.shmemBytes].map((b) => (b / MB).toFixed(0)).join(' / ') : '-',
+    c.rssParts
+      ? [c.rssParts.anonBytes, c.rssParts.fileBytes, c.rssParts.shmemBytes]
+          .map((b) => (b / MB).toFixed(0))
+          .join(' / ')
+      : '-',
     // Anonymous memory outside V8's heap: SQLite's page cache (up to 16 MB), buffers, malloc.
     c.rssParts ? ((c.rssParts.anonBytes - c.heapTotalBytes) / MB).toFixed(1) : '-',
     s.heapMb.toFixed(1),
@@ -191,7 +255,16 @@ async function main(): Promise<number> {
   await seedStore(dataDir, options.conversations, connector.url);
   let child: ReynoldsChild;
   try {
-    child = await startReynoldsChild({ dataDir, secret, env: options.workingSetMax === undefined ? {} : { LOOP_WORKING_SET_MAX: String(options.workingSetMax) }, nodeArgs: options.gc ? ['--expose-gc'] : [], imports: ['./bench/soak/child-sampler.ts'] });
+    child = await startReynoldsChild({
+      dataDir,
+      secret,
+      env:
+        options.workingSetMax === undefined
+          ? {}
+          : { LOOP_WORKING_SET_MAX: String(options.workingSetMax) },
+      nodeArgs: options.gc ? ['--expose-gc'] : [],
+      imports: ['./bench/soak/child-sampler.ts'],
+    });
   } catch (error) {
     console.error(`bench:soak: ${(error as Error).message}`);
     return 2;
@@ -205,7 +278,16 @@ async function main(): Promise<number> {
       `10 % redeliveries, 10 % bad signatures), chat ${rates.chat}/s, tab polling ${rates.tab}/s; LOOP_WORKING_SET_MAX ${options.workingSetMax ?? 'default'}; heap after GC: ${options.gc ? 'yes (--expose-gc)' : 'no'}; child pid ${child.process.pid}, ${os.cpus().length} cores (shared).`,
   );
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const load = new MixedLoad({ port: child.port, agent, secret, tag, conversations: options.conversations, connectorUrl: connector.url, rates, cardSlots: options.cardSlots });
+  const load = new MixedLoad({
+    port: child.port,
+    agent,
+    secret,
+    tag,
+    conversations: options.conversations,
+    connectorUrl: connector.url,
+    rates,
+    cardSlots: options.cardSlots,
+  });
   const rows: Row[] = [];
   const t0 = performance.now();
   let nextSample = options.interval;
@@ -228,18 +310,38 @@ async function main(): Promise<number> {
         const depths = queueDepths(dataDir);
         const seconds = (performance.now() - lastAt) / 1000;
         const cpu = processCpuSeconds(child.process.pid) ?? lastCpu;
-        const streams = Object.fromEntries(STREAMS.map((s) => [s, load.tallies[s].take()])) as Record<StreamName, StreamInterval>;
+        const streams = Object.fromEntries(
+          STREAMS.map((s) => [s, load.tallies[s].take()]),
+        ) as Record<StreamName, StreamInterval>;
         const handles = Object.values(c.resources).reduce((a, b) => a + b, 0);
         const errors = STREAMS.reduce((n, s) => n + streams[s].errors, 0);
-        const sample: SoakSample = { t: elapsed, rssMb: c.rssBytes / MB, heapMb: c.heapUsedBytes / MB, heapAfterGcMb: c.heapAfterGcBytes === undefined ? undefined : c.heapAfterGcBytes / MB, lagP99Ms: c.lagP99Ms, handles, ...depths, errors };
-        const row: Row = { sample, child: c, streams, cardsPerSecond: cards / seconds, repliesPerSecond: replies / seconds, cpuPercent: ((cpu - lastCpu) / seconds) * 100 };
+        const sample: SoakSample = {
+          t: elapsed,
+          rssMb: c.rssBytes / MB,
+          heapMb: c.heapUsedBytes / MB,
+          heapAfterGcMb: c.heapAfterGcBytes === undefined ? undefined : c.heapAfterGcBytes / MB,
+          lagP99Ms: c.lagP99Ms,
+          handles,
+          ...depths,
+          errors,
+        };
+        const row: Row = {
+          sample,
+          child: c,
+          streams,
+          cardsPerSecond: cards / seconds,
+          repliesPerSecond: replies / seconds,
+          cpuPercent: ((cpu - lastCpu) / seconds) * 100,
+        };
         cards = 0;
         replies = 0;
         lastCpu = cpu;
         lastAt = performance.now();
         rows.push(row);
         console.log(cells(row).join(' | '));
-        for (const s of STREAMS) if (streams[s].errors > 0) console.log(`  ${s}: unexpected answers ${JSON.stringify(streams[s].unexpected)}`);
+        for (const s of STREAMS)
+          if (streams[s].errors > 0)
+            console.log(`  ${s}: unexpected answers ${JSON.stringify(streams[s].unexpected)}`);
       } catch (error) {
         failure = (error as Error).message;
       }
@@ -267,12 +369,25 @@ async function main(): Promise<number> {
     inboxBound: Math.max(50, Math.ceil(rates.webhook * 5)),
     outboxBound: Math.max(50, Math.ceil(cardsPerSecond * 5)),
   };
-  const checks = judge(rows.map((r) => r.sample), limits);
-  const totals = STREAMS.map((s) => `${s} ${int(load.tallies[s].total)} (${load.tallies[s].totalErrors} unexpected, ${load.tallies[s].retried} sent again after a keep-alive race)`).join(', ');
+  const checks = judge(
+    rows.map((r) => r.sample),
+    limits,
+  );
+  const totals = STREAMS.map(
+    (s) =>
+      `${s} ${int(load.tallies[s].total)} (${load.tallies[s].totalErrors} unexpected, ${load.tallies[s].retried} sent again after a keep-alive race)`,
+  ).join(', ');
   console.log(`\n${table([HEADER, ...rows.map(cells)])}\n\nRequests: ${totals}.\n`);
-  console.log(table([['check', 'measured', 'limit', 'verdict'], ...checks.map((c) => [c.what, c.measured, c.limit, c.ok ? 'ok' : 'FAIL'])]));
+  console.log(
+    table([
+      ['check', 'measured', 'limit', 'verdict'],
+      ...checks.map((c) => [c.what, c.measured, c.limit, c.ok ? 'ok' : 'FAIL']),
+    ]),
+  );
   const ok = checks.every((c) => c.ok);
-  console.log(`\nVerdict: ${ok ? 'flat and healthy once warm' : 'FAILED'} (judged on the second half of the run; the machine is shared, so lag and CPU are noisy).`);
+  console.log(
+    `\nVerdict: ${ok ? 'flat and healthy once warm' : 'FAILED'} (judged on the second half of the run; the machine is shared, so lag and CPU are noisy).`,
+  );
   return ok ? 0 : 1;
 }
 

@@ -66,27 +66,72 @@ export function judge(samples: SoakSample[], limits: Limits): Check[] {
   const fixed = (n: number, digits = 2): string => n.toFixed(digits);
   const checks: Check[] = [];
   const rssSlope = perMinute((s) => s.rssMb);
-  checks.push({ what: 'RSS slope, second half', measured: `${fixed(rssSlope)} MB/min`, limit: `< ${limits.rssSlope} MB/min`, ok: rssSlope < limits.rssSlope });
+  checks.push({
+    what: 'RSS slope, second half',
+    measured: `${fixed(rssSlope)} MB/min`,
+    limit: `< ${limits.rssSlope} MB/min`,
+    ok: rssSlope < limits.rssSlope,
+  });
   const first = warm[0]?.rssMb ?? 0;
   const growth = first > 0 ? Math.max(...warm.map((s) => s.rssMb)) / first - 1 : 0;
-  checks.push({ what: 'RSS growth after warm-up', measured: `${fixed(growth * 100, 1)} %`, limit: `< ${limits.rssGrowth * 100} %`, ok: growth < limits.rssGrowth });
+  checks.push({
+    what: 'RSS growth after warm-up',
+    measured: `${fixed(growth * 100, 1)} %`,
+    limit: `< ${limits.rssGrowth * 100} %`,
+    ok: growth < limits.rssGrowth,
+  });
   if (warm.some((s) => s.heapAfterGcMb !== undefined)) {
     const heapSlope = perMinute((s) => s.heapAfterGcMb);
-    checks.push({ what: 'heap after GC slope, second half', measured: `${fixed(heapSlope)} MB/min`, limit: `< ${limits.heapSlope} MB/min`, ok: heapSlope < limits.heapSlope });
+    checks.push({
+      what: 'heap after GC slope, second half',
+      measured: `${fixed(heapSlope)} MB/min`,
+      limit: `< ${limits.heapSlope} MB/min`,
+      ok: heapSlope < limits.heapSlope,
+    });
   } else {
     const heapSlope = perMinute((s) => s.heapMb);
-    checks.push({ what: 'heap used slope, second half (no GC samples)', measured: `${fixed(heapSlope)} MB/min`, limit: `< ${limits.heapSlope} MB/min`, ok: heapSlope < limits.heapSlope });
+    checks.push({
+      what: 'heap used slope, second half (no GC samples)',
+      measured: `${fixed(heapSlope)} MB/min`,
+      limit: `< ${limits.heapSlope} MB/min`,
+      ok: heapSlope < limits.heapSlope,
+    });
   }
   // The first interval holds start-up (module compilation, the first SQLite pages).
   const lag = Math.max(0, ...samples.slice(1).map((s) => s.lagP99Ms));
-  checks.push({ what: 'event-loop lag p99, worst interval', measured: `${fixed(lag, 1)} ms`, limit: `< ${limits.lagP99Ms} ms`, ok: lag < limits.lagP99Ms });
+  checks.push({
+    what: 'event-loop lag p99, worst interval',
+    measured: `${fixed(lag, 1)} ms`,
+    limit: `< ${limits.lagP99Ms} ms`,
+    ok: lag < limits.lagP99Ms,
+  });
   const handlesGrowth = perMinute((s) => s.handles) * ((end - (warm[0]?.t ?? end)) / 60);
-  checks.push({ what: 'active handles growth, second half', measured: fixed(handlesGrowth, 1), limit: `< ${limits.handlesGrowth}`, ok: handlesGrowth < limits.handlesGrowth });
+  checks.push({
+    what: 'active handles growth, second half',
+    measured: fixed(handlesGrowth, 1),
+    limit: `< ${limits.handlesGrowth}`,
+    ok: handlesGrowth < limits.handlesGrowth,
+  });
   const inbox = Math.max(0, ...warm.map((s) => s.inboxOpen));
-  checks.push({ what: 'inbox open (pending + processing), max warm', measured: String(inbox), limit: `<= ${limits.inboxBound}`, ok: inbox <= limits.inboxBound });
+  checks.push({
+    what: 'inbox open (pending + processing), max warm',
+    measured: String(inbox),
+    limit: `<= ${limits.inboxBound}`,
+    ok: inbox <= limits.inboxBound,
+  });
   const outbox = Math.max(0, ...warm.map((s) => s.outbox));
-  checks.push({ what: 'outbox depth, max warm', measured: String(outbox), limit: `<= ${limits.outboxBound}`, ok: outbox <= limits.outboxBound });
+  checks.push({
+    what: 'outbox depth, max warm',
+    measured: String(outbox),
+    limit: `<= ${limits.outboxBound}`,
+    ok: outbox <= limits.outboxBound,
+  });
   const errors = samples.reduce((n, s) => n + s.errors, 0);
-  checks.push({ what: 'unexpected answers (all streams)', measured: String(errors), limit: '0', ok: errors === 0 });
+  checks.push({
+    what: 'unexpected answers (all streams)',
+    measured: String(errors),
+    limit: '0',
+    ok: errors === 0,
+  });
   return checks;
 }

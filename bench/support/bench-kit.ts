@@ -16,7 +16,11 @@ export async function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -37,7 +41,9 @@ export function processCpuSeconds(pid: number | undefined): number | undefined {
 /** The p-th percentile (nearest rank) of values sorted ascending. */
 export function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
 }
 
 /** Median of the finite values; NaN when there are none. */
@@ -49,13 +55,19 @@ export function median(values: number[]): number {
 }
 
 /** A whole number with thousands separators, or '-'. */
-export const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
+export const int = (n: number): string =>
+  Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
 
 /** A markdown table: first column left-aligned, the rest right-aligned. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(rows[0]!), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+  const line = (r: string[]): string =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [
+    line(rows[0]!),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -66,10 +78,18 @@ export function sleep(ms: number): Promise<void> {
  * A numeric command-line option: `raw` when given (else `fallback`), checked against [min, max];
  * anything else is reported through `fail` (which exits) with a message naming the option.
  */
-export function numberOption(name: string, raw: string | undefined, fallback: number | undefined, min: number, max: number, fail: (message: string) => never): number {
+export function numberOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+  fail: (message: string) => never,
+): number {
   if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
   const value = Number(raw);
-  if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > max) fail(`--${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  if (raw === undefined || raw === '' || !Number.isFinite(value) || value < min || value > max)
+    fail(`--${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
   return value;
 }
 
@@ -88,9 +108,14 @@ export { mulberry32 } from '../../tests/support/prng.js';
  */
 export type GuidKind = 'github' | 'random';
 
-export function guidKindOption(raw: string | undefined, fail: (message: string) => never): GuidKind {
+export function guidKindOption(
+  raw: string | undefined,
+  fail: (message: string) => never,
+): GuidKind {
   if (raw === undefined || raw === 'github' || raw === 'random') return raw ?? 'github';
-  return fail(`--guids must be github (version-1 UUIDs, as GitHub sends) or random (version 4) (got ${JSON.stringify(raw)})`);
+  return fail(
+    `--guids must be github (version-1 UUIDs, as GitHub sends) or random (version 4) (got ${JSON.stringify(raw)})`,
+  );
 }
 
 export function deliveryGuids(kind: GuidKind): () => string {

@@ -23,7 +23,8 @@ const children = new Set<ChildProcess>();
 
 /** Kills every child still running (call on exit and on signals). */
 export function killAllChildren(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children.clear();
 }
 
@@ -60,8 +61,18 @@ export async function startReynoldsChild(options: ChildOptions): Promise<Reynold
   // No BOT_ID from the caller's environment: local mode lets the adapter post to a stand-in
   // connector without a token.
   delete env.BOT_ID;
-  const imports = ['--import', 'tsx', '--import', './bench/intake/orphan-guard.ts', ...(options.imports ?? []).flatMap((m) => ['--import', m])];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...imports, 'src/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const imports = [
+    '--import',
+    'tsx',
+    '--import',
+    './bench/intake/orphan-guard.ts',
+    ...(options.imports ?? []).flatMap((m) => ['--import', m]),
+  ];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...imports, 'src/index.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   children.add(child);
   const log: string[] = [];
   const keepLines = options.keepLines ?? 40;
@@ -75,7 +86,9 @@ export async function startReynoldsChild(options: ChildOptions): Promise<Reynold
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   let exitCode: number | null | undefined;
   void exited.then((code) => {
     exitCode = code;
@@ -85,7 +98,10 @@ export async function startReynoldsChild(options: ChildOptions): Promise<Reynold
   const timeout = options.startTimeoutMs ?? 60_000;
   const deadline = Date.now() + timeout;
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`Reynolds exited (${exitCode}) before answering /healthz:\n${log.join('\n')}`);
+    if (exitCode !== undefined)
+      throw new Error(
+        `Reynolds exited (${exitCode}) before answering /healthz:\n${log.join('\n')}`,
+      );
     try {
       const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.status === 200) break;
@@ -94,15 +110,21 @@ export async function startReynoldsChild(options: ChildOptions): Promise<Reynold
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Reynolds did not answer GET /healthz with 200 within ${timeout / 1000} s:\n${log.join('\n')}`);
+      throw new Error(
+        `Reynolds did not answer GET /healthz with 200 within ${timeout / 1000} s:\n${log.join('\n')}`,
+      );
     }
     await sleep(100);
   }
   return { origin, port, process: child, log, exited };
 }
 
-export async function killChild(child: ReynoldsChild, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
-  if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
+export async function killChild(
+  child: ReynoldsChild,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<number | null> {
+  if (child.process.exitCode === null && child.process.signalCode === null)
+    child.process.kill(signal);
   return child.exited;
 }
 
@@ -110,7 +132,9 @@ export async function killChild(child: ReynoldsChild, signal: NodeJS.Signals = '
 function withoutStacks(line: string): string {
   if (!line.startsWith('{')) return line;
   try {
-    return JSON.stringify(JSON.parse(line, (key, value: unknown) => (key === 'stack' ? undefined : value)));
+    return JSON.stringify(
+      JSON.parse(line, (key, value: unknown) => (key === 'stack' ? undefined : value)),
+    );
   } catch {
     return line;
   }

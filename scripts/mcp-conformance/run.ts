@@ -25,14 +25,38 @@ import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../src/config.js';
 import { startReynolds } from '../../src/composition/start-reynolds.js';
 
-export const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'resources-list', 'dns-rebinding-protection'];
+export const SCENARIOS = [
+  'server-initialize',
+  'ping',
+  'tools-list',
+  'logging-set-level',
+  'resources-list',
+  'dns-rebinding-protection',
+];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/dist/index.js');
+const cli = createRequire(import.meta.url).resolve(
+  '@modelcontextprotocol/conformance/dist/index.js',
+);
 
-function runScenario(url: string, scenario: string, cwd: string, verbose: boolean): Promise<{ code: number; output: string }> {
+function runScenario(
+  url: string,
+  scenario: string,
+  cwd: string,
+  verbose: boolean,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const args = ['--import', path.join(here, 'register-node20-fs.mjs'), cli, 'server', '--url', url, '--scenario', scenario, ...(verbose ? ['--verbose'] : [])];
+    const args = [
+      '--import',
+      path.join(here, 'register-node20-fs.mjs'),
+      cli,
+      'server',
+      '--url',
+      url,
+      '--scenario',
+      scenario,
+      ...(verbose ? ['--verbose'] : []),
+    ];
     const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -41,9 +65,17 @@ function runScenario(url: string, scenario: string, cwd: string, verbose: boolea
   });
 }
 
-export async function runConformance(verbose = false): Promise<{ failed: string[]; outputs: Record<string, string> }> {
+export async function runConformance(
+  verbose = false,
+): Promise<{ failed: string[]; outputs: Record<string, string> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'reynolds-conformance-'));
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GITHUB_WEBHOOK_SECRET: 'conformance-webhook-secret-0123', DATA_DIR: dataDir });
+  const config = parseConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    GITHUB_WEBHOOK_SECRET: 'conformance-webhook-secret-0123',
+    DATA_DIR: dataDir,
+  });
   const reynolds = await startReynolds(config, { worker: false });
   const failed: string[] = [];
   const outputs: Record<string, string> = {};
@@ -66,8 +98,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const verbose = process.argv.includes('--verbose');
   runConformance(verbose).then(
     ({ failed, outputs }) => {
-      for (const [scenario, output] of Object.entries(outputs)) console.log(`=== ${scenario}: ${failed.includes(scenario) ? 'FAILED' : 'passed'}\n${output.trim()}\n`);
-      console.log(failed.length === 0 ? `MCP conformance: all ${SCENARIOS.length} scenarios passed.` : `MCP conformance: ${failed.length} of ${SCENARIOS.length} failed: ${failed.join(', ')}`);
+      for (const [scenario, output] of Object.entries(outputs))
+        console.log(
+          `=== ${scenario}: ${failed.includes(scenario) ? 'FAILED' : 'passed'}\n${output.trim()}\n`,
+        );
+      console.log(
+        failed.length === 0
+          ? `MCP conformance: all ${SCENARIOS.length} scenarios passed.`
+          : `MCP conformance: ${failed.length} of ${SCENARIOS.length} failed: ${failed.join(', ')}`,
+      );
       process.exit(failed.length === 0 ? 0 : 1);
     },
     (error: unknown) => {

@@ -84,7 +84,11 @@ interface Candidate {
 }
 
 /** Groups attempts inside [since, until) by GUID; the newest attempt is the one to redeliver. */
-export function groupAttempts(attempts: Iterable<HookDeliveryAttempt>, since: number, until: number): Map<string, Candidate> {
+export function groupAttempts(
+  attempts: Iterable<HookDeliveryAttempt>,
+  since: number,
+  until: number,
+): Map<string, Candidate> {
   const byGuid = new Map<string, Candidate>();
   for (const attempt of attempts) {
     if (attempt.deliveredAt < since || attempt.deliveredAt >= until) continue;
@@ -108,7 +112,15 @@ export async function runDeliveryRecovery(o: RecoveryRunOptions): Promise<Recove
     if (page.length === 0 || page.some((a) => a.deliveredAt < since)) break;
   }
   const candidates = groupAttempts(attempts, since, now - o.graceMs);
-  const result: RecoveryRunResult = { scanned: attempts.length, candidates: candidates.size, alreadyInInbox: 0, alreadyRecovered: 0, requested: [], refused: 0, deferred: 0 };
+  const result: RecoveryRunResult = {
+    scanned: attempts.length,
+    candidates: candidates.size,
+    alreadyInInbox: 0,
+    alreadyRecovered: 0,
+    requested: [],
+    refused: 0,
+    deferred: 0,
+  };
 
   for (const [guid, { newest, succeeded }] of candidates) {
     if (await o.store.getDelivery(await o.log.inboxKey(newest))) {
@@ -123,9 +135,28 @@ export async function runDeliveryRecovery(o: RecoveryRunOptions): Promise<Recove
       result.deferred += 1;
       continue;
     }
-    const record: RecoveryRecord = { guid, attemptId: newest.id, event: newest.event, action: newest.action ?? null, reason: succeeded ? 'missing' : 'failed', lastStatusCode: newest.statusCode, requestedAt: o.clock.now(), owner: o.owner };
+    const record: RecoveryRecord = {
+      guid,
+      attemptId: newest.id,
+      event: newest.event,
+      action: newest.action ?? null,
+      reason: succeeded ? 'missing' : 'failed',
+      lastStatusCode: newest.statusCode,
+      requestedAt: o.clock.now(),
+      owner: o.owner,
+    };
     try {
-      await o.store.putRecord<RecoveryRecord>({ kind: RECOVERY_KIND, tenantId: o.tenantId, partition: RECOVERY_PARTITION, id: guid, data: record, expiresAt: now + o.claimTtlMs }, { ifMatch: null });
+      await o.store.putRecord<RecoveryRecord>(
+        {
+          kind: RECOVERY_KIND,
+          tenantId: o.tenantId,
+          partition: RECOVERY_PARTITION,
+          id: guid,
+          data: record,
+          expiresAt: now + o.claimTtlMs,
+        },
+        { ifMatch: null },
+      );
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       result.alreadyRecovered += 1; // another replica claimed it first
@@ -144,4 +175,3 @@ export async function runDeliveryRecovery(o: RecoveryRunOptions): Promise<Recove
   }
   return result;
 }
-

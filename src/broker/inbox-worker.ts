@@ -59,7 +59,11 @@ export class InboxWorker {
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.limit = pLimit(options.concurrency);
-    this.loop = new PollingLoop(() => this.runOnce(), options.pollMs, (error) => options.observer?.onWorkerError?.(error));
+    this.loop = new PollingLoop(
+      () => this.runOnce(),
+      options.pollMs,
+      (error) => options.observer?.onWorkerError?.(error),
+    );
   }
 
   start(): void {
@@ -94,7 +98,9 @@ export class InboxWorker {
       if (group) group.push(item);
       else groups.set(item.orderingKey, [item]);
     }
-    await Promise.all([...groups.values()].map((group) => this.limit(() => this.processInOrder(group))));
+    await Promise.all(
+      [...groups.values()].map((group) => this.limit(() => this.processInOrder(group))),
+    );
     return items.length;
   }
 
@@ -137,7 +143,11 @@ export class InboxWorker {
         await store.releaseInbox(item.key, owner, clock.now() + this.retryDelay(item.attempts));
         observer?.onRetry?.(item, error, 0);
       } else if (isPermanent(error) || item.attempts >= maxAttempts) {
-        await store.parkInbox(item.key, owner, `gave up after ${item.attempts} attempt${item.attempts === 1 ? '' : 's'}: ${message}`);
+        await store.parkInbox(
+          item.key,
+          owner,
+          `gave up after ${item.attempts} attempt${item.attempts === 1 ? '' : 's'}: ${message}`,
+        );
         observer?.onParked?.(item, error);
       } else {
         const delay = this.retryDelay(item.attempts);
@@ -177,7 +187,11 @@ function isStoreOutage(error: unknown): boolean {
 }
 
 function isPermanent(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { permanent?: unknown }).permanent === true
+  );
 }
 
 function errorText(error: unknown): string {

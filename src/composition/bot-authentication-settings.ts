@@ -6,7 +6,16 @@
 import type { Config } from '../config.js';
 import type { BotAuthSettings } from '../teams/bot-authentication.js';
 
-type AuthConfig = Pick<Config, 'localMode' | 'BOT_ID' | 'BOT_PASSWORD' | 'BOT_TYPE' | 'BOT_TENANT_ID' | 'BOT_OPENID_METADATA_URL' | 'BOT_TOKEN_ISSUER'>;
+type AuthConfig = Pick<
+  Config,
+  | 'localMode'
+  | 'BOT_ID'
+  | 'BOT_PASSWORD'
+  | 'BOT_TYPE'
+  | 'BOT_TENANT_ID'
+  | 'BOT_OPENID_METADATA_URL'
+  | 'BOT_TOKEN_ISSUER'
+>;
 
 export function botAuthenticationSettingsFrom(config: AuthConfig): BotAuthSettings {
   return {

@@ -25,17 +25,49 @@ type ChatModelConfig = Pick<
 >;
 
 export function chatModelSettings(config: ChatModelConfig): ChatModelSettings | undefined {
-  const common = { apiVersion: config.CHAT_MODEL_API_VERSION, timeoutMs: config.CHAT_MODEL_TIMEOUT_MS };
+  const common = {
+    apiVersion: config.CHAT_MODEL_API_VERSION,
+    timeoutMs: config.CHAT_MODEL_TIMEOUT_MS,
+  };
   if (config.CHAT_MODEL_ENDPOINT && config.CHAT_MODEL) {
-    const provider = config.CHAT_MODEL_PROVIDER ?? (/\.openai\.azure\.com|\.cognitiveservices\.azure\.com/i.test(config.CHAT_MODEL_ENDPOINT) ? 'azure' : 'openai');
+    const provider =
+      config.CHAT_MODEL_PROVIDER ??
+      (/\.openai\.azure\.com|\.cognitiveservices\.azure\.com/i.test(config.CHAT_MODEL_ENDPOINT)
+        ? 'azure'
+        : 'openai');
     // A local OpenAI-compatible server may want no key; the SDK insists on one.
-    return { provider, endpoint: config.CHAT_MODEL_ENDPOINT, apiKey: config.CHAT_MODEL_API_KEY ?? 'none', model: config.CHAT_MODEL, source: 'CHAT_MODEL', ...common };
+    return {
+      provider,
+      endpoint: config.CHAT_MODEL_ENDPOINT,
+      apiKey: config.CHAT_MODEL_API_KEY ?? 'none',
+      model: config.CHAT_MODEL,
+      source: 'CHAT_MODEL',
+      ...common,
+    };
   }
-  if (config.AZURE_OPENAI_ENDPOINT && config.AZURE_OPENAI_API_KEY && config.AZURE_OPENAI_CHAT_DEPLOYMENT) {
-    return { provider: 'azure', endpoint: config.AZURE_OPENAI_ENDPOINT, apiKey: config.AZURE_OPENAI_API_KEY, model: config.AZURE_OPENAI_CHAT_DEPLOYMENT, source: 'AZURE_OPENAI', ...common };
+  if (
+    config.AZURE_OPENAI_ENDPOINT &&
+    config.AZURE_OPENAI_API_KEY &&
+    config.AZURE_OPENAI_CHAT_DEPLOYMENT
+  ) {
+    return {
+      provider: 'azure',
+      endpoint: config.AZURE_OPENAI_ENDPOINT,
+      apiKey: config.AZURE_OPENAI_API_KEY,
+      model: config.AZURE_OPENAI_CHAT_DEPLOYMENT,
+      source: 'AZURE_OPENAI',
+      ...common,
+    };
   }
   if (config.GITHUB_MODELS_TOKEN) {
-    return { provider: 'openai', endpoint: GITHUB_MODELS_ENDPOINT, apiKey: config.GITHUB_MODELS_TOKEN, model: config.GITHUB_MODELS_CHAT_MODEL, source: 'GITHUB_MODELS', ...common };
+    return {
+      provider: 'openai',
+      endpoint: GITHUB_MODELS_ENDPOINT,
+      apiKey: config.GITHUB_MODELS_TOKEN,
+      model: config.GITHUB_MODELS_CHAT_MODEL,
+      source: 'GITHUB_MODELS',
+      ...common,
+    };
   }
   return undefined;
 }

@@ -24,7 +24,12 @@ export interface Background {
 }
 
 /** `runWorkers: false` leaves the worker, the sender and the digests to the caller (tests call tick()). */
-export function startBackground(base: Foundation, parts: PipelineParts, sender: ProactiveSender, runWorkers: boolean): Background {
+export function startBackground(
+  base: Foundation,
+  parts: PipelineParts,
+  sender: ProactiveSender,
+  runWorkers: boolean,
+): Background {
   const { config, clock, logger, store, metrics } = base;
   if (runWorkers) {
     parts.worker.start();
@@ -32,7 +37,13 @@ export function startBackground(base: Foundation, parts: PipelineParts, sender: 
     parts.digests.start();
     parts.orchestration.ticker.start();
   }
-  const recovery = deliveryRecoveryFrom(config, { store, clock, logger, metrics, owner: base.workerOwner });
+  const recovery = deliveryRecoveryFrom(config, {
+    store,
+    clock,
+    logger,
+    metrics,
+    owner: base.workerOwner,
+  });
   recovery?.start();
   const sweeper = setInterval(() => {
     store.sweepExpired().then(
@@ -63,7 +74,10 @@ export function stopOnce(base: Foundation, running: Running): () => Promise<void
   return () => (stopping ??= shutDown(base, running));
 }
 
-async function shutDown(base: Foundation, { parts, sender, http, background, signIn, mcp, drain }: Running): Promise<void> {
+async function shutDown(
+  base: Foundation,
+  { parts, sender, http, background, signIn, mcp, drain }: Running,
+): Promise<void> {
   const grace = base.config.SHUTDOWN_GRACE_MS;
   const server = http.server;
   drain();

@@ -21,5 +21,10 @@ export async function openStore(config: Config, clock: Clock): Promise<Store> {
       allowInsecureTls: config.COSMOS_ALLOW_INSECURE_TLS,
     });
   }
-  return new SqliteStore({ file: path.join(config.dataDir, SQLITE_FILE_NAME), clock, deliveryTtlMs, synchronous: config.SQLITE_SYNCHRONOUS });
+  return new SqliteStore({
+    file: path.join(config.dataDir, SQLITE_FILE_NAME),
+    clock,
+    deliveryTtlMs,
+    synchronous: config.SQLITE_SYNCHRONOUS,
+  });
 }

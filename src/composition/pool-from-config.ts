@@ -6,7 +6,11 @@ import type { Clock } from '../core/clock.js';
 import type { Config } from '../config.js';
 import { OpenAIProvider, DEFAULT_GITHUB_MODELS_URL } from '../models/providers/openai-provider.js';
 import { PilotRollout } from '../models/pilot.js';
-import { ScheduledModelPool, type PoolObserver, type PoolSettings } from '../models/scheduled-model-pool.js';
+import {
+  ScheduledModelPool,
+  type PoolObserver,
+  type PoolSettings,
+} from '../models/scheduled-model-pool.js';
 
 type PoolConfig = Pick<
   Config,
@@ -53,7 +57,10 @@ export function createModelPool(
       concurrency: config.MODEL_POOL_CONCURRENCY,
       timeoutMs: config.MODEL_TIMEOUT_MS,
       retries: config.MODEL_RETRIES,
-      breaker: { failures: config.MODEL_BREAKER_FAILURES, halfOpenAfterMs: config.MODEL_BREAKER_COOLDOWN_MS },
+      breaker: {
+        failures: config.MODEL_BREAKER_FAILURES,
+        halfOpenAfterMs: config.MODEL_BREAKER_COOLDOWN_MS,
+      },
       ...options.settings,
     },
   });

@@ -11,8 +11,23 @@ export function processedLogStage(metrics: ReynoldsMetrics, logger: Logger): Pip
     name: 'log',
     async run({ event, loop }) {
       if (loop) metrics.onVerdict(loop.verdict);
-      const target = event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : '';
-      logger.info({ delivery: event.deliveryId, event: event.kind, action: event.action, repo: event.repo?.fullName, chain: loop?.node.chainId, verdict: loop?.verdict }, `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`);
+      const target =
+        event.target?.number !== undefined
+          ? `#${event.target.number}`
+          : event.target
+            ? ` ${event.target.key}`
+            : '';
+      logger.info(
+        {
+          delivery: event.deliveryId,
+          event: event.kind,
+          action: event.action,
+          repo: event.repo?.fullName,
+          chain: loop?.node.chainId,
+          verdict: loop?.verdict,
+        },
+        `processed ${event.kind}${event.action ? `.${event.action}` : ''} ${event.repo?.fullName ?? event.org ?? ''}${target}${event.actor ? ` by ${event.actor.login}` : ''}`,
+      );
     },
   };
 }

@@ -10,7 +10,19 @@ import type { ScheduledChainStarter } from '../routing/noise/digest.js';
 export function scheduledChainStarter(tracker: ChainTracker, clock: Clock): ScheduledChainStarter {
   return async (tenantId, what) => {
     const at = new Date(clock.now()).toISOString();
-    const { node } = await tracker.assess({ tenantId, deliveryId: what, kind: 'reynolds_schedule', known: false, labels: [], occurredAt: at, receivedAt: at, actor: { login: 'reynolds', isBot: true } }, `schedule:${what}`);
+    const { node } = await tracker.assess(
+      {
+        tenantId,
+        deliveryId: what,
+        kind: 'reynolds_schedule',
+        known: false,
+        labels: [],
+        occurredAt: at,
+        receivedAt: at,
+        actor: { login: 'reynolds', isBot: true },
+      },
+      `schedule:${what}`,
+    );
     return { chainId: node.chainId, nodeId: node.nodeId, depth: node.depth };
   };
 }

@@ -4,7 +4,11 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../config.js';
-import { createAppJwtOctokit, DeliveryRecovery, GitHubAppDeliveryLog } from '../github/delivery-recovery.js';
+import {
+  createAppJwtOctokit,
+  DeliveryRecovery,
+  GitHubAppDeliveryLog,
+} from '../github/delivery-recovery.js';
 import type { ReynoldsMetrics } from '../http/metrics.js';
 import { recoveryMetrics } from '../http/recovery-metrics.js';
 import type { Logger } from '../log.js';
@@ -12,9 +16,18 @@ import { DEFAULT_LOOP_SETTINGS, type LoopSettings } from '../loops/loop-settings
 import type { Store } from '../store/store.js';
 
 /** GitHub App mode only: redelivery needs the App's own JWT. */
-export function deliveryRecoveryFrom(config: Config, deps: { store: Store; clock: Clock; logger: Logger; metrics: ReynoldsMetrics; owner: string }): DeliveryRecovery | undefined {
-  if (config.GITHUB_APP_ID === undefined || config.GITHUB_APP_PRIVATE_KEY === undefined) return undefined;
-  const octokit = createAppJwtOctokit({ appId: config.GITHUB_APP_ID, privateKey: config.GITHUB_APP_PRIVATE_KEY, baseUrl: config.GITHUB_API_URL, logger: deps.logger });
+export function deliveryRecoveryFrom(
+  config: Config,
+  deps: { store: Store; clock: Clock; logger: Logger; metrics: ReynoldsMetrics; owner: string },
+): DeliveryRecovery | undefined {
+  if (config.GITHUB_APP_ID === undefined || config.GITHUB_APP_PRIVATE_KEY === undefined)
+    return undefined;
+  const octokit = createAppJwtOctokit({
+    appId: config.GITHUB_APP_ID,
+    privateKey: config.GITHUB_APP_PRIVATE_KEY,
+    baseUrl: config.GITHUB_API_URL,
+    logger: deps.logger,
+  });
   return new DeliveryRecovery({
     ...deps,
     log: new GitHubAppDeliveryLog(octokit),
@@ -42,4 +55,3 @@ export function loopSettingsFrom(config: Config): LoopSettings {
     workingSetMax: config.LOOP_WORKING_SET_MAX,
   };
 }
-

@@ -14,10 +14,25 @@ import { SignInService } from '../identity/sign-in-service.js';
 import { TokenVault } from '../identity/token-vault.js';
 import type { Store } from '../store/store.js';
 
-export function signInFromConfig(config: Config, deps: { store: Store; clock: Clock; oauth?: GitHubOAuth }): SignInService | undefined {
-  if (config.GITHUB_OAUTH_CLIENT_ID === undefined || config.tokenKey === undefined) return undefined;
+export function signInFromConfig(
+  config: Config,
+  deps: { store: Store; clock: Clock; oauth?: GitHubOAuth },
+): SignInService | undefined {
+  if (config.GITHUB_OAUTH_CLIENT_ID === undefined || config.tokenKey === undefined)
+    return undefined;
   const oauth =
     deps.oauth ??
-    new GitHubOAuthClient({ clientId: config.GITHUB_OAUTH_CLIENT_ID, clientSecret: config.GITHUB_OAUTH_CLIENT_SECRET, webUrl: config.GITHUB_WEB_URL, apiUrl: config.GITHUB_API_URL });
-  return new SignInService({ oauth, vault: new TokenVault(config.tokenKey), links: new PersonLinks(deps.store), clock: deps.clock, sleep: timerSleep });
+    new GitHubOAuthClient({
+      clientId: config.GITHUB_OAUTH_CLIENT_ID,
+      clientSecret: config.GITHUB_OAUTH_CLIENT_SECRET,
+      webUrl: config.GITHUB_WEB_URL,
+      apiUrl: config.GITHUB_API_URL,
+    });
+  return new SignInService({
+    oauth,
+    vault: new TokenVault(config.tokenKey),
+    links: new PersonLinks(deps.store),
+    clock: deps.clock,
+    sleep: timerSleep,
+  });
 }

@@ -64,12 +64,20 @@ export interface Reynolds {
 
 export async function startReynolds(config: Config, options: StartOptions = {}): Promise<Reynolds> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL, secretValues: config.secretValues });
+  const logger =
+    options.logger ?? createLogger({ level: config.LOG_LEVEL, secretValues: config.secretValues });
   const startedAt = Date.now();
   const workerOwner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const store = await openStore(config, clock);
   await store.init();
-  const base: Foundation = { config, clock, logger, store, metrics: new ReynoldsMetrics(store), workerOwner };
+  const base: Foundation = {
+    config,
+    clock,
+    logger,
+    store,
+    metrics: new ReynoldsMetrics(store),
+    workerOwner,
+  };
   // The sender and the listening address come later; the pipeline reaches them through these.
   const late = new LateBindings(config.PUBLIC_BASE_URL ?? '');
 
@@ -80,13 +88,44 @@ export async function startReynolds(config: Config, options: StartOptions = {}):
   late.sender = sender;
 
   let draining = false;
-  const http = await wireHttp(base, { parts, teams, isDraining: () => draining, startedAt, extraRoutes: [mcpRoutes(base, parts, github, identity, options)] });
+  const http = await wireHttp(base, {
+    parts,
+    teams,
+    isDraining: () => draining,
+    startedAt,
+    extraRoutes: [mcpRoutes(base, parts, github, identity, options)],
+  });
   late.publicUrl ||= http.url;
 
   const background = startBackground(base, parts, sender, options.worker !== false);
   logStartup(base, http.url, parts.enrichment !== undefined);
-  const stop = stopOnce(base, { parts, sender, http, background, signIn, mcp, drain: () => (draining = true) });
+  const stop = stopOnce(base, {
+    parts,
+    sender,
+    http,
+    background,
+    signIn,
+    mcp,
+    drain: () => (draining = true),
+  });
 
   const { worker, tracker, guard, digests, pool, pilot } = parts;
-  return { config, url: http.url, port: http.port, store, worker, tracker, guard, digests, server: http.server, logger, pool, pilot, github: github.reader, recovery: background.recovery, mcp, stop };
+  return {
+    config,
+    url: http.url,
+    port: http.port,
+    store,
+    worker,
+    tracker,
+    guard,
+    digests,
+    server: http.server,
+    logger,
+    pool,
+    pilot,
+    github: github.reader,
+    recovery: background.recovery,
+    mcp,
+    stop,
+  };
 }

@@ -12,7 +12,13 @@ export function storeStatus(store: Store): StatusSource {
         ready = false;
       }
       const counts = ready ? await store.inboxCounts() : { pending: 0, processing: 0, failed: 0 };
-      return { store: store.kind, ready, pending: counts.pending, processing: counts.processing, failed: counts.failed };
+      return {
+        store: store.kind,
+        ready,
+        pending: counts.pending,
+        processing: counts.processing,
+        failed: counts.failed,
+      };
     },
   };
 }

@@ -21,7 +21,10 @@ function connectionString(): string | undefined {
   const fromProcess = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING;
   if (fromProcess) return fromProcess;
   try {
-    return readEnvFiles(process.env.REYNOLDS_ENV || 'local').APPLICATIONINSIGHTS_CONNECTION_STRING || undefined;
+    return (
+      readEnvFiles(process.env.REYNOLDS_ENV || 'local').APPLICATIONINSIGHTS_CONNECTION_STRING ||
+      undefined
+    );
   } catch {
     return undefined; // unreadable env files are config.ts's to report
   }
@@ -31,7 +34,8 @@ function start(): TelemetryState {
   const value = connectionString();
   if (!value) return { enabled: false, reason: 'APPLICATIONINSIGHTS_CONNECTION_STRING is not set' };
   // A malformed value is reported by config.ts (one CONFIG line), which stops start-up.
-  if (!APPINSIGHTS_CONNECTION_STRING.test(value)) return { enabled: false, reason: 'APPLICATIONINSIGHTS_CONNECTION_STRING is malformed' };
+  if (!APPINSIGHTS_CONNECTION_STRING.test(value))
+    return { enabled: false, reason: 'APPLICATIONINSIGHTS_CONNECTION_STRING is malformed' };
   const require = createRequire(import.meta.url);
   // The loader registers OpenTelemetry's ESM hooks for modules loaded from here on.
   require('@azure/monitor-opentelemetry/loader');

@@ -21,14 +21,32 @@ export interface GitHubParts {
 }
 
 /** `reader` replaces the one built from configuration (tests pass a fake of the port). */
-export function wireGitHub(base: Pick<Foundation, 'config' | 'logger'>, guard: WriteGuard, cardActions: boolean, reader?: GitHubReader): GitHubParts {
+export function wireGitHub(
+  base: Pick<Foundation, 'config' | 'logger'>,
+  guard: WriteGuard,
+  cardActions: boolean,
+  reader?: GitHubReader,
+): GitHubParts {
   const { config, logger } = base;
   const options = githubClientOptionsFrom(config);
-  const github = reader ?? (options ? new OctokitReader({ clients: new GitHubClients(options), cacheTtlMs: config.GITHUB_CACHE_TTL_SECONDS * 1000 }) : unconfiguredReader());
-  if (!options && !reader) logger.info('no GitHub credentials (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY): the message extension answers with a "not connected" card');
+  const github =
+    reader ??
+    (options
+      ? new OctokitReader({
+          clients: new GitHubClients(options),
+          cacheTtlMs: config.GITHUB_CACHE_TTL_SECONDS * 1000,
+        })
+      : unconfiguredReader());
+  if (!options && !reader)
+    logger.info(
+      'no GitHub credentials (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY): the message extension answers with a "not connected" card',
+    );
   // Writes are tried once, unthrottled: the guard decides about retries (octokit-actions.ts). A
   // client per click is cheap next to the GitHub call, and no person's token outlives its click here.
   const baseUrl = config.GITHUB_API_URL.replace(/\/+$/, '');
-  const writerFor = cardActions ? (token: string) => new GuardedGitHub(guard, new OctokitActions({ token, baseUrl }), config.tenantId) : undefined;
+  const writerFor = cardActions
+    ? (token: string) =>
+        new GuardedGitHub(guard, new OctokitActions({ token, baseUrl }), config.tenantId)
+    : undefined;
   return { reader: github, writerFor };
 }

@@ -39,12 +39,25 @@ export async function wireHttp(base: Foundation, deps: HttpDeps): Promise<Listen
   const { config, logger, store, metrics } = base;
   const { intake, worker, subscriptions, conversations, pool } = deps.parts;
   const server = createServer({ logger, metrics });
-  mountHealthRoutes(server, { store, metrics, isDraining: deps.isDraining, startedAt: deps.startedAt });
-  mountWebhookRoute(server, { intake, maxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES, onAccepted: () => worker.wake() });
+  mountHealthRoutes(server, {
+    store,
+    metrics,
+    isDraining: deps.isDraining,
+    startedAt: deps.startedAt,
+  });
+  mountWebhookRoute(server, {
+    intake,
+    maxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+    onAccepted: () => worker.wake(),
+  });
   mountTeamsRoute(server, { teams: deps.teams, localMode: config.localMode });
   const tabAccess = tabAccessFrom(config);
   mountChainsRoutes(server, { store, tenantId: config.tenantId, access: tabAccess });
-  mountPoolRoutes(server, { pool: () => pool.snapshot(), pilot: pool.snapshot().pilot, access: tabAccess });
+  mountPoolRoutes(server, {
+    pool: () => pool.snapshot(),
+    pilot: pool.snapshot().pilot,
+    access: tabAccess,
+  });
   mountSubscriptionsRoutes(server, { store, subscriptions, conversations, access: tabAccess });
   mountTabStatic(server, { dir: config.TAB_DIST_DIR });
   for (const mount of deps.extraRoutes ?? []) mount(server);
@@ -61,7 +74,13 @@ function tabAccessFrom(config: Config): restify.RequestHandler {
   return tabApiAccess({
     localMode: config.localMode,
     tenantId: config.tenantId,
-    sso: config.BOT_ID ? new TabSsoVerifier({ jwksUrl: config.TAB_SSO_JWKS_URL, audiences: ssoAudiences(config.BOT_ID, config.TAB_SSO_AUDIENCE, config.PUBLIC_BASE_URL), tenantId: config.tenantId }) : undefined,
+    sso: config.BOT_ID
+      ? new TabSsoVerifier({
+          jwksUrl: config.TAB_SSO_JWKS_URL,
+          audiences: ssoAudiences(config.BOT_ID, config.TAB_SSO_AUDIENCE, config.PUBLIC_BASE_URL),
+          tenantId: config.tenantId,
+        })
+      : undefined,
   });
 }
 

@@ -9,7 +9,12 @@ import { McpAudit } from '../mcp/server/mcp-audit.js';
 import { mountMcp } from '../mcp/server/mount-mcp.js';
 import type { IdentityBook } from '../teams/identity/identity-book.js';
 import type { Foundation } from './foundation.js';
-import { mcpCallCounter, mcpClientSettingsFrom, mcpServerSettingsFrom, REYNOLDS_VERSION } from './mcp-from-config.js';
+import {
+  mcpCallCounter,
+  mcpClientSettingsFrom,
+  mcpServerSettingsFrom,
+  REYNOLDS_VERSION,
+} from './mcp-from-config.js';
 import type { StartOptions } from './start-options.js';
 import type { GitHubParts } from './wire-github.js';
 import type { PipelineParts } from './wire-pipeline.js';
@@ -19,11 +24,19 @@ export type ChatMcp = McpConnections & { ready: Promise<void> };
 /** The chat's MCP servers, connecting in the background (status says "connecting"); none configured: undefined. */
 export function connectChatMcp(base: Foundation): ChatMcp | undefined {
   const { config, logger } = base;
-  return config.MCP_SERVERS.length > 0 ? connectMcpServers(mcpClientSettingsFrom(config), { logger, version: REYNOLDS_VERSION }) : undefined;
+  return config.MCP_SERVERS.length > 0
+    ? connectMcpServers(mcpClientSettingsFrom(config), { logger, version: REYNOLDS_VERSION })
+    : undefined;
 }
 
 /** Mounts /mcp (unless MCP_SERVER=off) on the server, before it listens. */
-export function mcpRoutes(base: Foundation, parts: PipelineParts, github: GitHubParts, identity: IdentityBook, options: Pick<StartOptions, 'chat'>): (server: restify.Server) => void {
+export function mcpRoutes(
+  base: Foundation,
+  parts: PipelineParts,
+  github: GitHubParts,
+  identity: IdentityBook,
+  options: Pick<StartOptions, 'chat'>,
+): (server: restify.Server) => void {
   const { config, clock, logger, store, metrics } = base;
   const { subscriptions, conversations, pool, pilot } = parts;
   return (server) => {
@@ -36,7 +49,25 @@ export function mcpRoutes(base: Foundation, parts: PipelineParts, github: GitHub
       conversations,
       identity,
       // The MCP tools run lookup and why_stopped, which read GitHub and the store, never `status`.
-      chat: { store, clock, status: { status: async () => ({ store: store.kind, ready: true, pending: 0, processing: 0, failed: 0 }) }, subscriptions, reader: github.reader, pool, pilot, logger, ...options.chat },
+      chat: {
+        store,
+        clock,
+        status: {
+          status: async () => ({
+            store: store.kind,
+            ready: true,
+            pending: 0,
+            processing: 0,
+            failed: 0,
+          }),
+        },
+        subscriptions,
+        reader: github.reader,
+        pool,
+        pilot,
+        logger,
+        ...options.chat,
+      },
       pool: () => pool.snapshot(),
       pilot: pool.snapshot().pilot,
       audit: new McpAudit(logger, mcpCallCounter(metrics.registry)),

@@ -19,19 +19,43 @@ import type { Foundation } from './foundation.js';
 
 export type OrchestrationParts = ReturnType<typeof wireOrchestration>;
 
-export function wireOrchestration(base: Foundation, books: { subscriptions: SubscriptionBook; outbox: AlertOutbox; tracker: ChainTracker; wakeSender: () => void }) {
+export function wireOrchestration(
+  base: Foundation,
+  books: {
+    subscriptions: SubscriptionBook;
+    outbox: AlertOutbox;
+    tracker: ChainTracker;
+    wakeSender: () => void;
+  },
+) {
   const { config, clock, logger, store } = base;
-  const coordinationAlerts = new CoordinationAlerts(books.subscriptions, books.outbox, buildCoordinationCard, books.wakeSender);
-  const interventionAlerts = new InterventionAlerts(books.subscriptions, books.outbox, buildInterventionCard, scheduledChainStarter(books.tracker, clock), books.wakeSender);
+  const coordinationAlerts = new CoordinationAlerts(
+    books.subscriptions,
+    books.outbox,
+    buildCoordinationCard,
+    books.wakeSender,
+  );
+  const interventionAlerts = new InterventionAlerts(
+    books.subscriptions,
+    books.outbox,
+    buildInterventionCard,
+    scheduledChainStarter(books.tracker, clock),
+    books.wakeSender,
+  );
   const stage = new OrchestrationStage({
     store,
     clock,
     postNotices: async (context, notices) => void (await coordinationAlerts.post(context, notices)),
     onIntervention: async (tenantId, raised) => {
-      logger.info({ tenantId, rule: raised.rule, item: raised.item }, `intervention: ${raised.text}`);
+      logger.info(
+        { tenantId, rule: raised.rule, item: raised.item },
+        `intervention: ${raised.text}`,
+      );
       await interventionAlerts.post(tenantId, raised);
     },
   });
-  const ticker = new OrchestrationTicker(stage, config.tenantId, (err) => logger.warn({ err }, 'orchestration tick failed; the next one tries again'));
+  const ticker = new OrchestrationTicker(stage, config.tenantId, (err) =>
+    logger.warn({ err }, 'orchestration tick failed; the next one tries again'),
+  );
   return { stage, ticker };
 }

@@ -20,7 +20,13 @@ import type { GitHubParts } from './wire-github.js';
 import type { PipelineParts } from './wire-pipeline.js';
 import type { ChatMcp } from './wire-mcp.js';
 
-export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHubParts, options: Pick<StartOptions, 'chat' | 'botCredentialsFactory' | 'oauth'>, mcp?: ChatMcp) {
+export function wireTeams(
+  base: Foundation,
+  parts: PipelineParts,
+  github: GitHubParts,
+  options: Pick<StartOptions, 'chat' | 'botCredentialsFactory' | 'oauth'>,
+  mcp?: ChatMcp,
+) {
   const { config, clock, logger, store, metrics } = base;
   const { conversations, subscriptions, digests, pool, pilot } = parts;
   const signIn = signInFromConfig(config, { store, clock, oauth: options.oauth });
@@ -36,11 +42,23 @@ export function wireTeams(base: Foundation, parts: PipelineParts, github: GitHub
     identity,
     actorOverrides: parts.tracker.overrides,
     cardActions: { store, signIn, writerFor: github.writerFor },
-    chat: { store, clock, model: chatModelSettings(config), reader: github.reader, pool, pilot, digest: digests, external: { connections: mcp, tracker: parts.tracker, guard: parts.guard }, ...options.chat },
+    chat: {
+      store,
+      clock,
+      model: chatModelSettings(config),
+      reader: github.reader,
+      pool,
+      pilot,
+      digest: digests,
+      external: { connections: mcp, tracker: parts.tracker, guard: parts.guard },
+      ...options.chat,
+    },
     noise: new NoiseChat(parts.noise.settings, digests, clock, parts.digestAt),
     orchestration: new OrchestrationChat(parts.orchestration.stage, clock),
     // `status` also says how the chat's MCP servers are doing, when there are any.
-    status: mcp ? { status: async () => ({ ...(await status.status()), mcp: mcp.status() }) } : status,
+    status: mcp
+      ? { status: async () => ({ ...(await status.status()), mcp: mcp.status() }) }
+      : status,
   });
 
   const sender = new ProactiveSender({

@@ -8,15 +8,24 @@ export function workerObserver(metrics: ReynoldsMetrics, logger: Logger): InboxW
     onProcessed: (item, ms) => metrics.onProcessed(item, ms),
     onRetry: (item, err, delayMs) => {
       metrics.onRetry(item);
-      logger.warn({ err, delivery: item.deliveryId, attempt: item.attempts, delayMs }, 'processing failed; will retry');
+      logger.warn(
+        { err, delivery: item.deliveryId, attempt: item.attempts, delayMs },
+        'processing failed; will retry',
+      );
     },
     onParked: (item, err) => {
       metrics.onParked(item);
-      logger.error({ err, delivery: item.deliveryId, attempts: item.attempts }, 'processing failed for good; parked as failed');
+      logger.error(
+        { err, delivery: item.deliveryId, attempts: item.attempts },
+        'processing failed for good; parked as failed',
+      );
     },
     onWorkerError: (err, item) => {
       metrics.onWorkerError();
-      logger.warn({ err, delivery: item?.deliveryId }, 'inbox worker: store error or lost lease; will pick up again');
+      logger.warn(
+        { err, delivery: item?.deliveryId },
+        'inbox worker: store error or lost lease; will pick up again',
+      );
     },
   };
 }

@@ -31,6 +31,12 @@ export interface AlertCardInput {
 }
 
 /** Builds the card for an alert (src/teams/cards); injected so routing stays framework-free. */
-export type AlertCardBuilder = (input: AlertCardInput) => { card: Record<string, unknown>; text: string };
+export type AlertCardBuilder = (input: AlertCardInput) => {
+  card: Record<string, unknown>;
+  text: string;
+};
 
-export type ChainBrokenCardBuilder = (input: { chain: ChainSummary; chainUrl: string }) => { card: Record<string, unknown>; text: string };
+export type ChainBrokenCardBuilder = (input: { chain: ChainSummary; chainUrl: string }) => {
+  card: Record<string, unknown>;
+  text: string;
+};

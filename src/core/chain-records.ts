@@ -12,7 +12,8 @@ export function worse(a: Verdict, b: Verdict): Verdict {
   return VERDICT_RANK[a] >= VERDICT_RANK[b] ? a : b;
 }
 
-export type SignalName = 'depth' | 'repeat' | 'cycle' | 'ping_pong' | 'target_rate' | 'bot_reaction' | 'repeat_write';
+export type SignalName =
+  'depth' | 'repeat' | 'cycle' | 'ping_pong' | 'target_rate' | 'bot_reaction' | 'repeat_write';
 
 /** One piece of evidence that a chain is a runaway loop; `strength` in [0, 1]. */
 export interface Signal {

@@ -23,7 +23,10 @@ export interface CoordinationNotice {
 }
 
 /** Builds the small card a notice is posted as (src/teams/cards); injected so routing stays framework-free. */
-export type CoordinationCardBuilder = (notice: CoordinationNotice) => { card: Record<string, unknown>; text: string };
+export type CoordinationCardBuilder = (notice: CoordinationNotice) => {
+  card: Record<string, unknown>;
+  text: string;
+};
 
 /** What a person reads of an intervention raised before impact (orchestration/interventions.ts). */
 export interface InterventionNotice {
@@ -35,4 +38,7 @@ export interface InterventionNotice {
 }
 
 /** Builds the card an intervention is posted as (src/teams/cards). */
-export type InterventionCardBuilder = (notice: InterventionNotice) => { card: Record<string, unknown>; text: string };
+export type InterventionCardBuilder = (notice: InterventionNotice) => {
+  card: Record<string, unknown>;
+  text: string;
+};

@@ -20,9 +20,24 @@ export interface RaceTimeoutOptions {
  * is left pending either way. An undefined `promise` (nothing in flight) settles at once, as
  * `Promise.race([undefined, timer])` did.
  */
-export function raceTimeout<T, F>(promise: PromiseLike<T>, ms: number, onTimeout: () => F, options?: RaceTimeoutOptions): Promise<T | F>;
-export function raceTimeout<T, F>(promise: PromiseLike<T> | undefined, ms: number, onTimeout: () => F, options?: RaceTimeoutOptions): Promise<T | F | undefined>;
-export function raceTimeout<T, F>(promise: PromiseLike<T> | undefined, ms: number, onTimeout: () => F, options?: RaceTimeoutOptions): Promise<T | F | undefined> {
+export function raceTimeout<T, F>(
+  promise: PromiseLike<T>,
+  ms: number,
+  onTimeout: () => F,
+  options?: RaceTimeoutOptions,
+): Promise<T | F>;
+export function raceTimeout<T, F>(
+  promise: PromiseLike<T> | undefined,
+  ms: number,
+  onTimeout: () => F,
+  options?: RaceTimeoutOptions,
+): Promise<T | F | undefined>;
+export function raceTimeout<T, F>(
+  promise: PromiseLike<T> | undefined,
+  ms: number,
+  onTimeout: () => F,
+  options?: RaceTimeoutOptions,
+): Promise<T | F | undefined> {
   return new Promise<T | F | undefined>((resolve, reject) => {
     const timer = setTimeout(() => {
       try {

@@ -12,7 +12,10 @@ export function decodeDelivery(item: InboxItem): BrokerEvent {
   try {
     payload = JSON.parse(item.body);
   } catch (error) {
-    throw new UndecodableItemError(item.key, `stored body is not JSON (${(error as Error).message})`);
+    throw new UndecodableItemError(
+      item.key,
+      `stored body is not JSON (${(error as Error).message})`,
+    );
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new UndecodableItemError(item.key, 'stored body is not a JSON object');

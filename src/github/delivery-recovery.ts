@@ -10,7 +10,13 @@
  */
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
-import { runDeliveryRecovery, type HookDeliveryAttempt, type HookDeliveryLog, type RecoveryRecord, type RecoveryRunResult } from '../broker/delivery-recovery-run.js';
+import {
+  runDeliveryRecovery,
+  type HookDeliveryAttempt,
+  type HookDeliveryLog,
+  type RecoveryRecord,
+  type RecoveryRunResult,
+} from '../broker/delivery-recovery-run.js';
 import type { Clock } from '../core/clock.js';
 import { raceTimeout } from '../core/race-timeout.js';
 import type { Logger } from '../log.js';
@@ -21,7 +27,12 @@ import { deliveryKey, type DeliveryHeaders } from './delivery-key.js';
  * An Octokit that authenticates as the App itself (a JWT signed with its private key), which the
  * `/app/hook/*` endpoints require. The shared client factory (github/octokit-client.ts) may absorb it.
  */
-export function createAppJwtOctokit(o: { appId: number; privateKey: string; baseUrl: string; logger?: Logger }): Octokit {
+export function createAppJwtOctokit(o: {
+  appId: number;
+  privateKey: string;
+  baseUrl: string;
+  logger?: Logger;
+}): Octokit {
   const quiet = (msg: string) => o.logger?.debug({ component: 'octokit' }, msg);
   return new Octokit({
     authStrategy: createAppAuth,
@@ -29,7 +40,10 @@ export function createAppJwtOctokit(o: { appId: number; privateKey: string; base
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     // Octokit waits forever by default; a hung GitHub must not hang a run (or shutdown).
-    request: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) }) },
+    request: {
+      fetch: (url: string, init?: RequestInit) =>
+        fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
+    },
   });
 }
 
@@ -43,7 +57,10 @@ export class GitHubAppDeliveryLog implements HookDeliveryLog {
   constructor(private readonly octokit: Octokit) {}
 
   async *pages(): AsyncIterable<HookDeliveryAttempt[]> {
-    for await (const page of this.octokit.paginate.iterator(this.octokit.rest.apps.listWebhookDeliveries, { per_page: 100 })) {
+    for await (const page of this.octokit.paginate.iterator(
+      this.octokit.rest.apps.listWebhookDeliveries,
+      { per_page: 100 },
+    )) {
       yield page.data.map((d) => ({
         id: d.id,
         guid: d.guid,
@@ -76,7 +93,8 @@ export class GitHubAppDeliveryLog implements HookDeliveryLog {
 
 function lowerCaseKeys(headers: Record<string, unknown>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== null && v !== undefined) out[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(headers))
+    if (v !== null && v !== undefined) out[k.toLowerCase()] = String(v);
   return out;
 }
 
@@ -149,19 +167,38 @@ export class DeliveryRecovery {
       });
       for (const r of result.requested) {
         this.o.observer?.onRecovered(r);
-        logger.info({ delivery: r.guid, attempt: r.attemptId, event: r.event, action: r.action, reason: r.reason, lastStatus: r.lastStatusCode }, `recovery: asked GitHub to redeliver ${r.guid} (${r.event}${r.action ? `.${r.action}` : ''}, ${r.reason}, last status ${r.lastStatusCode})`);
+        logger.info(
+          {
+            delivery: r.guid,
+            attempt: r.attemptId,
+            event: r.event,
+            action: r.action,
+            reason: r.reason,
+            lastStatus: r.lastStatusCode,
+          },
+          `recovery: asked GitHub to redeliver ${r.guid} (${r.event}${r.action ? `.${r.action}` : ''}, ${r.reason}, last status ${r.lastStatusCode})`,
+        );
       }
       const { stoppedBy, requested, ...counts } = result;
       if (stoppedBy !== undefined) {
         this.o.observer?.onRunFailed();
-        logger.warn({ ...counts, requested: requested.length, ...describe(stoppedBy) }, 'recovery: GitHub refused a redelivery request; the next run tries again');
+        logger.warn(
+          { ...counts, requested: requested.length, ...describe(stoppedBy) },
+          'recovery: GitHub refused a redelivery request; the next run tries again',
+        );
       } else {
-        logger.info({ ...counts, requested: requested.length }, `recovery: scanned ${counts.scanned} deliveries, requested ${requested.length} redeliveries`);
+        logger.info(
+          { ...counts, requested: requested.length },
+          `recovery: scanned ${counts.scanned} deliveries, requested ${requested.length} redeliveries`,
+        );
       }
       return result;
     } catch (error) {
       this.o.observer?.onRunFailed();
-      logger.warn(describe(error), 'recovery: could not read the delivery log; the next run tries again');
+      logger.warn(
+        describe(error),
+        'recovery: could not read the delivery log; the next run tries again',
+      );
       return undefined;
     }
   }
@@ -169,6 +206,12 @@ export class DeliveryRecovery {
 
 /** Status and message only: Octokit errors carry the request, with its Authorization header. */
 function describe(error: unknown): { status?: number; error: string } {
-  const status = typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : undefined;
-  return { status, error: error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error) };
+  const status =
+    typeof (error as { status?: unknown })?.status === 'number'
+      ? (error as { status: number }).status
+      : undefined;
+  return {
+    status,
+    error: error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error),
+  };
 }

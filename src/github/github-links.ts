@@ -26,7 +26,10 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray, repo: string) => GitHubLink]
   [/^\/pull\/(\d{1,9})(?:\/.*)?$/, (m, repo) => ({ kind: 'pull', repo, number: Number(m[1]) })],
   [/^\/issues\/(\d{1,9})(?:\/.*)?$/, (m, repo) => ({ kind: 'issue', repo, number: Number(m[1]) })],
   [/^\/commit\/([0-9a-fA-F]{7,64})(?:\/.*)?$/, (m, repo) => ({ kind: 'commit', repo, sha: m[1]! })],
-  [/^\/releases\/tag\/(.+)$/, (m, repo) => ({ kind: 'release', repo, tag: decodeURIComponent(m[1]!) })],
+  [
+    /^\/releases\/tag\/(.+)$/,
+    (m, repo) => ({ kind: 'release', repo, tag: decodeURIComponent(m[1]!) }),
+  ],
 ];
 
 export function parseGitHubLink(url: string, hosts: readonly string[]): GitHubLink | undefined {

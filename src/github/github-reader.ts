@@ -86,12 +86,16 @@ export interface GitHubReader {
   /** GitHub issue search syntax (`is:pr repo:owner/name text`); newest updated first. */
   search(query: string, limit: number): Promise<SearchResult>;
   /** Paths changed by a PR (first pages), for reviewer suggestions and summaries. */
-  listPullFiles(repo: string, number: number): Promise<Array<{ path: string; additions: number; deletions: number; patch?: string }>>;
+  listPullFiles(
+    repo: string,
+    number: number,
+  ): Promise<Array<{ path: string; additions: number; deletions: number; patch?: string }>>;
   /** The CODEOWNERS file's text, if the repo has one. */
   getCodeowners(repo: string): Promise<string | undefined>;
 }
 
-export type GitHubReadErrorKind = 'not_found' | 'rate_limited' | 'unauthorized' | 'forbidden' | 'unavailable' | 'not_configured';
+export type GitHubReadErrorKind =
+  'not_found' | 'rate_limited' | 'unauthorized' | 'forbidden' | 'unavailable' | 'not_configured';
 
 export class GitHubReadError extends Error {
   constructor(

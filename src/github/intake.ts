@@ -56,7 +56,10 @@ export interface IntakeOptions {
 }
 
 /** Content types GitHub can be configured to send. */
-export const WEBHOOK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as const;
+export const WEBHOOK_CONTENT_TYPES = [
+  'application/json',
+  'application/x-www-form-urlencoded',
+] as const;
 
 const DELIVERY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -101,9 +104,15 @@ export class WebhookIntake {
     };
 
     if (this.draining) {
-      return this.fail('draining', 'unverified', 503, 'Reynolds is shutting down; GitHub will redeliver, or retry shortly.', {
-        'retry-after': RETRY_AFTER_SECONDS,
-      });
+      return this.fail(
+        'draining',
+        'unverified',
+        503,
+        'Reynolds is shutting down; GitHub will redeliver, or retry shortly.',
+        {
+          'retry-after': RETRY_AFTER_SECONDS,
+        },
+      );
     }
 
     const contentType = header('content-type');
@@ -118,26 +127,57 @@ export class WebhookIntake {
 
     const signature = header('x-hub-signature-256');
     if (!signature) {
-      return this.fail('missing_signature', 'unverified', 401, 'X-Hub-Signature-256 is missing: set a secret on the GitHub webhook, the same as GITHUB_WEBHOOK_SECRET.');
+      return this.fail(
+        'missing_signature',
+        'unverified',
+        401,
+        'X-Hub-Signature-256 is missing: set a secret on the GitHub webhook, the same as GITHUB_WEBHOOK_SECRET.',
+      );
     }
 
     const event = header('x-github-event');
     const deliveryId = header('x-github-delivery');
-    const missing = [!event && 'X-GitHub-Event', !deliveryId && 'X-GitHub-Delivery'].filter(Boolean);
+    const missing = [!event && 'X-GitHub-Event', !deliveryId && 'X-GitHub-Delivery'].filter(
+      Boolean,
+    );
     if (missing.length > 0) {
-      return this.fail('missing_header', 'unverified', 400, `Missing required header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`);
+      return this.fail(
+        'missing_header',
+        'unverified',
+        400,
+        `Missing required header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`,
+      );
     }
     if (!EVENT_NAME.test(event!)) {
-      return this.fail('invalid_header', 'unverified', 400, 'X-GitHub-Event must be a GitHub event name such as pull_request.');
+      return this.fail(
+        'invalid_header',
+        'unverified',
+        400,
+        'X-GitHub-Event must be a GitHub event name such as pull_request.',
+      );
     }
     if (!DELIVERY_ID.test(deliveryId!)) {
-      return this.fail('invalid_header', 'unverified', 400, 'X-GitHub-Delivery must be a delivery GUID (letters, digits, dot, dash, underscore; at most 128).');
+      return this.fail(
+        'invalid_header',
+        'unverified',
+        400,
+        'X-GitHub-Delivery must be a delivery GUID (letters, digits, dot, dash, underscore; at most 128).',
+      );
     }
     const hookId = header('x-github-hook-id');
     const targetType = header('x-github-hook-installation-target-type');
     const targetId = header('x-github-hook-installation-target-id');
-    if ((hookId !== undefined && !NUMERIC_ID.test(hookId)) || (targetId !== undefined && !NUMERIC_ID.test(targetId)) || (targetType !== undefined && !TARGET_TYPE.test(targetType))) {
-      return this.fail('invalid_header', 'unverified', 400, 'X-GitHub-Hook-ID and X-GitHub-Hook-Installation-Target-ID must be numeric, and the target type a word.');
+    if (
+      (hookId !== undefined && !NUMERIC_ID.test(hookId)) ||
+      (targetId !== undefined && !NUMERIC_ID.test(targetId)) ||
+      (targetType !== undefined && !TARGET_TYPE.test(targetType))
+    ) {
+      return this.fail(
+        'invalid_header',
+        'unverified',
+        400,
+        'X-GitHub-Hook-ID and X-GitHub-Hook-Installation-Target-ID must be numeric, and the target type a word.',
+      );
     }
 
     // The signature covers the bytes as sent; verify before looking inside them.
@@ -149,7 +189,12 @@ export class WebhookIntake {
       verified = false; // a malformed signature header is just a bad signature
     }
     if (!verified) {
-      return this.fail('bad_signature', 'unverified', 401, 'X-Hub-Signature-256 does not match the body: check that GITHUB_WEBHOOK_SECRET equals the webhook secret on GitHub.');
+      return this.fail(
+        'bad_signature',
+        'unverified',
+        401,
+        'X-Hub-Signature-256 does not match the body: check that GITHUB_WEBHOOK_SECRET equals the webhook secret on GitHub.',
+      );
     }
 
     const parsed = parsePayload(rawText, mediaType(contentType)!);
@@ -157,12 +202,23 @@ export class WebhookIntake {
 
     if (event === 'ping') {
       this.options.observer?.onOutcome('ping', event);
-      return { status: 200, body: { status: 'pong', delivery: deliveryId, zen: text(field(parsed.payload, 'zen')) } };
+      return {
+        status: 200,
+        body: { status: 'pong', delivery: deliveryId, zen: text(field(parsed.payload, 'zen')) },
+      };
     }
 
     // The same readers as normalise.ts, so intake and the pipeline agree on what a field says.
     const installationId = integer(field(field(parsed.payload, 'installation'), 'id'));
-    const key = deliveryKey({ deliveryId: deliveryId!, hookId, installationTargetType: targetType, installationTargetId: targetId }, installationId);
+    const key = deliveryKey(
+      {
+        deliveryId: deliveryId!,
+        hookId,
+        installationTargetType: targetType,
+        installationTargetId: targetId,
+      },
+      installationId,
+    );
     const orderingKey =
       text(field(field(parsed.payload, 'repository'), 'full_name')) ??
       text(field(field(parsed.payload, 'organization'), 'login')) ??
@@ -187,32 +243,56 @@ export class WebhookIntake {
       );
     } catch (error) {
       this.options.onStoreError?.(error, deliveryId!);
-      return this.fail('store_unavailable', event!, 503, 'The event store is unavailable, so the delivery was not accepted; GitHub will redeliver, or retry shortly.', {
-        'retry-after': RETRY_AFTER_SECONDS,
-      });
+      return this.fail(
+        'store_unavailable',
+        event!,
+        503,
+        'The event store is unavailable, so the delivery was not accepted; GitHub will redeliver, or retry shortly.',
+        {
+          'retry-after': RETRY_AFTER_SECONDS,
+        },
+      );
     }
 
     this.options.observer?.onOutcome(result, event!);
     if (result === 'duplicate') {
-      return { status: 200, body: { status: 'duplicate', delivery: deliveryId, message: 'Already received; not processed again.' } };
+      return {
+        status: 200,
+        body: {
+          status: 'duplicate',
+          delivery: deliveryId,
+          message: 'Already received; not processed again.',
+        },
+      };
     }
     return { status: 202, body: { status: 'accepted', delivery: deliveryId } };
   }
 
-  private fail(outcome: IntakeOutcome, event: string, status: number, message: string, headers?: Record<string, string>): IntakeResponse {
+  private fail(
+    outcome: IntakeOutcome,
+    event: string,
+    status: number,
+    message: string,
+    headers?: Record<string, string>,
+  ): IntakeResponse {
     this.options.observer?.onOutcome(outcome, event);
     return { status, body: { error: { code: outcome, message } }, headers };
   }
 }
 
-type ParsedPayload = { ok: true; payload: Record<string, unknown>; json: string } | { ok: false; message: string };
+type ParsedPayload =
+  { ok: true; payload: Record<string, unknown>; json: string } | { ok: false; message: string };
 
 /** JSON as sent, or GitHub's form encoding (`payload=<url-encoded JSON>`), to one JSON object. */
 export function parsePayload(rawText: string, type: string): ParsedPayload {
   let json = rawText;
   if (type === 'application/x-www-form-urlencoded') {
     const payload = new URLSearchParams(rawText).get('payload');
-    if (payload === null) return { ok: false, message: 'Form-encoded body has no "payload" field; GitHub sends payload=<JSON>.' };
+    if (payload === null)
+      return {
+        ok: false,
+        message: 'Form-encoded body has no "payload" field; GitHub sends payload=<JSON>.',
+      };
     json = payload;
   }
   let value: unknown;

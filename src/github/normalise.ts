@@ -87,7 +87,10 @@ export function normalise(input: NormaliseInput): BrokerEvent {
     action,
     known: extract !== undefined,
     repo,
-    org: text(at(payload, 'organization', 'login')) ?? repo?.owner ?? text(at(payload, 'installation', 'account', 'login')),
+    org:
+      text(at(payload, 'organization', 'login')) ??
+      repo?.owner ??
+      text(at(payload, 'installation', 'account', 'login')),
     installationId: integer(at(payload, 'installation', 'id')),
     target: details.target,
     actor: actorOf(at(payload, 'sender')),
@@ -127,7 +130,8 @@ function withoutUndefined<T extends object>(value: T): T {
  */
 const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   branch_protection_configuration: (p) => ({ target: repositoryTarget(p) }),
-  branch_protection_rule: (p) => subjectDetails(at(p, 'rule'), 'repository', 'branch_protection_rule'),
+  branch_protection_rule: (p) =>
+    subjectDetails(at(p, 'rule'), 'repository', 'branch_protection_rule'),
   check_run: (p) => {
     const run = at(p, 'check_run');
     return {
@@ -152,7 +156,10 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       ),
       branch: branchFromRef(at(p, 'ref')),
       sha: text(at(p, 'commit_oid')),
-      severity: severityOf(at(alert, 'rule', 'security_severity_level'), at(alert, 'rule', 'severity')),
+      severity: severityOf(
+        at(alert, 'rule', 'security_severity_level'),
+        at(alert, 'rule', 'severity'),
+      ),
     };
   },
   commit_comment: (p) => {
@@ -161,14 +168,28 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   },
   create: (p) => createdOrDeletedRef(p),
   custom_property: (p) =>
-    subjectDetails(at(p, 'definition'), 'organization', 'custom_property', 'property_name', 'property_name'),
+    subjectDetails(
+      at(p, 'definition'),
+      'organization',
+      'custom_property',
+      'property_name',
+      'property_name',
+    ),
   custom_property_values: (p) => ({ target: repositoryTarget(p) }),
   delete: (p) => createdOrDeletedRef(p, 'deleted'),
   dependabot_alert: (p) => {
     const alert = at(p, 'alert');
     return {
-      ...alertDetails('dependabot_alert', alert, at(alert, 'number'), at(alert, 'security_advisory', 'summary')),
-      severity: severityOf(at(alert, 'security_advisory', 'severity'), at(alert, 'security_vulnerability', 'severity')),
+      ...alertDetails(
+        'dependabot_alert',
+        alert,
+        at(alert, 'number'),
+        at(alert, 'security_advisory', 'summary'),
+      ),
+      severity: severityOf(
+        at(alert, 'security_advisory', 'severity'),
+        at(alert, 'security_vulnerability', 'severity'),
+      ),
     };
   },
   deploy_key: (p) => subjectDetails(at(p, 'key'), 'repository', 'deploy_key', 'id', 'title'),
@@ -190,7 +211,10 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     title: text(at(p, 'environment')),
     environment: text(at(p, 'environment')),
     // The approvers the deployment waits for, as `{ type, reviewer }` pairs.
-    requestedReviewers: principalsOf(listOf(at(p, 'reviewers')).map((entry) => at(entry, 'reviewer')), payloadOrg(p)),
+    requestedReviewers: principalsOf(
+      listOf(at(p, 'reviewers')).map((entry) => at(entry, 'reviewer')),
+      payloadOrg(p),
+    ),
     state: text(at(p, 'workflow_job_run', 'status')),
     occurredAt: changedAt(at(p, 'workflow_job_run')) ?? isoTimestamp(at(p, 'since')),
   }),
@@ -213,7 +237,8 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     };
   },
   discussion: (p, action) => threadDetails(at(p, 'discussion'), 'discussion', action),
-  discussion_comment: (p) => commentDetails(threadDetails(at(p, 'discussion'), 'discussion', undefined), at(p, 'comment')),
+  discussion_comment: (p) =>
+    commentDetails(threadDetails(at(p, 'discussion'), 'discussion', undefined), at(p, 'comment')),
   fork: (p) => ({
     target: repositoryTarget(p),
     url: text(at(p, 'forkee', 'html_url')),
@@ -231,14 +256,23 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       state: text(at(page, 'action')),
     };
   },
-  installation: (p) => ({ ...installationDetails(p), occurredAt: changedAt(at(p, 'installation')) }),
+  installation: (p) => ({
+    ...installationDetails(p),
+    occurredAt: changedAt(at(p, 'installation')),
+  }),
   installation_repositories: installationDetails,
   installation_target: installationDetails,
   issue_comment: (p) => commentDetails(issueDetails(at(p, 'issue'), undefined), at(p, 'comment')),
   issues: (p, action) => issueDetails(at(p, 'issue'), action),
-  label: (p) => ({ target: targetOf('label', idKey('label', at(p, 'label', 'id'))), title: text(at(p, 'label', 'name')) }),
+  label: (p) => ({
+    target: targetOf('label', idKey('label', at(p, 'label', 'id'))),
+    title: text(at(p, 'label', 'name')),
+  }),
   marketplace_purchase: (p) => ({
-    target: targetOf('app', idKey('marketplace_purchase', at(p, 'marketplace_purchase', 'account', 'id'))),
+    target: targetOf(
+      'app',
+      idKey('marketplace_purchase', at(p, 'marketplace_purchase', 'account', 'id')),
+    ),
     title: text(at(p, 'marketplace_purchase', 'plan', 'name')),
   }),
   member: (p) => userDetails(at(p, 'member')),
@@ -261,7 +295,8 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   organization: (p) => {
     const member = at(p, 'membership', 'user') ?? at(p, 'invitation');
     const login = text(at(p, 'organization', 'login'));
-    if (text(at(member, 'login')) === undefined) return { target: targetOf('organization', login), title: login };
+    if (text(at(member, 'login')) === undefined)
+      return { target: targetOf('organization', login), title: login };
     return { ...userDetails(member), state: text(at(p, 'membership', 'state')) };
   },
   package: (p) => packageDetails(at(p, 'package')),
@@ -287,7 +322,9 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   }),
   pull_request: (p, action) => {
     const pr = at(p, 'pull_request');
-    const reviewer = principalOf(at(p, 'requested_reviewer')) ?? principalOf(at(p, 'requested_team'), pullRequestOrg(pr));
+    const reviewer =
+      principalOf(at(p, 'requested_reviewer')) ??
+      principalOf(at(p, 'requested_team'), pullRequestOrg(pr));
     return { ...pullRequestDetails(pr, action, at(p, 'number')), changedReviewer: reviewer };
   },
   pull_request_review: (p) => {
@@ -302,7 +339,8 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       occurredAt: changedAt(review) ?? pr.occurredAt,
     };
   },
-  pull_request_review_comment: (p) => commentDetails(pullRequestDetails(at(p, 'pull_request')), at(p, 'comment')),
+  pull_request_review_comment: (p) =>
+    commentDetails(pullRequestDetails(at(p, 'pull_request')), at(p, 'comment')),
   pull_request_review_thread: (p, action) => {
     const pr = pullRequestDetails(at(p, 'pull_request'));
     return {
@@ -322,7 +360,9 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     state: at(p, 'deleted') === true ? 'deleted' : undefined,
     changedPaths: changedPathsOf(at(p, 'commits')),
     // pushed_at (unix seconds) dates the push; head_commit.timestamp only dates the commit.
-    occurredAt: isoTimestamp(at(p, 'repository', 'pushed_at')) ?? isoTimestamp(at(p, 'head_commit', 'timestamp')),
+    occurredAt:
+      isoTimestamp(at(p, 'repository', 'pushed_at')) ??
+      isoTimestamp(at(p, 'head_commit', 'timestamp')),
   }),
   registry_package: (p) => packageDetails(at(p, 'registry_package')),
   release: (p, action) => {
@@ -350,7 +390,12 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
     const alert = at(p, 'alert');
     // Older payloads carry no alert number; the id is always there.
     const titles = [at(alert, 'external_identifier'), at(alert, 'ghsa_id')];
-    const details = alertDetails('repository_vulnerability_alert', alert, at(alert, 'id'), ...titles);
+    const details = alertDetails(
+      'repository_vulnerability_alert',
+      alert,
+      at(alert, 'id'),
+      ...titles,
+    );
     return { ...details, severity: severityOf(at(alert, 'severity')) };
   },
   secret_scanning_alert: secretScanningDetails,
@@ -358,7 +403,12 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
   security_advisory: (p) => {
     const advisory = at(p, 'security_advisory');
     return {
-      ...alertDetails('security_advisory', advisory, at(advisory, 'ghsa_id'), at(advisory, 'summary')),
+      ...alertDetails(
+        'security_advisory',
+        advisory,
+        at(advisory, 'ghsa_id'),
+        at(advisory, 'summary'),
+      ),
       body: text(at(advisory, 'description')),
       state: text(at(advisory, 'withdrawn_at')) ? 'withdrawn' : undefined,
       severity: severityOf(at(advisory, 'severity')),
@@ -380,7 +430,10 @@ const EXTRACTOR_TABLE: Record<WebhookEventName, Extractor> = {
       title: text(at(p, 'context')),
       body: text(at(p, 'description')),
       // `branches` lists every branch containing the commit; only a lone one says which was built.
-      branch: Array.isArray(branches) && branches.length === 1 ? text(at(branches[0], 'name')) : undefined,
+      branch:
+        Array.isArray(branches) && branches.length === 1
+          ? text(at(branches[0], 'name'))
+          : undefined,
       sha,
       state: text(at(p, 'state')),
       occurredAt: changedAt(p),
@@ -409,4 +462,7 @@ const NEWER_EXTRACTORS: Record<string, Extractor> = {
 };
 
 /** A Map, so that an event named `constructor` or `__proto__` finds nothing on Object.prototype. */
-const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map([...Object.entries(EXTRACTOR_TABLE), ...Object.entries(NEWER_EXTRACTORS)]);
+const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map([
+  ...Object.entries(EXTRACTOR_TABLE),
+  ...Object.entries(NEWER_EXTRACTORS),
+]);

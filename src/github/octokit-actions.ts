@@ -33,18 +33,30 @@ export class OctokitActions implements GitHubActions {
     else if (options.token !== undefined)
       // A write is tried once: the pipeline's retry asks the write guard again, while a blind
       // retry of a POST after a lost answer could comment twice.
-      this.clients = new GitHubClients({ auth: { kind: 'token', token: options.token }, baseUrl: options.baseUrl, log: options.log, retries: 0, throttle: false });
+      this.clients = new GitHubClients({
+        auth: { kind: 'token', token: options.token },
+        baseUrl: options.baseUrl,
+        log: options.log,
+        retries: 0,
+        throttle: false,
+      });
     else throw new Error('OctokitActions needs a token or a GitHubClients factory');
   }
 
-  private async client(repo: string): Promise<{ octokit: GitHubClient; where: { owner: string; repo: string } }> {
+  private async client(
+    repo: string,
+  ): Promise<{ octokit: GitHubClient; where: { owner: string; repo: string } }> {
     const where = split(repo);
     return { octokit: await this.clients.forTarget(where), where };
   }
 
   async comment(repo: string, number: number, body: string): Promise<{ id: number; url?: string }> {
     const { octokit, where } = await this.client(repo);
-    const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: number, body });
+    const { data } = await octokit.rest.issues.createComment({
+      ...where,
+      issue_number: number,
+      body,
+    });
     return { id: data.id, url: data.html_url };
   }
 
@@ -70,18 +82,27 @@ export class OctokitActions implements GitHubActions {
 
   async review(repo: string, number: number, event: ReviewEvent, body?: string): Promise<void> {
     const { octokit, where } = await this.client(repo);
-    await octokit.rest.pulls.createReview({ ...where, pull_number: number, event, ...(body ? { body } : {}) });
+    await octokit.rest.pulls.createReview({
+      ...where,
+      pull_number: number,
+      event,
+      ...(body ? { body } : {}),
+    });
   }
 }
 
 function split(repo: string): { owner: string; repo: string } {
   const match = REPO.exec(repo);
-  if (!match) throw new Error(`not a repository name of the form owner/name: ${JSON.stringify(repo)}`);
+  if (!match)
+    throw new Error(`not a repository name of the form owner/name: ${JSON.stringify(repo)}`);
   return { owner: match[1]!, repo: match[2]! };
 }
 
 /** The HTTP status of an Octokit RequestError, read by shape (the class is a transitive dependency). */
 function statusOf(error: unknown): number | undefined {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  const status =
+    typeof error === 'object' && error !== null
+      ? (error as { status?: unknown }).status
+      : undefined;
   return typeof status === 'number' ? status : undefined;
 }

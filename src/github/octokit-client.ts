@@ -58,7 +58,9 @@ export type ClientTarget = { owner: string; repo?: string } | undefined;
 /** Thrown when an App client is asked for without saying which repository or owner it is for. */
 export class NoInstallationTargetError extends Error {
   constructor() {
-    super('a GitHub App without GITHUB_APP_INSTALLATION_ID needs a repository or owner to find its installation (name one, e.g. repo:owner/name)');
+    super(
+      'a GitHub App without GITHUB_APP_INSTALLATION_ID needs a repository or owner to find its installation (name one, e.g. repo:owner/name)',
+    );
     this.name = 'NoInstallationTargetError';
   }
 }
@@ -76,7 +78,11 @@ export class GitHubClients {
     const auth = options.auth;
     if (auth.kind === 'token') this.single = this.build({ auth: auth.token });
     else if (auth.installationId !== undefined) this.single = this.appOctokit(auth.installationId);
-    else this.appClient = this.build({ authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey } });
+    else
+      this.appClient = this.build({
+        authStrategy: createAppAuth,
+        auth: { appId: auth.appId, privateKey: auth.privateKey },
+      });
   }
 
   get baseUrl(): string {
@@ -87,7 +93,10 @@ export class GitHubClients {
   async forTarget(target: ClientTarget): Promise<GitHubClient> {
     if (this.single) return this.single;
     if (target === undefined) throw new NoInstallationTargetError();
-    const key = target.repo === undefined ? target.owner.toLowerCase() : `${target.owner}/${target.repo}`.toLowerCase();
+    const key =
+      target.repo === undefined
+        ? target.owner.toLowerCase()
+        : `${target.owner}/${target.repo}`.toLowerCase();
     let installationId = this.installations.get(key);
     if (installationId === undefined) {
       installationId = await this.lookUpInstallation(target);
@@ -103,7 +112,9 @@ export class GitHubClients {
 
   private async lookUpInstallation(target: { owner: string; repo?: string }): Promise<number> {
     const app = this.appClient!;
-    if (target.repo !== undefined) return (await app.rest.apps.getRepoInstallation({ owner: target.owner, repo: target.repo })).data.id;
+    if (target.repo !== undefined)
+      return (await app.rest.apps.getRepoInstallation({ owner: target.owner, repo: target.repo }))
+        .data.id;
     try {
       return (await app.rest.apps.getOrgInstallation({ org: target.owner })).data.id;
     } catch (error) {
@@ -114,7 +125,10 @@ export class GitHubClients {
 
   private appOctokit(installationId: number): GitHubClient {
     const auth = this.options.auth as Extract<GitHubAuth, { kind: 'app' }>;
-    return this.build({ authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey, installationId } });
+    return this.build({
+      authStrategy: createAppAuth,
+      auth: { appId: auth.appId, privateKey: auth.privateKey, installationId },
+    });
   }
 
   private build(authOptions: { auth: unknown; authStrategy?: unknown }): GitHubClient {
@@ -122,15 +136,30 @@ export class GitHubClients {
     const maxWait = this.options.maxRateLimitWaitSeconds ?? 2;
     // Retry at most once, and only when the wait is short: a Teams invoke has seconds, not minutes.
     // A longer wait fails, and the reader turns it into "rate limited until ..." for the person.
-    const onLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= maxWait;
+    const onLimit = (
+      retryAfter: number,
+      _options: unknown,
+      _octokit: unknown,
+      retryCount: number,
+    ) => retryCount < 1 && retryAfter <= maxWait;
     return new ReynoldsOctokit({
       ...(authOptions as object),
       baseUrl: this.baseUrl,
       log: this.options.log ?? QUIET_LOG,
       userAgent: 'reynolds',
-      throttle: { enabled: this.options.throttle ?? true, id: this.throttleId, retryAfterBaseValue: base, onRateLimit: onLimit, onSecondaryRateLimit: onLimit },
+      throttle: {
+        enabled: this.options.throttle ?? true,
+        id: this.throttleId,
+        retryAfterBaseValue: base,
+        onRateLimit: onLimit,
+        onSecondaryRateLimit: onLimit,
+      },
       // 429 is the throttling plugin's to handle, with GitHub's own retry-after.
-      retry: { retries: this.options.retries ?? 2, retryAfterBaseValue: base, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      retry: {
+        retries: this.options.retries ?? 2,
+        retryAfterBaseValue: base,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      },
     });
   }
 }

@@ -16,7 +16,11 @@ import {
   type ReleaseView,
   type SearchResult,
 } from './github-reader.js';
-import { type GitHubClient, type GitHubClients, NoInstallationTargetError } from './octokit-client.js';
+import {
+  type GitHubClient,
+  type GitHubClients,
+  NoInstallationTargetError,
+} from './octokit-client.js';
 import { isGitHubRequestError, toReadError } from './read-errors.js';
 
 // GitHub's REST answers are read field by field with a fallback for each (see read-errors.ts), so
@@ -46,19 +50,30 @@ export class OctokitReader implements GitHubReader {
     // ttlResolution 0: lru-cache would otherwise reuse a reading of the clock for 1 ms, which a
     // stepped clock jumps past.
     const clock = options.clock ?? systemClock;
-    if (ttl > 0) this.cache = new LRUCache({ max: options.cacheMax ?? 2_000, ttl, ttlResolution: 0, perf: { now: () => clock.now() } });
+    if (ttl > 0)
+      this.cache = new LRUCache({
+        max: options.cacheMax ?? 2_000,
+        ttl,
+        ttlResolution: 0,
+        perf: { now: () => clock.now() },
+      });
   }
 
   getPullRequest(repo: string, number: number): Promise<PullRequestView> {
     return this.read(`pull:${repo}#${number}`, repo, async (gh, where) => {
       const { data: pr } = await gh.rest.pulls.get({ ...where, pull_number: number });
-      const [checks, reviews] = await Promise.all([this.checksOf(gh, where, pr.head.sha), gh.rest.pulls.listReviews({ ...where, pull_number: number, per_page: 100 })]);
+      const [checks, reviews] = await Promise.all([
+        this.checksOf(gh, where, pr.head.sha),
+        gh.rest.pulls.listReviews({ ...where, pull_number: number, per_page: 100 }),
+      ]);
       return pullView(repo, pr as Json, checks, reviews.data as Json[]);
     });
   }
 
   getIssue(repo: string, number: number): Promise<IssueView> {
-    return this.read(`issue:${repo}#${number}`, repo, async (gh, where) => issueView((await gh.rest.issues.get({ ...where, issue_number: number })).data as Json, repo));
+    return this.read(`issue:${repo}#${number}`, repo, async (gh, where) =>
+      issueView((await gh.rest.issues.get({ ...where, issue_number: number })).data as Json, repo),
+    );
   }
 
   getCommit(repo: string, ref: string): Promise<CommitView> {
@@ -101,17 +116,40 @@ export class OctokitReader implements GitHubReader {
     const perPage = Math.max(1, Math.min(100, Math.floor(limit)));
     return this.cached(`search:${perPage}:${query}`, async () => {
       const gh = await this.clients.forTarget(searchTarget(query));
-      const { data } = await gh.request('GET /search/issues', { q: query, per_page: perPage, sort: 'updated', order: 'desc' });
-      return { total: data.total_count, items: (data.items as Json[]).map((item) => issueView(item, repoOfIssue(item))) };
+      const { data } = await gh.request('GET /search/issues', {
+        q: query,
+        per_page: perPage,
+        sort: 'updated',
+        order: 'desc',
+      });
+      return {
+        total: data.total_count,
+        items: (data.items as Json[]).map((item) => issueView(item, repoOfIssue(item))),
+      };
     });
   }
 
-  listPullFiles(repo: string, number: number): Promise<Array<{ path: string; additions: number; deletions: number; patch?: string }>> {
+  listPullFiles(
+    repo: string,
+    number: number,
+  ): Promise<Array<{ path: string; additions: number; deletions: number; patch?: string }>> {
     return this.read(`files:${repo}#${number}`, repo, async (gh, where) => {
-      const files: Array<{ path: string; additions: number; deletions: number; patch?: string }> = [];
+      const files: Array<{ path: string; additions: number; deletions: number; patch?: string }> =
+        [];
       for (let page = 1; page <= FILE_PAGES; page++) {
-        const { data } = await gh.rest.pulls.listFiles({ ...where, pull_number: number, per_page: 100, page });
-        for (const f of data) files.push({ path: f.filename, additions: f.additions, deletions: f.deletions, ...(f.patch !== undefined ? { patch: f.patch } : {}) });
+        const { data } = await gh.rest.pulls.listFiles({
+          ...where,
+          pull_number: number,
+          per_page: 100,
+          page,
+        });
+        for (const f of data)
+          files.push({
+            path: f.filename,
+            additions: f.additions,
+            deletions: f.deletions,
+            ...(f.patch !== undefined ? { patch: f.patch } : {}),
+          });
         if (data.length < 100) break;
       }
       return files;
@@ -122,7 +160,11 @@ export class OctokitReader implements GitHubReader {
     return this.read(`codeowners:${repo}`, repo, async (gh, where) => {
       for (const path of CODEOWNERS_PATHS) {
         try {
-          const { data } = await gh.rest.repos.getContent({ ...where, path, mediaType: { format: 'raw' } });
+          const { data } = await gh.rest.repos.getContent({
+            ...where,
+            path,
+            mediaType: { format: 'raw' },
+          });
           return typeof data === 'string' ? data : undefined;
         } catch (error) {
           if ((error as { status?: number }).status !== 404) throw error;
@@ -137,14 +179,20 @@ export class OctokitReader implements GitHubReader {
   }
 
   /** A read of one repository: its client, its cache entry, its errors mapped. */
-  private read<T>(key: string, repo: string, load: (gh: GitHubClient, where: { owner: string; repo: string }) => Promise<T>): Promise<T> {
+  private read<T>(
+    key: string,
+    repo: string,
+    load: (gh: GitHubClient, where: { owner: string; repo: string }) => Promise<T>,
+  ): Promise<T> {
     let where: { owner: string; repo: string };
     try {
       where = split(repo);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.cached(key.toLowerCase(), async () => load(await this.clients.forTarget(where), where));
+    return this.cached(key.toLowerCase(), async () =>
+      load(await this.clients.forTarget(where), where),
+    );
   }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -152,7 +200,8 @@ export class OctokitReader implements GitHubReader {
     if (hit) return hit;
     const pending = load().catch((error: unknown) => {
       this.cache?.delete(key);
-      if (error instanceof NoInstallationTargetError) throw new GitHubReadError('not_configured', error.message);
+      if (error instanceof NoInstallationTargetError)
+        throw new GitHubReadError('not_configured', error.message);
       // GitHub's answers become read errors; anything else is a bug here and stays what it is.
       throw isGitHubRequestError(error) ? toReadError(error) : error;
     });
@@ -161,7 +210,11 @@ export class OctokitReader implements GitHubReader {
   }
 
   /** Check runs and the combined commit status of one sha, as one verdict. */
-  private async checksOf(gh: GitHubClient, where: { owner: string; repo: string }, sha: string): Promise<PullRequestView['checks']> {
+  private async checksOf(
+    gh: GitHubClient,
+    where: { owner: string; repo: string },
+    sha: string,
+  ): Promise<PullRequestView['checks']> {
     const [runs, status] = await Promise.all([
       gh.rest.checks.listForRef({ ...where, ref: sha, per_page: 100 }),
       gh.rest.repos.getCombinedStatusForRef({ ...where, ref: sha, per_page: 100 }),
@@ -177,27 +230,51 @@ export class OctokitReader implements GitHubReader {
       else if (s.state === 'failure' || s.state === 'error') failing.push(s.context);
     }
     const total = runs.data.check_runs.length + status.data.statuses.length;
-    const state: ChecksState = total === 0 ? 'none' : failing.length > 0 ? 'failure' : pending > 0 ? 'pending' : 'success';
+    const state: ChecksState =
+      total === 0 ? 'none' : failing.length > 0 ? 'failure' : pending > 0 ? 'pending' : 'success';
     return { state, total, failing };
   }
 }
 
-const FAILING_CONCLUSIONS = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'startup_failure']);
+const FAILING_CONCLUSIONS = new Set([
+  'failure',
+  'timed_out',
+  'cancelled',
+  'action_required',
+  'startup_failure',
+]);
 
-export function pullStateOf(pr: { state: string; draft?: boolean | null; merged_at?: string | null; merged?: boolean | null }): PullState {
+export function pullStateOf(pr: {
+  state: string;
+  draft?: boolean | null;
+  merged_at?: string | null;
+  merged?: boolean | null;
+}): PullState {
   if (pr.merged_at || pr.merged) return 'merged';
   if (pr.state === 'closed') return 'closed';
   return pr.draft ? 'draft' : 'open';
 }
 
-function pullView(repo: string, pr: Json, checks: PullRequestView['checks'], reviews: Json[]): PullRequestView {
+function pullView(
+  repo: string,
+  pr: Json,
+  checks: PullRequestView['checks'],
+  reviews: Json[],
+): PullRequestView {
   // A person's latest verdict counts; a later comment-only review does not undo an approval.
   const verdicts = new Map<string, string>();
   for (const review of reviews) {
     const login = review.user?.login;
-    if (login && (review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED' || review.state === 'DISMISSED')) verdicts.set(login, review.state);
+    if (
+      login &&
+      (review.state === 'APPROVED' ||
+        review.state === 'CHANGES_REQUESTED' ||
+        review.state === 'DISMISSED')
+    )
+      verdicts.set(login, review.state);
   }
-  const with_ = (state: string) => [...verdicts].filter(([, s]) => s === state).map(([login]) => login);
+  const with_ = (state: string) =>
+    [...verdicts].filter(([, s]) => s === state).map(([login]) => login);
   return {
     repo,
     number: pr.number,
@@ -220,7 +297,10 @@ function pullView(repo: string, pr: Json, checks: PullRequestView['checks'], rev
     reviews: {
       approved: with_('APPROVED'),
       changesRequested: with_('CHANGES_REQUESTED'),
-      requested: [...(pr.requested_reviewers ?? []).map((u: Json) => u.login), ...(pr.requested_teams ?? []).map((t: Json) => `@${t.slug}`)],
+      requested: [
+        ...(pr.requested_reviewers ?? []).map((u: Json) => u.login),
+        ...(pr.requested_teams ?? []).map((t: Json) => `@${t.slug}`),
+      ],
     },
   };
 }
@@ -241,7 +321,15 @@ function issueView(issue: Json, repo: string): IssueView {
     createdAt: issue.created_at,
     updatedAt: issue.updated_at,
     isPullRequest,
-    ...(isPullRequest ? { pullState: pullStateOf({ state: issue.state, draft: issue.draft, merged_at: issue.pull_request.merged_at }) } : {}),
+    ...(isPullRequest
+      ? {
+          pullState: pullStateOf({
+            state: issue.state,
+            draft: issue.draft,
+            merged_at: issue.pull_request.merged_at,
+          }),
+        }
+      : {}),
   };
 }
 
@@ -263,6 +351,10 @@ export function searchTarget(query: string): { owner: string; repo?: string } | 
 
 function split(repo: string): { owner: string; repo: string } {
   const match = REPO.exec(repo);
-  if (!match) throw new GitHubReadError('not_found', `not a repository name of the form owner/name: ${JSON.stringify(repo)}`);
+  if (!match)
+    throw new GitHubReadError(
+      'not_found',
+      `not a repository name of the form owner/name: ${JSON.stringify(repo)}`,
+    );
   return { owner: match[1]!, repo: match[2]! };
 }

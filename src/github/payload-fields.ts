@@ -13,7 +13,9 @@ import { type BrokerActor, type BrokerRepo } from '../core/broker-event.js';
 export type Json = Record<string, unknown>;
 
 export function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 /**

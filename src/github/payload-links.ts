@@ -28,7 +28,11 @@ function issueRef(issue: unknown): WorkItemRef | undefined {
  * waits for its sub-issue. issue_dependencies: blocked_by_added/removed and blocking_added/removed
  * name the blocked and the blocking issue; the blocked one waits.
  */
-export function issueLinkOf(event: string, action: string | undefined, payload: Json): IssueLink | undefined {
+export function issueLinkOf(
+  event: string,
+  action: string | undefined,
+  payload: Json,
+): IssueLink | undefined {
   const added = action?.endsWith('_added');
   if (added === undefined || (!added && !action?.endsWith('_removed'))) return undefined;
   let link: Omit<IssueLink, 'added'> | undefined;

@@ -3,7 +3,12 @@
  * comments, runs, alerts, deployments), read into the details a BrokerEvent is made of. The
  * generic, never-throwing readers they use live in payload-fields.ts.
  */
-import { type BrokerTarget, PATHS_LIMIT, type Severity, type TargetKind } from '../core/broker-event.js';
+import {
+  type BrokerTarget,
+  PATHS_LIMIT,
+  type Severity,
+  type TargetKind,
+} from '../core/broker-event.js';
 import {
   type Json,
   record,
@@ -43,7 +48,11 @@ export interface EventDetails {
 /** Actions on which an issue, PR or discussion body is news; on any other it is old text. */
 const BODY_ACTIONS = new Set(['opened', 'created', 'edited']);
 
-export function targetOf(kind: TargetKind, key: string | undefined, number?: number): BrokerTarget | undefined {
+export function targetOf(
+  kind: TargetKind,
+  key: string | undefined,
+  number?: number,
+): BrokerTarget | undefined {
   if (key === undefined) return undefined;
   return number === undefined ? { kind, key } : { kind, key, number };
 }
@@ -77,7 +86,8 @@ export function threadDetails(
 ): EventDetails {
   const threadNumber = integer(at(subject, 'number')) ?? integer(number);
   return {
-    target: threadNumber === undefined ? undefined : targetOf(kind, `#${threadNumber}`, threadNumber),
+    target:
+      threadNumber === undefined ? undefined : targetOf(kind, `#${threadNumber}`, threadNumber),
     url: text(at(subject, 'html_url')),
     title: text(at(subject, 'title')),
     body: action !== undefined && BODY_ACTIONS.has(action) ? text(at(subject, 'body')) : undefined,
@@ -98,7 +108,9 @@ export function issueDetails(issue: unknown, action: string | undefined): EventD
 export function pullRequestDetails(pr: unknown, action?: string, number?: unknown): EventDetails {
   const merged = at(pr, 'merged') === true || text(at(pr, 'merged_at')) !== undefined;
   const thread = threadDetails(pr, 'pull_request', action, number);
-  const reviewers = [at(pr, 'requested_reviewers'), at(pr, 'requested_teams')].filter(Array.isArray).flat();
+  const reviewers = [at(pr, 'requested_reviewers'), at(pr, 'requested_teams')]
+    .filter(Array.isArray)
+    .flat();
   return {
     ...thread,
     branch: text(at(pr, 'head', 'ref')),
@@ -181,7 +193,12 @@ export function severityOf(...candidates: unknown[]): Severity | undefined {
   return undefined;
 }
 
-export function alertDetails(prefix: string, alert: unknown, id: unknown, ...titles: unknown[]): EventDetails {
+export function alertDetails(
+  prefix: string,
+  alert: unknown,
+  id: unknown,
+  ...titles: unknown[]
+): EventDetails {
   return {
     target: targetOf('alert', idKey(prefix, id)),
     url: text(at(alert, 'html_url')),
@@ -198,7 +215,12 @@ export function deploymentDetails(deployment: unknown): EventDetails {
   return {
     target: targetOf('deployment', idKey('deployment', at(deployment, 'id'))),
     title: text(at(deployment, 'environment')),
-    branch: ref === undefined || ref === sha ? undefined : ref.startsWith('refs/') ? branchFromRef(ref) : ref,
+    branch:
+      ref === undefined || ref === sha
+        ? undefined
+        : ref.startsWith('refs/')
+          ? branchFromRef(ref)
+          : ref,
     sha,
     occurredAt: changedAt(deployment),
     author: text(at(deployment, 'creator', 'login')),
@@ -239,7 +261,9 @@ export function listOf(value: unknown): unknown[] {
 
 /** The organization (else the repository owner) of a payload: where its team slugs live. */
 export function payloadOrg(payload: Json): string | undefined {
-  return text(at(payload, 'organization', 'login')) ?? text(at(payload, 'repository', 'owner', 'login'));
+  return (
+    text(at(payload, 'organization', 'login')) ?? text(at(payload, 'repository', 'owner', 'login'))
+  );
 }
 
 // Subjects only a few event types carry, moved here to keep normalise.ts a table.
@@ -253,7 +277,11 @@ export function createdOrDeletedRef(payload: Json, state?: string): EventDetails
   const name = text(at(payload, 'ref'));
   const type = at(payload, 'ref_type');
   const prefix = type === 'branch' ? 'refs/heads/' : type === 'tag' ? 'refs/tags/' : undefined;
-  const ref = name?.startsWith('refs/') ? name : name !== undefined && prefix !== undefined ? prefix + name : undefined;
+  const ref = name?.startsWith('refs/')
+    ? name
+    : name !== undefined && prefix !== undefined
+      ? prefix + name
+      : undefined;
   return { target: targetOf('ref', ref), title: name, branch: branchFromRef(ref), state };
 }
 

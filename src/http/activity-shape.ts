@@ -7,7 +7,13 @@
  */
 import { z } from 'zod';
 
-const account = z.object({ id: z.string().optional(), name: z.string().optional(), aadObjectId: z.string().optional() }).passthrough();
+const account = z
+  .object({
+    id: z.string().optional(),
+    name: z.string().optional(),
+    aadObjectId: z.string().optional(),
+  })
+  .passthrough();
 
 const activityShape = z
   .object({
@@ -22,7 +28,14 @@ const activityShape = z
     localTimestamp: z.string().optional(),
     from: account.optional(),
     recipient: account.optional(),
-    conversation: z.object({ id: z.string(), tenantId: z.string().optional(), conversationType: z.string().optional() }).passthrough().optional(),
+    conversation: z
+      .object({
+        id: z.string(),
+        tenantId: z.string().optional(),
+        conversationType: z.string().optional(),
+      })
+      .passthrough()
+      .optional(),
     membersAdded: z.array(account).optional(),
     membersRemoved: z.array(account).optional(),
     entities: z.array(z.object({ type: z.string().optional() }).passthrough()).optional(),

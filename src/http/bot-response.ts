@@ -28,7 +28,10 @@ export function houseFormatResponse(res: restify.Response): AdapterResponse {
   let done = false;
   const fail = (body: unknown) => {
     const [code, message] = CODES[status] ?? ['internal', 'Internal error; it has been logged.'];
-    const detail = (status < 500 || status === 501) && typeof body === 'string' && body.length > 0 ? ` (${body.slice(0, 200)})` : '';
+    const detail =
+      (status < 500 || status === 501) && typeof body === 'string' && body.length > 0
+        ? ` (${body.slice(0, 200)})`
+        : '';
     sendError(res, status, code, `${message}${detail}`);
   };
   const facade: AdapterResponse = {

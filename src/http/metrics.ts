@@ -11,7 +11,9 @@ import type { InboxItem } from '../core/inbox-item.js';
 import type { Store } from '../store/store.js';
 import type { SenderObserver } from '../teams/sending/proactive-sender.js';
 
-export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, SenderObserver, NoiseObserver {
+export class ReynoldsMetrics
+  implements IntakeObserver, InboxWorkerObserver, SenderObserver, NoiseObserver
+{
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly deliveries: Counter<'event' | 'outcome'>;
@@ -29,18 +31,77 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, Sen
   constructor(store: Store) {
     collectDefaultMetrics({ register: this.registry, prefix: 'reynolds_process_' });
     const registers = [this.registry];
-    this.httpRequests = new Counter({ name: 'reynolds_http_requests_total', help: 'HTTP requests by route and status.', labelNames: ['method', 'route', 'status'], registers });
-    this.deliveries = new Counter({ name: 'reynolds_webhook_deliveries_total', help: 'Webhook deliveries by outcome (event is "unverified" until the signature checks out).', labelNames: ['event', 'outcome'], registers });
-    this.processed = new Counter({ name: 'reynolds_inbox_processed_total', help: 'Inbox items processed to completion.', labelNames: ['event'], registers });
-    this.retries = new Counter({ name: 'reynolds_inbox_retries_total', help: 'Inbox items that failed and were scheduled again.', labelNames: ['event'], registers });
-    this.parked = new Counter({ name: 'reynolds_inbox_parked_total', help: 'Inbox items parked as failed after their last attempt.', labelNames: ['event'], registers });
-    this.workerErrors = new Counter({ name: 'reynolds_inbox_worker_errors_total', help: 'Store failures and lost leases seen by the inbox worker.', registers });
-    this.processing = new Histogram({ name: 'reynolds_inbox_processing_seconds', help: 'Time to run the pipeline on one item.', labelNames: ['event'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
-    this.alerts = new Counter({ name: 'reynolds_alerts_total', help: 'Teams alerts: sent, retried (429/5xx, with backoff) or dropped (can never be posted; logged).', labelNames: ['outcome', 'priority'], registers });
-    this.alertLatency = new Histogram({ name: 'reynolds_alert_post_seconds', help: 'Time for the Teams connector to accept one alert.', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers });
-    this.verdicts = new Counter({ name: 'reynolds_loop_verdicts_total', help: 'Loop verdicts given to events (proceed, dampen, break).', labelNames: ['verdict'], registers });
-    this.broken = new Counter({ name: 'reynolds_loop_chains_broken_total', help: 'Chains stopped as runaway loops (one admin alert each).', registers });
-    this.noise = new Counter({ name: 'reynolds_noise_total', help: 'Noise control: alerts collapsed into a burst card, folded into a summary (over budget), held by quiet mode; digests and quiet-end summaries queued.', labelNames: ['outcome'], registers });
+    this.httpRequests = new Counter({
+      name: 'reynolds_http_requests_total',
+      help: 'HTTP requests by route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.deliveries = new Counter({
+      name: 'reynolds_webhook_deliveries_total',
+      help: 'Webhook deliveries by outcome (event is "unverified" until the signature checks out).',
+      labelNames: ['event', 'outcome'],
+      registers,
+    });
+    this.processed = new Counter({
+      name: 'reynolds_inbox_processed_total',
+      help: 'Inbox items processed to completion.',
+      labelNames: ['event'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'reynolds_inbox_retries_total',
+      help: 'Inbox items that failed and were scheduled again.',
+      labelNames: ['event'],
+      registers,
+    });
+    this.parked = new Counter({
+      name: 'reynolds_inbox_parked_total',
+      help: 'Inbox items parked as failed after their last attempt.',
+      labelNames: ['event'],
+      registers,
+    });
+    this.workerErrors = new Counter({
+      name: 'reynolds_inbox_worker_errors_total',
+      help: 'Store failures and lost leases seen by the inbox worker.',
+      registers,
+    });
+    this.processing = new Histogram({
+      name: 'reynolds_inbox_processing_seconds',
+      help: 'Time to run the pipeline on one item.',
+      labelNames: ['event'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers,
+    });
+    this.alerts = new Counter({
+      name: 'reynolds_alerts_total',
+      help: 'Teams alerts: sent, retried (429/5xx, with backoff) or dropped (can never be posted; logged).',
+      labelNames: ['outcome', 'priority'],
+      registers,
+    });
+    this.alertLatency = new Histogram({
+      name: 'reynolds_alert_post_seconds',
+      help: 'Time for the Teams connector to accept one alert.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers,
+    });
+    this.verdicts = new Counter({
+      name: 'reynolds_loop_verdicts_total',
+      help: 'Loop verdicts given to events (proceed, dampen, break).',
+      labelNames: ['verdict'],
+      registers,
+    });
+    this.broken = new Counter({
+      name: 'reynolds_loop_chains_broken_total',
+      help: 'Chains stopped as runaway loops (one admin alert each).',
+      registers,
+    });
+    this.noise = new Counter({
+      name: 'reynolds_noise_total',
+      help: 'Noise control: alerts collapsed into a burst card, folded into a summary (over budget), held by quiet mode; digests and quiet-end summaries queued.',
+      labelNames: ['outcome'],
+      registers,
+    });
     new Gauge({
       name: 'reynolds_inbox_items',
       help: 'Inbox items by status (failed = parked, waiting for an operator).',
@@ -76,7 +137,8 @@ export class ReynoldsMetrics implements IntakeObserver, InboxWorkerObserver, Sen
   }
 
   onRetry(entryOrItem: OutboxEntry | InboxItem): void {
-    if ('conversationId' in entryOrItem) this.alerts.inc({ outcome: 'retried', priority: entryOrItem.priority });
+    if ('conversationId' in entryOrItem)
+      this.alerts.inc({ outcome: 'retried', priority: entryOrItem.priority });
     else this.retries.inc({ event: entryOrItem.event });
   }
 

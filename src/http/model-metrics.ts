@@ -24,25 +24,89 @@ export class ModelMetrics implements PoolObserver, EnrichmentObserver {
   constructor(registry: Registry) {
     const registers = [registry];
     const buckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
-    this.calls = new Counter({ name: 'reynolds_model_calls_total', help: 'Model calls by role, deployment and outcome (ok, throttled, error, timeout, deadline, rejected).', labelNames: ['role', 'deployment', 'outcome'], registers });
-    this.callSeconds = new Histogram({ name: 'reynolds_model_call_seconds', help: 'Time of one model call attempt.', labelNames: ['role'], buckets, registers });
-    this.queueSeconds = new Histogram({ name: 'reynolds_model_queue_seconds', help: 'Time a model request waited for a pool slot.', labelNames: ['role'], buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 30], registers });
-    this.tokens = new Counter({ name: 'reynolds_model_tokens_total', help: 'Tokens used, by kind (prompt, completion).', labelNames: ['role', 'deployment', 'kind'], registers });
-    this.cost = new Counter({ name: 'reynolds_model_cost_usd_total', help: 'Estimated model cost in US dollars, from the configured prices.', labelNames: ['role', 'deployment'], registers });
-    this.retries = new Counter({ name: 'reynolds_model_retries_total', help: 'Model call attempts retried (same or another deployment).', labelNames: ['role'], registers });
-    this.breakers = new Counter({ name: 'reynolds_model_breaker_transitions_total', help: 'Circuit breaker state changes per deployment.', labelNames: ['deployment', 'state'], registers });
+    this.calls = new Counter({
+      name: 'reynolds_model_calls_total',
+      help: 'Model calls by role, deployment and outcome (ok, throttled, error, timeout, deadline, rejected).',
+      labelNames: ['role', 'deployment', 'outcome'],
+      registers,
+    });
+    this.callSeconds = new Histogram({
+      name: 'reynolds_model_call_seconds',
+      help: 'Time of one model call attempt.',
+      labelNames: ['role'],
+      buckets,
+      registers,
+    });
+    this.queueSeconds = new Histogram({
+      name: 'reynolds_model_queue_seconds',
+      help: 'Time a model request waited for a pool slot.',
+      labelNames: ['role'],
+      buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 30],
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'reynolds_model_tokens_total',
+      help: 'Tokens used, by kind (prompt, completion).',
+      labelNames: ['role', 'deployment', 'kind'],
+      registers,
+    });
+    this.cost = new Counter({
+      name: 'reynolds_model_cost_usd_total',
+      help: 'Estimated model cost in US dollars, from the configured prices.',
+      labelNames: ['role', 'deployment'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'reynolds_model_retries_total',
+      help: 'Model call attempts retried (same or another deployment).',
+      labelNames: ['role'],
+      registers,
+    });
+    this.breakers = new Counter({
+      name: 'reynolds_model_breaker_transitions_total',
+      help: 'Circuit breaker state changes per deployment.',
+      labelNames: ['deployment', 'state'],
+      registers,
+    });
     // Categories stay out of the labels: they come in combinations, and the error message names them.
-    this.contentFiltered = new Counter({ name: 'reynolds_model_content_filtered_total', help: 'Model calls the deployment\'s content filter blocked, by stage (prompt, completion). Never retried.', labelNames: ['role', 'deployment', 'stage'], registers });
-    this.enrichments = new Counter({ name: 'reynolds_enrichments_total', help: 'Enrichments by outcome (updated, empty, timeout, failed, abandoned).', labelNames: ['outcome'], registers });
-    this.enrichSeconds = new Histogram({ name: 'reynolds_enrichment_seconds', help: 'Time from routing to the enrichment outcome.', labelNames: ['outcome'], buckets, registers });
-    this.tasks = new Counter({ name: 'reynolds_enrichment_tasks_total', help: 'Enrichment tasks by role and outcome.', labelNames: ['role', 'outcome'], registers });
+    this.contentFiltered = new Counter({
+      name: 'reynolds_model_content_filtered_total',
+      help: "Model calls the deployment's content filter blocked, by stage (prompt, completion). Never retried.",
+      labelNames: ['role', 'deployment', 'stage'],
+      registers,
+    });
+    this.enrichments = new Counter({
+      name: 'reynolds_enrichments_total',
+      help: 'Enrichments by outcome (updated, empty, timeout, failed, abandoned).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.enrichSeconds = new Histogram({
+      name: 'reynolds_enrichment_seconds',
+      help: 'Time from routing to the enrichment outcome.',
+      labelNames: ['outcome'],
+      buckets,
+      registers,
+    });
+    this.tasks = new Counter({
+      name: 'reynolds_enrichment_tasks_total',
+      help: 'Enrichment tasks by role and outcome.',
+      labelNames: ['role', 'outcome'],
+      registers,
+    });
   }
 
   onCall(role: ModelRole, deployment: string, outcome: CallOutcome, ms: number): void {
     this.calls.inc({ role, deployment, outcome });
     if (deployment !== '-') this.callSeconds.observe({ role }, ms / 1000);
   }
-  onTokens(role: ModelRole, deployment: string, prompt: number, completion: number, costUsd: number): void {
+  onTokens(
+    role: ModelRole,
+    deployment: string,
+    prompt: number,
+    completion: number,
+    costUsd: number,
+  ): void {
     this.tokens.inc({ role, deployment, kind: 'prompt' }, prompt);
     this.tokens.inc({ role, deployment, kind: 'completion' }, completion);
     this.cost.inc({ role, deployment }, costUsd);

@@ -16,7 +16,13 @@ export interface PoolRouteDeps {
 }
 
 export function unconfiguredPool(pilot: PilotSnapshot): PoolSnapshot {
-  return { configured: false, concurrency: { limit: 0, inFlight: 0, queued: 0 }, roles: [], pilot, history: [] };
+  return {
+    configured: false,
+    concurrency: { limit: 0, inFlight: 0, queued: 0 },
+    roles: [],
+    pilot,
+    history: [],
+  };
 }
 
 export function mountPoolRoutes(server: restify.Server, deps: PoolRouteDeps): void {
@@ -25,7 +31,12 @@ export function mountPoolRoutes(server: restify.Server, deps: PoolRouteDeps): vo
     try {
       snapshot = deps.pool();
     } catch {
-      return sendError(res, 503, 'pool_unavailable', 'The model pool could not report its state just now; try again in a few seconds.');
+      return sendError(
+        res,
+        503,
+        'pool_unavailable',
+        'The model pool could not report its state just now; try again in a few seconds.',
+      );
     }
     res.send(200, snapshot ?? unconfiguredPool(deps.pilot), { 'cache-control': 'no-store' });
   });

@@ -30,7 +30,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     // body shorter or longer than declared is an error rather than a truncated payload.
     return await getRawBody(req, { limit, length: req.headers['content-length'] });
   } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') throw new BodyTooLargeError(limit);
+    if ((error as { type?: string }).type === 'entity.too.large')
+      throw new BodyTooLargeError(limit);
     throw error;
   }
 }

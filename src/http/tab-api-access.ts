@@ -22,20 +22,40 @@ export function tabApiAccess(settings: TabAccessSettings): restify.RequestHandle
   return (req, res, next) => {
     if (settings.localMode) {
       if (isLoopback(req.socket.remoteAddress)) {
-        (req as unknown as Record<symbol, TabCaller>)[CALLER] = { tenantId: settings.tenantId, userId: 'local', name: 'local tab' };
+        (req as unknown as Record<symbol, TabCaller>)[CALLER] = {
+          tenantId: settings.tenantId,
+          userId: 'local',
+          name: 'local tab',
+        };
         return next();
       }
-      sendError(res, 403, 'local_mode', 'Local mode (no BOT_ID) serves the tab API to this machine only.');
+      sendError(
+        res,
+        403,
+        'local_mode',
+        'Local mode (no BOT_ID) serves the tab API to this machine only.',
+      );
       return next(false);
     }
     if (!settings.sso) {
-      sendError(res, 401, 'sso_required', 'The tab API needs a Teams SSO token, and its validation is not configured on this server.');
+      sendError(
+        res,
+        401,
+        'sso_required',
+        'The tab API needs a Teams SSO token, and its validation is not configured on this server.',
+      );
       return next(false);
     }
     settings.sso.verify(req.headers.authorization).then(
       (outcome) => {
         if (!outcome.ok) {
-          sendError(res, outcome.status, outcome.code, outcome.message, outcome.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined);
+          sendError(
+            res,
+            outcome.status,
+            outcome.code,
+            outcome.message,
+            outcome.status === 401 ? { 'www-authenticate': 'Bearer' } : undefined,
+          );
           return next(false);
         }
         (req as unknown as Record<symbol, TabCaller>)[CALLER] = outcome.caller;

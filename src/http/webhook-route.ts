@@ -13,7 +13,10 @@ const DISCARD_AT_LEAST_BYTES = 32 * 1024 * 1024;
 /** A 25 MB body takes about 20 s at 10 Mbit/s; a client slower than that is cut off. */
 const DISCARD_WITHIN_MS = 30_000;
 
-export function mountWebhookRoute(server: restify.Server, deps: { intake: WebhookIntake; maxBodyBytes: number; onAccepted?: () => void }): void {
+export function mountWebhookRoute(
+  server: restify.Server,
+  deps: { intake: WebhookIntake; maxBodyBytes: number; onAccepted?: () => void },
+): void {
   server.post(WEBHOOK_PATH, async (req: restify.Request, res: restify.Response) => {
     // Refuse early what cannot succeed, before reading a possibly large body.
     if (!isSupportedContentType(req.headers['content-type'])) {
@@ -26,13 +29,26 @@ export function mountWebhookRoute(server: restify.Server, deps: { intake: Webhoo
       rawBody = await readBody(req, deps.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendError(res, 413, 'payload_too_large', `Body is larger than ${deps.maxBodyBytes} bytes (GitHub caps deliveries at 25 MB; WEBHOOK_MAX_BODY_BYTES sets this limit).`);
+        sendError(
+          res,
+          413,
+          'payload_too_large',
+          `Body is larger than ${deps.maxBodyBytes} bytes (GitHub caps deliveries at 25 MB; WEBHOOK_MAX_BODY_BYTES sets this limit).`,
+        );
         // The client may still be sending: read the rest (into nothing) so it gets this answer
         // rather than a reset. Another limit's worth, at least 32 MB, within 30 s.
-        discardRest(req, { maxBytes: Math.max(deps.maxBodyBytes, DISCARD_AT_LEAST_BYTES), maxMs: DISCARD_WITHIN_MS });
+        discardRest(req, {
+          maxBytes: Math.max(deps.maxBodyBytes, DISCARD_AT_LEAST_BYTES),
+          maxMs: DISCARD_WITHIN_MS,
+        });
         return;
       }
-      sendError(res, 400, 'unreadable_body', 'The request body could not be read completely; send it again.');
+      sendError(
+        res,
+        400,
+        'unreadable_body',
+        'The request body could not be read completely; send it again.',
+      );
       return;
     }
     const answer = await deps.intake.handle({ headers: req.headers, rawBody });

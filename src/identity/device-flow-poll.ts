@@ -9,7 +9,12 @@
  * it waits interval + 7 s once instead of adopting GitHub's new interval.
  */
 import type { Clock } from '../core/clock.js';
-import { type DeviceCode, type GitHubOAuth, GitHubOAuthError, type IssuedTokens } from './github-oauth.js';
+import {
+  type DeviceCode,
+  type GitHubOAuth,
+  GitHubOAuthError,
+  type IssuedTokens,
+} from './github-oauth.js';
 
 /** Waits `ms`, or less if `signal` aborts. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -34,7 +39,10 @@ export interface PollOptions {
   signal: AbortSignal;
 }
 
-export async function pollForToken(code: DeviceCode, { oauth, clock, sleep, signal }: PollOptions): Promise<PollOutcome> {
+export async function pollForToken(
+  code: DeviceCode,
+  { oauth, clock, sleep, signal }: PollOptions,
+): Promise<PollOutcome> {
   const expiresAt = clock.now() + code.expiresInSeconds * 1000;
   let intervalSeconds = Math.max(0, code.intervalSeconds);
   let failures = 0;
@@ -46,7 +54,8 @@ export async function pollForToken(code: DeviceCode, { oauth, clock, sleep, sign
     try {
       result = await oauth.exchange(code.deviceCode);
     } catch (error) {
-      if (error instanceof GitHubOAuthError && error.kind === 'misconfigured') return { kind: 'unavailable', reason: 'misconfigured' };
+      if (error instanceof GitHubOAuthError && error.kind === 'misconfigured')
+        return { kind: 'unavailable', reason: 'misconfigured' };
       failures += 1;
       if (failures >= MAX_POLL_FAILURES) return { kind: 'unavailable', reason: 'unreachable' };
       continue;
@@ -58,7 +67,10 @@ export async function pollForToken(code: DeviceCode, { oauth, clock, sleep, sign
       case 'pending':
         break;
       case 'slow_down':
-        intervalSeconds = Math.max(result.intervalSeconds ?? 0, intervalSeconds + SLOW_DOWN_STEP_SECONDS);
+        intervalSeconds = Math.max(
+          result.intervalSeconds ?? 0,
+          intervalSeconds + SLOW_DOWN_STEP_SECONDS,
+        );
         break;
       case 'expired':
         return { kind: 'expired' };

@@ -19,9 +19,12 @@ export function parseEncryptionKey(text: string): Buffer {
   const value = text.trim();
   let key: Buffer | undefined;
   if (/^[0-9a-fA-F]{64}$/.test(value)) key = Buffer.from(value, 'hex');
-  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value))
+    key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (!key || key.length !== KEY_BYTES) {
-    throw new EncryptionKeyError(`expected ${KEY_BYTES} random bytes as 64 hex digits or 44 base64 characters (make one with: openssl rand -base64 32)`);
+    throw new EncryptionKeyError(
+      `expected ${KEY_BYTES} random bytes as 64 hex digits or 44 base64 characters (make one with: openssl rand -base64 32)`,
+    );
   }
   return key;
 }
@@ -31,5 +34,7 @@ export function parseEncryptionKey(text: string): Buffer {
  * a fresh clone and tokens are still never stored in clear. Production sets its own key.
  */
 export function deriveLocalKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'reynolds-local', 'reynolds-token-vault-v1', KEY_BYTES));
+  return Buffer.from(
+    hkdfSync('sha256', secret, 'reynolds-local', 'reynolds-token-vault-v1', KEY_BYTES),
+  );
 }

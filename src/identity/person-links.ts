@@ -31,12 +31,31 @@ export class PersonLinks {
   /** Saves the link and its sealed token, replacing this person's earlier one and any other Teams user's link to the same GitHub user. */
   async save(link: PersonLink, sealed: SealedToken): Promise<void> {
     const aad = link.aadObjectId.toLowerCase();
-    const data: PersonLinkData = { ...link, aadObjectId: aad, loginLower: link.login.toLowerCase(), sealed };
+    const data: PersonLinkData = {
+      ...link,
+      aadObjectId: aad,
+      loginLower: link.login.toLowerCase(),
+      sealed,
+    };
     // Kept until sign-out; an expiring GitHub App token is useless once its refresh token is too.
     const expiresAt = link.refreshTokenExpiresAt;
-    await this.store.putRecord({ kind: KIND, tenantId: link.tenantId, partition: link.tenantId, id: idOf(aad), data, ...(expiresAt !== undefined && { expiresAt }) });
-    for (const other of await this.store.queryRecords<PersonLinkData>({ kind: KIND, tenantId: link.tenantId, partition: link.tenantId, where: { githubId: link.githubId }, limit: 20 })) {
-      if (other.data.aadObjectId !== aad) await this.store.deleteRecord(KIND, link.tenantId, other.id);
+    await this.store.putRecord({
+      kind: KIND,
+      tenantId: link.tenantId,
+      partition: link.tenantId,
+      id: idOf(aad),
+      data,
+      ...(expiresAt !== undefined && { expiresAt }),
+    });
+    for (const other of await this.store.queryRecords<PersonLinkData>({
+      kind: KIND,
+      tenantId: link.tenantId,
+      partition: link.tenantId,
+      where: { githubId: link.githubId },
+      limit: 20,
+    })) {
+      if (other.data.aadObjectId !== aad)
+        await this.store.deleteRecord(KIND, link.tenantId, other.id);
     }
   }
 
@@ -47,13 +66,25 @@ export class PersonLinks {
 
   /** Which Teams user signed in as this GitHub login (case-insensitive, as GitHub logins are). */
   async byLogin(tenantId: string, login: string): Promise<PersonLink | undefined> {
-    const [record] = await this.store.queryRecords<PersonLinkData>({ kind: KIND, tenantId, partition: tenantId, where: { loginLower: login.toLowerCase() }, limit: 1 });
+    const [record] = await this.store.queryRecords<PersonLinkData>({
+      kind: KIND,
+      tenantId,
+      partition: tenantId,
+      where: { loginLower: login.toLowerCase() },
+      limit: 1,
+    });
     return record ? split(record.data).link : undefined;
   }
 
   /** Which Teams user signed in as this GitHub user id (survives a login rename). */
   async byGithubId(tenantId: string, githubId: number): Promise<PersonLink | undefined> {
-    const [record] = await this.store.queryRecords<PersonLinkData>({ kind: KIND, tenantId, partition: tenantId, where: { githubId }, limit: 1 });
+    const [record] = await this.store.queryRecords<PersonLinkData>({
+      kind: KIND,
+      tenantId,
+      partition: tenantId,
+      where: { githubId },
+      limit: 1,
+    });
     return record ? split(record.data).link : undefined;
   }
 

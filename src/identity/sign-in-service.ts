@@ -9,7 +9,12 @@
  */
 import type { Clock } from '../core/clock.js';
 import { pollForToken, type Sleep } from './device-flow-poll.js';
-import { type DeviceCode, type GitHubOAuth, GitHubOAuthError, type IssuedTokens } from './github-oauth.js';
+import {
+  type DeviceCode,
+  type GitHubOAuth,
+  GitHubOAuthError,
+  type IssuedTokens,
+} from './github-oauth.js';
 import type { PersonLink } from './person-link.js';
 import type { PersonLinks } from './person-links.js';
 import { type TokenSecret, type TokenVault, TokenVaultError } from './token-vault.js';
@@ -55,7 +60,8 @@ export interface SignInServiceOptions {
 }
 
 const REFRESH_MARGIN_MS = 5 * 60_000;
-const ownerOf = (tenantId: string, aadObjectId: string) => `${tenantId}|${aadObjectId.toLowerCase()}`;
+const ownerOf = (tenantId: string, aadObjectId: string) =>
+  `${tenantId}|${aadObjectId.toLowerCase()}`;
 
 export class SignInService {
   private readonly pending = new Map<string, AbortController>();
@@ -110,8 +116,15 @@ export class SignInService {
     }
     const { link } = stored;
     const now = this.o.clock.now();
-    if (link.tokenExpiresAt === undefined || link.tokenExpiresAt - (this.o.refreshMarginMs ?? REFRESH_MARGIN_MS) > now) return { kind: 'token', token: secret.accessToken, link };
-    if (!secret.refreshToken || (link.refreshTokenExpiresAt !== undefined && link.refreshTokenExpiresAt <= now)) {
+    if (
+      link.tokenExpiresAt === undefined ||
+      link.tokenExpiresAt - (this.o.refreshMarginMs ?? REFRESH_MARGIN_MS) > now
+    )
+      return { kind: 'token', token: secret.accessToken, link };
+    if (
+      !secret.refreshToken ||
+      (link.refreshTokenExpiresAt !== undefined && link.refreshTokenExpiresAt <= now)
+    ) {
       await this.o.links.remove(tenantId, aadObjectId);
       return { kind: 'expired', login: link.login };
     }
@@ -122,9 +135,17 @@ export class SignInService {
       if (error instanceof GitHubOAuthError && error.kind === 'rejected') {
         // Another replica may have used the refresh token first and stored the new pair: use that.
         const latest = await this.o.links.get(tenantId, aadObjectId);
-        if (latest && latest.link.tokenExpiresAt !== undefined && latest.link.tokenExpiresAt > link.tokenExpiresAt) {
+        if (
+          latest &&
+          latest.link.tokenExpiresAt !== undefined &&
+          latest.link.tokenExpiresAt > link.tokenExpiresAt
+        ) {
           try {
-            return { kind: 'token', token: this.o.vault.open(latest.sealed, owner).accessToken, link: latest.link };
+            return {
+              kind: 'token',
+              token: this.o.vault.open(latest.sealed, owner).accessToken,
+              link: latest.link,
+            };
           } catch {
             // falls through: forgotten below
           }
@@ -154,7 +175,9 @@ export class SignInService {
     const login = stored.link.login;
     let revoked = true;
     try {
-      await this.o.oauth.revoke(this.o.vault.open(stored.sealed, ownerOf(tenantId, aadObjectId)).accessToken);
+      await this.o.oauth.revoke(
+        this.o.vault.open(stored.sealed, ownerOf(tenantId, aadObjectId)).accessToken,
+      );
     } catch (error) {
       if (!(error instanceof GitHubOAuthError) && !(error instanceof TokenVaultError)) throw error;
       revoked = error instanceof GitHubOAuthError && error.kind === 'rejected'; // GitHub no longer honours it: as good as revoked
@@ -169,29 +192,63 @@ export class SignInService {
     this.pending.clear();
   }
 
-  private async finish(tenantId: string, aadObjectId: string, code: DeviceCode, signal: AbortSignal): Promise<SignInOutcome> {
+  private async finish(
+    tenantId: string,
+    aadObjectId: string,
+    code: DeviceCode,
+    signal: AbortSignal,
+  ): Promise<SignInOutcome> {
     try {
-      const polled = await pollForToken(code, { oauth: this.o.oauth, clock: this.o.clock, sleep: this.o.sleep, signal });
+      const polled = await pollForToken(code, {
+        oauth: this.o.oauth,
+        clock: this.o.clock,
+        sleep: this.o.sleep,
+        signal,
+      });
       if (polled.kind !== 'token') return polled;
       const user = await this.o.oauth.user(polled.tokens.accessToken);
       if (signal.aborted) return { kind: 'cancelled' };
-      const link: PersonLink = { tenantId, aadObjectId: aadObjectId.toLowerCase(), githubId: user.id, login: user.login, verifiedAt: this.o.clock.now(), ...expiries(polled.tokens, this.o.clock.now()) };
-      await this.o.links.save(link, this.o.vault.seal(secretOf(polled.tokens), ownerOf(tenantId, aadObjectId)));
+      const link: PersonLink = {
+        tenantId,
+        aadObjectId: aadObjectId.toLowerCase(),
+        githubId: user.id,
+        login: user.login,
+        verifiedAt: this.o.clock.now(),
+        ...expiries(polled.tokens, this.o.clock.now()),
+      };
+      await this.o.links.save(
+        link,
+        this.o.vault.seal(secretOf(polled.tokens), ownerOf(tenantId, aadObjectId)),
+      );
       return { kind: 'signed_in', link };
     } catch (error) {
-      if (error instanceof GitHubOAuthError) return { kind: 'unavailable', reason: error.kind === 'misconfigured' ? 'misconfigured' : 'unreachable' };
+      if (error instanceof GitHubOAuthError)
+        return {
+          kind: 'unavailable',
+          reason: error.kind === 'misconfigured' ? 'misconfigured' : 'unreachable',
+        };
       throw error;
     }
   }
 }
 
 function secretOf(tokens: IssuedTokens): TokenSecret {
-  return { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) };
+  return {
+    accessToken: tokens.accessToken,
+    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+  };
 }
 
-function expiries(tokens: IssuedTokens, now: number): Pick<PersonLink, 'tokenExpiresAt' | 'refreshTokenExpiresAt'> {
+function expiries(
+  tokens: IssuedTokens,
+  now: number,
+): Pick<PersonLink, 'tokenExpiresAt' | 'refreshTokenExpiresAt'> {
   return {
-    ...(tokens.expiresInSeconds !== undefined && { tokenExpiresAt: now + tokens.expiresInSeconds * 1000 }),
-    ...(tokens.refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresAt: now + tokens.refreshTokenExpiresInSeconds * 1000 }),
+    ...(tokens.expiresInSeconds !== undefined && {
+      tokenExpiresAt: now + tokens.expiresInSeconds * 1000,
+    }),
+    ...(tokens.refreshTokenExpiresInSeconds !== undefined && {
+      refreshTokenExpiresAt: now + tokens.refreshTokenExpiresInSeconds * 1000,
+    }),
   };
 }

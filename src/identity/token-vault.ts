@@ -37,7 +37,8 @@ export class TokenVault {
   private readonly key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new RangeError(`a token vault key is ${KEY_BYTES} bytes (got ${key.length})`);
+    if (key.length !== KEY_BYTES)
+      throw new RangeError(`a token vault key is ${KEY_BYTES} bytes (got ${key.length})`);
     this.key = Buffer.from(key);
   }
 
@@ -46,7 +47,12 @@ export class TokenVault {
     const cipher = createCipheriv(ALGORITHM, this.key, iv);
     cipher.setAAD(Buffer.from(owner, 'utf8'));
     const data = Buffer.concat([cipher.update(JSON.stringify(secret), 'utf8'), cipher.final()]);
-    return { v: 1, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+    return {
+      v: 1,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      data: data.toString('base64'),
+    };
   }
 
   open(sealed: SealedToken, owner: string): TokenSecret {
@@ -55,13 +61,19 @@ export class TokenVault {
       const decipher = createDecipheriv(ALGORITHM, this.key, Buffer.from(sealed.iv, 'base64'));
       decipher.setAAD(Buffer.from(owner, 'utf8'));
       decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-      const json = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+      const json = Buffer.concat([
+        decipher.update(Buffer.from(sealed.data, 'base64')),
+        decipher.final(),
+      ]).toString('utf8');
       const secret = JSON.parse(json) as TokenSecret;
       if (typeof secret.accessToken !== 'string') throw new Error('no access token inside');
       return secret;
     } catch (error) {
       // The cause names no secret (GCM says only "unable to authenticate data").
-      throw new TokenVaultError('a stored GitHub token could not be opened: TOKEN_ENCRYPTION_KEY changed, or the record was altered', { cause: error });
+      throw new TokenVaultError(
+        'a stored GitHub token could not be opened: TOKEN_ENCRYPTION_KEY changed, or the record was altered',
+        { cause: error },
+      );
     }
   }
 }

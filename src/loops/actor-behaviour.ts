@@ -78,31 +78,52 @@ export function botLikeReason(earlier: readonly ActorAct[], current: ActorAct): 
   if (current.content !== '' && current.target !== undefined) {
     const same = acts.filter((a) => a.target === current.target && a.content === current.content);
     const run = same.slice(-MACHINE_REPEATS);
-    if (run.length === MACHINE_REPEATS && run.every((a, i) => i === 0 || a.at - run[i - 1]!.at <= MACHINE_GAP_MS)) {
+    if (
+      run.length === MACHINE_REPEATS &&
+      run.every((a, i) => i === 0 || a.at - run[i - 1]!.at <= MACHINE_GAP_MS)
+    ) {
       return `posted the same text on ${current.target} ${MACHINE_REPEATS} times in ${seconds(current.at - run[0]!.at)}`;
     }
     const within = same.filter((a) => current.at - a.at <= PERSISTENT_WINDOW_MS);
     const unanswered = within.filter((a) => !a.afterOther);
     const sentences = current.length >= SENTENCE_LENGTH ? within : [];
-    const recent = unanswered.length >= PERSISTENT_REPEATS ? unanswered : sentences.length >= SENTENCE_REPEATS ? sentences : undefined;
-    if (recent) return `posted the same text on ${current.target} ${recent.length} times in ${Math.ceil((current.at - recent[0]!.at) / 60_000)} min`;
+    const recent =
+      unanswered.length >= PERSISTENT_REPEATS
+        ? unanswered
+        : sentences.length >= SENTENCE_REPEATS
+          ? sentences
+          : undefined;
+    if (recent)
+      return `posted the same text on ${current.target} ${recent.length} times in ${Math.ceil((current.at - recent[0]!.at) / 60_000)} min`;
   }
 
   const burst = acts.filter((a) => current.at - a.at <= RATE_WINDOW_MS);
-  if (burst.length >= RATE_COUNT) return `${burst.length} writes in ${seconds(current.at - burst[0]!.at)}, faster than anyone types`;
+  if (burst.length >= RATE_COUNT)
+    return `${burst.length} writes in ${seconds(current.at - burst[0]!.at)}, faster than anyone types`;
 
   if (n > TYPING_RUN) {
     const run = acts.slice(-TYPING_RUN);
     const fast = run.every((a, i) => {
       const before = acts[n - TYPING_RUN + i - 1]!;
       const gap = a.at - before.at;
-      return a.length >= TYPING_MIN_LENGTH && gap <= 60_000 && a.length * 1000 > TYPING_CHARS_PER_S * Math.max(gap, 1);
+      return (
+        a.length >= TYPING_MIN_LENGTH &&
+        gap <= 60_000 &&
+        a.length * 1000 > TYPING_CHARS_PER_S * Math.max(gap, 1)
+      );
     });
-    if (fast) return `wrote ${run.reduce((sum, a) => sum + a.length, 0)} characters in ${TYPING_RUN} writes at over ${TYPING_CHARS_PER_S} a second`;
+    if (fast)
+      return `wrote ${run.reduce((sum, a) => sum + a.length, 0)} characters in ${TYPING_RUN} writes at over ${TYPING_CHARS_PER_S} a second`;
   }
 
   const quick = acts.slice(-REPLY_RUN);
-  if (quick.length === REPLY_RUN && quick.every((a) => a.replyGapMs !== undefined && a.replyGapMs <= REPLY_GAP_MS && a.length >= REPLY_MIN_LENGTH)) {
+  if (
+    quick.length === REPLY_RUN &&
+    quick.every(
+      (a) =>
+        a.replyGapMs !== undefined && a.replyGapMs <= REPLY_GAP_MS && a.length >= REPLY_MIN_LENGTH,
+    )
+  ) {
     return `answered ${REPLY_RUN} times in a row within ${seconds(REPLY_GAP_MS)} with ${Math.min(...quick.map((a) => a.length))}+ characters`;
   }
 
@@ -111,7 +132,11 @@ export function botLikeReason(earlier: readonly ActorAct[], current: ActorAct): 
     const gaps = run.slice(1).map((a, i) => a.at - run[i]!.at);
     const mean = gaps.reduce((sum, g) => sum + g, 0) / gaps.length;
     const spread = Math.max(...gaps) - Math.min(...gaps);
-    if (Math.max(...gaps) <= METRONOME_MAX_GAP_MS && mean >= METRONOME_MIN_MEAN_MS && spread <= Math.max(2_000, 0.1 * mean)) {
+    if (
+      Math.max(...gaps) <= METRONOME_MAX_GAP_MS &&
+      mean >= METRONOME_MIN_MEAN_MS &&
+      spread <= Math.max(2_000, 0.1 * mean)
+    ) {
       return `${METRONOME_RUN} writes ${seconds(mean)} apart like clockwork`;
     }
   }
@@ -132,6 +157,8 @@ export class ActorHistory {
     this.acts.push(act);
     if (this.acts.length > ACTS_KEPT) this.acts.shift();
     if (reason) this.botLike = { reason, until: act.at + BOT_LIKE_MEMORY_MS };
-    return reason ?? (this.botLike && act.at <= this.botLike.until ? this.botLike.reason : undefined);
+    return (
+      reason ?? (this.botLike && act.at <= this.botLike.until ? this.botLike.reason : undefined)
+    );
   }
 }

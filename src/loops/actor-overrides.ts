@@ -38,16 +38,31 @@ export class ActorOverrides {
     const key = `${tenantId}|${login.toLowerCase()}`;
     let cached = this.cache.get(key);
     if (!cached) {
-      const stored = await this.store.getRecord<ActorOverrideRecord>('identity', tenantId, recordId(login));
+      const stored = await this.store.getRecord<ActorOverrideRecord>(
+        'identity',
+        tenantId,
+        recordId(login),
+      );
       cached = { value: stored?.data.treatAs ?? 'none' };
       this.cache.set(key, cached);
     }
     return cached.value === 'none' ? undefined : cached.value;
   }
 
-  async set(tenantId: string, login: string, treatAs: ActorOverride, by: string): Promise<ActorOverrideRecord> {
+  async set(
+    tenantId: string,
+    login: string,
+    treatAs: ActorOverride,
+    by: string,
+  ): Promise<ActorOverrideRecord> {
     const data: ActorOverrideRecord = { login, treatAs, by, at: this.clock.now() };
-    await this.store.putRecord({ kind: 'identity', tenantId, partition: tenantId, id: recordId(login), data });
+    await this.store.putRecord({
+      kind: 'identity',
+      tenantId,
+      partition: tenantId,
+      id: recordId(login),
+      data,
+    });
     this.cache.set(`${tenantId}|${login.toLowerCase()}`, { value: treatAs });
     return data;
   }

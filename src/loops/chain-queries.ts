@@ -24,23 +24,55 @@ export interface ChainDetail {
 }
 
 /** The tenant's recent chains, newest first, filtered by repository and verdict. */
-export async function recentChains(store: Store, tenantId: string, filter: ChainFilter): Promise<ChainSummary[]> {
+export async function recentChains(
+  store: Store,
+  tenantId: string,
+  filter: ChainFilter,
+): Promise<ChainSummary[]> {
   const where: Record<string, string> = {};
   if (filter.repo) where.repo = filter.repo;
   if (filter.verdict) where.verdict = filter.verdict;
-  const records = await store.queryRecords<ChainSummary>({ kind: 'chain', tenantId, partition: tenantId, where, limit: filter.limit });
+  const records = await store.queryRecords<ChainSummary>({
+    kind: 'chain',
+    tenantId,
+    partition: tenantId,
+    where,
+    limit: filter.limit,
+  });
   return records.map((r) => r.data);
 }
 
 /** One chain in full, or undefined when it never existed or has expired. */
-export async function chainDetail(store: Store, tenantId: string, chainId: string): Promise<ChainDetail | undefined> {
+export async function chainDetail(
+  store: Store,
+  tenantId: string,
+  chainId: string,
+): Promise<ChainDetail | undefined> {
   const chain = await store.getRecord<ChainSummary>('chain', tenantId, chainId);
   if (!chain) return undefined;
   const [nodes, audit] = await Promise.all([
-    store.queryRecords<ChainNode>({ kind: 'chain_node', tenantId, partition: chainId, limit: CHAIN_DETAIL_LIMIT }),
-    store.queryRecords<AuditEntry>({ kind: 'audit', tenantId, partition: chainId, limit: CHAIN_DETAIL_LIMIT }),
+    store.queryRecords<ChainNode>({
+      kind: 'chain_node',
+      tenantId,
+      partition: chainId,
+      limit: CHAIN_DETAIL_LIMIT,
+    }),
+    store.queryRecords<AuditEntry>({
+      kind: 'audit',
+      tenantId,
+      partition: chainId,
+      limit: CHAIN_DETAIL_LIMIT,
+    }),
   ]);
   const ordered = nodes.map((n) => n.data).sort((a, b) => a.at - b.at || a.depth - b.depth);
-  const edges = ordered.filter((n) => n.parentId !== undefined).map((n) => ({ from: n.parentId!, to: n.nodeId, link: n.link }));
-  return { chain: chain.data, nodes: ordered, edges, audit: audit.map((a) => a.data).sort((a, b) => a.at - b.at), truncated: nodes.length === CHAIN_DETAIL_LIMIT };
+  const edges = ordered
+    .filter((n) => n.parentId !== undefined)
+    .map((n) => ({ from: n.parentId!, to: n.nodeId, link: n.link }));
+  return {
+    chain: chain.data,
+    nodes: ordered,
+    edges,
+    audit: audit.map((a) => a.data).sort((a, b) => a.at - b.at),
+    truncated: nodes.length === CHAIN_DETAIL_LIMIT,
+  };
 }

@@ -32,7 +32,13 @@ import { loopScore, verdictFor } from './loop-score.js';
 import type { LoopSettings } from './loop-settings.js';
 import { parseMarker, type ChainMark } from './marker.js';
 import { cycleSignal, depthSignal, pingPongSignal, rateSignal, repeatSignal } from './signals.js';
-import { ChainState, repeatRun, WorkingSet, workingSetTtlMs, type WindowEntry } from './working-set.js';
+import {
+  ChainState,
+  repeatRun,
+  WorkingSet,
+  workingSetTtlMs,
+  type WindowEntry,
+} from './working-set.js';
 
 export interface LoopObserver {
   /** A chain just broke. Called once per chain: the admins' alert. */
@@ -61,7 +67,14 @@ export function isConversational(kind: string): boolean {
  * among them (a review submits all its inline comments at once), nor labels (one click in the
  * picker adds several), nor approvals (approving a row of dependency PRs is quick work).
  */
-const AUTHORED = new Set(['issue_comment.created', 'commit_comment.created', 'discussion_comment.created', 'issues.opened', 'pull_request.opened', 'discussion.created']);
+const AUTHORED = new Set([
+  'issue_comment.created',
+  'commit_comment.created',
+  'discussion_comment.created',
+  'issues.opened',
+  'pull_request.opened',
+  'discussion.created',
+]);
 
 export class ChainTracker {
   readonly working: WorkingSet<Assessment>;
@@ -75,7 +88,10 @@ export class ChainTracker {
     readonly settings: LoopSettings,
     private readonly observer: LoopObserver = {},
   ) {
-    this.working = new WorkingSet(settings.workingSetMax, { ttlMs: workingSetTtlMs(settings), clock });
+    this.working = new WorkingSet(settings.workingSetMax, {
+      ttlMs: workingSetTtlMs(settings),
+      clock,
+    });
     this.echoes = new EchoRegistry(store, clock, settings.echoTtlMs);
     this.overrides = new ActorOverrides(store, clock);
   }
@@ -93,12 +109,21 @@ export class ChainTracker {
    * The kind the loop signals use: an admin's word first, then the account type, then behaviour (a
    * `User` account acting like a bot counts as one). `reason` says why a `User` became a bot.
    */
-  private async effectiveKind(event: BrokerEvent, base: ActorKind, at: number, previous: WindowEntry | undefined): Promise<{ kind: ActorKind; reason?: string }> {
+  private async effectiveKind(
+    event: BrokerEvent,
+    base: ActorKind,
+    at: number,
+    previous: WindowEntry | undefined,
+  ): Promise<{ kind: ActorKind; reason?: string }> {
     const login = event.actor?.login;
     if (base === 'self' || login === undefined) return { kind: base };
     const override = await this.overrides.get(event.tenantId, login);
     if (override === 'person') return { kind: 'human' };
-    if (override === 'bot') return { kind: 'bot', ...(base === 'human' && { reason: 'an admin said to treat it as a bot' }) };
+    if (override === 'bot')
+      return {
+        kind: 'bot',
+        ...(base === 'human' && { reason: 'an admin said to treat it as a bot' }),
+      };
     if (base !== 'human' || !AUTHORED.has(`${event.kind}.${event.action ?? ''}`)) {
       if (base !== 'human') return { kind: base };
       // Not an authored write (a label, a review...): still a bot if its writes showed it lately.
@@ -107,9 +132,20 @@ export class ChainTracker {
     }
     const body = event.body ?? event.title ?? '';
     const normalised = normaliseContent(body);
-    const target = event.repo && event.target ? `${event.repo.fullName}${event.target.key}` : undefined;
+    const target =
+      event.repo && event.target ? `${event.repo.fullName}${event.target.key}` : undefined;
     const afterOther = previous !== undefined && previous.actor !== login;
-    const reason = this.working.actor(`${event.tenantId}|${login}`).observe({ at, target, content: normalised === '' ? '' : shortHash(normalised), length: body.length, afterOther, ...(afterOther && { replyGapMs: at - previous!.at }), ...(event.url !== undefined && { id: event.url }) });
+    const reason = this.working
+      .actor(`${event.tenantId}|${login}`)
+      .observe({
+        at,
+        target,
+        content: normalised === '' ? '' : shortHash(normalised),
+        length: body.length,
+        afterOther,
+        ...(afterOther && { replyGapMs: at - previous!.at }),
+        ...(event.url !== undefined && { id: event.url }),
+      });
     return reason ? { kind: 'bot', reason } : { kind: 'human' };
   }
 
@@ -123,13 +159,21 @@ export class ChainTracker {
     const conversational = isConversational(event.kind);
     const repo = event.repo?.fullName;
     const target = event.target?.key;
-    const window = repo && target ? this.working.window(`${event.tenantId}|${repo}|${target}`) : undefined;
+    const window =
+      repo && target ? this.working.window(`${event.tenantId}|${repo}|${target}`) : undefined;
     const previous = window?.last();
-    const { kind: actorKind, reason: actsLikeBot } = await this.effectiveKind(event, this.actorKind(event, mark), at, previous);
+    const { kind: actorKind, reason: actsLikeBot } = await this.effectiveKind(
+      event,
+      this.actorKind(event, mark),
+      at,
+      previous,
+    );
     if (actsLikeBot !== undefined && window) {
       // What showed it was its earlier events here: from now on they count as a bot's too, so the
       // ping-pong and repeat it was part of are seen whole (bounded: one target window).
-      for (const earlier of window.entries) if (earlier.actor === event.actor?.login && earlier.actorKind === 'human') earlier.actorKind = 'bot';
+      for (const earlier of window.entries)
+        if (earlier.actor === event.actor?.login && earlier.actorKind === 'human')
+          earlier.actorKind = 'bot';
     }
 
     let link: LinkKind = 'root';
@@ -145,7 +189,12 @@ export class ChainTracker {
         link = 'echo';
         parent = { chainId: echo.chainId, nodeId: echo.actNodeId, depth: echo.depth };
         depth = echo.depth;
-      } else if (actorKind !== 'human' && conversational && previous && at - previous.at <= s.replyWindowMs) {
+      } else if (
+        actorKind !== 'human' &&
+        conversational &&
+        previous &&
+        at - previous.at <= s.replyWindowMs
+      ) {
         link = 'reply';
         parent = previous;
         // A second message in a row from the same bot is the same turn, not an answer to itself.
@@ -168,12 +217,32 @@ export class ChainTracker {
       adminAlerted: false,
     }));
 
-    const fingerprint = eventFingerprint({ kind: event.kind, action: event.action, target: target && `${repo}${target}`, actor: event.actor?.login, content: event.body ?? [event.title ?? '', event.changedLabel ?? ''].join(' ') });
-    const entry: WindowEntry = { nodeId, chainId, depth, at, actor: event.actor?.login, actorKind, fingerprint, conversational, echo: actorKind === 'self' && (link === 'marker' || link === 'echo') };
+    const fingerprint = eventFingerprint({
+      kind: event.kind,
+      action: event.action,
+      target: target && `${repo}${target}`,
+      actor: event.actor?.login,
+      content: event.body ?? [event.title ?? '', event.changedLabel ?? ''].join(' '),
+    });
+    const entry: WindowEntry = {
+      nodeId,
+      chainId,
+      depth,
+      at,
+      actor: event.actor?.login,
+      actorKind,
+      fingerprint,
+      conversational,
+      echo: actorKind === 'self' && (link === 'marker' || link === 'echo'),
+    };
     const recent = window?.entries ?? [];
-    const signals = [depthSignal(depth, s), repeatSignal(chain, recent, entry, at, s), cycleSignal(chain, recent, entry, at, s), pingPongSignal(recent, entry, s), rateSignal(recent, entry, s)].filter(
-      (signal): signal is Signal => signal !== undefined,
-    );
+    const signals = [
+      depthSignal(depth, s),
+      repeatSignal(chain, recent, entry, at, s),
+      cycleSignal(chain, recent, entry, at, s),
+      pingPongSignal(recent, entry, s),
+      rateSignal(recent, entry, s),
+    ].filter((signal): signal is Signal => signal !== undefined);
     const run = conversational ? repeatRun(recent, entry, at - s.repeatWindowMs) : { count: 0 };
     const score = loopScore(signals);
     const verdict = worse(verdictFor(score, s), chain.summary.verdict);
@@ -203,15 +272,35 @@ export class ChainTracker {
     const who = event.actor?.login ?? 'unknown';
     // Named in the chain's audit once per chain and account: why a `User` was taken for a bot.
     const named = actsLikeBot !== undefined && chain.noteBotLike(who);
-    const audit = named ? { who, what: 'acts_like_bot' as const, detail: `${who} acts like a bot: ${actsLikeBot}`, score, verdict, signals } : undefined;
+    const audit = named
+      ? {
+          who,
+          what: 'acts_like_bot' as const,
+          detail: `${who} acts like a bot: ${actsLikeBot}`,
+          score,
+          verdict,
+          signals,
+        }
+      : undefined;
     const summary = await this.recordNode(chain, node, who, audit);
-    const assessment: Assessment = { node, chain: summary, verdict, ...(run.first && { repeatOf: { nodeId: run.first.nodeId, count: run.count + 1, firstAt: run.first.at } }) };
+    const assessment: Assessment = {
+      node,
+      chain: summary,
+      verdict,
+      ...(run.first && {
+        repeatOf: { nodeId: run.first.nodeId, count: run.count + 1, firstAt: run.first.at },
+      }),
+    };
     this.working.assessed.set(nodeId, assessment);
     return assessment;
   }
 
   /** The chain's state, from memory or the store, or a new one made by `create`. */
-  async chainState(tenantId: string, chainId: string, create?: () => ChainSummary): Promise<ChainState> {
+  async chainState(
+    tenantId: string,
+    chainId: string,
+    create?: () => ChainSummary,
+  ): Promise<ChainState> {
     const key = `${tenantId}|${chainId}`;
     let state = this.working.chains.get(key);
     if (!state) {
@@ -234,7 +323,12 @@ export class ChainTracker {
    * verdict if the node's is worse, writes node, summary and audit, and tells the admins once
    * when the chain breaks.
    */
-  async recordNode(chain: ChainState, node: ChainNode, who: string, audit?: Omit<AuditEntry, 'id' | 'chainId' | 'at' | 'nodeId'>): Promise<ChainSummary> {
+  async recordNode(
+    chain: ChainState,
+    node: ChainNode,
+    who: string,
+    audit?: Omit<AuditEntry, 'id' | 'chainId' | 'at' | 'nodeId'>,
+  ): Promise<ChainSummary> {
     const s = this.settings;
     const before = chain.summary;
     const escalated = VERDICT_RANK[node.verdict] > VERDICT_RANK[before.verdict];
@@ -245,7 +339,15 @@ export class ChainTracker {
       nodes: before.nodes + 1,
       score: Math.max(before.score, node.score),
       verdict: worse(before.verdict, node.verdict),
-      reason: escalated ? [node.actsLikeBot && `${node.actor ?? 'the account'} acts like a bot: ${node.actsLikeBot}`, ...node.signals.map((signal) => signal.detail)].filter(Boolean).join('; ') || before.reason : before.reason,
+      reason: escalated
+        ? [
+            node.actsLikeBot &&
+              `${node.actor ?? 'the account'} acts like a bot: ${node.actsLikeBot}`,
+            ...node.signals.map((signal) => signal.detail),
+          ]
+            .filter(Boolean)
+            .join('; ') || before.reason
+        : before.reason,
     };
     const breaking = summary.verdict === 'break' && !summary.adminAlerted;
     if (breaking) summary.adminAlerted = true;
@@ -256,17 +358,56 @@ export class ChainTracker {
     if (breaking) await this.observer.onBreak?.(summary, node);
 
     const expiresAt = node.at + s.chainTtlMs;
-    await this.store.putRecord({ kind: 'chain_node', tenantId: summary.tenantId, partition: summary.chainId, id: node.nodeId, data: node, expiresAt });
-    const written = await this.store.putRecord({ kind: 'chain', tenantId: summary.tenantId, partition: summary.tenantId, id: summary.chainId, data: summary, expiresAt });
+    await this.store.putRecord({
+      kind: 'chain_node',
+      tenantId: summary.tenantId,
+      partition: summary.chainId,
+      id: node.nodeId,
+      data: node,
+      expiresAt,
+    });
+    const written = await this.store.putRecord({
+      kind: 'chain',
+      tenantId: summary.tenantId,
+      partition: summary.tenantId,
+      id: summary.chainId,
+      data: summary,
+      expiresAt,
+    });
     chain.etag = written.etag;
 
     const entries: Omit<AuditEntry, 'id' | 'chainId' | 'nodeId'>[] = [];
     if (audit) entries.push({ ...audit, at: node.at });
-    if (escalated) entries.push({ at: node.at, who, what: 'verdict', detail: `chain ${summary.verdict === 'break' ? 'broken' : 'dampened'}: ${summary.reason ?? ''}`, score: node.score, verdict: summary.verdict, signals: node.signals });
-    if (breaking) entries.push({ at: node.at, who: 'reynolds', what: 'admin_alert', detail: 'the channel admins were told this chain was stopped', score: node.score, verdict: 'break', signals: node.signals });
+    if (escalated)
+      entries.push({
+        at: node.at,
+        who,
+        what: 'verdict',
+        detail: `chain ${summary.verdict === 'break' ? 'broken' : 'dampened'}: ${summary.reason ?? ''}`,
+        score: node.score,
+        verdict: summary.verdict,
+        signals: node.signals,
+      });
+    if (breaking)
+      entries.push({
+        at: node.at,
+        who: 'reynolds',
+        what: 'admin_alert',
+        detail: 'the channel admins were told this chain was stopped',
+        score: node.score,
+        verdict: 'break',
+        signals: node.signals,
+      });
     for (const [i, entry] of entries.entries()) {
       const id = `${node.nodeId}-${entry.what}-${i}`;
-      await this.store.putRecord({ kind: 'audit', tenantId: summary.tenantId, partition: summary.chainId, id, data: { ...entry, id, chainId: summary.chainId, nodeId: node.nodeId }, expiresAt: node.at + s.auditTtlMs });
+      await this.store.putRecord({
+        kind: 'audit',
+        tenantId: summary.tenantId,
+        partition: summary.chainId,
+        id,
+        data: { ...entry, id, chainId: summary.chainId, nodeId: node.nodeId },
+        expiresAt: node.at + s.auditTtlMs,
+      });
     }
     return summary;
   }
@@ -280,6 +421,8 @@ function arrivalTime(event: BrokerEvent, clock: Clock): number {
 
 export function describeEvent(event: BrokerEvent): string {
   const what = `${event.kind}${event.action ? `.${event.action}` : ''}`;
-  const where = event.repo ? ` on ${event.repo.fullName}${event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : ''}` : '';
+  const where = event.repo
+    ? ` on ${event.repo.fullName}${event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : ''}`
+    : '';
   return `${what}${where}${event.actor ? ` by ${event.actor.login}` : ''}`;
 }

@@ -46,9 +46,15 @@ export class EchoRegistry {
 
   /** The oldest live expectation this event fulfils, consumed; undefined when none. */
   async match(event: BrokerEvent): Promise<Expectation | undefined> {
-    if (!event.repo || !event.target || !ECHOABLE.has(`${event.kind}.${event.action}`)) return undefined;
+    if (!event.repo || !event.target || !ECHOABLE.has(`${event.kind}.${event.action}`))
+      return undefined;
     // Label/close/reopen writes are announced as issues.*; on a pull request GitHub sends pull_request.*.
-    const kind = event.kind === 'pull_request' && event.action !== undefined && ['labeled', 'unlabeled', 'closed', 'reopened'].includes(event.action) ? 'issues' : event.kind;
+    const kind =
+      event.kind === 'pull_request' &&
+      event.action !== undefined &&
+      ['labeled', 'unlabeled', 'closed', 'reopened'].includes(event.action)
+        ? 'issues'
+        : event.kind;
     const candidates = await this.store.queryRecords<Expectation>({
       kind: 'echo',
       tenantId: event.tenantId,
@@ -56,8 +62,11 @@ export class EchoRegistry {
       where: { event: kind, action: event.action! },
       limit: 20,
     });
-    const detail = event.changedLabel ?? (event.kind === 'pull_request_review' ? event.state : undefined);
-    const found = candidates.reverse().find((c) => c.data.detail === undefined || c.data.detail === detail);
+    const detail =
+      event.changedLabel ?? (event.kind === 'pull_request_review' ? event.state : undefined);
+    const found = candidates
+      .reverse()
+      .find((c) => c.data.detail === undefined || c.data.detail === detail);
     if (!found) return undefined;
     // Consumed even if two replicas race: one of them links it, the other sees a plain event.
     await this.store.deleteRecord('echo', found.partition, found.id);

@@ -24,6 +24,20 @@ export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
 
-export function eventFingerprint(parts: { kind: string; action?: string; target?: string; actor?: string; content?: string }): string {
-  return shortHash([parts.kind, parts.action ?? '', parts.target ?? '', parts.actor ?? '', normaliseContent(parts.content)].join('\u0000'));
+export function eventFingerprint(parts: {
+  kind: string;
+  action?: string;
+  target?: string;
+  actor?: string;
+  content?: string;
+}): string {
+  return shortHash(
+    [
+      parts.kind,
+      parts.action ?? '',
+      parts.target ?? '',
+      parts.actor ?? '',
+      normaliseContent(parts.content),
+    ].join('\u0000'),
+  );
 }

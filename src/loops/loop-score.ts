@@ -12,7 +12,10 @@ export function loopScore(signals: readonly Signal[]): number {
   return Math.round((1 - keep) * 1000) / 1000;
 }
 
-export function verdictFor(score: number, s: Pick<LoopSettings, 'dampenScore' | 'breakScore'>): Verdict {
+export function verdictFor(
+  score: number,
+  s: Pick<LoopSettings, 'dampenScore' | 'breakScore'>,
+): Verdict {
   if (score >= s.breakScore) return 'break';
   if (score >= s.dampenScore) return 'dampen';
   return 'proceed';

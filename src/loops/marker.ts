@@ -17,13 +17,18 @@ export interface ChainMark {
 }
 
 const ID = '[A-Za-z0-9_-]{1,80}';
-const MARKER = new RegExp(`<!--\\s*reynolds:v1 chain=(${ID}) depth=(\\d{1,4}) act=(${ID}) sig=([A-Za-z0-9_-]{22})\\s*-->`);
+const MARKER = new RegExp(
+  `<!--\\s*reynolds:v1 chain=(${ID}) depth=(\\d{1,4}) act=(${ID}) sig=([A-Za-z0-9_-]{22})\\s*-->`,
+);
 const ANY_MARKER = /<!--\s*reynolds:[^>]{0,400}-->/g;
 /** The marker and the whitespace around it fit in this many trailing characters. */
 const TAIL = 400;
 
 function signature(key: string, mark: ChainMark): string {
-  return createHmac('sha256', key).update(`v1|${mark.chainId}|${mark.depth}|${mark.actId}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', key)
+    .update(`v1|${mark.chainId}|${mark.depth}|${mark.actId}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export function formatMarker(mark: ChainMark, key: string): string {
@@ -63,7 +68,7 @@ function insideCodeOrQuote(body: string, at: number): boolean {
   const lineStart = body.lastIndexOf('\n', at - 1) + 1;
   const line = body.slice(lineStart, at);
   if (/^\s{0,3}>/.test(line)) return true; // a quote
-  if (((line.match(/`/g) ?? []).length % 2) === 1) return true; // inline code left open
+  if ((line.match(/`/g) ?? []).length % 2 === 1) return true; // inline code left open
   if (/^( {4}|\t)/.test(line) && line.trim() === '') return true; // indented code block
   let open: string | undefined;
   for (const fence of body.slice(0, lineStart).matchAll(/^\s{0,3}(`{3,}|~{3,})/gm)) {

@@ -14,7 +14,9 @@ const clamp = (x: number) => Math.max(0, Math.min(1, x));
 
 export function depthSignal(depth: number, s: LoopSettings): Signal | undefined {
   const strength = clamp((depth - s.depthSoft) / (s.depthHard - s.depthSoft));
-  return strength > 0 ? { name: 'depth', strength, detail: `${depth} hops from the event that started the chain` } : undefined;
+  return strength > 0
+    ? { name: 'depth', strength, detail: `${depth} hops from the event that started the chain` }
+    : undefined;
 }
 
 /**
@@ -22,14 +24,27 @@ export function depthSignal(depth: number, s: LoopSettings): Signal | undefined 
  * person speaking in between, in conversations (an account recognised as a bot only by its
  * behaviour started its storm as root events). Once is a coincidence, twice is a storm.
  */
-export function repeatSignal(chain: ChainState, recent: readonly WindowEntry[], current: WindowEntry, now: number, s: LoopSettings): Signal | undefined {
+export function repeatSignal(
+  chain: ChainState,
+  recent: readonly WindowEntry[],
+  current: WindowEntry,
+  now: number,
+  s: LoopSettings,
+): Signal | undefined {
   if (current.actorKind === 'human') return undefined;
   const since = now - s.repeatWindowMs;
   // On the target only in conversations: CI statuses and pushes repeat their shape by design.
-  const onTarget = current.conversational && !current.echo ? repeatRun(recent, current, since).count : 0;
+  const onTarget =
+    current.conversational && !current.echo ? repeatRun(recent, current, since).count : 0;
   const before = Math.max(chain.seen(current.fingerprint, since), onTarget);
   const strength = clamp(before / 2);
-  return strength > 0 ? { name: 'repeat', strength, detail: `${current.actor ?? 'a bot'} posted the same thing ${before + 1} times on this target in ${Math.max(1, Math.round(s.repeatWindowMs / 60_000))} min` } : undefined;
+  return strength > 0
+    ? {
+        name: 'repeat',
+        strength,
+        detail: `${current.actor ?? 'a bot'} posted the same thing ${before + 1} times on this target in ${Math.max(1, Math.round(s.repeatWindowMs / 60_000))} min`,
+      }
+    : undefined;
 }
 
 /**
@@ -38,22 +53,39 @@ export function repeatSignal(chain: ChainState, recent: readonly WindowEntry[], 
  * within the cycle look-back. Three or four bots taking turns with their templates repeat as soon as
  * the circle closes, however slow each turn is.
  */
-export function cycleSignal(chain: ChainState, recent: readonly WindowEntry[], current: WindowEntry, now: number, s: LoopSettings): Signal | undefined {
+export function cycleSignal(
+  chain: ChainState,
+  recent: readonly WindowEntry[],
+  current: WindowEntry,
+  now: number,
+  s: LoopSettings,
+): Signal | undefined {
   if (current.actorKind === 'human') return undefined;
   const since = now - cycleLookBackMs(s);
   const onChain = chain.repeats(since) + (chain.seen(current.fingerprint, since) > 0 ? 1 : 0);
   // On the target too, in conversations (CI statuses repeat their shape by design).
-  const onTarget = current.conversational && !current.echo ? windowRepeats(recent, current, since) : 0;
+  const onTarget =
+    current.conversational && !current.echo ? windowRepeats(recent, current, since) : 0;
   const repeats = Math.max(onChain, onTarget);
   const strength = clamp((repeats - 1) / 2);
-  return strength > 0 ? { name: 'cycle', strength, detail: `${repeats} events on this chain repeated earlier ones: it goes round in circles` } : undefined;
+  return strength > 0
+    ? {
+        name: 'cycle',
+        strength,
+        detail: `${repeats} events on this chain repeated earlier ones: it goes round in circles`,
+      }
+    : undefined;
 }
 
 /**
  * Two non-human actors taking turns on one target, each answer quick. Counted backwards from the
  * newest event: A B A B is three alternations. People in a conversation never count.
  */
-export function pingPongSignal(recent: readonly WindowEntry[], current: WindowEntry, s: LoopSettings): Signal | undefined {
+export function pingPongSignal(
+  recent: readonly WindowEntry[],
+  current: WindowEntry,
+  s: LoopSettings,
+): Signal | undefined {
   if (current.actorKind === 'human' || !current.conversational || current.echo) return undefined;
   const sequence = [...recent.filter((e) => !e.echo), current];
   let alternations = 0;
@@ -71,27 +103,60 @@ export function pingPongSignal(recent: readonly WindowEntry[], current: WindowEn
     [a, b] = [b, a];
   }
   const strength = clamp((alternations - 1) / 2);
-  return strength > 0 ? { name: 'ping_pong', strength, detail: `${alternations} quick turns between ${current.actor} and ${sequence[sequence.length - 2]?.actor} on this target` } : undefined;
+  return strength > 0
+    ? {
+        name: 'ping_pong',
+        strength,
+        detail: `${alternations} quick turns between ${current.actor} and ${sequence[sequence.length - 2]?.actor} on this target`,
+      }
+    : undefined;
 }
 
 /** Many bot events on one conversation target within the rate window. */
-export function rateSignal(recent: readonly WindowEntry[], current: WindowEntry, s: LoopSettings): Signal | undefined {
+export function rateSignal(
+  recent: readonly WindowEntry[],
+  current: WindowEntry,
+  s: LoopSettings,
+): Signal | undefined {
   if (current.actorKind === 'human' || !current.conversational || current.echo) return undefined;
   const since = current.at - s.rateWindowMs;
-  const count = recent.filter((e) => e.at >= since && e.actorKind !== 'human' && e.conversational && !e.echo).length + 1;
+  const count =
+    recent.filter((e) => e.at >= since && e.actorKind !== 'human' && e.conversational && !e.echo)
+      .length + 1;
   const strength = clamp((count - s.rateSoft) / (s.rateHard - s.rateSoft));
-  return strength > 0 ? { name: 'target_rate', strength, detail: `${count} bot events on this target in ${Math.round(s.rateWindowMs / 1000)} s` } : undefined;
+  return strength > 0
+    ? {
+        name: 'target_rate',
+        strength,
+        detail: `${count} bot events on this target in ${Math.round(s.rateWindowMs / 1000)} s`,
+      }
+    : undefined;
 }
 
 /** A write Reynolds would make in answer to a bot (or itself) on a chain where it already wrote. */
-export function botReactionSignal(chain: ChainState, triggerActorKind: ActorKind, triggerActor: string | undefined, triggerAt?: number): Signal | undefined {
+export function botReactionSignal(
+  chain: ChainState,
+  triggerActorKind: ActorKind,
+  triggerActor: string | undefined,
+  triggerAt?: number,
+): Signal | undefined {
   if (triggerActorKind === 'human' || !chain.reynoldsActed) return undefined;
   const actedAt = chain.summary.reynoldsActedAt;
   if (triggerAt !== undefined && actedAt !== undefined && triggerAt <= actedAt) return undefined; // we wrote after it: it cannot be answering us
-  return { name: 'bot_reaction', strength: 1, detail: `${triggerActor ?? 'a bot'} answered a write of ours; answering back would start a loop` };
+  return {
+    name: 'bot_reaction',
+    strength: 1,
+    detail: `${triggerActor ?? 'a bot'} answered a write of ours; answering back would start a loop`,
+  };
 }
 
 /** A write Reynolds already made on this chain. */
-export function repeatWriteSignal(chain: ChainState, writeFingerprint: string, describe: string): Signal | undefined {
-  return chain.wrote(writeFingerprint) !== undefined ? { name: 'repeat_write', strength: 1, detail: `${describe} was already done on this chain` } : undefined;
+export function repeatWriteSignal(
+  chain: ChainState,
+  writeFingerprint: string,
+  describe: string,
+): Signal | undefined {
+  return chain.wrote(writeFingerprint) !== undefined
+    ? { name: 'repeat_write', strength: 1, detail: `${describe} was already done on this chain` }
+    : undefined;
 }

@@ -38,7 +38,11 @@ export interface WindowEntry {
  * same actor, kind, target and content) within `sinceAt`, counted back from the newest until a
  * different person spoke on the target. A person in between means the repeat answers them.
  */
-export function repeatRun(entries: readonly WindowEntry[], current: Pick<WindowEntry, 'fingerprint' | 'actor'>, sinceAt: number): { first?: WindowEntry; count: number } {
+export function repeatRun(
+  entries: readonly WindowEntry[],
+  current: Pick<WindowEntry, 'fingerprint' | 'actor'>,
+  sinceAt: number,
+): { first?: WindowEntry; count: number } {
   let first: WindowEntry | undefined;
   let count = 0;
   for (let i = entries.length - 1; i >= 0; i -= 1) {
@@ -59,7 +63,11 @@ export function repeatRun(entries: readonly WindowEntry[], current: Pick<WindowE
  * that repeat an earlier one of them: automation going round in circles on this target, even when
  * its chain was split (an account recognised as a bot only by behaviour started chains of its own).
  */
-export function windowRepeats(entries: readonly WindowEntry[], current: Pick<WindowEntry, 'fingerprint'>, sinceAt: number): number {
+export function windowRepeats(
+  entries: readonly WindowEntry[],
+  current: Pick<WindowEntry, 'fingerprint'>,
+  sinceAt: number,
+): number {
   const counts = new Map<string, number>([[current.fingerprint, 1]]);
   for (let i = entries.length - 1; i >= 0; i -= 1) {
     const entry = entries[i]!;
@@ -135,7 +143,8 @@ export class ChainState {
     if (times.length > PER_FINGERPRINT) times.shift();
     this.fingerprints.delete(fingerprint); // re-insert: Map order is our LRU order
     this.fingerprints.set(fingerprint, times);
-    if (this.fingerprints.size > PER_CHAIN_MEMORY) this.fingerprints.delete(this.fingerprints.keys().next().value!);
+    if (this.fingerprints.size > PER_CHAIN_MEMORY)
+      this.fingerprints.delete(this.fingerprints.keys().next().value!);
   }
 
   wrote(writeFingerprint: string): number | undefined {
@@ -163,8 +172,20 @@ export const TARGET_WRITE_MEMORY_MS = 3600_000;
  * entry idle for longer is only weight; dropping it keeps memory proportional to the recent
  * event rate instead of growing with uptime until the count cap.
  */
-export function workingSetTtlMs(settings: Pick<LoopSettings, 'replyWindowMs' | 'pingPongGapMs' | 'repeatWindowMs' | 'rateWindowMs'>): number {
-  return Math.max(settings.replyWindowMs, settings.pingPongGapMs, settings.repeatWindowMs, settings.rateWindowMs, cycleLookBackMs(settings), TARGET_WRITE_MEMORY_MS);
+export function workingSetTtlMs(
+  settings: Pick<
+    LoopSettings,
+    'replyWindowMs' | 'pingPongGapMs' | 'repeatWindowMs' | 'rateWindowMs'
+  >,
+): number {
+  return Math.max(
+    settings.replyWindowMs,
+    settings.pingPongGapMs,
+    settings.repeatWindowMs,
+    settings.rateWindowMs,
+    cycleLookBackMs(settings),
+    TARGET_WRITE_MEMORY_MS,
+  );
 }
 
 export class WorkingSet<Assessed extends object> {
@@ -188,12 +209,21 @@ export class WorkingSet<Assessed extends object> {
     this.clock = options.clock ?? systemClock;
     this.lastPurge = this.clock.now();
     // ttlResolution 0: read the clock on every check (a cached "now" would lag a ManualClock).
-    const timing = this.ttlMs === undefined ? {} : { ttl: this.ttlMs, updateAgeOnGet: true, ttlResolution: 0, perf: this.clock };
+    const timing =
+      this.ttlMs === undefined
+        ? {}
+        : { ttl: this.ttlMs, updateAgeOnGet: true, ttlResolution: 0, perf: this.clock };
     this.targets = new LRUCache({ max, ...timing });
     this.chains = new LRUCache({ max, ...timing });
     this.assessed = new LRUCache({ max, ...timing });
     // An account's history matters for BOT_LIKE_MEMORY_MS after its last write, whatever the TTL.
-    this.actors = new LRUCache({ max, ttl: Math.max(this.ttlMs ?? 0, BOT_LIKE_MEMORY_MS), updateAgeOnGet: true, ttlResolution: 0, perf: this.clock });
+    this.actors = new LRUCache({
+      max,
+      ttl: Math.max(this.ttlMs ?? 0, BOT_LIKE_MEMORY_MS),
+      updateAgeOnGet: true,
+      ttlResolution: 0,
+      perf: this.clock,
+    });
   }
 
   actor(key: string): ActorHistory {

@@ -13,7 +13,13 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/store.js';
-import { worse, type ActorKind, type ChainNode, type Signal, type Verdict } from '../core/chain-records.js';
+import {
+  worse,
+  type ActorKind,
+  type ChainNode,
+  type Signal,
+  type Verdict,
+} from '../core/chain-records.js';
 import type { ChainTracker } from './chain-tracker.js';
 import { shortHash } from './fingerprint.js';
 import { loopScore, verdictFor } from './loop-score.js';
@@ -22,7 +28,16 @@ import { botReactionSignal, repeatWriteSignal } from './signals.js';
 import { TARGET_WRITE_MEMORY_MS } from './working-set.js';
 
 /** `tool_call`: a chat call of another MCP server's tool that may write (repo `mcp:<server>`, target the tool). */
-export type WriteKind = 'comment' | 'label_add' | 'label_remove' | 'close' | 'reopen' | 'review' | 'teams_post' | 'admin_alert' | 'tool_call';
+export type WriteKind =
+  | 'comment'
+  | 'label_add'
+  | 'label_remove'
+  | 'close'
+  | 'reopen'
+  | 'review'
+  | 'teams_post'
+  | 'admin_alert'
+  | 'tool_call';
 
 export interface WriteTrigger {
   chainId: string;
@@ -67,15 +82,33 @@ export type GuardOutcome<T> =
   | { done: false; verdict: Verdict; reason: string; signals: Signal[] };
 
 /** Writes whose echo cannot carry a marker, and the webhook (event, action) each one causes. */
-const ECHO_OF: Partial<Record<WriteKind, (intent: WriteIntent) => { event: string; action: string; detail?: string }>> = {
-  label_add: (i) => ({ event: i.target.startsWith('#') ? 'issues' : 'pull_request', action: 'labeled', detail: i.detail }),
-  label_remove: (i) => ({ event: i.target.startsWith('#') ? 'issues' : 'pull_request', action: 'unlabeled', detail: i.detail }),
+const ECHO_OF: Partial<
+  Record<WriteKind, (intent: WriteIntent) => { event: string; action: string; detail?: string }>
+> = {
+  label_add: (i) => ({
+    event: i.target.startsWith('#') ? 'issues' : 'pull_request',
+    action: 'labeled',
+    detail: i.detail,
+  }),
+  label_remove: (i) => ({
+    event: i.target.startsWith('#') ? 'issues' : 'pull_request',
+    action: 'unlabeled',
+    detail: i.detail,
+  }),
   close: () => ({ event: 'issues', action: 'closed' }),
   reopen: () => ({ event: 'issues', action: 'reopened' }),
-  review: (i) => ({ event: 'pull_request_review', action: 'submitted', detail: REVIEW_STATE[i.detail] ?? i.detail.toLowerCase() }),
+  review: (i) => ({
+    event: 'pull_request_review',
+    action: 'submitted',
+    detail: REVIEW_STATE[i.detail] ?? i.detail.toLowerCase(),
+  }),
 };
 
-const REVIEW_STATE: Record<string, string> = { APPROVE: 'approved', REQUEST_CHANGES: 'changes_requested', COMMENT: 'commented' };
+const REVIEW_STATE: Record<string, string> = {
+  APPROVE: 'approved',
+  REQUEST_CHANGES: 'changes_requested',
+  COMMENT: 'commented',
+};
 
 export class WriteGuard {
   constructor(
@@ -89,19 +122,34 @@ export class WriteGuard {
    * for comments) and performs the real call; if it throws, nothing is recorded and the error
    * propagates, so the caller's retry runs the guard again.
    */
-  async perform<T>(intent: WriteIntent, write: (permit: WritePermit) => Promise<T>): Promise<GuardOutcome<T>> {
+  async perform<T>(
+    intent: WriteIntent,
+    write: (permit: WritePermit) => Promise<T>,
+  ): Promise<GuardOutcome<T>> {
     const s = this.tracker.settings;
     const chain = await this.tracker.chainState(intent.tenantId, intent.trigger.chainId);
     const toGitHub = intent.kind !== 'teams_post' && intent.kind !== 'admin_alert';
     // The admins' alert about a broken chain is the one post a broken chain still allows (once per
     // conversation: repeat_write still applies).
     const brokenStops = intent.kind !== 'admin_alert';
-    const writeFingerprint = shortHash([intent.kind, intent.repo, intent.target, normaliseDetail(intent), ...(intent.requestKey === undefined ? [] : [intent.requestKey])].join('\u0000'));
+    const writeFingerprint = shortHash(
+      [
+        intent.kind,
+        intent.repo,
+        intent.target,
+        normaliseDetail(intent),
+        ...(intent.requestKey === undefined ? [] : [intent.requestKey]),
+      ].join('\u0000'),
+    );
     const actNodeId = `act-${shortHash(`${intent.trigger.nodeId}|${writeFingerprint}`)}`;
     const depth = intent.trigger.depth + 1;
     const now = this.clock.now();
 
-    const recorded = await this.store.getRecord<ChainNode>('chain_node', intent.trigger.chainId, actNodeId);
+    const recorded = await this.store.getRecord<ChainNode>(
+      'chain_node',
+      intent.trigger.chainId,
+      actNodeId,
+    );
     if (recorded && recorded.data.kind === 'act' && recorded.data.verdict !== 'break') {
       return { done: true, value: undefined, act: recorded.data, repeated: true }; // done before a crash
     }
@@ -110,8 +158,21 @@ export class WriteGuard {
     /** Evidence about this write only (a bot spoke after us; we did this on another chain): refuses it, never escalates the chain. */
     const circumstantial = new Set<Signal>();
     if (toGitHub) {
-      const triggerAt = this.tracker.working.assessed.get(intent.trigger.nodeId)?.node.at ?? (await this.store.getRecord<ChainNode>('chain_node', intent.trigger.chainId, intent.trigger.nodeId))?.data.at;
-      const reaction = botReactionSignal(chain, intent.trigger.actorKind, intent.trigger.actor, triggerAt);
+      const triggerAt =
+        this.tracker.working.assessed.get(intent.trigger.nodeId)?.node.at ??
+        (
+          await this.store.getRecord<ChainNode>(
+            'chain_node',
+            intent.trigger.chainId,
+            intent.trigger.nodeId,
+          )
+        )?.data.at;
+      const reaction = botReactionSignal(
+        chain,
+        intent.trigger.actorKind,
+        intent.trigger.actor,
+        triggerAt,
+      );
       if (reaction) {
         signals.push(reaction);
         circumstantial.add(reaction);
@@ -119,15 +180,31 @@ export class WriteGuard {
     }
     const repeat = repeatWriteSignal(chain, writeFingerprint, describeWrite(intent));
     if (repeat) signals.push(repeat);
-    const targetWindow = toGitHub ? this.tracker.working.window(`${intent.tenantId}|${intent.repo}|${intent.target}`) : undefined;
+    const targetWindow = toGitHub
+      ? this.tracker.working.window(`${intent.tenantId}|${intent.repo}|${intent.target}`)
+      : undefined;
     const before = targetWindow?.writes.get(writeFingerprint);
-    if (!repeat && intent.trigger.actorKind !== 'human' && before !== undefined && now - before <= TARGET_WRITE_MEMORY_MS) {
-      const signal: Signal = { name: 'repeat_write', strength: 1, detail: `${describeWrite(intent)} was already done on this target ${Math.round((now - before) / 60_000)} min ago, and a bot asks again` };
+    if (
+      !repeat &&
+      intent.trigger.actorKind !== 'human' &&
+      before !== undefined &&
+      now - before <= TARGET_WRITE_MEMORY_MS
+    ) {
+      const signal: Signal = {
+        name: 'repeat_write',
+        strength: 1,
+        detail: `${describeWrite(intent)} was already done on this target ${Math.round((now - before) / 60_000)} min ago, and a bot asks again`,
+      };
       signals.push(signal);
       circumstantial.add(signal);
     }
     const score = loopScore(signals);
-    const refusedBy = brokenStops && chain.summary.verdict === 'break' ? 'break' : toGitHub && chain.summary.verdict === 'dampen' ? 'dampen' : verdictFor(score, s);
+    const refusedBy =
+      brokenStops && chain.summary.verdict === 'break'
+        ? 'break'
+        : toGitHub && chain.summary.verdict === 'dampen'
+          ? 'dampen'
+          : verdictFor(score, s);
 
     const node: ChainNode = {
       nodeId: actNodeId,
@@ -149,31 +226,57 @@ export class WriteGuard {
     };
     // What the chain escalates to: bot_reaction is circumstantial (a bot spoke after we did), so on
     // its own it refuses this write, which already stops a loop, without dampening the chain.
-    const escalation = worse(chain.summary.verdict, verdictFor(loopScore(signals.filter((x) => !circumstantial.has(x))), s));
+    const escalation = worse(
+      chain.summary.verdict,
+      verdictFor(loopScore(signals.filter((x) => !circumstantial.has(x))), s),
+    );
 
     if (refusedBy !== 'proceed') {
       const reason =
-        signals.length > 0 ? signals.map((signal) => signal.detail).join('; ') : refusedBy === 'break' ? `chain ${chain.summary.chainId} is broken: ${chain.summary.reason ?? 'runaway loop'}` : `chain ${chain.summary.chainId} is dampened: write-backs are off`;
-      await this.tracker.recordNode(chain, { ...node, verdict: escalation, nodeId: `${actNodeId}-refused-${now}`, summary: `refused: ${node.summary}` }, intent.who, {
-        who: intent.who,
-        what: 'act_refused',
-        detail: `${describeWrite(intent)} refused: ${reason}`,
-        score,
-        verdict: refusedBy,
-        signals,
-      });
+        signals.length > 0
+          ? signals.map((signal) => signal.detail).join('; ')
+          : refusedBy === 'break'
+            ? `chain ${chain.summary.chainId} is broken: ${chain.summary.reason ?? 'runaway loop'}`
+            : `chain ${chain.summary.chainId} is dampened: write-backs are off`;
+      await this.tracker.recordNode(
+        chain,
+        {
+          ...node,
+          verdict: escalation,
+          nodeId: `${actNodeId}-refused-${now}`,
+          summary: `refused: ${node.summary}`,
+        },
+        intent.who,
+        {
+          who: intent.who,
+          what: 'act_refused',
+          detail: `${describeWrite(intent)} refused: ${reason}`,
+          score,
+          verdict: refusedBy,
+          signals,
+        },
+      );
       return { done: false, verdict: refusedBy, reason, signals };
     }
 
     const echo = ECHO_OF[intent.kind]?.(intent);
     if (echo) {
-      await this.tracker.echoes.expect(intent.tenantId, { repo: intent.repo, target: intent.target, ...echo, chainId: intent.trigger.chainId, actNodeId, depth, at: now });
+      await this.tracker.echoes.expect(intent.tenantId, {
+        repo: intent.repo,
+        target: intent.target,
+        ...echo,
+        chainId: intent.trigger.chainId,
+        actNodeId,
+        depth,
+        at: now,
+      });
     }
     const permit: WritePermit = { chainId: intent.trigger.chainId, actNodeId, depth };
     if (intent.kind === 'comment' || intent.kind === 'review') {
       const mark = { chainId: intent.trigger.chainId, depth, actId: actNodeId };
       permit.marker = formatMarker(mark, s.markerKey);
-      if (intent.kind === 'comment') permit.markedText = withMarker(intent.detail, mark, s.markerKey);
+      if (intent.kind === 'comment')
+        permit.markedText = withMarker(intent.detail, mark, s.markerKey);
     }
 
     const value = await write(permit);
@@ -181,19 +284,45 @@ export class WriteGuard {
     chain.noteWrite(writeFingerprint, now);
     targetWindow?.noteWrite(writeFingerprint, now);
     // Our turn on the target, at the time we took it (its echo, later, is not another turn).
-    targetWindow?.push({ nodeId: actNodeId, chainId: intent.trigger.chainId, depth, at: now, actor: s.appSlug ? `${s.appSlug}[bot]` : 'reynolds', actorKind: 'self', fingerprint: writeFingerprint, conversational: true });
-    if (toGitHub) chain.summary = { ...chain.summary, reynoldsActed: true, reynoldsActedAt: chain.summary.reynoldsActedAt ?? now };
-    await this.tracker.recordNode(chain, node, intent.who, { who: intent.who, what: 'act', detail: describeWrite(intent), score, verdict: node.verdict, signals });
+    targetWindow?.push({
+      nodeId: actNodeId,
+      chainId: intent.trigger.chainId,
+      depth,
+      at: now,
+      actor: s.appSlug ? `${s.appSlug}[bot]` : 'reynolds',
+      actorKind: 'self',
+      fingerprint: writeFingerprint,
+      conversational: true,
+    });
+    if (toGitHub)
+      chain.summary = {
+        ...chain.summary,
+        reynoldsActed: true,
+        reynoldsActedAt: chain.summary.reynoldsActedAt ?? now,
+      };
+    await this.tracker.recordNode(chain, node, intent.who, {
+      who: intent.who,
+      what: 'act',
+      detail: describeWrite(intent),
+      score,
+      verdict: node.verdict,
+      signals,
+    });
     return { done: true, value, act: node, repeated: false };
   }
 }
 
 function normaliseDetail(intent: WriteIntent): string {
-  return intent.kind === 'comment' ? intent.detail.replace(/\s+/g, ' ').trim().toLowerCase().slice(0, 2048) : intent.detail;
+  return intent.kind === 'comment'
+    ? intent.detail.replace(/\s+/g, ' ').trim().toLowerCase().slice(0, 2048)
+    : intent.detail;
 }
 
 export function describeWrite(intent: WriteIntent): string {
-  const where = intent.kind === 'teams_post' || intent.kind === 'admin_alert' ? `Teams ${intent.repo}` : `${intent.repo}${intent.target}`;
+  const where =
+    intent.kind === 'teams_post' || intent.kind === 'admin_alert'
+      ? `Teams ${intent.repo}`
+      : `${intent.repo}${intent.target}`;
   switch (intent.kind) {
     case 'comment':
       return `comment on ${where}`;

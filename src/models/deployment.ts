@@ -2,7 +2,13 @@
  * One deployment as the pool runs it: its configuration, its circuit breaker (cockatiel), and what
  * it has done (requests, errors, tokens, cost, latency).
  */
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { Clock } from '../core/clock.js';
 import { LatencyWindow } from './latency-window.js';
 import { isTransient } from './model-errors.js';
@@ -90,7 +96,9 @@ export class PooledDeployment {
   account(usage: { promptTokens: number; completionTokens: number }, latencyMs: number): void {
     this.promptTokens += usage.promptTokens;
     this.completionTokens += usage.completionTokens;
-    this.costUsd += (usage.promptTokens / 1000) * this.config.promptPricePer1k + (usage.completionTokens / 1000) * this.config.completionPricePer1k;
+    this.costUsd +=
+      (usage.promptTokens / 1000) * this.config.promptPricePer1k +
+      (usage.completionTokens / 1000) * this.config.completionPricePer1k;
     this.latency.record(latencyMs);
   }
 
@@ -117,7 +125,10 @@ export class PooledDeployment {
  * to the heavier one, then to the one that has served fewer requests per weight. When none is
  * available, cockatiel refuses the call at once (BrokenCircuitError) and the pool says so.
  */
-export function pickDeployment(candidates: readonly PooledDeployment[], avoid: ReadonlySet<PooledDeployment>): PooledDeployment | undefined {
+export function pickDeployment(
+  candidates: readonly PooledDeployment[],
+  avoid: ReadonlySet<PooledDeployment>,
+): PooledDeployment | undefined {
   const fresh = candidates.filter((d) => !avoid.has(d));
   const pool = fresh.length > 0 ? fresh : candidates;
   const usable = pool.filter((d) => d.available);
@@ -127,7 +138,10 @@ export function pickDeployment(candidates: readonly PooledDeployment[], avoid: R
     if (
       best === undefined ||
       d.load < best.load ||
-      (d.load === best.load && (d.config.weight > best.config.weight || (d.config.weight === best.config.weight && d.requests / d.config.weight < best.requests / best.config.weight)))
+      (d.load === best.load &&
+        (d.config.weight > best.config.weight ||
+          (d.config.weight === best.config.weight &&
+            d.requests / d.config.weight < best.requests / best.config.weight)))
     )
       best = d;
   }

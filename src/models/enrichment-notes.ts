@@ -16,7 +16,9 @@ export function jsonObjectIn(reply: string): Record<string, unknown> | undefined
   if (start < 0 || end <= start) return undefined;
   try {
     const value: unknown = JSON.parse(reply.slice(start, end + 1));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -30,11 +32,19 @@ export function readSummary(reply: string): string | undefined {
 }
 
 /** A short list from `field`, else the reply's bullet lines. */
-export function readList(reply: string, field: string, accept: (item: string) => boolean = () => true): string[] {
+export function readList(
+  reply: string,
+  field: string,
+  accept: (item: string) => boolean = () => true,
+): string[] {
   const json = jsonObjectIn(reply);
   let items: unknown[];
   if (json) items = Array.isArray(json[field]) ? (json[field] as unknown[]) : [];
-  else items = reply.split('\n').filter((line) => /^\s*[-*•]\s+/.test(line)).map((line) => line.replace(/^\s*[-*•]\s+/, ''));
+  else
+    items = reply
+      .split('\n')
+      .filter((line) => /^\s*[-*•]\s+/.test(line))
+      .map((line) => line.replace(/^\s*[-*•]\s+/, ''));
   const out: string[] = [];
   for (const item of items) {
     if (typeof item !== 'string') continue;
@@ -55,19 +65,28 @@ function clean(text: string, max: number): string | undefined {
 }
 
 /** Several answers into one set of notes; the roles list records who contributed. */
-export function mergeNotes(parts: Array<Partial<EnrichmentNotes> & { role: ModelRole }>): EnrichmentNotes {
+export function mergeNotes(
+  parts: Array<Partial<EnrichmentNotes> & { role: ModelRole }>,
+): EnrichmentNotes {
   const notes: EnrichmentNotes = { roles: [] };
   for (const part of parts) {
     notes.roles.push(part.role);
     if (part.summary !== undefined && notes.summary === undefined) notes.summary = part.summary;
-    if (part.securityNotes?.length) notes.securityNotes = [...(notes.securityNotes ?? []), ...part.securityNotes];
+    if (part.securityNotes?.length)
+      notes.securityNotes = [...(notes.securityNotes ?? []), ...part.securityNotes];
     if (part.labels?.length) notes.labels = [...(notes.labels ?? []), ...part.labels];
-    if (part.duplicates?.length) notes.duplicates = [...(notes.duplicates ?? []), ...part.duplicates];
+    if (part.duplicates?.length)
+      notes.duplicates = [...(notes.duplicates ?? []), ...part.duplicates];
   }
   return notes;
 }
 
 /** Whether the notes say anything a reader would want (a role that answered "nothing" adds nothing). */
 export function hasContent(notes: EnrichmentNotes): boolean {
-  return notes.summary !== undefined || !!notes.securityNotes?.length || !!notes.labels?.length || !!notes.duplicates?.length;
+  return (
+    notes.summary !== undefined ||
+    !!notes.securityNotes?.length ||
+    !!notes.labels?.length ||
+    !!notes.duplicates?.length
+  );
 }

@@ -22,7 +22,10 @@ import { tasksFor, type Candidate, type EnrichmentTask } from './enrichment-prom
 
 /** Edits an alert already queued or posted; the alert outbox implements it (`enqueueUpdate`). */
 export interface AlertUpdater {
-  enqueueUpdate(alertId: string, update: { card: Record<string, unknown>; text: string }): Promise<void>;
+  enqueueUpdate(
+    alertId: string,
+    update: { card: Record<string, unknown>; text: string },
+  ): Promise<void>;
 }
 
 export type EnrichmentOutcome = 'updated' | 'empty' | 'timeout' | 'failed' | 'abandoned';
@@ -60,14 +63,23 @@ export class EnrichmentStage implements PipelineStage {
 
   async run(context: PipelineContext): Promise<void> {
     const { event, loop, classification, alerts } = context;
-    if (!alerts?.length || !loop || loop.verdict !== 'proceed' || !classification || !event.repo) return;
-    if (this.stopping.signal.aborted || !this.parts.pilot.includes(event.tenantId, event.repo.fullName)) return;
+    if (!alerts?.length || !loop || loop.verdict !== 'proceed' || !classification || !event.repo)
+      return;
+    if (
+      this.stopping.signal.aborted ||
+      !this.parts.pilot.includes(event.tenantId, event.repo.fullName)
+    )
+      return;
     const tasks = tasksFor(event).filter((task) => this.parts.pool.serves(task.role));
     if (tasks.length === 0) return;
     const chain = { chainId: loop.node.chainId, nodeId: loop.node.nodeId };
     const job = this.enrich(event, tasks).then(
       (notes) => this.update(notes, { event, classification, chain, alerts }),
-      (error: unknown) => this.parts.log?.warn({ err: error, delivery: event.deliveryId }, 'enrichment failed; the alert stays as it was'),
+      (error: unknown) =>
+        this.parts.log?.warn(
+          { err: error, delivery: event.deliveryId },
+          'enrichment failed; the alert stays as it was',
+        ),
     );
     this.pending.add(job);
     void job.finally(() => this.pending.delete(job));
@@ -91,17 +103,29 @@ export class EnrichmentStage implements PipelineStage {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async enrich(event: BrokerEvent, tasks: EnrichmentTask[]): Promise<{ notes: EnrichmentNotes; started: number; outcome?: EnrichmentOutcome }> {
+  private async enrich(
+    event: BrokerEvent,
+    tasks: EnrichmentTask[],
+  ): Promise<{ notes: EnrichmentNotes; started: number; outcome?: EnrichmentOutcome }> {
     const { pool, clock, deadlineMs, observer } = this.parts;
     const started = clock.now();
     const signal = this.stopping.signal;
-    const candidates = tasks.some((task) => task.wantsCandidates) && this.parts.candidates ? await this.candidatesFor(event) : [];
+    const candidates =
+      tasks.some((task) => task.wantsCandidates) && this.parts.candidates
+        ? await this.candidatesFor(event)
+        : [];
     const remaining = Math.max(0, deadlineMs - (clock.now() - started));
     const answers = await Promise.allSettled(
       tasks.map(async (task) => {
         const result = await pool.complete(
           task.role,
-          { messages: task.messages(event, candidates), maxTokens: 400, temperature: 0.2, tenantId: event.tenantId, repo: event.repo?.fullName },
+          {
+            messages: task.messages(event, candidates),
+            maxTokens: 400,
+            temperature: 0.2,
+            tenantId: event.tenantId,
+            repo: event.repo?.fullName,
+          },
           { deadlineMs: remaining, signal },
         );
         return { role: task.role, ...task.read(result.text, candidates) };
@@ -119,41 +143,65 @@ export class EnrichmentStage implements PipelineStage {
       const timeout = answer.reason instanceof DeadlineExceededError;
       if (timeout) timedOut += 1;
       observer?.onTask?.(role, timeout ? 'timeout' : 'failed');
-      this.parts.log?.warn({ err: answer.reason, role, delivery: event.deliveryId }, `enrichment: the ${role} model gave no answer`);
+      this.parts.log?.warn(
+        { err: answer.reason, role, delivery: event.deliveryId },
+        `enrichment: the ${role} model gave no answer`,
+      );
     });
     const notes = mergeNotes(parts);
-    if (parts.length === 0) return { notes, started, outcome: signal.aborted ? 'abandoned' : timedOut > 0 ? 'timeout' : 'failed' };
+    if (parts.length === 0)
+      return {
+        notes,
+        started,
+        outcome: signal.aborted ? 'abandoned' : timedOut > 0 ? 'timeout' : 'failed',
+      };
     return { notes, started, outcome: hasContent(notes) ? undefined : 'empty' };
   }
 
   private async candidatesFor(event: BrokerEvent): Promise<Candidate[]> {
     try {
-      return (await this.parts.candidates!(event)).filter((c) => c.number !== event.target?.number).slice(0, 20);
+      return (await this.parts.candidates!(event))
+        .filter((c) => c.number !== event.target?.number)
+        .slice(0, 20);
     } catch (error) {
-      this.parts.log?.debug({ err: error }, 'enrichment: could not list recent issues; triage without duplicate hints');
+      this.parts.log?.debug(
+        { err: error },
+        'enrichment: could not list recent issues; triage without duplicate hints',
+      );
       return [];
     }
   }
 
   private async update(
     result: { notes: EnrichmentNotes; started: number; outcome?: EnrichmentOutcome },
-    input: Omit<Parameters<AlertCardBuilder>[0], 'family' | 'enrichment'> & { alerts: NonNullable<PipelineContext['alerts']> },
+    input: Omit<Parameters<AlertCardBuilder>[0], 'family' | 'enrichment'> & {
+      alerts: NonNullable<PipelineContext['alerts']>;
+    },
   ): Promise<void> {
     const { clock, observer, deadlineMs } = this.parts;
     const ms = clock.now() - result.started;
     // Past the deadline (or shutting down), a late answer is dropped rather than edit a card late.
-    const outcome = result.outcome ?? (this.stopping.signal.aborted ? 'abandoned' : ms > deadlineMs ? 'timeout' : undefined);
+    const outcome =
+      result.outcome ??
+      (this.stopping.signal.aborted ? 'abandoned' : ms > deadlineMs ? 'timeout' : undefined);
     if (outcome !== undefined) {
       observer?.onEnrichment?.(outcome, ms);
       return;
     }
     const { alerts, ...card } = input;
     for (const alert of alerts) {
-      const built = this.parts.buildCard({ ...card, family: alert.family, enrichment: result.notes });
+      const built = this.parts.buildCard({
+        ...card,
+        family: alert.family,
+        enrichment: result.notes,
+      });
       try {
         await this.parts.updater.enqueueUpdate(alert.alertId, built);
       } catch (error) {
-        this.parts.log?.warn({ err: error, alert: alert.alertId }, 'enrichment: could not queue the card update');
+        this.parts.log?.warn(
+          { err: error, alert: alert.alertId },
+          'enrichment: could not queue the card update',
+        );
       }
     }
     observer?.onEnrichment?.('updated', ms);

@@ -23,7 +23,10 @@ export class FairScheduler<R extends string> {
   private closed = false;
 
   /** `limit` Infinity means no cap (the benchmark's baseline). */
-  constructor(private readonly roles: readonly R[], readonly limit: number) {
+  constructor(
+    private readonly roles: readonly R[],
+    readonly limit: number,
+  ) {
     for (const role of roles) {
       this.queues.set(role, []);
       this.running.set(role, 0);
@@ -36,13 +39,18 @@ export class FairScheduler<R extends string> {
    */
   acquire(role: R, signal?: AbortSignal, deadlineMs = 0): Promise<() => void> {
     if (this.closed) return Promise.reject(new PoolClosedError());
-    if (signal?.aborted) return Promise.reject(new DeadlineExceededError(role, deadlineMs, 'queued'));
+    if (signal?.aborted)
+      return Promise.reject(new DeadlineExceededError(role, deadlineMs, 'queued'));
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         const queue = this.queues.get(role)!;
         const at = queue.indexOf(waiter);
         if (at >= 0) queue.splice(at, 1);
-        reject(signal?.reason instanceof Error ? signal.reason : new DeadlineExceededError(role, deadlineMs, 'queued'));
+        reject(
+          signal?.reason instanceof Error
+            ? signal.reason
+            : new DeadlineExceededError(role, deadlineMs, 'queued'),
+        );
       };
       const waiter: Waiter<R> = {
         role,
@@ -75,7 +83,8 @@ export class FairScheduler<R extends string> {
   /** Rejects everything still queued; calls in flight finish on their own. */
   close(): void {
     this.closed = true;
-    for (const queue of this.queues.values()) for (const waiter of queue.splice(0)) waiter.reject(new PoolClosedError());
+    for (const queue of this.queues.values())
+      for (const waiter of queue.splice(0)) waiter.reject(new PoolClosedError());
   }
 
   private releaser(role: R): () => void {

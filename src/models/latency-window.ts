@@ -15,7 +15,8 @@ export class LatencyWindow {
 
   record(ms: number): void {
     this.samples.push({ at: this.clock.now(), ms });
-    if (this.samples.length > this.maxSamples) this.samples.splice(0, this.samples.length - this.maxSamples);
+    if (this.samples.length > this.maxSamples)
+      this.samples.splice(0, this.samples.length - this.maxSamples);
   }
 
   /** The p-th percentile (nearest rank) of the window; null when it is empty. */
@@ -24,6 +25,8 @@ export class LatencyWindow {
     this.samples = this.samples.filter((sample) => sample.at >= cutoff);
     if (this.samples.length === 0) return null;
     const sorted = this.samples.map((sample) => sample.ms).sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+    return sorted[
+      Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+    ]!;
   }
 }

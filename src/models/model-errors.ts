@@ -35,15 +35,24 @@ export class ContentFilteredError extends ModelCallError {
     status?: number,
   ) {
     const which = categories.length > 0 ? categories.join(', ') : 'no category named';
-    const fix = stage === 'prompt' ? 'change the input it was given' : 'ask differently or for less';
-    super(`${deployment}: the content filter blocked the ${stage} (${which}); not retried: ${fix}, or review the deployment's content filter policy`, 'content_filter', status);
+    const fix =
+      stage === 'prompt' ? 'change the input it was given' : 'ask differently or for less';
+    super(
+      `${deployment}: the content filter blocked the ${stage} (${which}); not retried: ${fix}, or review the deployment's content filter policy`,
+      'content_filter',
+      status,
+    );
     this.name = 'ContentFilteredError';
   }
 }
 
 /** The request's deadline passed, whether it was still queued or already running. */
 export class DeadlineExceededError extends Error {
-  constructor(readonly role: string, readonly deadlineMs: number, readonly phase: 'queued' | 'running') {
+  constructor(
+    readonly role: string,
+    readonly deadlineMs: number,
+    readonly phase: 'queued' | 'running',
+  ) {
     super(`model pool: ${role} request missed its ${deadlineMs} ms deadline while ${phase}`);
     this.name = 'DeadlineExceededError';
   }
@@ -51,7 +60,10 @@ export class DeadlineExceededError extends Error {
 
 /** No deployment can take the request: none configured for the role, or every breaker is open. */
 export class PoolUnavailableError extends Error {
-  constructor(readonly role: string, reason: string) {
+  constructor(
+    readonly role: string,
+    reason: string,
+  ) {
     super(`model pool: no ${role} deployment available (${reason})`);
     this.name = 'PoolUnavailableError';
   }
@@ -77,7 +89,10 @@ export function isTransient(error: unknown): boolean {
  * Parses Retry-After (delta seconds or an HTTP date) and Azure's retry-after-ms into milliseconds;
  * undefined when absent or unreadable. A date in the past means "now".
  */
-export function parseRetryAfter(headers: { get(name: string): string | null | undefined }, now: number): number | undefined {
+export function parseRetryAfter(
+  headers: { get(name: string): string | null | undefined },
+  now: number,
+): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms != null && /^\d+(\.\d+)?$/.test(ms.trim())) return Number(ms);
   const value = headers.get('retry-after');

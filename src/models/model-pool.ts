@@ -38,7 +38,10 @@ export interface CompletionResult {
 
 /** One deployment as the provider adapter sees it. */
 export interface ModelProvider {
-  complete(request: CompletionRequest, signal: AbortSignal): Promise<Omit<CompletionResult, 'role' | 'deployment' | 'latencyMs'>>;
+  complete(
+    request: CompletionRequest,
+    signal: AbortSignal,
+  ): Promise<Omit<CompletionResult, 'role' | 'deployment' | 'latencyMs'>>;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -82,11 +85,22 @@ export interface PoolSnapshot {
   roles: RoleSnapshot[];
   pilot: PilotSnapshot;
   /** A short series for charts: one point per sampling interval, oldest first. */
-  history: Array<{ at: number; role: ModelRole; p50Ms: number | null; p95Ms: number | null; inFlight: number; queued: number }>;
+  history: Array<{
+    at: number;
+    role: ModelRole;
+    p50Ms: number | null;
+    p95Ms: number | null;
+    inFlight: number;
+    queued: number;
+  }>;
 }
 
 export interface ModelPool {
-  complete(role: ModelRole, request: CompletionRequest, options?: CompletionOptions): Promise<CompletionResult>;
+  complete(
+    role: ModelRole,
+    request: CompletionRequest,
+    options?: CompletionOptions,
+  ): Promise<CompletionResult>;
   /** Whether a role has at least one deployment. */
   serves(role: ModelRole): boolean;
   snapshot(): PoolSnapshot;

@@ -48,7 +48,8 @@ export function parsePilotList(text: string | undefined): string[] {
   if (text === undefined || text.trim() === '') return [];
   return text.split(',').map((raw) => {
     const entry = raw.trim();
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\/[A-Za-z0-9._-]{1,100})?$/.test(entry)) throw new Error(`"${entry}" is not owner or owner/repo`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\/[A-Za-z0-9._-]{1,100})?$/.test(entry))
+      throw new Error(`"${entry}" is not owner or owner/repo`);
     return entry;
   });
 }

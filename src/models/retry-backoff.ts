@@ -20,11 +20,16 @@ export interface RetryBackoffOptions {
   random?: () => number;
 }
 
-export function retryDelayMs(error: unknown, attempt: number, options: RetryBackoffOptions): number {
+export function retryDelayMs(
+  error: unknown,
+  attempt: number,
+  options: RetryBackoffOptions,
+): number {
   const random = options.random ?? Math.random;
   let delay: number;
   if (options.canFailOver()) delay = 0;
-  else if (error instanceof ModelCallError && error.retryAfterMs !== undefined) delay = error.retryAfterMs * (1 + 0.1 * random());
+  else if (error instanceof ModelCallError && error.retryAfterMs !== undefined)
+    delay = error.retryAfterMs * (1 + 0.1 * random());
   else delay = random() * Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.max(0, Math.min(delay, options.remainingMs()));
 }
@@ -34,6 +39,9 @@ export class RetryBackoff implements IBackoffFactory<IRetryBackoffContext<unknow
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
     const error = 'error' in context.result ? context.result.error : undefined;
-    return { duration: retryDelayMs(error, context.attempt, this.options), next: (c) => this.next(c) };
+    return {
+      duration: retryDelayMs(error, context.attempt, this.options),
+      next: (c) => this.next(c),
+    };
   }
 }

@@ -4,14 +4,42 @@
  * 429/5xx/timeouts with Retry-After honoured, failing over to another deployment when there is one.
  * One deadline covers the whole call, queue included.
  */
-import { BrokenCircuitError, TaskCancelledError, TimeoutStrategy, handleWhen, retry, timeout } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  TaskCancelledError,
+  TimeoutStrategy,
+  handleWhen,
+  retry,
+  timeout,
+} from 'cockatiel';
 import type { Clock } from '../core/clock.js';
-import { PooledDeployment, pickDeployment, type BreakerSettings, type DeploymentConfig } from './deployment.js';
+import {
+  PooledDeployment,
+  pickDeployment,
+  type BreakerSettings,
+  type DeploymentConfig,
+} from './deployment.js';
 import { FairScheduler } from './fair-scheduler.js';
 import { LatencyWindow } from './latency-window.js';
-import { ContentFilteredError, DeadlineExceededError, ModelCallError, PoolClosedError, PoolUnavailableError, isTransient, type ContentFilterStage } from './model-errors.js';
+import {
+  ContentFilteredError,
+  DeadlineExceededError,
+  ModelCallError,
+  PoolClosedError,
+  PoolUnavailableError,
+  isTransient,
+  type ContentFilterStage,
+} from './model-errors.js';
 import { MODEL_ROLES, type ModelRole } from '../core/model-roles.js';
-import { type CompletionOptions, type CompletionRequest, type CompletionResult, type ModelPool, type ModelProvider, type PilotSnapshot, type PoolSnapshot } from './model-pool.js';
+import {
+  type CompletionOptions,
+  type CompletionRequest,
+  type CompletionResult,
+  type ModelPool,
+  type ModelProvider,
+  type PilotSnapshot,
+  type PoolSnapshot,
+} from './model-pool.js';
 import { RetryBackoff } from './retry-backoff.js';
 
 export interface PoolSettings {
@@ -45,12 +73,23 @@ export type CallOutcome = 'ok' | 'throttled' | 'error' | 'timeout' | 'deadline' 
 /** What the metrics adapter hears; the pool knows nothing of prom-client. */
 export interface PoolObserver {
   onCall?(role: ModelRole, deployment: string, outcome: CallOutcome, ms: number): void;
-  onTokens?(role: ModelRole, deployment: string, prompt: number, completion: number, costUsd: number): void;
+  onTokens?(
+    role: ModelRole,
+    deployment: string,
+    prompt: number,
+    completion: number,
+    costUsd: number,
+  ): void;
   onQueued?(role: ModelRole, waitMs: number): void;
   onRetry?(role: ModelRole, deployment: string, delayMs: number): void;
   onBreaker?(deployment: string, state: 'open' | 'half-open' | 'closed'): void;
   /** The deployment's content filter blocked the prompt or the completion (the call also counts as an error in onCall). */
-  onContentFiltered?(role: ModelRole, deployment: string, stage: ContentFilterStage, categories: readonly string[]): void;
+  onContentFiltered?(
+    role: ModelRole,
+    deployment: string,
+    stage: ContentFilterStage,
+    categories: readonly string[],
+  ): void;
 }
 
 export interface PoolParts {
@@ -72,7 +111,11 @@ export class ScheduledModelPool implements ModelPool {
   private closed = false;
 
   constructor(private readonly parts: PoolParts) {
-    this.settings = { ...DEFAULT_POOL_SETTINGS, ...parts.settings, breaker: { ...DEFAULT_POOL_SETTINGS.breaker, ...parts.settings?.breaker } };
+    this.settings = {
+      ...DEFAULT_POOL_SETTINGS,
+      ...parts.settings,
+      breaker: { ...DEFAULT_POOL_SETTINGS.breaker, ...parts.settings?.breaker },
+    };
     this.scheduler = new FairScheduler(MODEL_ROLES, this.settings.concurrency);
     for (const role of MODEL_ROLES) {
       this.byRole.set(role, []);
@@ -95,10 +138,15 @@ export class ScheduledModelPool implements ModelPool {
     return (this.byRole.get(role)?.length ?? 0) > 0;
   }
 
-  async complete(role: ModelRole, request: CompletionRequest, options: CompletionOptions = {}): Promise<CompletionResult> {
+  async complete(
+    role: ModelRole,
+    request: CompletionRequest,
+    options: CompletionOptions = {},
+  ): Promise<CompletionResult> {
     if (this.closed) throw new PoolClosedError();
     const deployments = this.byRole.get(role);
-    if (deployments === undefined || deployments.length === 0) throw new PoolUnavailableError(role, 'none configured');
+    if (deployments === undefined || deployments.length === 0)
+      throw new PoolUnavailableError(role, 'none configured');
     const { clock } = this.parts;
     const startedAt = clock.now();
     const deadlineMs = options.deadlineMs ?? Infinity;
@@ -108,20 +156,34 @@ export class ScheduledModelPool implements ModelPool {
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     if (options.signal?.aborted) onCallerAbort();
     const deadline = Number.isFinite(deadlineMs)
-      ? setTimeout(() => controller.abort(new DeadlineExceededError(role, deadlineMs, phase)), Math.max(0, deadlineMs))
+      ? setTimeout(
+          () => controller.abort(new DeadlineExceededError(role, deadlineMs, phase)),
+          Math.max(0, deadlineMs),
+        )
       : undefined;
     try {
       let release: () => void;
       try {
         release = await this.scheduler.acquire(role, controller.signal, deadlineMs);
       } catch (error) {
-        this.parts.observer?.onCall?.(role, '-', error instanceof DeadlineExceededError ? 'deadline' : 'rejected', clock.now() - startedAt);
+        this.parts.observer?.onCall?.(
+          role,
+          '-',
+          error instanceof DeadlineExceededError ? 'deadline' : 'rejected',
+          clock.now() - startedAt,
+        );
         throw error;
       }
       phase = 'running';
       this.parts.observer?.onQueued?.(role, clock.now() - startedAt);
       try {
-        const result = await this.attempts(role, deployments, request, controller.signal, () => deadlineMs - (clock.now() - startedAt));
+        const result = await this.attempts(
+          role,
+          deployments,
+          request,
+          controller.signal,
+          () => deadlineMs - (clock.now() - startedAt),
+        );
         const latencyMs = clock.now() - startedAt;
         this.roleLatency.get(role)!.record(latencyMs);
         return { ...result, latencyMs };
@@ -156,7 +218,9 @@ export class ScheduledModelPool implements ModelPool {
         }),
       },
     );
-    policy.onRetry(({ delay }) => this.parts.observer?.onRetry?.(role, last?.config.name ?? '-', delay));
+    policy.onRetry(({ delay }) =>
+      this.parts.observer?.onRetry?.(role, last?.config.name ?? '-', delay),
+    );
     const perCall = timeout(this.settings.timeoutMs, TimeoutStrategy.Aggressive);
     try {
       return await policy.execute(async () => {
@@ -167,7 +231,8 @@ export class ScheduledModelPool implements ModelPool {
         return this.call(role, deployment, request, perCall, signal);
       }, signal);
     } catch (error) {
-      if (error instanceof BrokenCircuitError) throw new PoolUnavailableError(role, 'every deployment of the role has its breaker open');
+      if (error instanceof BrokenCircuitError)
+        throw new PoolUnavailableError(role, 'every deployment of the role has its breaker open');
       throw error;
     }
   }
@@ -186,19 +251,34 @@ export class ScheduledModelPool implements ModelPool {
     try {
       const answer = await deployment.breaker.execute(async () => {
         try {
-          return await perCall.execute((_context, callSignal) => deployment.provider.complete(request, callSignal), signal);
+          return await perCall.execute(
+            (_context, callSignal) => deployment.provider.complete(request, callSignal),
+            signal,
+          );
         } catch (error) {
           if (signal.aborted) throw reasonOf(signal);
-          if (error instanceof TaskCancelledError) throw new ModelCallError(`${name} did not answer within ${this.settings.timeoutMs} ms`, 'timeout');
+          if (error instanceof TaskCancelledError)
+            throw new ModelCallError(
+              `${name} did not answer within ${this.settings.timeoutMs} ms`,
+              'timeout',
+            );
           throw error;
         }
       });
       deployment.requests += 1;
       const ms = clock.now() - started;
       deployment.account(answer.usage, ms);
-      const cost = (answer.usage.promptTokens / 1000) * deployment.config.promptPricePer1k + (answer.usage.completionTokens / 1000) * deployment.config.completionPricePer1k;
+      const cost =
+        (answer.usage.promptTokens / 1000) * deployment.config.promptPricePer1k +
+        (answer.usage.completionTokens / 1000) * deployment.config.completionPricePer1k;
       observer?.onCall?.(role, name, 'ok', ms);
-      observer?.onTokens?.(role, name, answer.usage.promptTokens, answer.usage.completionTokens, cost);
+      observer?.onTokens?.(
+        role,
+        name,
+        answer.usage.promptTokens,
+        answer.usage.completionTokens,
+        cost,
+      );
       return { ...answer, role, deployment: name };
     } catch (error) {
       // A breaker that refused the call sent nothing: not a request, not an error of the deployment.
@@ -206,7 +286,8 @@ export class ScheduledModelPool implements ModelPool {
         deployment.requests += 1;
         deployment.errors += 1;
         observer?.onCall?.(role, name, outcomeOf(error), clock.now() - started);
-        if (error instanceof ContentFilteredError) observer?.onContentFiltered?.(role, name, error.stage, error.categories);
+        if (error instanceof ContentFilteredError)
+          observer?.onContentFiltered?.(role, name, error.stage, error.categories);
       }
       throw error;
     } finally {
@@ -220,7 +301,14 @@ export class ScheduledModelPool implements ModelPool {
     for (const role of MODEL_ROLES) {
       if (!this.serves(role)) continue;
       const window = this.roleLatency.get(role)!;
-      this.history.push({ at, role, p50Ms: window.percentile(50), p95Ms: window.percentile(95), inFlight: this.scheduler.active(role), queued: this.scheduler.queued(role) });
+      this.history.push({
+        at,
+        role,
+        p50Ms: window.percentile(50),
+        p95Ms: window.percentile(95),
+        inFlight: this.scheduler.active(role),
+        queued: this.scheduler.queued(role),
+      });
     }
     const max = this.settings.historyPoints * MODEL_ROLES.length;
     if (this.history.length > max) this.history.splice(0, this.history.length - max);
@@ -229,7 +317,11 @@ export class ScheduledModelPool implements ModelPool {
   snapshot(): PoolSnapshot {
     return {
       configured: this.parts.deployments.length > 0,
-      concurrency: { limit: this.settings.concurrency, inFlight: this.scheduler.active(), queued: this.scheduler.queued() },
+      concurrency: {
+        limit: this.settings.concurrency,
+        inFlight: this.scheduler.active(),
+        queued: this.scheduler.queued(),
+      },
       roles: MODEL_ROLES.map((role) => ({
         role,
         queued: this.scheduler.queued(role),
@@ -249,11 +341,14 @@ export class ScheduledModelPool implements ModelPool {
 }
 
 function reasonOf(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('model call aborted by the caller');
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new Error('model call aborted by the caller');
 }
 
 function outcomeOf(error: unknown): CallOutcome {
   if (error instanceof DeadlineExceededError) return 'deadline';
-  if (error instanceof ModelCallError) return error.kind === 'timeout' ? 'timeout' : error.status === 429 ? 'throttled' : 'error';
+  if (error instanceof ModelCallError)
+    return error.kind === 'timeout' ? 'timeout' : error.status === 429 ? 'throttled' : 'error';
   return 'error';
 }

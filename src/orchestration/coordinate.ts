@@ -24,7 +24,10 @@ const WORDS: Record<CoordinationNotice['change'], string> = {
   ci_failed: 'has failing checks',
 };
 
-export function coordinate(change: DependencyChange, dependents: readonly DependencyEdge[]): CoordinationNotice[] {
+export function coordinate(
+  change: DependencyChange,
+  dependents: readonly DependencyEdge[],
+): CoordinationNotice[] {
   const dependency = parseRef(change.item);
   if (!dependency) return [];
   const unblocks = change.change === 'merged' || change.change === 'closed';

@@ -36,48 +36,100 @@ export class DependencyGraph {
   ) {}
 
   /** The edges `declaredBy` wrote last time are replaced by the ones its body says now. */
-  async declare(tenantId: string, declaredBy: WorkItemRef, mentions: DependencyMentions): Promise<void> {
+  async declare(
+    tenantId: string,
+    declaredBy: WorkItemRef,
+    mentions: DependencyMentions,
+  ): Promise<void> {
     const by = formatRef(declaredBy);
     const wanted: DependencyEdge[] = [
-      ...mentions.dependsOn.map((ref) => ({ dependent: by, dependency: formatRef(ref), relation: 'depends_on' as const, declaredBy: by, closed: [] })),
+      ...mentions.dependsOn.map((ref) => ({
+        dependent: by,
+        dependency: formatRef(ref),
+        relation: 'depends_on' as const,
+        declaredBy: by,
+        closed: [],
+      })),
       // A PR that closes an issue: the issue waits for the PR.
-      ...mentions.closes.map((ref) => ({ dependent: formatRef(ref), dependency: by, relation: 'closes' as const, declaredBy: by, closed: [] })),
+      ...mentions.closes.map((ref) => ({
+        dependent: formatRef(ref),
+        dependency: by,
+        relation: 'closes' as const,
+        declaredBy: by,
+        closed: [],
+      })),
     ].filter((edge) => edge.dependent !== edge.dependency);
-    const existing = await this.store.queryRecords<DependencyEdge>({ kind: 'dependency_edge', tenantId, where: { declaredBy: by }, limit: EDGE_LIMIT });
+    const existing = await this.store.queryRecords<DependencyEdge>({
+      kind: 'dependency_edge',
+      tenantId,
+      where: { declaredBy: by },
+      limit: EDGE_LIMIT,
+    });
     const idOf = (edge: DependencyEdge) => `${edge.dependent}>${edge.dependency}|${edge.relation}`;
     const keep = new Set(wanted.map(idOf));
-    await Promise.all(existing.filter((record) => !keep.has(record.id)).map((record) => this.store.deleteRecord('dependency_edge', record.partition, record.id)));
+    await Promise.all(
+      existing
+        .filter((record) => !keep.has(record.id))
+        .map((record) => this.store.deleteRecord('dependency_edge', record.partition, record.id)),
+    );
     const have = new Set(existing.map((record) => record.id));
     for (const edge of wanted) if (!have.has(idOf(edge))) await this.put(tenantId, edge);
   }
 
   /** GitHub's sub-issue and issue-dependency links, added or removed. */
   async link(tenantId: string, link: IssueLink): Promise<void> {
-    const edge: DependencyEdge = { dependent: formatRef(link.dependent), dependency: formatRef(link.dependency), relation: link.relation, closed: [] };
+    const edge: DependencyEdge = {
+      dependent: formatRef(link.dependent),
+      dependency: formatRef(link.dependency),
+      relation: link.relation,
+      closed: [],
+    };
     if (link.added) await this.put(tenantId, edge);
-    else await this.store.deleteRecord('dependency_edge', partitionOf(tenantId, edge.dependency), `${edge.dependent}>${edge.dependency}|${edge.relation}`);
+    else
+      await this.store.deleteRecord(
+        'dependency_edge',
+        partitionOf(tenantId, edge.dependency),
+        `${edge.dependent}>${edge.dependency}|${edge.relation}`,
+      );
   }
 
   /** Who waits for `item`. */
   async dependentsOf(tenantId: string, item: WorkItemRef): Promise<DependencyEdge[]> {
     const key = formatRef(item);
-    const records = await this.store.queryRecords<DependencyEdge>({ kind: 'dependency_edge', tenantId, partition: partitionOf(tenantId, key), where: { dependency: key }, limit: EDGE_LIMIT });
+    const records = await this.store.queryRecords<DependencyEdge>({
+      kind: 'dependency_edge',
+      tenantId,
+      partition: partitionOf(tenantId, key),
+      where: { dependency: key },
+      limit: EDGE_LIMIT,
+    });
     return records.map((record) => record.data);
   }
 
   /** What `item` waits for (a fan-out across repositories; asked by people, not per event). */
   async dependenciesOf(tenantId: string, item: WorkItemRef): Promise<DependencyEdge[]> {
-    const records = await this.store.queryRecords<DependencyEdge>({ kind: 'dependency_edge', tenantId, where: { dependent: formatRef(item) }, limit: EDGE_LIMIT });
+    const records = await this.store.queryRecords<DependencyEdge>({
+      kind: 'dependency_edge',
+      tenantId,
+      where: { dependent: formatRef(item) },
+      limit: EDGE_LIMIT,
+    });
     return records.map((record) => record.data);
   }
 
   /** Everything `item` waits for, transitively, with the cycles on the way; bounded. */
   async blockers(tenantId: string, item: WorkItemRef, maxNodes?: number): Promise<WalkResult> {
-    return walkGraph(formatRef(item), async (node) => {
-      const ref = parseRef(node);
-      if (!ref) return [];
-      return (await this.dependenciesOf(tenantId, ref)).filter((edge) => !edge.closed.includes(edge.dependency)).map((edge) => edge.dependency);
-    }, maxNodes);
+    return walkGraph(
+      formatRef(item),
+      async (node) => {
+        const ref = parseRef(node);
+        if (!ref) return [];
+        return (await this.dependenciesOf(tenantId, ref))
+          .filter((edge) => !edge.closed.includes(edge.dependency))
+          .map((edge) => edge.dependency);
+      },
+      maxNodes,
+    );
   }
 
   /**
@@ -87,8 +139,19 @@ export class DependencyGraph {
   async settle(tenantId: string, item: WorkItemRef, open: boolean): Promise<void> {
     const key = formatRef(item);
     const [incoming, outgoing] = await Promise.all([
-      this.store.queryRecords<DependencyEdge>({ kind: 'dependency_edge', tenantId, partition: partitionOf(tenantId, key), where: { dependency: key }, limit: EDGE_LIMIT }),
-      this.store.queryRecords<DependencyEdge>({ kind: 'dependency_edge', tenantId, where: { dependent: key }, limit: EDGE_LIMIT }),
+      this.store.queryRecords<DependencyEdge>({
+        kind: 'dependency_edge',
+        tenantId,
+        partition: partitionOf(tenantId, key),
+        where: { dependency: key },
+        limit: EDGE_LIMIT,
+      }),
+      this.store.queryRecords<DependencyEdge>({
+        kind: 'dependency_edge',
+        tenantId,
+        where: { dependent: key },
+        limit: EDGE_LIMIT,
+      }),
     ]);
     for (const record of [...incoming, ...outgoing]) {
       const closed = record.data.closed.filter((end) => end !== key);
@@ -98,12 +161,25 @@ export class DependencyGraph {
   }
 
   private async put(tenantId: string, edge: DependencyEdge): Promise<void> {
-    await this.store.putRecord({ kind: 'dependency_edge', tenantId, partition: partitionOf(tenantId, edge.dependency), id: `${edge.dependent}>${edge.dependency}|${edge.relation}`, data: edge });
+    await this.store.putRecord({
+      kind: 'dependency_edge',
+      tenantId,
+      partition: partitionOf(tenantId, edge.dependency),
+      id: `${edge.dependent}>${edge.dependency}|${edge.relation}`,
+      data: edge,
+    });
   }
 
   private async write(record: StoredRecord<DependencyEdge>, data: DependencyEdge): Promise<void> {
     const expiresAt = data.closed.length > 0 ? this.clock.now() + EDGE_AFTER_CLOSE_MS : undefined;
-    await this.store.putRecord({ kind: 'dependency_edge', tenantId: record.tenantId, partition: record.partition, id: record.id, data, ...(expiresAt !== undefined && { expiresAt }) });
+    await this.store.putRecord({
+      kind: 'dependency_edge',
+      tenantId: record.tenantId,
+      partition: record.partition,
+      id: record.id,
+      data,
+      ...(expiresAt !== undefined && { expiresAt }),
+    });
   }
 }
 

@@ -27,14 +27,18 @@ const REFERENCE = `(?:https?:\\/\\/github\\.com\\/(${OWNER_REPO})\\/(?:issues|pu
 /** Either a comma, `and` or `&` with any spaces around it, or spaces alone: one way to match each. */
 const SEPARATOR = '(?:\\s*(?:,|\\band\\b|&)\\s*|\\s+)';
 /** A keyword then a list of references: `depends on #1, acme/api#2 and #3`. */
-const listAfter = (keywords: string) => new RegExp(`\\b(?:${keywords})\\b:?\\s+(${REFERENCE}(?:${SEPARATOR}${REFERENCE})*)`, 'gi');
+const listAfter = (keywords: string) =>
+  new RegExp(`\\b(?:${keywords})\\b:?\\s+(${REFERENCE}(?:${SEPARATOR}${REFERENCE})*)`, 'gi');
 
 const DEPENDS = listAfter('depends\\s+on|blocked\\s+by|requires|after');
 const CLOSES = listAfter('close[sd]?|fix(?:e[sd])?|resolve[sd]?');
 const REVERTS = listAfter('reverts');
 const ONE_REFERENCE = new RegExp(REFERENCE, 'g');
 
-export function parseDependencyMentions(body: string | undefined, home: string): DependencyMentions {
+export function parseDependencyMentions(
+  body: string | undefined,
+  home: string,
+): DependencyMentions {
   const result: DependencyMentions = { dependsOn: [], closes: [], reverts: [] };
   if (!body) return result;
   const text = body.replace(/```[\s\S]*?(?:```|$)/g, ' ').replace(/`[^`\n]*`/g, ' ');

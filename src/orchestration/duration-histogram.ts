@@ -36,7 +36,9 @@ export function percentile(histogram: Histogram, p: number): number | undefined 
   if (total === 0) return undefined;
   const rank = Math.max(1, Math.ceil(p * total));
   let seen = 0;
-  for (const bucket of Object.keys(histogram).map(Number).sort((a, b) => a - b)) {
+  for (const bucket of Object.keys(histogram)
+    .map(Number)
+    .sort((a, b) => a - b)) {
     seen += histogram[String(bucket)]!;
     if (seen >= rank) return Math.round(2 ** (bucket / PER_DOUBLING) * MINUTE);
   }

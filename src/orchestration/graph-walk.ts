@@ -16,13 +16,19 @@ export interface WalkResult {
 
 export const DEFAULT_MAX_NODES = 500;
 
-export async function walkGraph(start: string, neighbours: (node: string) => Promise<readonly string[]> | readonly string[], maxNodes = DEFAULT_MAX_NODES): Promise<WalkResult> {
+export async function walkGraph(
+  start: string,
+  neighbours: (node: string) => Promise<readonly string[]> | readonly string[],
+  maxNodes = DEFAULT_MAX_NODES,
+): Promise<WalkResult> {
   const reached: string[] = [start];
   const cycles: string[][] = [];
   /** 1: on the current path; 2: finished. */
   const state = new Map<string, 1 | 2>([[start, 1]]);
   const path: string[] = [start];
-  const stack: Array<{ node: string; next: readonly string[]; index: number }> = [{ node: start, next: await neighbours(start), index: 0 }];
+  const stack: Array<{ node: string; next: readonly string[]; index: number }> = [
+    { node: start, next: await neighbours(start), index: 0 },
+  ];
   let truncated = false;
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;

@@ -6,9 +6,16 @@
  */
 import type { WorkItem, WorkItemKind } from './work-item.js';
 
-export type RuleId = 'review_wait' | 'branch_red' | 'train_blocked' | 'deployment_wait' | 'dependency_moved';
+export type RuleId =
+  'review_wait' | 'branch_red' | 'train_blocked' | 'deployment_wait' | 'dependency_moved';
 
-export const RULES: readonly RuleId[] = ['review_wait', 'branch_red', 'train_blocked', 'deployment_wait', 'dependency_moved'];
+export const RULES: readonly RuleId[] = [
+  'review_wait',
+  'branch_red',
+  'train_blocked',
+  'deployment_wait',
+  'dependency_moved',
+];
 
 /** The rules that can hold for each kind of item (so a change reads only the records it could touch). */
 export const RULES_FOR: Record<WorkItemKind, readonly RuleId[]> = {
@@ -53,30 +60,60 @@ export function episodeOf(rule: RuleId, item: WorkItem): string {
 }
 
 /** When the rule should look at the item next; undefined when it has nothing to watch. */
-export function checkAt(rule: RuleId, item: WorkItem, t: InterventionThresholds): number | undefined {
+export function checkAt(
+  rule: RuleId,
+  item: WorkItem,
+  t: InterventionThresholds,
+): number | undefined {
   switch (rule) {
     case 'review_wait':
       // Only for a PR seen opening: one first met at a later event has an unknown age.
-      return item.kind === 'pull_request' && item.state === 'open' && item.sawOpened === true && item.firstReviewAt === undefined ? item.openedAt + t.lead * t.reviewSlaMs : undefined;
+      return item.kind === 'pull_request' &&
+        item.state === 'open' &&
+        item.sawOpened === true &&
+        item.firstReviewAt === undefined
+        ? item.openedAt + t.lead * t.reviewSlaMs
+        : undefined;
     case 'branch_red':
-      return item.kind === 'branch' && item.state === 'red' && item.since !== undefined ? item.since + t.lead * t.redBranchMs : undefined;
+      return item.kind === 'branch' && item.state === 'red' && item.since !== undefined
+        ? item.since + t.lead * t.redBranchMs
+        : undefined;
     case 'deployment_wait':
-      return item.kind === 'deployment' && item.state === 'waiting' && item.since !== undefined ? item.since + t.lead * t.deploymentWaitMs : undefined;
+      return item.kind === 'deployment' && item.state === 'waiting' && item.since !== undefined
+        ? item.since + t.lead * t.deploymentWaitMs
+        : undefined;
     case 'dependency_moved':
-      return item.kind === 'pull_request' && item.state === 'open' && item.dependencyMovedAt !== undefined && (item.lastPushAt ?? item.openedAt) < item.dependencyMovedAt
+      return item.kind === 'pull_request' &&
+        item.state === 'open' &&
+        item.dependencyMovedAt !== undefined &&
+        (item.lastPushAt ?? item.openedAt) < item.dependencyMovedAt
         ? item.dependencyMovedAt + t.lead * t.dependencyUpdateMs
         : undefined;
     case 'train_blocked':
-      return item.state === 'open' && item.dueOn !== undefined && ((item.blockedBy ?? 0) > 0 || item.ci === 'red') ? item.dueOn - t.trainWindowMs : undefined;
+      return item.state === 'open' &&
+        item.dueOn !== undefined &&
+        ((item.blockedBy ?? 0) > 0 || item.ci === 'red')
+        ? item.dueOn - t.trainWindowMs
+        : undefined;
   }
 }
 
-export function holds(rule: RuleId, item: WorkItem, now: number, t: InterventionThresholds): boolean {
+export function holds(
+  rule: RuleId,
+  item: WorkItem,
+  now: number,
+  t: InterventionThresholds,
+): boolean {
   const at = checkAt(rule, item, t);
   return at !== undefined && now >= at && !(item.draft && rule === 'review_wait');
 }
 
-export function message(rule: RuleId, item: WorkItem, now: number, t: InterventionThresholds): string {
+export function message(
+  rule: RuleId,
+  item: WorkItem,
+  now: number,
+  t: InterventionThresholds,
+): string {
   const hours = (ms: number) => `${Math.round(ms / HOUR)}h`;
   const name = item.title ? `${item.key} (${item.title})` : item.key;
   switch (rule) {

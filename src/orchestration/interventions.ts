@@ -8,7 +8,15 @@
  */
 import type { Clock } from '../core/clock.js';
 import { ConflictError, type Store } from '../store/store.js';
-import { checkAt, episodeOf, holds, message, RULES_FOR, type InterventionThresholds, type RuleId } from './intervention-rules.js';
+import {
+  checkAt,
+  episodeOf,
+  holds,
+  message,
+  RULES_FOR,
+  type InterventionThresholds,
+  type RuleId,
+} from './intervention-rules.js';
 import type { WorkItem } from './work-item.js';
 
 export interface Intervention {
@@ -82,7 +90,13 @@ export class Interventions {
     const raised: Intervention[] = [];
     for (let hour = Math.floor(from / HOUR); hour <= Math.floor(now / HOUR); hour += 1) {
       const partition = `${tenantId}|due|${hour}`;
-      const dues = await this.ports.store.queryRecords<Due>({ kind: 'intervention_due', tenantId, partition, limit: DUE_LIMIT, oldestFirst: true });
+      const dues = await this.ports.store.queryRecords<Due>({
+        kind: 'intervention_due',
+        tenantId,
+        partition,
+        limit: DUE_LIMIT,
+        oldestFirst: true,
+      });
       for (const due of dues) {
         if (due.data.at > now) continue;
         await this.ports.store.deleteRecord('intervention_due', partition, due.id);
@@ -99,14 +113,43 @@ export class Interventions {
 
   /** Open (unresolved) interventions, newest first. */
   async open(tenantId: string, limit = 100): Promise<Intervention[]> {
-    const records = await this.ports.store.queryRecords<Intervention>({ kind: 'intervention', tenantId, partition: tenantId, limit: limit * 4 });
-    return records.map((record) => record.data).filter((intervention) => intervention.resolvedAt === undefined).slice(0, limit);
+    const records = await this.ports.store.queryRecords<Intervention>({
+      kind: 'intervention',
+      tenantId,
+      partition: tenantId,
+      limit: limit * 4,
+    });
+    return records
+      .map((record) => record.data)
+      .filter((intervention) => intervention.resolvedAt === undefined)
+      .slice(0, limit);
   }
 
-  private async raise(tenantId: string, rule: RuleId, item: WorkItem, now: number, t: InterventionThresholds): Promise<Intervention | undefined> {
-    const intervention: Intervention = { rule, item: item.key, repo: item.repo, text: message(rule, item, now, t), raisedAt: now };
+  private async raise(
+    tenantId: string,
+    rule: RuleId,
+    item: WorkItem,
+    now: number,
+    t: InterventionThresholds,
+  ): Promise<Intervention | undefined> {
+    const intervention: Intervention = {
+      rule,
+      item: item.key,
+      repo: item.repo,
+      text: message(rule, item, now, t),
+      raisedAt: now,
+    };
     try {
-      await this.ports.store.putRecord({ kind: 'intervention', tenantId, partition: tenantId, id: `${rule}|${episodeOf(rule, item)}`, data: intervention }, { ifMatch: null });
+      await this.ports.store.putRecord(
+        {
+          kind: 'intervention',
+          tenantId,
+          partition: tenantId,
+          id: `${rule}|${episodeOf(rule, item)}`,
+          data: intervention,
+        },
+        { ifMatch: null },
+      );
     } catch (error) {
       if (error instanceof ConflictError) return undefined; // raised before: once is the rule
       throw error;
@@ -116,12 +159,30 @@ export class Interventions {
   }
 
   private async resolve(tenantId: string, rule: RuleId, key: string, now: number): Promise<void> {
-    const record = await this.ports.store.getRecord<Intervention>('intervention', tenantId, `${rule}|${key}`);
+    const record = await this.ports.store.getRecord<Intervention>(
+      'intervention',
+      tenantId,
+      `${rule}|${key}`,
+    );
     if (!record || record.data.resolvedAt !== undefined) return;
-    await this.ports.store.putRecord({ kind: 'intervention', tenantId, partition: tenantId, id: record.id, data: { ...record.data, resolvedAt: now }, expiresAt: now + RESOLVED_TTL_MS });
+    await this.ports.store.putRecord({
+      kind: 'intervention',
+      tenantId,
+      partition: tenantId,
+      id: record.id,
+      data: { ...record.data, resolvedAt: now },
+      expiresAt: now + RESOLVED_TTL_MS,
+    });
   }
 
   private async schedule(tenantId: string, due: Due): Promise<void> {
-    await this.ports.store.putRecord({ kind: 'intervention_due', tenantId, partition: `${tenantId}|due|${Math.floor(due.at / HOUR)}`, id: `${due.rule}|${due.item}`, data: due, expiresAt: due.at + DUE_TTL_MS });
+    await this.ports.store.putRecord({
+      kind: 'intervention_due',
+      tenantId,
+      partition: `${tenantId}|due|${Math.floor(due.at / HOUR)}`,
+      id: `${due.rule}|${due.item}`,
+      data: due,
+      expiresAt: due.at + DUE_TTL_MS,
+    });
   }
 }

@@ -24,7 +24,14 @@ import { Interventions, type Intervention } from './interventions.js';
 import { Portfolio, type Increment } from './portfolio.js';
 import { PortfolioScopes } from './portfolio-scopes.js';
 import { ReleaseTrains } from './release-train.js';
-import { ciVerdict, itemKeyOf, observe, observeCi, type Observation, type WorkItem } from './work-item.js';
+import {
+  ciVerdict,
+  itemKeyOf,
+  observe,
+  observeCi,
+  type Observation,
+  type WorkItem,
+} from './work-item.js';
 import { formatRef, parseRef, refOf } from './work-item-ref.js';
 
 export interface OrchestrationOptions {
@@ -77,9 +84,17 @@ export class OrchestrationStage implements PipelineStage {
     const now = this.clock.now();
     const notices: CoordinationNotice[] = [];
     const repo = event.repo?.fullName;
-    const scopes = repo ? (await this.scopes.of(event.tenantId, repo)).scopes : event.org ? [`org:${event.org.toLowerCase()}`] : [];
-    const volume: Increment = { alerts: context.alerts?.length ?? 0, loopsStopped: context.loop?.verdict === 'break' ? 1 : 0 };
-    if (volume.alerts || volume.loopsStopped) await this.portfolio.add(event.tenantId, scopes, now, volume);
+    const scopes = repo
+      ? (await this.scopes.of(event.tenantId, repo)).scopes
+      : event.org
+        ? [`org:${event.org.toLowerCase()}`]
+        : [];
+    const volume: Increment = {
+      alerts: context.alerts?.length ?? 0,
+      loopsStopped: context.loop?.verdict === 'break' ? 1 : 0,
+    };
+    if (volume.alerts || volume.loopsStopped)
+      await this.portfolio.add(event.tenantId, scopes, now, volume);
     if (event.issueLink) {
       await this.graph.link(event.tenantId, event.issueLink);
       await this.refreshBlocked(event.tenantId, event.issueLink.dependent, now);
@@ -112,27 +127,56 @@ export class OrchestrationStage implements PipelineStage {
     if (located) {
       const previous = await this.load(event.tenantId, located.key);
       const ref = refOf(event);
-      const mentions = ref && event.body !== undefined && (event.action === 'opened' || event.action === 'edited') && (event.kind === 'issues' || event.kind === 'pull_request') ? parseDependencyMentions(event.body, ref.repo) : undefined;
-      const observation = observe(previous, event, located.key, located.kind, now, mentions?.reverts.map(formatRef));
+      const mentions =
+        ref &&
+        event.body !== undefined &&
+        (event.action === 'opened' || event.action === 'edited') &&
+        (event.kind === 'issues' || event.kind === 'pull_request')
+          ? parseDependencyMentions(event.body, ref.repo)
+          : undefined;
+      const observation = observe(
+        previous,
+        event,
+        located.key,
+        located.kind,
+        now,
+        mentions?.reverts.map(formatRef),
+      );
       if (ref && mentions) await this.graph.declare(event.tenantId, ref, mentions);
       // Its own edges changed (a body, or GitHub's link naming it first seen here): count its blockers again.
-      if (ref && (mentions || event.issueLink)) observation.item.blockedBy = await this.openDependencies(event.tenantId, ref);
+      if (ref && (mentions || event.issueLink))
+        observation.item.blockedBy = await this.openDependencies(event.tenantId, ref);
       return [{ ...observation, previous } as Observation & { previous?: WorkItem }];
     }
     const verdict = ciVerdict(event);
     if (!verdict || !event.repo || !event.branch) return [];
-    const prs = await this.store.queryRecords<WorkItem>({ kind: 'work_item', tenantId: event.tenantId, partition: this.partition(event.tenantId, event.repo.fullName), where: { branch: event.branch, state: 'open' }, limit: 10 });
-    return prs.map((record) => ({ ...observeCi(record.data, verdict, now), previous: record.data }));
+    const prs = await this.store.queryRecords<WorkItem>({
+      kind: 'work_item',
+      tenantId: event.tenantId,
+      partition: this.partition(event.tenantId, event.repo.fullName),
+      where: { branch: event.branch, state: 'open' },
+      limit: 10,
+    });
+    return prs.map((record) => ({
+      ...observeCi(record.data, verdict, now),
+      previous: record.data,
+    }));
   }
 
   /** Saves the item and lets every part react to its changes. */
-  private async follow(event: BrokerEvent, observation: Observation & { previous?: WorkItem }, scopes: string[], now: number): Promise<CoordinationNotice[]> {
+  private async follow(
+    event: BrokerEvent,
+    observation: Observation & { previous?: WorkItem },
+    scopes: string[],
+    now: number,
+  ): Promise<CoordinationNotice[]> {
     const { item, changes, previous } = observation;
     const { tenantId } = event;
     await this.save(tenantId, item, now);
     const ref = parseRef(item.key);
     const notices: CoordinationNotice[] = [];
-    if (ref && (changes.includes('merged') || changes.includes('closed'))) await this.graph.settle(tenantId, ref, false);
+    if (ref && (changes.includes('merged') || changes.includes('closed')))
+      await this.graph.settle(tenantId, ref, false);
     if (ref && changes.includes('reopened')) await this.graph.settle(tenantId, ref, true);
     for (const change of this.dependencyChanges(item, changes)) {
       const target = parseRef(change.item);
@@ -143,7 +187,8 @@ export class OrchestrationStage implements PipelineStage {
     }
     const increment = this.increment(item, changes, previous, now, observation.reviewer);
     if (increment) await this.portfolio.add(tenantId, scopes, now, increment);
-    if (item.train || previous?.train) await this.trains.update(tenantId, item, item.blockedBy ?? 0, previous?.train);
+    if (item.train || previous?.train)
+      await this.trains.update(tenantId, item, item.blockedBy ?? 0, previous?.train);
     if (changes.length > 0 || item.train) await this.interventions.review(tenantId, item);
     return notices;
   }
@@ -151,22 +196,32 @@ export class OrchestrationStage implements PipelineStage {
   private dependencyChanges(item: WorkItem, changes: readonly string[]): DependencyChange[] {
     const url = item.url;
     const found: DependencyChange[] = [];
-    const say = (change: DependencyChange['change']) => found.push({ item: item.key, change, ...(url && { url }) });
+    const say = (change: DependencyChange['change']) =>
+      found.push({ item: item.key, change, ...(url && { url }) });
     if (changes.includes('merged')) say('merged');
     if (changes.includes('closed')) say('closed');
     if (changes.includes('reopened')) say('reopened');
     if (changes.includes('ci_red') && item.kind === 'pull_request') say('ci_failed');
     // A merged revert warns the dependents of what it reverted.
-    if (changes.includes('merged')) for (const reverted of item.reverts ?? []) found.push({ item: reverted, change: 'reverted', by: item.key, ...(url && { url }) });
+    if (changes.includes('merged'))
+      for (const reverted of item.reverts ?? [])
+        found.push({ item: reverted, change: 'reverted', by: item.key, ...(url && { url }) });
     return found;
   }
 
   /** A dependent heard news: its count of open dependencies and "its dependency moved" change. */
-  private async touchDependent(tenantId: string, notice: CoordinationNotice, now: number): Promise<void> {
+  private async touchDependent(
+    tenantId: string,
+    notice: CoordinationNotice,
+    now: number,
+  ): Promise<void> {
     const key = formatRef(notice.dependent);
     const item = await this.load(tenantId, key);
     if (!item || item.state !== 'open') return;
-    const next: WorkItem = { ...item, blockedBy: await this.openDependencies(tenantId, notice.dependent) };
+    const next: WorkItem = {
+      ...item,
+      blockedBy: await this.openDependencies(tenantId, notice.dependent),
+    };
     if (notice.change === 'merged' || notice.change === 'closed') next.dependencyMovedAt = now;
     // Keep the person's spelling of the repository for the thread (keys are lower case).
     notice.dependent = { repo: item.repo, number: notice.dependent.number };
@@ -186,45 +241,69 @@ export class OrchestrationStage implements PipelineStage {
 
   private async openDependencies(tenantId: string, ref: WorkItemRef): Promise<number> {
     const edges = await this.graph.dependenciesOf(tenantId, ref);
-    return new Set(edges.filter((edge) => !edge.closed.includes(edge.dependency)).map((edge) => edge.dependency)).size;
+    return new Set(
+      edges.filter((edge) => !edge.closed.includes(edge.dependency)).map((edge) => edge.dependency),
+    ).size;
   }
 
-  private increment(item: WorkItem, changes: readonly string[], previous: WorkItem | undefined, now: number, reviewer?: string): Increment | undefined {
+  private increment(
+    item: WorkItem,
+    changes: readonly string[],
+    previous: WorkItem | undefined,
+    now: number,
+    reviewer?: string,
+  ): Increment | undefined {
     const increment: Increment = {};
     if (changes.includes('opened')) {
       if (item.kind === 'pull_request') increment.prsOpened = 1;
       if (item.kind === 'issue') increment.issuesOpened = 1;
     }
-    if (changes.includes('first_review') && item.firstReviewAt !== undefined) increment.firstReviewMs = item.firstReviewAt - item.openedAt;
+    if (changes.includes('first_review') && item.firstReviewAt !== undefined)
+      increment.firstReviewMs = item.firstReviewAt - item.openedAt;
     if (reviewer) increment.reviewer = reviewer;
     if (changes.includes('merged') && item.kind === 'pull_request') {
       increment.prsMerged = 1;
       increment.toMergeMs = now - item.openedAt;
     }
     // Red time is counted on the day the branch turns green again.
-    if (changes.includes('ci_green') && item.kind === 'branch' && previous?.since !== undefined) increment.redMs = now - previous.since;
+    if (changes.includes('ci_green') && item.kind === 'branch' && previous?.since !== undefined)
+      increment.redMs = now - previous.since;
     return Object.keys(increment).length > 0 ? increment : undefined;
   }
 
   private async staleGauge(tenantId: string, now: number): Promise<void> {
     const staleMs = this.options.staleMs ?? 14 * DAY;
-    const open = await this.store.queryRecords<WorkItem>({ kind: 'work_item', tenantId, where: { state: 'open' }, limit: STALE_SCAN_LIMIT });
+    const open = await this.store.queryRecords<WorkItem>({
+      kind: 'work_item',
+      tenantId,
+      where: { state: 'open' },
+      limit: STALE_SCAN_LIMIT,
+    });
     const perScope = new Map<string, { prs: number; issues: number }>();
     const named = await this.scopes.named(tenantId);
     for (const { data: item } of open) {
       if (item.kind !== 'pull_request' && item.kind !== 'issue') continue;
       const repo = item.repo.toLowerCase();
-      for (const scope of [`org:${repo.split('/')[0]}`, ...named.filter((s) => s.repos.includes(repo)).map((s) => s.name)]) {
+      for (const scope of [
+        `org:${repo.split('/')[0]}`,
+        ...named.filter((s) => s.repos.includes(repo)).map((s) => s.name),
+      ]) {
         const gauge = perScope.get(scope) ?? { prs: 0, issues: 0 };
-        if (now - item.lastActivityAt >= staleMs) gauge[item.kind === 'pull_request' ? 'prs' : 'issues'] += 1;
+        if (now - item.lastActivityAt >= staleMs)
+          gauge[item.kind === 'pull_request' ? 'prs' : 'issues'] += 1;
         perScope.set(scope, gauge);
       }
     }
-    for (const [scope, stale] of perScope) await this.portfolio.add(tenantId, [scope], now, { stale });
+    for (const [scope, stale] of perScope)
+      await this.portfolio.add(tenantId, [scope], now, { stale });
   }
 
   private async thresholdsFor(tenantId: string, repo: string): Promise<InterventionThresholds> {
-    return { ...DEFAULT_THRESHOLDS, ...this.options.thresholds, ...(await this.scopes.of(tenantId, repo)).thresholds };
+    return {
+      ...DEFAULT_THRESHOLDS,
+      ...this.options.thresholds,
+      ...(await this.scopes.of(tenantId, repo)).thresholds,
+    };
   }
 
   private partition(tenantId: string, repo: string): string {
@@ -232,12 +311,25 @@ export class OrchestrationStage implements PipelineStage {
   }
 
   async load(tenantId: string, key: string): Promise<WorkItem | undefined> {
-    return (await this.store.getRecord<WorkItem>('work_item', this.partition(tenantId, key.split(/[#@!]/)[0]!), key))?.data;
+    return (
+      await this.store.getRecord<WorkItem>(
+        'work_item',
+        this.partition(tenantId, key.split(/[#@!]/)[0]!),
+        key,
+      )
+    )?.data;
   }
 
   /** Open items are kept; closed, merged, green and approved ones go 30 days after. */
   private async save(tenantId: string, item: WorkItem, now: number): Promise<void> {
     const expiresAt = CLOSED.has(item.state) ? now + EDGE_AFTER_CLOSE_MS : undefined;
-    await this.store.putRecord({ kind: 'work_item', tenantId, partition: this.partition(tenantId, item.repo), id: item.key, data: item, ...(expiresAt !== undefined && { expiresAt }) });
+    await this.store.putRecord({
+      kind: 'work_item',
+      tenantId,
+      partition: this.partition(tenantId, item.repo),
+      id: item.key,
+      data: item,
+      ...(expiresAt !== undefined && { expiresAt }),
+    });
   }
 }

@@ -12,12 +12,21 @@ export const DEFAULT_TICK_MS = 60_000;
 export class OrchestrationTicker {
   private readonly loop: PollingLoop;
 
-  constructor(stage: Pick<OrchestrationStage, 'tick'>, tenantId: string, onError: (error: unknown) => void, intervalMs = DEFAULT_TICK_MS) {
+  constructor(
+    stage: Pick<OrchestrationStage, 'tick'>,
+    tenantId: string,
+    onError: (error: unknown) => void,
+    intervalMs = DEFAULT_TICK_MS,
+  ) {
     // Each round reports 0 done, so the loop waits the full interval between rounds.
-    this.loop = new PollingLoop(async () => {
-      await stage.tick(tenantId);
-      return 0;
-    }, intervalMs, onError);
+    this.loop = new PollingLoop(
+      async () => {
+        await stage.tick(tenantId);
+        return 0;
+      },
+      intervalMs,
+      onError,
+    );
   }
 
   start(): void {

@@ -7,7 +7,12 @@
  * most 90 records of one partition, so its cost does not grow with the number of repositories.
  */
 import { ConflictError, type Store } from '../store/store.js';
-import { merge, percentile, record as recordDuration, type Histogram } from './duration-histogram.js';
+import {
+  merge,
+  percentile,
+  record as recordDuration,
+  type Histogram,
+} from './duration-histogram.js';
 
 export interface DayCounters {
   scope: string;
@@ -66,21 +71,40 @@ export function dayOf(ms: number): string {
 }
 
 function empty(scope: string, day: string): DayCounters {
-  return { scope, day, prsOpened: 0, prsMerged: 0, issuesOpened: 0, firstReview: {}, toMerge: {}, reviews: {}, redMs: 0, alerts: 0, loopsStopped: 0 };
+  return {
+    scope,
+    day,
+    prsOpened: 0,
+    prsMerged: 0,
+    issuesOpened: 0,
+    firstReview: {},
+    toMerge: {},
+    reviews: {},
+    redMs: 0,
+    alerts: 0,
+    loopsStopped: 0,
+  };
 }
 
 /** Pure: a day with one increment added. */
 export function apply(day: DayCounters, increment: Increment): DayCounters {
-  const next: DayCounters = { ...day, firstReview: { ...day.firstReview }, toMerge: { ...day.toMerge }, reviews: { ...day.reviews } };
+  const next: DayCounters = {
+    ...day,
+    firstReview: { ...day.firstReview },
+    toMerge: { ...day.toMerge },
+    reviews: { ...day.reviews },
+  };
   next.prsOpened += increment.prsOpened ?? 0;
   next.prsMerged += increment.prsMerged ?? 0;
   next.issuesOpened += increment.issuesOpened ?? 0;
   next.redMs += increment.redMs ?? 0;
   next.alerts += increment.alerts ?? 0;
   next.loopsStopped += increment.loopsStopped ?? 0;
-  if (increment.firstReviewMs !== undefined) recordDuration(next.firstReview, increment.firstReviewMs);
+  if (increment.firstReviewMs !== undefined)
+    recordDuration(next.firstReview, increment.firstReviewMs);
   if (increment.toMergeMs !== undefined) recordDuration(next.toMerge, increment.toMergeMs);
-  if (increment.reviewer) next.reviews[increment.reviewer] = (next.reviews[increment.reviewer] ?? 0) + 1;
+  if (increment.reviewer)
+    next.reviews[increment.reviewer] = (next.reviews[increment.reviewer] ?? 0) + 1;
   if (increment.stale) {
     next.stalePrs = increment.stale.prs;
     next.staleIssues = increment.stale.issues;
@@ -89,11 +113,22 @@ export function apply(day: DayCounters, increment: Increment): DayCounters {
 }
 
 /** Pure: the figures of a window of days (newest gauge wins for stale counts). */
-export function sum(scope: string, days: number, records: readonly DayCounters[]): PortfolioFigures {
+export function sum(
+  scope: string,
+  days: number,
+  records: readonly DayCounters[],
+): PortfolioFigures {
   const firstReview: Histogram = {};
   const toMerge: Histogram = {};
   const reviews: Record<string, number> = {};
-  const figures = { prsOpened: 0, prsMerged: 0, issuesOpened: 0, redMs: 0, alerts: 0, loopsStopped: 0 };
+  const figures = {
+    prsOpened: 0,
+    prsMerged: 0,
+    issuesOpened: 0,
+    redMs: 0,
+    alerts: 0,
+    loopsStopped: 0,
+  };
   let latest: DayCounters | undefined;
   for (const day of records) {
     figures.prsOpened += day.prsOpened;
@@ -104,7 +139,8 @@ export function sum(scope: string, days: number, records: readonly DayCounters[]
     figures.loopsStopped += day.loopsStopped;
     merge(firstReview, day.firstReview);
     merge(toMerge, day.toMerge);
-    for (const [login, n] of Object.entries(day.reviews)) reviews[login] = (reviews[login] ?? 0) + n;
+    for (const [login, n] of Object.entries(day.reviews))
+      reviews[login] = (reviews[login] ?? 0) + n;
     if (day.stalePrs !== undefined && (!latest || day.day > latest.day)) latest = day;
   }
   const spread = (histogram: Histogram) => {
@@ -136,25 +172,59 @@ export class Portfolio {
   constructor(private readonly store: Store) {}
 
   /** Adds one increment to each scope's bucket for the day of `at`. */
-  async add(tenantId: string, scopes: readonly string[], at: number, increment: Increment): Promise<void> {
+  async add(
+    tenantId: string,
+    scopes: readonly string[],
+    at: number,
+    increment: Increment,
+  ): Promise<void> {
     await Promise.all(scopes.map((scope) => this.addTo(tenantId, scope, at, increment)));
   }
 
   /** The figures of the last `days` days (today included). */
-  async figures(tenantId: string, scope: string, days: number, now: number): Promise<PortfolioFigures> {
+  async figures(
+    tenantId: string,
+    scope: string,
+    days: number,
+    now: number,
+  ): Promise<PortfolioFigures> {
     const since = dayOf(now - (days - 1) * DAY_MS);
-    const records = await this.store.queryRecords<DayCounters>({ kind: 'portfolio', tenantId, partition: partitionOf(tenantId, scope), limit: 100 });
-    return sum(scope, days, records.map((record) => record.data).filter((day) => day.day >= since));
+    const records = await this.store.queryRecords<DayCounters>({
+      kind: 'portfolio',
+      tenantId,
+      partition: partitionOf(tenantId, scope),
+      limit: 100,
+    });
+    return sum(
+      scope,
+      days,
+      records.map((record) => record.data).filter((day) => day.day >= since),
+    );
   }
 
-  private async addTo(tenantId: string, scope: string, at: number, increment: Increment): Promise<void> {
+  private async addTo(
+    tenantId: string,
+    scope: string,
+    at: number,
+    increment: Increment,
+  ): Promise<void> {
     const partition = partitionOf(tenantId, scope);
     const day = dayOf(at);
     for (let attempt = 1; ; attempt += 1) {
       const current = await this.store.getRecord<DayCounters>('portfolio', partition, day);
       const data = apply(current?.data ?? empty(scope, day), increment);
       try {
-        await this.store.putRecord({ kind: 'portfolio', tenantId, partition, id: day, data, expiresAt: Date.parse(`${day}T00:00:00Z`) + PORTFOLIO_TTL_MS + DAY_MS }, { ifMatch: current?.etag ?? null });
+        await this.store.putRecord(
+          {
+            kind: 'portfolio',
+            tenantId,
+            partition,
+            id: day,
+            data,
+            expiresAt: Date.parse(`${day}T00:00:00Z`) + PORTFOLIO_TTL_MS + DAY_MS,
+          },
+          { ifMatch: current?.etag ?? null },
+        );
         return;
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= WRITE_ATTEMPTS) throw error;

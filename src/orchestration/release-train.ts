@@ -43,10 +43,20 @@ export function trainEntry(item: WorkItem, openDependencies: number): TrainEntry
   const open = item.state === 'open';
   const blocked = open && openDependencies > 0;
   const ciRed = open && item.ci === 'red';
-  return { kind: item.kind as TrainEntry['kind'], state: item.state, blocked, ciRed, ready: open && item.kind === 'pull_request' && item.approved === true && !blocked && !ciRed };
+  return {
+    kind: item.kind as TrainEntry['kind'],
+    state: item.state,
+    blocked,
+    ciRed,
+    ready: open && item.kind === 'pull_request' && item.approved === true && !blocked && !ciRed,
+  };
 }
 
-export function summarise(repos: readonly TrainRepo[], now: number, riskWindowMs = DEFAULT_RISK_WINDOW_MS): TrainLine[] {
+export function summarise(
+  repos: readonly TrainRepo[],
+  now: number,
+  riskWindowMs = DEFAULT_RISK_WINDOW_MS,
+): TrainLine[] {
   return [...repos]
     .sort((a, b) => a.repo.localeCompare(b.repo))
     .map((record) => {
@@ -63,7 +73,10 @@ export function summarise(repos: readonly TrainRepo[], now: number, riskWindowMs
       };
       const troubled = line.blocked + line.failingChecks > 0;
       const atRisk = record.dueOn !== undefined && troubled && record.dueOn - now <= riskWindowMs;
-      const due = record.dueOn === undefined ? 'no due date' : `due ${new Date(record.dueOn).toISOString().slice(0, 10)}`;
+      const due =
+        record.dueOn === undefined
+          ? 'no due date'
+          : `due ${new Date(record.dueOn).toISOString().slice(0, 10)}`;
       const text = `${record.repo}: ${line.openPrs} open PRs, ${line.openIssues} open issues, ${line.blocked} blocked, ${line.failingChecks} failing checks, ${line.readyToMerge} ready to merge; ${due}${atRisk ? ' — at risk' : ''}`;
       return { ...line, atRisk, text };
     });
@@ -73,17 +86,43 @@ export class ReleaseTrains {
   constructor(private readonly store: Store) {}
 
   /** Puts the item's current state into its train's record for its repository. */
-  async update(tenantId: string, item: WorkItem, openDependencies: number, previousTrain?: string): Promise<void> {
-    if (previousTrain && previousTrain !== item.train) await this.change(tenantId, previousTrain, item, undefined);
-    if (item.train) await this.change(tenantId, item.train, item, trainEntry(item, openDependencies));
+  async update(
+    tenantId: string,
+    item: WorkItem,
+    openDependencies: number,
+    previousTrain?: string,
+  ): Promise<void> {
+    if (previousTrain && previousTrain !== item.train)
+      await this.change(tenantId, previousTrain, item, undefined);
+    if (item.train)
+      await this.change(tenantId, item.train, item, trainEntry(item, openDependencies));
   }
 
-  async status(tenantId: string, train: string, now: number, riskWindowMs?: number): Promise<TrainLine[]> {
-    const records = await this.store.queryRecords<TrainRepo>({ kind: 'train', tenantId, partition: partitionOf(tenantId, train), limit: 1_000 });
-    return summarise(records.map((record) => record.data), now, riskWindowMs);
+  async status(
+    tenantId: string,
+    train: string,
+    now: number,
+    riskWindowMs?: number,
+  ): Promise<TrainLine[]> {
+    const records = await this.store.queryRecords<TrainRepo>({
+      kind: 'train',
+      tenantId,
+      partition: partitionOf(tenantId, train),
+      limit: 1_000,
+    });
+    return summarise(
+      records.map((record) => record.data),
+      now,
+      riskWindowMs,
+    );
   }
 
-  private async change(tenantId: string, train: string, item: WorkItem, entry: TrainEntry | undefined): Promise<void> {
+  private async change(
+    tenantId: string,
+    train: string,
+    item: WorkItem,
+    entry: TrainEntry | undefined,
+  ): Promise<void> {
     const partition = partitionOf(tenantId, train);
     const current = await this.store.getRecord<TrainRepo>('train', partition, item.repo);
     const data: TrainRepo = current?.data ?? { train, repo: item.repo, items: {} };
@@ -91,7 +130,14 @@ export class ReleaseTrains {
     else delete data.items[item.key];
     if (entry && item.dueOn !== undefined) data.dueOn = item.dueOn;
     // Last writer wins: per-repository order is kept by the inbox, and one record is one repository.
-    await this.store.putRecord({ kind: 'train', tenantId, partition, id: item.repo, data, expiresAt: (item.lastActivityAt || 0) + TRAIN_TTL_MS });
+    await this.store.putRecord({
+      kind: 'train',
+      tenantId,
+      partition,
+      id: item.repo,
+      data,
+      expiresAt: (item.lastActivityAt || 0) + TRAIN_TTL_MS,
+    });
   }
 }
 

@@ -20,7 +20,12 @@ export function parseRef(text: string): WorkItemRef | undefined {
 /** The issue or PR an event is about, if it is about one. */
 export function refOf(event: BrokerEvent): WorkItemRef | undefined {
   const { repo, target } = event;
-  if (!repo || target?.number === undefined || (target.kind !== 'issue' && target.kind !== 'pull_request')) return undefined;
+  if (
+    !repo ||
+    target?.number === undefined ||
+    (target.kind !== 'issue' && target.kind !== 'pull_request')
+  )
+    return undefined;
   return { repo: repo.fullName, number: target.number };
 }
 

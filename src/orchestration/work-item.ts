@@ -46,7 +46,18 @@ export interface WorkItem {
   reverts?: string[];
 }
 
-export type Change = 'opened' | 'reopened' | 'closed' | 'merged' | 'first_review' | 'pushed' | 'ci_red' | 'ci_green' | 'waiting' | 'waited' | 'edited';
+export type Change =
+  | 'opened'
+  | 'reopened'
+  | 'closed'
+  | 'merged'
+  | 'first_review'
+  | 'pushed'
+  | 'ci_red'
+  | 'ci_green'
+  | 'waiting'
+  | 'waited'
+  | 'edited';
 
 export interface Observation {
   item: WorkItem;
@@ -61,7 +72,8 @@ const CI_EVENTS = new Set(['check_suite', 'workflow_run', 'status']);
 
 /** A completed CI run's verdict, or undefined when the event says nothing about CI. */
 export function ciVerdict(event: BrokerEvent): 'red' | 'green' | undefined {
-  if (!CI_EVENTS.has(event.kind) || (event.kind !== 'status' && event.action !== 'completed')) return undefined;
+  if (!CI_EVENTS.has(event.kind) || (event.kind !== 'status' && event.action !== 'completed'))
+    return undefined;
   if (event.state && RED.has(event.state)) return 'red';
   if (event.state && GREEN.has(event.state)) return 'green';
   return undefined;
@@ -69,7 +81,11 @@ export function ciVerdict(event: BrokerEvent): 'red' | 'green' | undefined {
 
 /** The train an item rides: its milestone's title, else a `train:<name>` label. */
 export function trainOf(event: BrokerEvent): { name: string; dueOn?: number } | undefined {
-  if (event.milestone) return { name: event.milestone.title, ...(event.milestone.dueOn && { dueOn: Date.parse(event.milestone.dueOn) }) };
+  if (event.milestone)
+    return {
+      name: event.milestone.title,
+      ...(event.milestone.dueOn && { dueOn: Date.parse(event.milestone.dueOn) }),
+    };
   const label = event.labels.find((name) => name.toLowerCase().startsWith('train:'));
   return label && label.length > 6 ? { name: label.slice(6).trim() } : undefined;
 }
@@ -80,28 +96,54 @@ export function itemKeyOf(event: BrokerEvent): { key: string; kind: WorkItemKind
   if (ref) return { key: formatRef(ref), kind: event.target!.kind as 'issue' | 'pull_request' };
   const repo = event.repo?.fullName.toLowerCase();
   if (!repo) return undefined;
-  if (event.kind === 'deployment_review' && event.target) return { key: `${repo}!deploy:${event.target.key}`, kind: 'deployment' };
-  if (ciVerdict(event) && event.branch && event.branch === event.repo?.defaultBranch) return { key: `${repo}@${event.branch}`, kind: 'branch' };
+  if (event.kind === 'deployment_review' && event.target)
+    return { key: `${repo}!deploy:${event.target.key}`, kind: 'deployment' };
+  if (ciVerdict(event) && event.branch && event.branch === event.repo?.defaultBranch)
+    return { key: `${repo}@${event.branch}`, kind: 'branch' };
   return undefined;
 }
 
 /** The pure step. `previous` is undefined the first time an item is seen. */
-export function observe(previous: WorkItem | undefined, event: BrokerEvent, key: string, kind: WorkItemKind, at: number, reverts?: string[]): Observation {
+export function observe(
+  previous: WorkItem | undefined,
+  event: BrokerEvent,
+  key: string,
+  kind: WorkItemKind,
+  at: number,
+  reverts?: string[],
+): Observation {
   const item: WorkItem = previous
     ? { ...previous, lastActivityAt: at }
-    : { key, repo: event.repo?.fullName ?? key.split(/[#@!]/)[0]!, kind, state: kind === 'branch' ? 'green' : 'open', openedAt: at, lastActivityAt: at, ...(kind === 'pull_request' && { lastPushAt: at }) };
+    : {
+        key,
+        repo: event.repo?.fullName ?? key.split(/[#@!]/)[0]!,
+        kind,
+        state: kind === 'branch' ? 'green' : 'open',
+        openedAt: at,
+        lastActivityAt: at,
+        ...(kind === 'pull_request' && { lastPushAt: at }),
+      };
   const changes: Change[] = [];
   if (event.target?.number !== undefined) item.number = event.target.number;
   if (event.title && kind !== 'branch') item.title = event.title;
-  if (event.url && (kind === 'issue' || kind === 'pull_request') && (event.kind === 'issues' || event.kind === 'pull_request')) item.url = event.url;
+  if (
+    event.url &&
+    (kind === 'issue' || kind === 'pull_request') &&
+    (event.kind === 'issues' || event.kind === 'pull_request')
+  )
+    item.url = event.url;
   if (event.author) item.author = event.author;
-  if (kind === 'pull_request' && event.kind === 'pull_request' && event.branch) item.branch = event.branch;
+  if (kind === 'pull_request' && event.kind === 'pull_request' && event.branch)
+    item.branch = event.branch;
   if (reverts && reverts.length > 0) item.reverts = reverts;
   const train = kind === 'issue' || kind === 'pull_request' ? trainOf(event) : undefined;
   if (train) {
     item.train = train.name;
     if (train.dueOn !== undefined && Number.isFinite(train.dueOn)) item.dueOn = train.dueOn;
-  } else if (event.action === 'demilestoned' || (event.action === 'unlabeled' && event.changedLabel?.toLowerCase().startsWith('train:'))) {
+  } else if (
+    event.action === 'demilestoned' ||
+    (event.action === 'unlabeled' && event.changedLabel?.toLowerCase().startsWith('train:'))
+  ) {
     delete item.train;
     delete item.dueOn;
   }
@@ -124,22 +166,40 @@ export function observe(previous: WorkItem | undefined, event: BrokerEvent, key:
         item.state = 'waiting';
         item.since = at;
         changes.push('waiting');
-      } else if ((event.action === 'approved' || event.action === 'rejected') && item.state === 'waiting') {
+      } else if (
+        (event.action === 'approved' || event.action === 'rejected') &&
+        item.state === 'waiting'
+      ) {
         item.state = 'done';
         changes.push('waited');
       }
       break;
   }
-  return { item, changes, ...(changes.includes('first_review') && event.actor && { reviewer: event.actor.login }) };
+  return {
+    item,
+    changes,
+    ...(changes.includes('first_review') && event.actor && { reviewer: event.actor.login }),
+  };
 }
 
-function threadChanges(item: WorkItem, previous: WorkItem | undefined, event: BrokerEvent, at: number, changes: Change[]): void {
+function threadChanges(
+  item: WorkItem,
+  previous: WorkItem | undefined,
+  event: BrokerEvent,
+  at: number,
+  changes: Change[],
+): void {
   const { action } = event;
   if (!previous && action === 'opened') {
     changes.push('opened');
     item.sawOpened = true;
   }
-  if (event.kind === 'pull_request_review' && action === 'submitted' && event.actor?.login !== item.author && !event.actor?.isBot) {
+  if (
+    event.kind === 'pull_request_review' &&
+    action === 'submitted' &&
+    event.actor?.login !== item.author &&
+    !event.actor?.isBot
+  ) {
     if (item.firstReviewAt === undefined) {
       item.firstReviewAt = at;
       changes.push('first_review');
@@ -152,7 +212,11 @@ function threadChanges(item: WorkItem, previous: WorkItem | undefined, event: Br
     item.approved = false;
     changes.push('pushed');
   }
-  if (event.kind === 'pull_request' && (action === 'converted_to_draft' || action === 'ready_for_review')) item.draft = action === 'converted_to_draft';
+  if (
+    event.kind === 'pull_request' &&
+    (action === 'converted_to_draft' || action === 'ready_for_review')
+  )
+    item.draft = action === 'converted_to_draft';
   if (action === 'edited') changes.push('edited');
   if (action === 'closed' && item.state === 'open') {
     const merged = event.state === 'merged';
@@ -172,5 +236,8 @@ function threadChanges(item: WorkItem, previous: WorkItem | undefined, event: Br
 /** A CI verdict on a PR's branch (found by the stage): red or green changes. */
 export function observeCi(item: WorkItem, verdict: 'red' | 'green', at: number): Observation {
   if (item.ci === verdict) return { item, changes: [] };
-  return { item: { ...item, ci: verdict, lastActivityAt: at }, changes: [verdict === 'red' ? 'ci_red' : 'ci_green'] };
+  return {
+    item: { ...item, ci: verdict, lastActivityAt: at },
+    changes: [verdict === 'red' ? 'ci_red' : 'ci_green'],
+  };
 }

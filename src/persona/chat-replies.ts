@@ -63,7 +63,9 @@ export function badChainIdLine(given?: string): string {
 }
 
 export function noChainsLine(repo?: string): string {
-  return repo ? `No event chains for ${repo} lately. Quiet is good.` : 'No event chains lately. Either all is calm, or nobody has pushed anything. I choose to believe the first.';
+  return repo
+    ? `No event chains for ${repo} lately. Quiet is good.`
+    : 'No event chains lately. Either all is calm, or nobody has pushed anything. I choose to believe the first.';
 }
 
 export function digestNotAvailableLine(): string {

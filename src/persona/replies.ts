@@ -41,7 +41,13 @@ export function helpLines(): string {
   ].join('\n');
 }
 
-export function statusLine(status: { store: string; ready: boolean; pending: number; processing: number; failed: number }): string {
+export function statusLine(status: {
+  store: string;
+  ready: boolean;
+  pending: number;
+  processing: number;
+  failed: number;
+}): string {
   const mood = status.ready ? 'Fighting fit' : 'Limping a little';
   return (
     `${mood}. Store: ${status.store} (${status.ready ? 'reachable' : 'NOT reachable'}). ` +
@@ -55,13 +61,20 @@ export function errorLine(): string {
 }
 
 export function subscribedLine(status: 'created' | 'updated' | 'unchanged', what: string): string {
-  if (status === 'unchanged') return `Already on it: this conversation gets ${what}. Nothing changed.`;
-  if (status === 'updated') return `Updated. This conversation now gets ${what}. Same great coordinator, new instructions.`;
+  if (status === 'unchanged')
+    return `Already on it: this conversation gets ${what}. Nothing changed.`;
+  if (status === 'updated')
+    return `Updated. This conversation now gets ${what}. Same great coordinator, new instructions.`;
   return `Done: this conversation now gets ${what}. I will keep it quiet unless it matters.`;
 }
 
-export function unsubscribedLine(status: 'removed' | 'reduced' | 'not_found', scope: string, remaining?: string): string {
-  if (status === 'not_found') return `This conversation has no subscription to ${scope}, so there is nothing to stop. Say **subscriptions** to see what it has.`;
+export function unsubscribedLine(
+  status: 'removed' | 'reduced' | 'not_found',
+  scope: string,
+  remaining?: string,
+): string {
+  if (status === 'not_found')
+    return `This conversation has no subscription to ${scope}, so there is nothing to stop. Say **subscriptions** to see what it has.`;
   if (status === 'reduced') return `Trimmed. ${scope} now sends ${remaining}.`;
   return `Unsubscribed from ${scope}. It was fun while it lasted.`;
 }
@@ -76,12 +89,34 @@ export function wrongTenantLine(): string {
 
 /** After a quiet/timezone/digest setting changed: what is true now, in the conversation's zone. */
 export function noiseSettingsLine(
-  change: 'quiet_until' | 'quiet_off' | 'quiet_hours' | 'quiet_hours_off' | 'timezone' | 'digest_at' | 'digest_off' | 'digest_on',
-  settings: { timeZone: string; quietUntil?: number; quietHours?: { from: string; to: string }; digestAt?: string; digestOff?: boolean },
+  change:
+    | 'quiet_until'
+    | 'quiet_off'
+    | 'quiet_hours'
+    | 'quiet_hours_off'
+    | 'timezone'
+    | 'digest_at'
+    | 'digest_off'
+    | 'digest_on',
+  settings: {
+    timeZone: string;
+    quietUntil?: number;
+    quietHours?: { from: string; to: string };
+    digestAt?: string;
+    digestOff?: boolean;
+  },
   defaultDigestAt: string,
 ): string {
-  const clock = (at: number) => new Intl.DateTimeFormat('en-GB', { timeZone: settings.timeZone, hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(new Date(at));
-  const hours = settings.quietHours ? ` Quiet hours stay on: ${settings.quietHours.from}-${settings.quietHours.to}.` : '';
+  const clock = (at: number) =>
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: settings.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    }).format(new Date(at));
+  const hours = settings.quietHours
+    ? ` Quiet hours stay on: ${settings.quietHours.from}-${settings.quietHours.to}.`
+    : '';
   switch (change) {
     case 'quiet_until':
       return `Shh. Quiet until ${clock(settings.quietUntil!)} (${settings.timeZone}): only P0 alerts get through; everything else waits and I will summarise it when the quiet ends. Nothing gets lost.`;

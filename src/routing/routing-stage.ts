@@ -32,19 +32,36 @@ export class RoutingStage implements PipelineStage {
     context.classification = classification;
     if (!loop) throw new Error('the routing stage needs the loop stage before it');
     // The digest's projection is written beside the routing, not before it: one commit less to wait for.
-    const [, queued] = await Promise.all([this.noise?.work.observe(event), this.queue(context, classification, loop)]);
+    const [, queued] = await Promise.all([
+      this.noise?.work.observe(event),
+      this.queue(context, classification, loop),
+    ]);
     if (queued > 0) this.onQueued();
   }
 
   /** Queues the alert for each conversation that gets one; returns how many outbox writes it made. */
-  private async queue(context: PipelineContext, classification: Classification, loop: NonNullable<PipelineContext['loop']>): Promise<number> {
+  private async queue(
+    context: PipelineContext,
+    classification: Classification,
+    loop: NonNullable<PipelineContext['loop']>,
+  ): Promise<number> {
     const { event, item } = context;
-    const deliveries = route(event, classification, await this.subscriptions.forTenant(event.tenantId), loop.verdict);
+    const deliveries = route(
+      event,
+      classification,
+      await this.subscriptions.forTenant(event.tenantId),
+      loop.verdict,
+    );
     const storm = stormHint(event, loop);
     let queued = 0;
     context.alerts = [];
     for (const delivery of deliveries) {
-      const { card, text } = this.buildCard({ event, classification, family: delivery.cardFamily, chain: { chainId: loop.node.chainId, nodeId: loop.node.nodeId } });
+      const { card, text } = this.buildCard({
+        event,
+        classification,
+        family: delivery.cardFamily,
+        chain: { chainId: loop.node.chainId, nodeId: loop.node.nodeId },
+      });
       const entry = {
         tenantId: event.tenantId,
         conversationId: delivery.conversationId,
@@ -64,7 +81,11 @@ export class RoutingStage implements PipelineStage {
       if (await this.outbox.enqueue(entry)) {
         queued += 1;
         // A card of its own: enrichment may edit it later.
-        context.alerts.push({ alertId: `${item.key}|${delivery.conversationId}`, conversationId: delivery.conversationId, family: delivery.cardFamily });
+        context.alerts.push({
+          alertId: `${item.key}|${delivery.conversationId}`,
+          conversationId: delivery.conversationId,
+          family: delivery.cardFamily,
+        });
       }
     }
     return queued;
@@ -75,14 +96,30 @@ export class RoutingStage implements PipelineStage {
  * A storm in the loop guard's words: the event repeats the one before it (same actor, same text,
  * same target, nobody in between), or its chain is dampened. Undefined for ordinary events.
  */
-function stormHint(event: PipelineContext['event'], loop: NonNullable<PipelineContext['loop']>): StormHint | undefined {
+function stormHint(
+  event: PipelineContext['event'],
+  loop: NonNullable<PipelineContext['loop']>,
+): StormHint | undefined {
   const first = loop.repeatOf && deliveryKeyOfNode(loop.repeatOf.nodeId);
   const dampened = loop.verdict === 'dampen';
   if (first === undefined && !dampened) return undefined;
   const where = `${event.repo?.fullName ?? event.org ?? 'GitHub'}${event.target?.number !== undefined ? `#${event.target.number}` : event.target ? ` ${event.target.key}` : ''}`;
-  const what = /comment/.test(event.kind) ? 'comment' : event.kind === 'pull_request_review' ? 'review' : /labeled$/.test(event.action ?? '') ? 'label change' : `${event.kind.replace(/_/g, ' ')} event`;
+  const what = /comment/.test(event.kind)
+    ? 'comment'
+    : event.kind === 'pull_request_review'
+      ? 'review'
+      : /labeled$/.test(event.action ?? '')
+        ? 'label change'
+        : `${event.kind.replace(/_/g, ' ')} event`;
   return {
-    ...(first !== undefined && loop.repeatOf && { repeatOf: { deliveryKey: first, count: loop.repeatOf.count, firstAt: loop.repeatOf.firstAt } }),
+    ...(first !== undefined &&
+      loop.repeatOf && {
+        repeatOf: {
+          deliveryKey: first,
+          count: loop.repeatOf.count,
+          firstAt: loop.repeatOf.firstAt,
+        },
+      }),
     ...(dampened && { dampenedChain: loop.node.chainId }),
     what,
     where,

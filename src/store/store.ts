@@ -136,10 +136,19 @@ export interface Store {
    * Writes a record, replacing what is there. With `ifMatch`, only if the stored version still
    * has that etag (or, with `ifMatch: null`, only if there is none); otherwise ConflictError.
    */
-  putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options?: { ifMatch?: string | null }): Promise<StoredRecord<T>>;
-  getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined>;
+  putRecord<T extends object = Record<string, unknown>>(
+    record: RecordInput<T>,
+    options?: { ifMatch?: string | null },
+  ): Promise<StoredRecord<T>>;
+  getRecord<T extends object = Record<string, unknown>>(
+    kind: RecordKind,
+    partition: string,
+    id: string,
+  ): Promise<StoredRecord<T> | undefined>;
   /** Newest first (or oldest first, if asked); expired records are never returned. */
-  queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]>;
+  queryRecords<T extends object = Record<string, unknown>>(
+    query: RecordQuery,
+  ): Promise<StoredRecord<T>[]>;
   /** Returns whether a live record was there. */
   deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean>;
 

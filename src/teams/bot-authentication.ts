@@ -20,7 +20,10 @@ import {
   ConfigurationServiceClientCredentialFactory,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
-import { AuthenticationConstants, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  type ServiceClientCredentialsFactory,
+} from 'botframework-connector';
 
 export interface BotAuthentication {
   /** Options for `new TeamsAdapter(options, credentialsFactory)`. */
@@ -46,7 +49,9 @@ export interface BotAuthSettings {
   tokenIssuer?: string;
 }
 
-export function botCredentialsFactory(settings: BotAuthSettings): ConfigurationServiceClientCredentialFactory {
+export function botCredentialsFactory(
+  settings: BotAuthSettings,
+): ConfigurationServiceClientCredentialFactory {
   if (settings.localMode) return new ConfigurationServiceClientCredentialFactory({});
   return new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: settings.appId,
@@ -56,15 +61,19 @@ export function botCredentialsFactory(settings: BotAuthSettings): ConfigurationS
   });
 }
 
-export function botAuthenticationOptions(settings: BotAuthSettings): ConfigurationBotFrameworkAuthenticationOptions {
+export function botAuthenticationOptions(
+  settings: BotAuthSettings,
+): ConfigurationBotFrameworkAuthenticationOptions {
   if (settings.openIdMetadataUrl === undefined && settings.tokenIssuer === undefined) return {};
   return {
     ValidateAuthority: true,
     ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
     ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
-    ToBotFromChannelTokenIssuer: settings.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromChannelTokenIssuer:
+      settings.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
     OAuthUrl: AuthenticationConstants.OAuthUrl,
-    ToBotFromChannelOpenIdMetadataUrl: settings.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelOpenIdMetadataUrl:
+      settings.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
     ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
     CallerId: CallerIdConstants.PublicAzureChannel,
   };
@@ -75,8 +84,15 @@ export function botAuthenticationOptions(settings: BotAuthSettings): Configurati
  * token endpoint on outbound replies (unreachable from here). Inbound validation is unchanged
  * as long as the replacement keeps `isValidAppId` and `isAuthenticationDisabled`.
  */
-export function createBotAuthentication(settings: BotAuthSettings, credentialsFactory?: ServiceClientCredentialsFactory): BotAuthentication {
+export function createBotAuthentication(
+  settings: BotAuthSettings,
+  credentialsFactory?: ServiceClientCredentialsFactory,
+): BotAuthentication {
   const options = botAuthenticationOptions(settings);
   const factory = credentialsFactory ?? botCredentialsFactory(settings);
-  return { options, credentialsFactory: factory, authentication: new ConfigurationBotFrameworkAuthentication(options, factory) };
+  return {
+    options,
+    credentialsFactory: factory,
+    authentication: new ConfigurationBotFrameworkAuthentication(options, factory),
+  };
 }

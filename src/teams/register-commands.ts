@@ -68,19 +68,37 @@ export function registerCommands(app: Application<TurnState>, deps: CommandDeps)
   });
 
   app.message(SUBSCRIPTION_COMMAND, async (context) => {
-    const outcome = await runSubscriptionCommand(deps.subscriptions, deps.scopeOf(context)!, context.activity.text ?? '');
+    const outcome = await runSubscriptionCommand(
+      deps.subscriptions,
+      deps.scopeOf(context)!,
+      context.activity.text ?? '',
+    );
     await context.sendActivity(outcome.text);
   });
 
-  if (deps.identity) registerIdentityCommands(app, { identity: deps.identity, tenantOf: (context) => deps.tenantOf(context.activity), actors: deps.actorOverrides });
-  if (deps.identity) registerSignInCommands(app, { signIn: deps.signIn, identity: deps.identity, logger: deps.logger, botAppId: deps.botAppId, tenantOf: (context) => deps.tenantOf(context.activity) });
+  if (deps.identity)
+    registerIdentityCommands(app, {
+      identity: deps.identity,
+      tenantOf: (context) => deps.tenantOf(context.activity),
+      actors: deps.actorOverrides,
+    });
+  if (deps.identity)
+    registerSignInCommands(app, {
+      signIn: deps.signIn,
+      identity: deps.identity,
+      logger: deps.logger,
+      botAppId: deps.botAppId,
+      tenantOf: (context) => deps.tenantOf(context.activity),
+    });
   if (deps.noise) registerNoiseCommands(app, deps.noise, deps);
   const { orchestration } = deps;
   if (orchestration) {
     app.message(
       async (context) => orchestration.pattern.test(context.activity.text ?? ''),
       async (context) => {
-        await context.sendActivity(await orchestration.answer(deps.tenantOf(context.activity)!, context.activity.text ?? ''));
+        await context.sendActivity(
+          await orchestration.answer(deps.tenantOf(context.activity)!, context.activity.text ?? ''),
+        );
       },
     );
   }
@@ -93,7 +111,11 @@ export function registerCommands(app: Application<TurnState>, deps: CommandDeps)
   }
 }
 
-function registerNoiseCommands(app: Application<TurnState>, noise: NoiseChat, deps: CommandDeps): void {
+function registerNoiseCommands(
+  app: Application<TurnState>,
+  noise: NoiseChat,
+  deps: CommandDeps,
+): void {
   // With chat, `digest now` is the chat's digest action (same digests); the settings stay here.
   const isNoiseCommand = async (context: TurnContext) => {
     const text = context.activity.text ?? '';
@@ -101,6 +123,12 @@ function registerNoiseCommands(app: Application<TurnState>, noise: NoiseChat, de
   };
   app.message(isNoiseCommand, async (context) => {
     const conversationId = conversationScopeId(context.activity.conversation.id);
-    await context.sendActivity(await noise.answer(deps.tenantOf(context.activity)!, conversationId, context.activity.text ?? ''));
+    await context.sendActivity(
+      await noise.answer(
+        deps.tenantOf(context.activity)!,
+        conversationId,
+        context.activity.text ?? '',
+      ),
+    );
   });
 }

@@ -52,7 +52,8 @@ export function registerInstallations(app: Application<TurnState>, deps: Install
   app.activity(ActivityTypes.InstallationUpdate, async (context) => {
     const action = context.activity.action ?? '';
     if (action.startsWith('remove')) await forget(context, deps);
-    else if (action.startsWith('add') && (await remember(context, deps))) await noteInstaller(context, deps);
+    else if (action.startsWith('add') && (await remember(context, deps)))
+      await noteInstaller(context, deps);
   });
 }
 
@@ -60,18 +61,33 @@ export function registerInstallations(app: Application<TurnState>, deps: Install
 async function remember(context: TurnContext, deps: InstallationDeps) {
   const tenantId = deps.tenantOf(context.activity);
   if (!tenantId) return undefined;
-  const channelData = context.activity.channelData as { channel?: { name?: string }; team?: { id?: string; name?: string } } | undefined;
+  const channelData = context.activity.channelData as
+    { channel?: { name?: string }; team?: { id?: string; name?: string } } | undefined;
   const type = context.activity.conversation?.conversationType;
-  const scope: ConversationScope = type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
+  const scope: ConversationScope =
+    type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
   const reference = TurnContext.getConversationReference(context.activity);
   // Proactive posts to a channel go to the channel itself, not to the thread the user wrote in.
-  if (reference.conversation?.id) reference.conversation = { ...reference.conversation, id: conversationScopeId(reference.conversation.id) };
-  return deps.conversations.remember(tenantId, reference, { scope, name: channelData?.channel?.name ?? channelData?.team?.name ?? context.activity.conversation?.name, teamId: channelData?.team?.id });
+  if (reference.conversation?.id)
+    reference.conversation = {
+      ...reference.conversation,
+      id: conversationScopeId(reference.conversation.id),
+    };
+  return deps.conversations.remember(tenantId, reference, {
+    scope,
+    name:
+      channelData?.channel?.name ?? channelData?.team?.name ?? context.activity.conversation?.name,
+    teamId: channelData?.team?.id,
+  });
 }
 
 /** Called after `remember` succeeded, so the tenant is one Reynolds serves. */
 async function noteInstaller(context: TurnContext, deps: InstallationDeps): Promise<void> {
-  await deps.identity?.noteInstaller(deps.tenantOf(context.activity)!, conversationScopeId(context.activity.conversation.id), context.activity.from?.aadObjectId);
+  await deps.identity?.noteInstaller(
+    deps.tenantOf(context.activity)!,
+    conversationScopeId(context.activity.conversation.id),
+    context.activity.from?.aadObjectId,
+  );
 }
 
 async function forget(context: TurnContext, deps: InstallationDeps): Promise<void> {
@@ -81,5 +97,8 @@ async function forget(context: TurnContext, deps: InstallationDeps): Promise<voi
   await deps.conversations.forget(tenantId, conversationId);
   const removed = await deps.subscriptions.removeConversation(tenantId, conversationId);
   await deps.identity?.forgetConversation(tenantId, conversationId);
-  deps.logger.info({ conversation: conversationId, subscriptionsRemoved: removed }, 'Reynolds was removed from a conversation');
+  deps.logger.info(
+    { conversation: conversationId, subscriptionsRemoved: removed },
+    'Reynolds was removed from a conversation',
+  );
 }

@@ -11,7 +11,9 @@ export type TenantOf = (activity: Activity) => string | undefined;
 export function servedTenant(settings: { localMode: boolean; tenantId: string }): TenantOf {
   return (activity) => {
     if (settings.localMode) return settings.tenantId;
-    const tenant = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenant =
+      activity.conversation?.tenantId ??
+      (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     return tenant === settings.tenantId ? tenant : undefined;
   };
 }

@@ -8,7 +8,10 @@
 import type { ActorOverrides } from '../loops/actor-overrides.js';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, MemoryStorage } from 'botbuilder';
-import type { BotFrameworkAuthentication, ServiceClientCredentialsFactory } from 'botframework-connector';
+import type {
+  BotFrameworkAuthentication,
+  ServiceClientCredentialsFactory,
+} from 'botframework-connector';
 import { createBotAuthentication, type BotAuthSettings } from './bot-authentication.js';
 import type { Logger } from '../log.js';
 import { errorLine } from '../persona/replies.js';
@@ -81,7 +84,14 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   const auth = createBotAuthentication(settings.auth, deps.credentialsFactory);
   const adapter = new TeamsAdapter(auth.options, auth.credentialsFactory);
   adapter.onTurnError = async (context, error) => {
-    deps.logger.error({ err: error, activityType: context.activity.type, conversation: context.activity.conversation?.id }, 'turn failed');
+    deps.logger.error(
+      {
+        err: error,
+        activityType: context.activity.type,
+        conversation: context.activity.conversation?.id,
+      },
+      'turn failed',
+    );
     if (context.activity.type === ActivityTypes.Message) {
       await context.sendActivity(errorLine()).catch(() => undefined);
     }
@@ -94,7 +104,9 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   const app = new Application<TurnState>({
     adapter,
     botAppId: settings.botAppId,
-    storage: chat ? new StoreStorage(chat.store, settings.tenantId, chat.clock) : new MemoryStorage(),
+    storage: chat
+      ? new StoreStorage(chat.store, settings.tenantId, chat.clock)
+      : new MemoryStorage(),
     ...(chat ? { ai: { planner: chatPlanner(chat.model, logger, extraActions) } } : {}),
     removeRecipientMention: true,
     startTypingTimer: false,
@@ -104,19 +116,57 @@ export function createTeamsApp(settings: TeamsAppSettings, deps: TeamsAppDeps): 
   // Registration order is match order: installs first, then the commands, then the catch-all.
   const tenantOf = servedTenant(settings);
   const scopeOf = actionScopeOf(tenantOf);
-  registerInstallations(app, { conversations: deps.conversations, subscriptions: deps.subscriptions, identity, logger, tenantOf });
-  const dispatch = chat ? registerChat(app, chat, { status: deps.status, subscriptions: deps.subscriptions, logger, scopeOf }) : undefined;
-  if (chat?.external) external = registerExternalTools(app, { ...chat.external, identity, logger, clock: chat.clock }, scopeOf);
-  registerCommands(app, { status: deps.status, subscriptions: deps.subscriptions, identity, noise: deps.noise, orchestration: deps.orchestration, dispatch, tenantOf, scopeOf, signIn: deps.signIn, actorOverrides: deps.actorOverrides, botAppId: settings.botAppId, logger });
+  registerInstallations(app, {
+    conversations: deps.conversations,
+    subscriptions: deps.subscriptions,
+    identity,
+    logger,
+    tenantOf,
+  });
+  const dispatch = chat
+    ? registerChat(app, chat, {
+        status: deps.status,
+        subscriptions: deps.subscriptions,
+        logger,
+        scopeOf,
+      })
+    : undefined;
+  if (chat?.external)
+    external = registerExternalTools(
+      app,
+      { ...chat.external, identity, logger, clock: chat.clock },
+      scopeOf,
+    );
+  registerCommands(app, {
+    status: deps.status,
+    subscriptions: deps.subscriptions,
+    identity,
+    noise: deps.noise,
+    orchestration: deps.orchestration,
+    dispatch,
+    tenantOf,
+    scopeOf,
+    signIn: deps.signIn,
+    actorOverrides: deps.actorOverrides,
+    botAppId: settings.botAppId,
+    logger,
+  });
   // Card actions are invoke routes, which Teams AI matches before (and apart from) the message routes.
-  if (identity && deps.cardActions) registerCardActions(app, { ...deps.cardActions, identity, tenantOf: (context) => tenantOf(context.activity), logger });
+  if (identity && deps.cardActions)
+    registerCardActions(app, {
+      ...deps.cardActions,
+      identity,
+      tenantOf: (context) => tenantOf(context.activity),
+      logger,
+    });
   if (deps.github) {
     registerMessageExtension(app, {
       github: deps.github,
       subscriptions: deps.subscriptions,
       tenantOf,
       linkHosts: settings.linkHosts,
-      onError: (err, what) => logger.error({ err, what }, 'message extension failed; answered with a notice card'),
+      onError: (err, what) =>
+        logger.error({ err, what }, 'message extension failed; answered with a notice card'),
     });
   }
   return { adapter, app, authentication: auth.authentication };

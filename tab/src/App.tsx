@@ -3,7 +3,18 @@
  * #/chains and #/pool (personal tab), #/config (configurable tab's configuration page),
  * #/channel (the configured tab's content). The theme follows Teams (light, dark, high contrast).
  */
-import { Badge, FluentProvider, Spinner, Tab, TabList, makeStyles, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  FluentProvider,
+  Spinner,
+  Tab,
+  TabList,
+  makeStyles,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  teamsLightTheme,
+  tokens,
+} from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useTokenSource } from './api';
 import { detectHost, type Host, type ThemeName } from './host';
@@ -15,7 +26,13 @@ import { PoolPage } from './pages/PoolPage';
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
 const useStyles = makeStyles({
-  page: { minHeight: '100vh', padding: '12px 20px', boxSizing: 'border-box', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  page: {
+    minHeight: '100vh',
+    padding: '12px 20px',
+    boxSizing: 'border-box',
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+  },
   header: { display: 'flex', alignItems: 'center', gap: '12px', marginBottom: '12px' },
 });
 
@@ -54,7 +71,8 @@ export function App() {
   // Outside Teams, ?theme=dark|contrast|default in the hash picks a theme (to check each by eye or in tests).
   useEffect(() => {
     const asked = route.params.get('theme');
-    if (host && !host.inTeams && (asked === 'dark' || asked === 'contrast' || asked === 'default')) setTheme(asked);
+    if (host && !host.inTeams && (asked === 'dark' || asked === 'contrast' || asked === 'default'))
+      setTheme(asked);
   }, [host, route]);
 
   const personal = route.page === 'chains' || route.page === 'pool';
@@ -64,13 +82,21 @@ export function App() {
         <header className={styles.header}>
           <strong>Reynolds</strong>
           {personal && (
-            <TabList selectedValue={route.page} onTabSelect={(_, data) => (window.location.hash = `#/${String(data.value)}`)}>
+            <TabList
+              selectedValue={route.page}
+              onTabSelect={(_, data) => (window.location.hash = `#/${String(data.value)}`)}
+            >
               <Tab value="chains">Event chains</Tab>
               <Tab value="pool">Model pool</Tab>
             </TabList>
           )}
           {host && !host.inTeams && (
-            <Badge color="warning" appearance="filled" data-testid="local-mode" title="Outside Teams: no sign-in; the API answers this machine only.">
+            <Badge
+              color="warning"
+              appearance="filled"
+              data-testid="local-mode"
+              title="Outside Teams: no sign-in; the API answers this machine only."
+            >
               local mode
             </Badge>
           )}

@@ -28,14 +28,18 @@ export async function detectHost(): Promise<Host> {
       // Loaded only when framed: teams-js fetches its list of valid Teams origins from a CDN as it
       // loads, which a plain browser in local mode (or an offline test) has no business doing.
       const { app, authentication, pages } = await import('@microsoft/teams-js');
-      await Promise.race([app.initialize(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), INIT_TIMEOUT_MS))]);
+      await Promise.race([
+        app.initialize(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), INIT_TIMEOUT_MS)),
+      ]);
       const context = await app.getContext();
       return {
         inTeams: true,
         theme: asTheme(context.app.theme),
         conversationId: context.channel?.id ?? context.chat?.id,
         token: () => authentication.getAuthToken(),
-        onThemeChange: (handler) => app.registerOnThemeChangeHandler((theme) => handler(asTheme(theme))),
+        onThemeChange: (handler) =>
+          app.registerOnThemeChangeHandler((theme) => handler(asTheme(theme))),
         config: pages.config,
       };
     } catch {
@@ -46,7 +50,12 @@ export async function detectHost(): Promise<Host> {
   const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches;
   return {
     inTeams: false,
-    theme: asked === 'dark' || asked === 'contrast' || asked === 'default' ? asked : prefersDark ? 'dark' : 'default',
+    theme:
+      asked === 'dark' || asked === 'contrast' || asked === 'default'
+        ? asked
+        : prefersDark
+          ? 'dark'
+          : 'default',
     token: async () => undefined,
     onThemeChange: () => undefined,
   };

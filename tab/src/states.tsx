@@ -1,5 +1,11 @@
 /** Loading, empty and error states that say what to do next. */
-import { Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+} from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { ApiError } from './api';
 
@@ -20,7 +26,14 @@ export function Empty({ title, children }: { title: string; children: ReactNode 
 
 export function Failure({ error, retry }: { error: Error; retry?: () => void }) {
   const status = error instanceof ApiError ? error.status : 0;
-  const title = status === 401 ? 'Not signed in' : status === 403 ? 'Not allowed' : status === 0 ? 'Reynolds is unreachable' : 'Something went wrong';
+  const title =
+    status === 401
+      ? 'Not signed in'
+      : status === 403
+        ? 'Not allowed'
+        : status === 0
+          ? 'Reynolds is unreachable'
+          : 'Something went wrong';
   return (
     <MessageBar intent="error" data-testid="error">
       <MessageBarBody>

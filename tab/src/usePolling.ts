@@ -12,14 +12,22 @@ export interface Polled<T> {
  * events: EventSource cannot send the SSO token as a header, and a few small reads every few
  * seconds from a tab that a handful of people open cost nothing.
  */
-export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[]): Polled<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+export function usePolling<T>(
+  load: () => Promise<T>,
+  intervalMs: number,
+  deps: unknown[],
+): Polled<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({
+    loading: true,
+  });
   const generation = useRef(0);
   const run = useCallback(() => {
     const mine = ++generation.current;
     load().then(
       (data) => mine === generation.current && setState({ data, loading: false }),
-      (error: Error) => mine === generation.current && setState((previous) => ({ data: previous.data, error, loading: false })),
+      (error: Error) =>
+        mine === generation.current &&
+        setState((previous) => ({ data: previous.data, error, loading: false })),
     );
     // `deps` say when `load` changes meaning (a new filter); the closure itself is new every render.
   }, deps);

@@ -8,4 +8,8 @@ export const VERDICT_COLOUR: Record<Verdict, string> = {
   break: tokens.colorPaletteRedForeground1,
 };
 
-export const VERDICT_BADGE: Record<Verdict, 'success' | 'warning' | 'danger'> = { proceed: 'success', dampen: 'warning', break: 'danger' };
+export const VERDICT_BADGE: Record<Verdict, 'success' | 'warning' | 'danger'> = {
+  proceed: 'success',
+  dampen: 'warning',
+  break: 'danger',
+};

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock.js';
-import { InboxWorker, MAX_RETRY_DELAY_MS, type InboxPipeline, type InboxWorkerOptions } from '../../src/broker/inbox-worker.js';
+import {
+  InboxWorker,
+  MAX_RETRY_DELAY_MS,
+  type InboxPipeline,
+  type InboxWorkerOptions,
+} from '../../src/broker/inbox-worker.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { StoreUnavailableError } from '../../src/store/store.js';
 import { type InboxItem } from '../../src/core/inbox-item.js';
@@ -14,8 +19,20 @@ async function memoryStore(clock: ManualClock) {
   return store;
 }
 
-function worker(options: Partial<InboxWorkerOptions> & Pick<InboxWorkerOptions, 'store' | 'pipeline' | 'clock'>): InboxWorker {
-  return new InboxWorker({ owner: 'w1', concurrency: 4, batchSize: 50, maxAttempts: 3, retryBaseMs: 1000, leaseMs: 60_000, pollMs: 10, random: () => 1, ...options });
+function worker(
+  options: Partial<InboxWorkerOptions> & Pick<InboxWorkerOptions, 'store' | 'pipeline' | 'clock'>,
+): InboxWorker {
+  return new InboxWorker({
+    owner: 'w1',
+    concurrency: 4,
+    batchSize: 50,
+    maxAttempts: 3,
+    retryBaseMs: 1000,
+    leaseMs: 60_000,
+    pollMs: 10,
+    random: () => 1,
+    ...options,
+  });
 }
 
 describe('InboxWorker', function () {
@@ -23,7 +40,11 @@ describe('InboxWorker', function () {
     const clock = new ManualClock();
     const store = await memoryStore(clock);
     const done: string[] = [];
-    const w = worker({ store, clock, pipeline: { process: async (item) => void done.push(item.key) } });
+    const w = worker({
+      store,
+      clock,
+      pipeline: { process: async (item) => void done.push(item.key) },
+    });
     const ds = [delivery(), delivery()];
     for (const d of ds) await store.acceptDelivery(d);
     assert.equal(await w.runOnce(), 2);
@@ -52,8 +73,14 @@ describe('InboxWorker', function () {
       await store.acceptDelivery(delivery({ orderingKey: 'b/b', body: JSON.stringify({ n }) }));
     }
     await worker({ store, clock, pipeline }).runOnce();
-    assert.deepEqual(log.filter((l) => l.startsWith('a/a')), ['a/a:0', 'a/a:1', 'a/a:2', 'a/a:3', 'a/a:4']);
-    assert.deepEqual(log.filter((l) => l.startsWith('b/b')), ['b/b:0', 'b/b:1', 'b/b:2', 'b/b:3', 'b/b:4']);
+    assert.deepEqual(
+      log.filter((l) => l.startsWith('a/a')),
+      ['a/a:0', 'a/a:1', 'a/a:2', 'a/a:3', 'a/a:4'],
+    );
+    assert.deepEqual(
+      log.filter((l) => l.startsWith('b/b')),
+      ['b/b:0', 'b/b:1', 'b/b:2', 'b/b:3', 'b/b:4'],
+    );
     assert.equal(maxInFlight, 2, 'two repositories, two at a time');
   });
 
@@ -66,7 +93,10 @@ describe('InboxWorker', function () {
       store,
       clock,
       pipeline: { process: async () => Promise.reject(new Error('connector said 500')) },
-      observer: { onRetry: (_i, _e, delay) => retries.push(delay), onParked: (item) => (parked = item) },
+      observer: {
+        onRetry: (_i, _e, delay) => retries.push(delay),
+        onParked: (item) => (parked = item),
+      },
     });
     const d = delivery();
     await store.acceptDelivery(d);
@@ -94,7 +124,10 @@ describe('InboxWorker', function () {
       pipeline: {
         process: async () => {
           // A stage wraps the store's error, as a stage may.
-          if (outage) throw new Error('routing failed', { cause: new StoreUnavailableError('Cosmos: network error ECONNRESET') });
+          if (outage)
+            throw new Error('routing failed', {
+              cause: new StoreUnavailableError('Cosmos: network error ECONNRESET'),
+            });
         },
       },
     });
@@ -116,7 +149,14 @@ describe('InboxWorker', function () {
   it('parks at once when the error is permanent', async function () {
     const clock = new ManualClock();
     const store = await memoryStore(clock);
-    const w = worker({ store, clock, pipeline: { process: async () => Promise.reject(Object.assign(new Error('cannot decode'), { permanent: true })) } });
+    const w = worker({
+      store,
+      clock,
+      pipeline: {
+        process: async () =>
+          Promise.reject(Object.assign(new Error('cannot decode'), { permanent: true })),
+      },
+    });
     const d = delivery();
     await store.acceptDelivery(d);
     await w.runOnce();
@@ -128,19 +168,28 @@ describe('InboxWorker', function () {
     const clock = new ManualClock();
     const base = { store: {} as never, clock, pipeline: { process: async () => undefined } };
     assert.equal(worker({ ...base, random: () => 1 }).retryDelay(40), MAX_RETRY_DELAY_MS);
-    assert.equal(worker({ ...base, random: () => 0 }).retryDelay(3), 500, 'never below half the base');
+    assert.equal(
+      worker({ ...base, random: () => 0 }).retryDelay(3),
+      500,
+      'never below half the base',
+    );
     const mid = worker({ ...base, random: () => 0.5 }).retryDelay(3);
     assert.ok(mid > 500 && mid < 4000);
   });
 
-  it('resumes after a restart: a crashed worker\'s items are taken over once its lease ends', async function () {
+  it("resumes after a restart: a crashed worker's items are taken over once its lease ends", async function () {
     const clock = new ManualClock();
     const store = await memoryStore(clock);
     const d = delivery();
     await store.acceptDelivery(d);
     await store.claimInbox({ owner: 'crashed-process', limit: 10, leaseMs: 60_000 });
     const processed: string[] = [];
-    const w = worker({ store, clock, owner: 'new-process', pipeline: { process: async (i) => void processed.push(i.key) } });
+    const w = worker({
+      store,
+      clock,
+      owner: 'new-process',
+      pipeline: { process: async (i) => void processed.push(i.key) },
+    });
     assert.equal(await w.runOnce(), 0);
     clock.advance(60_000);
     assert.equal(await w.runOnce(), 1);
@@ -186,7 +235,13 @@ describe('InboxWorker', function () {
     const clock = new ManualClock();
     const store = await memoryStore(clock);
     const errors: unknown[] = [];
-    const w = worker({ store, clock, pollMs: 5, pipeline: { process: async () => undefined }, observer: { onWorkerError: (e) => errors.push(e) } });
+    const w = worker({
+      store,
+      clock,
+      pollMs: 5,
+      pipeline: { process: async () => undefined },
+      observer: { onWorkerError: (e) => errors.push(e) },
+    });
     await store.close(); // every claim now throws StoreUnavailableError
     w.start();
     while (errors.length < 2) await new Promise((resolve) => setTimeout(resolve, 2));

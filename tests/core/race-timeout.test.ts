@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import { raceTimeout } from '../../src/core/race-timeout.js';
 
 /** Timers keeping the event loop alive right now (an unref'd timer is not counted). */
-const liveTimers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+const liveTimers = () =>
+  process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
 /** The count once mocha has armed its own timeout timer for the test (it does so after the test function returns its promise). */
 const baseline = async () => {
   await new Promise((resolve) => setImmediate(resolve));
   return liveTimers();
 };
 const never = () => new Promise<never>(() => undefined);
-const later = <T>(value: T, ms: number) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+const later = <T>(value: T, ms: number) =>
+  new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 
 describe('raceTimeout', function () {
   it('settles with the promise when it settles first, without calling onTimeout, and clears its timer', async function () {
@@ -25,7 +27,10 @@ describe('raceTimeout', function () {
 
   it('rejects with the promise when it rejects first, and clears its timer', async function () {
     const before = await baseline();
-    await assert.rejects(raceTimeout(Promise.reject(new Error('store is down')), 60_000, () => 'fallback'), /store is down/);
+    await assert.rejects(
+      raceTimeout(Promise.reject(new Error('store is down')), 60_000, () => 'fallback'),
+      /store is down/,
+    );
     assert.equal(liveTimers(), before);
   });
 

@@ -28,7 +28,13 @@ describe('crash recovery (kill -9 mid-replay)', function () {
     const url = `http://127.0.0.1:${port}`;
     // Short lease, so the restarted process takes over the killed one's claims quickly; slow
     // worker batches keep items in flight at the moment of the kill.
-    const env = { PORT: String(port), DATA_DIR: dataDir, INBOX_LEASE_MS: '2000', INBOX_POLL_MS: '20', INBOX_CONCURRENCY: '4' };
+    const env = {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      INBOX_LEASE_MS: '2000',
+      INBOX_POLL_MS: '20',
+      INBOX_CONCURRENCY: '4',
+    };
     // Pings are answered, not queued, so they are left out of what must end up processed.
     const examples = loadWebhookExamples().filter((e) => e.event !== 'ping');
     const replay = [...examples, ...examples].map((e, i) => ({ ...e, deliveryId: `crash-${i}` })); // 650 deliveries
@@ -43,7 +49,11 @@ describe('crash recovery (kill -9 mid-replay)', function () {
       while (sent < replay.length) {
         const delivery = replay[sent++]!;
         try {
-          const result = await postDelivery(url, { event: delivery.event, payload: delivery.payload, deliveryId: delivery.deliveryId });
+          const result = await postDelivery(url, {
+            event: delivery.event,
+            payload: delivery.payload,
+            deliveryId: delivery.deliveryId,
+          });
           if (result.status >= 200 && result.status < 300) acknowledged.add(delivery.deliveryId);
         } catch {
           // connection reset by the kill: not acknowledged, so GitHub would redeliver
@@ -63,8 +73,15 @@ describe('crash recovery (kill -9 mid-replay)', function () {
     await waitHealthy(url);
     // The rest of the replay goes to the restarted process, as GitHub's redeliveries would.
     for (const delivery of replay.filter((d) => !acknowledged.has(d.deliveryId))) {
-      const result = await postDelivery(url, { event: delivery.event, payload: delivery.payload, deliveryId: delivery.deliveryId });
-      assert.ok(result.status === 202 || result.status === 200, `redelivery answered ${result.status}`);
+      const result = await postDelivery(url, {
+        event: delivery.event,
+        payload: delivery.payload,
+        deliveryId: delivery.deliveryId,
+      });
+      assert.ok(
+        result.status === 202 || result.status === 200,
+        `redelivery answered ${result.status}`,
+      );
       acknowledged.add(delivery.deliveryId);
     }
 
@@ -72,19 +89,36 @@ describe('crash recovery (kill -9 mid-replay)', function () {
     try {
       const statusOf = db.prepare('SELECT status, attempts FROM deliveries WHERE delivery_id = ?');
       await eventually(
-        () => [...acknowledged].every((id) => (statusOf.get(id) as { status: string } | undefined)?.status === 'done'),
+        () =>
+          [...acknowledged].every(
+            (id) => (statusOf.get(id) as { status: string } | undefined)?.status === 'done',
+          ),
         'every acknowledged delivery is done',
         60_000,
       ).catch((error: Error) => {
-        const states = db.prepare('SELECT status, count(*) AS n, max(last_error) AS error FROM deliveries GROUP BY status').all();
+        const states = db
+          .prepare(
+            'SELECT status, count(*) AS n, max(last_error) AS error FROM deliveries GROUP BY status',
+          )
+          .all();
         const missing = [...acknowledged].filter((id) => statusOf.get(id) === undefined).length;
-        throw new Error(`${error.message}; store: ${JSON.stringify(states)}; acknowledged but not stored: ${missing}`);
+        throw new Error(
+          `${error.message}; store: ${JSON.stringify(states)}; acknowledged but not stored: ${missing}`,
+        );
       });
-      const rows = db.prepare('SELECT delivery_id, attempts FROM deliveries').all() as { delivery_id: string; attempts: number }[];
-      assert.equal(rows.length, replay.length, 'one record per delivery: nothing lost, nothing stored twice');
+      const rows = db.prepare('SELECT delivery_id, attempts FROM deliveries').all() as {
+        delivery_id: string;
+        attempts: number;
+      }[];
+      assert.equal(
+        rows.length,
+        replay.length,
+        'one record per delivery: nothing lost, nothing stored twice',
+      );
 
       const runs = new Map<string, number>();
-      for (const id of [...first.processed, ...second.processed]) runs.set(id, (runs.get(id) ?? 0) + 1);
+      for (const id of [...first.processed, ...second.processed])
+        runs.set(id, (runs.get(id) ?? 0) + 1);
       let rerun = 0;
       for (const row of rows) {
         const count = runs.get(row.delivery_id) ?? 0;
@@ -97,8 +131,13 @@ describe('crash recovery (kill -9 mid-replay)', function () {
       }
       assert.ok(rerun <= 64, `at most the items leased at the kill are rerun (rerun ${rerun})`);
       const completedByFirst = new Set(first.processed);
-      const doneBeforeKill = rows.filter((r) => completedByFirst.has(r.delivery_id) && r.attempts === 1).length;
-      assert.ok(doneBeforeKill > 0 && beforeRestart >= 250, 'work really happened on both sides of the kill');
+      const doneBeforeKill = rows.filter(
+        (r) => completedByFirst.has(r.delivery_id) && r.attempts === 1,
+      ).length;
+      assert.ok(
+        doneBeforeKill > 0 && beforeRestart >= 250,
+        'work really happened on both sides of the kill',
+      );
     } finally {
       db.close();
       second.process.kill('SIGTERM');

@@ -13,7 +13,12 @@ import { DEFAULT_FEATURES } from '../../src/routing/subscriptions/subscription.j
 import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { startOpenAIStandin, type OpenAIStandin } from '../support/openai-standin.js';
-import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';
+import {
+  eventually,
+  postDelivery,
+  startTestReynolds,
+  type TestReynolds,
+} from '../support/reynolds.js';
 import { exampleOf } from '../support/webhook-examples.js';
 
 const CHANNEL = '19:enriched@thread.tacv2';
@@ -29,24 +34,63 @@ describe('enrichment path (webhook → routing → card posted → pool → card
 
   before(async function () {
     connector = await startConnectorStub();
-    models = await startOpenAIStandin((r) => ({ delayMs: 100, text: r.target === 'sec-1' ? '{"notes":["Touches the CI token"]}' : '{"summary":"Small README fix."}' }));
+    models = await startOpenAIStandin((r) => ({
+      delayMs: 100,
+      text:
+        r.target === 'sec-1'
+          ? '{"notes":["Touches the CI token"]}'
+          : '{"summary":"Small README fix."}',
+    }));
     const updater: AlertUpdater = {
       async enqueueUpdate(alertId, update) {
-        queuedFirst.push(connector.posts.length > 0 || (await reynolds.store.getRecord('outbox', 'local', alertId)) !== undefined);
+        queuedFirst.push(
+          connector.posts.length > 0 ||
+            (await reynolds.store.getRecord('outbox', 'local', alertId)) !== undefined,
+        );
         updates.push({ alertId, card: update.card });
       },
     };
     const deployments = [
       { name: 'rev-1', role: 'review', provider: 'openai', endpoint: models.url, model: 'rev-1' },
-      { name: 'sec-1', role: 'security', provider: 'azure', endpoint: models.url, model: 'gpt-4o', deployment: 'sec-1' },
+      {
+        name: 'sec-1',
+        role: 'security',
+        provider: 'azure',
+        endpoint: models.url,
+        model: 'gpt-4o',
+        deployment: 'sec-1',
+      },
     ];
     reynolds = await startTestReynolds(
-      { MODEL_DEPLOYMENTS: JSON.stringify(deployments), AZURE_OPENAI_API_KEY: 'azure-key-for-tests', OPENAI_API_KEY: 'openai-key-for-tests', ENRICH_DEADLINE_MS: '5000' },
+      {
+        MODEL_DEPLOYMENTS: JSON.stringify(deployments),
+        AZURE_OPENAI_API_KEY: 'azure-key-for-tests',
+        OPENAI_API_KEY: 'openai-key-for-tests',
+        ENRICH_DEADLINE_MS: '5000',
+      },
       { alertUpdater: updater },
     );
-    await new ConversationBook(reynolds.store, systemClock).remember('local', { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
+    await new ConversationBook(reynolds.store, systemClock).remember(
+      'local',
+      {
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true },
+        bot: { id: 'bot', name: 'Reynolds' },
+      },
+      { scope: 'channel' },
+    );
     const repo = (exampleOf('pull_request', 'opened').payload as any).repository;
-    await new SubscriptionBook(reynolds.store, systemClock).subscribe('local', CHANNEL, { scope: { owner: repo.owner.login, repo: repo.name }, features: [...DEFAULT_FEATURES], filters: {} }, 'test');
+    await new SubscriptionBook(reynolds.store, systemClock).subscribe(
+      'local',
+      CHANNEL,
+      {
+        scope: { owner: repo.owner.login, repo: repo.name },
+        features: [...DEFAULT_FEATURES],
+        filters: {},
+      },
+      'test',
+    );
   });
 
   after(async function () {
@@ -57,7 +101,10 @@ describe('enrichment path (webhook → routing → card posted → pool → card
 
   it('posts the card, then updates it with the review and security notes', async function () {
     assert.equal(reynolds.pool.snapshot().configured, true);
-    const result = await postDelivery(reynolds.url, { event: 'pull_request', payload: exampleOf('pull_request', 'opened').payload });
+    const result = await postDelivery(reynolds.url, {
+      event: 'pull_request',
+      payload: exampleOf('pull_request', 'opened').payload,
+    });
     assert.equal(result.status, 202);
     await eventually(() => updates.length === 1, 'the enrichment update arrives', 15_000);
     assert.equal(updates[0]!.alertId, `hook-1001:${result.deliveryId}|${CHANNEL}`);
@@ -67,13 +114,28 @@ describe('enrichment path (webhook → routing → card posted → pool → card
     assert.match(json, /Security: Touches the CI token/);
     await eventually(() => connector.posts.length === 1, 'the card itself is posted', 15_000);
     const roles = reynolds.pool.snapshot().roles.filter((r) => r.deployments.length > 0);
-    assert.deepEqual(roles.map((r) => [r.role, r.deployments[0]!.requests]), [['review', 1], ['security', 1]]);
-    assert.ok(models.requests.some((r) => r.path === '/openai/deployments/sec-1/chat/completions' && r.apiKey === 'azure-key-for-tests'));
+    assert.deepEqual(
+      roles.map((r) => [r.role, r.deployments[0]!.requests]),
+      [
+        ['review', 1],
+        ['security', 1],
+      ],
+    );
+    assert.ok(
+      models.requests.some(
+        (r) =>
+          r.path === '/openai/deployments/sec-1/chat/completions' &&
+          r.apiKey === 'azure-key-for-tests',
+      ),
+    );
   });
 
   it('exposes the pool metrics on /metrics', async function () {
     const text = await (await fetch(`${reynolds.url}/metrics`)).text();
-    assert.match(text, /reynolds_model_calls_total\{role="review",deployment="rev-1",outcome="ok"\} 1/);
+    assert.match(
+      text,
+      /reynolds_model_calls_total\{role="review",deployment="rev-1",outcome="ok"\} 1/,
+    );
     assert.match(text, /reynolds_enrichments_total\{outcome="updated"\} 1/);
   });
 });
@@ -89,17 +151,53 @@ describe('enrichment path through the real outbox and proactive sender (card POS
 
   before(async function () {
     connector = await startConnectorStub();
-    models = await startOpenAIStandin((r) => ({ until: answered, text: r.target === 'sec-1' ? '{"notes":["Touches the CI token"]}' : '{"summary":"Small README fix."}' }));
+    models = await startOpenAIStandin((r) => ({
+      until: answered,
+      text:
+        r.target === 'sec-1'
+          ? '{"notes":["Touches the CI token"]}'
+          : '{"summary":"Small README fix."}',
+    }));
     const deployments = [
       { name: 'rev-1', role: 'review', provider: 'openai', endpoint: models.url, model: 'rev-1' },
-      { name: 'sec-1', role: 'security', provider: 'azure', endpoint: models.url, model: 'gpt-4o', deployment: 'sec-1' },
+      {
+        name: 'sec-1',
+        role: 'security',
+        provider: 'azure',
+        endpoint: models.url,
+        model: 'gpt-4o',
+        deployment: 'sec-1',
+      },
     ];
     // No alertUpdater option: enrichment edits through the outbox, as in production (src/index.ts).
     // The deadline is generous because the answers wait for the test, which waits for the post.
-    reynolds = await startTestReynolds({ MODEL_DEPLOYMENTS: JSON.stringify(deployments), AZURE_OPENAI_API_KEY: 'azure-key-for-tests', OPENAI_API_KEY: 'openai-key-for-tests', ENRICH_DEADLINE_MS: '30000' });
-    await new ConversationBook(reynolds.store, systemClock).remember('local', { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
+    reynolds = await startTestReynolds({
+      MODEL_DEPLOYMENTS: JSON.stringify(deployments),
+      AZURE_OPENAI_API_KEY: 'azure-key-for-tests',
+      OPENAI_API_KEY: 'openai-key-for-tests',
+      ENRICH_DEADLINE_MS: '30000',
+    });
+    await new ConversationBook(reynolds.store, systemClock).remember(
+      'local',
+      {
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true },
+        bot: { id: 'bot', name: 'Reynolds' },
+      },
+      { scope: 'channel' },
+    );
     const repo = (exampleOf('pull_request', 'opened').payload as any).repository;
-    await new SubscriptionBook(reynolds.store, systemClock).subscribe('local', CHANNEL, { scope: { owner: repo.owner.login, repo: repo.name }, features: [...DEFAULT_FEATURES], filters: {} }, 'test');
+    await new SubscriptionBook(reynolds.store, systemClock).subscribe(
+      'local',
+      CHANNEL,
+      {
+        scope: { owner: repo.owner.login, repo: repo.name },
+        features: [...DEFAULT_FEATURES],
+        filters: {},
+      },
+      'test',
+    );
   });
 
   after(async function () {
@@ -115,25 +213,56 @@ describe('enrichment path through the real outbox and proactive sender (card POS
     assert.equal(result.status, 202);
 
     await eventually(() => connector.posts.length === 1, 'the card is posted', 15_000);
-    await eventually(() => models.requests.length === 2, 'both models were asked (and are held)', 15_000);
+    await eventually(
+      () => models.requests.length === 2,
+      'both models were asked (and are held)',
+      15_000,
+    );
     const [post] = connector.posts;
     assert.equal(post!.conversationId, CHANNEL);
     const posted = JSON.stringify(post!.activity.attachments);
-    assert.match(posted, new RegExp(`#${example.pull_request.number}`), 'the posted card is the PR alert');
-    assert.doesNotMatch(posted, /Small README fix\.|Touches the CI token/, 'posted before any note exists');
+    assert.match(
+      posted,
+      new RegExp(`#${example.pull_request.number}`),
+      'the posted card is the PR alert',
+    );
+    assert.doesNotMatch(
+      posted,
+      /Small README fix\.|Touches the CI token/,
+      'posted before any note exists',
+    );
     assert.equal(connector.updates.length, 0, 'nothing to edit yet');
 
     release();
-    await eventually(() => connector.updates.length === 1, 'the posted card is edited with the notes', 15_000);
+    await eventually(
+      () => connector.updates.length === 1,
+      'the posted card is edited with the notes',
+      15_000,
+    );
     const [update] = connector.updates;
     assert.equal(update!.conversationId, CHANNEL);
-    assert.equal(update!.activityId, post!.id, 'a PUT of the activity that was posted, not a new post');
+    assert.equal(
+      update!.activityId,
+      post!.id,
+      'a PUT of the activity that was posted, not a new post',
+    );
     const edited = JSON.stringify(update!.activity.attachments);
     assert.match(edited, /Small README fix\./);
     assert.match(edited, /Security: Touches the CI token/);
     assert.match(edited, new RegExp(`#${example.pull_request.number}`), 'still the same alert');
     assert.equal(connector.posts.length, 1, 'the notes did not go out as a second card');
     // The sender finishes the update once the connector has answered, so this may trail the PUT by a moment.
-    await eventually(async () => (await reynolds.store.queryRecords({ kind: 'outbox', tenantId: 'local', partition: 'local', limit: 10 })).length === 0, 'the alert and its update have both left the outbox');
+    await eventually(
+      async () =>
+        (
+          await reynolds.store.queryRecords({
+            kind: 'outbox',
+            tenantId: 'local',
+            partition: 'local',
+            limit: 10,
+          })
+        ).length === 0,
+      'the alert and its update have both left the outbox',
+    );
   });
 });

@@ -21,10 +21,16 @@ describe('noise control through the Agents Playground', function () {
     playground = await startPlayground({ botEndpoint: `${reynolds.url}/api/messages` });
     general = playground.channelId();
     await playground.install('team');
-    await playground.waitFor((m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''), 'the welcome in General');
+    await playground.waitFor(
+      (m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''),
+      'the welcome in General',
+    );
     repo = (exampleOf('push', undefined).payload as any).repository.full_name as string;
     const sent = await playground.send(general, `subscribe ${repo} commits issues security`);
-    await playground.waitFor((m) => m.threadId === sent.threadId && /this conversation now gets/.test(m.text ?? ''), 'subscribed');
+    await playground.waitFor(
+      (m) => m.threadId === sent.threadId && /this conversation now gets/.test(m.text ?? ''),
+      'subscribed',
+    );
   });
 
   after(async function () {
@@ -33,7 +39,8 @@ describe('noise control through the Agents Playground', function () {
   });
 
   const cardJson = (m: BotMessage) => JSON.stringify(m.attachments[0]?.content ?? '');
-  const isCard = (m: BotMessage) => m.attachments.some((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  const isCard = (m: BotMessage) =>
+    m.attachments.some((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
 
   function aPush(i: number, who: string) {
     const payload = structuredClone(exampleOf('push', undefined).payload) as any;
@@ -42,7 +49,11 @@ describe('noise control through the Agents Playground', function () {
     payload.after = sha;
     payload.sender = { ...payload.sender, login: who, type: 'User' };
     payload.pusher = { name: who, email: `${who}@example.com` };
-    payload.head_commit = { ...(payload.head_commit ?? {}), id: sha, message: `change number ${i}` };
+    payload.head_commit = {
+      ...(payload.head_commit ?? {}),
+      id: sha,
+      message: `change number ${i}`,
+    };
     payload.commits = [payload.head_commit];
     return payload;
   }
@@ -51,13 +62,22 @@ describe('noise control through the Agents Playground', function () {
     playground.clear();
     const people = ['alice', 'bob', 'carol'];
     for (let i = 1; i <= 12; i += 1) {
-      const result = await postDelivery(reynolds.url, { event: 'push', payload: aPush(i, people[i % 3]!) });
+      const result = await postDelivery(reynolds.url, {
+        event: 'push',
+        payload: aPush(i, people[i % 3]!),
+      });
       assert.equal(result.status, 202);
     }
     const update = await playground
-      .waitFor((m) => m.action === 'updateMessage' && /12 pushes to main/.test(cardJson(m)), 'the burst card says 12 pushes', 30_000)
+      .waitFor(
+        (m) => m.action === 'updateMessage' && /12 pushes to main/.test(cardJson(m)),
+        'the burst card says 12 pushes',
+        30_000,
+      )
       .catch((error: Error) => {
-        const seen = playground.messages.map((m) => `${m.action} ${m.messageId}: ${cardJson(m).slice(0, 120)}`);
+        const seen = playground.messages.map(
+          (m) => `${m.action} ${m.messageId}: ${cardJson(m).slice(0, 120)}`,
+        );
         throw new Error(`${error.message}\n${seen.join('\n')}`);
       });
     const created = playground.messages.filter((m) => m.action === 'createMessage' && isCard(m));
@@ -69,34 +89,75 @@ describe('noise control through the Agents Playground', function () {
 
   it('lets only P0 through a quiet channel, then the digest lists what was held', async function () {
     const quiet = await playground.send(general, 'quiet for 2h');
-    await playground.waitFor((m) => m.threadId === quiet.threadId && /Quiet until/.test(m.text ?? ''), 'quiet confirmed');
+    await playground.waitFor(
+      (m) => m.threadId === quiet.threadId && /Quiet until/.test(m.text ?? ''),
+      'quiet confirmed',
+    );
     playground.clear();
 
     const issue = structuredClone(exampleOf('issues', 'opened').payload) as any;
     issue.repository.full_name = repo;
     issue.issue = { ...issue.issue, number: 4242, title: 'Held while the team sleeps', labels: [] };
-    assert.equal((await postDelivery(reynolds.url, { event: 'issues', payload: issue })).status, 202);
-    assert.equal((await postDelivery(reynolds.url, { event: 'push', payload: { ...aPush(99, 'dave'), ref: 'refs/heads/feature' } })).status, 202);
+    assert.equal(
+      (await postDelivery(reynolds.url, { event: 'issues', payload: issue })).status,
+      202,
+    );
+    assert.equal(
+      (
+        await postDelivery(reynolds.url, {
+          event: 'push',
+          payload: { ...aPush(99, 'dave'), ref: 'refs/heads/feature' },
+        })
+      ).status,
+      202,
+    );
     const critical = structuredClone(exampleOf('code_scanning_alert', 'created').payload) as any;
-    critical.alert.rule = { ...critical.alert.rule, security_severity_level: 'critical', description: 'SQL injection in the login form' };
-    assert.equal((await postDelivery(reynolds.url, { event: 'code_scanning_alert', payload: critical })).status, 202);
+    critical.alert.rule = {
+      ...critical.alert.rule,
+      security_severity_level: 'critical',
+      description: 'SQL injection in the login form',
+    };
+    assert.equal(
+      (await postDelivery(reynolds.url, { event: 'code_scanning_alert', payload: critical }))
+        .status,
+      202,
+    );
 
-    await playground.waitFor((m) => isCard(m) && /SQL injection/.test(cardJson(m)), 'the P0 card gets through', 30_000);
+    await playground.waitFor(
+      (m) => isCard(m) && /SQL injection/.test(cardJson(m)),
+      'the P0 card gets through',
+      30_000,
+    );
     // Let the worker finish the other two deliveries: they must not produce cards.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const cards = playground.messages.filter(isCard);
     assert.equal(cards.length, 1, `only the P0 card: ${cards.map(cardJson).join('\n')}`);
 
     const ask = await playground.send(general, 'digest now');
-    await playground.waitFor((m) => m.threadId === ask.threadId && /coming right up/.test(m.text ?? ''), 'digest acknowledged');
-    const digest = await playground.waitFor((m) => isCard(m) && /Daily digest/.test(cardJson(m)), 'the digest card', 30_000);
+    await playground.waitFor(
+      (m) => m.threadId === ask.threadId && /coming right up/.test(m.text ?? ''),
+      'digest acknowledged',
+    );
+    const digest = await playground.waitFor(
+      (m) => isCard(m) && /Daily digest/.test(cardJson(m)),
+      'the digest card',
+      30_000,
+    );
     assert.match(cardJson(digest), /Held while quiet/);
     assert.match(cardJson(digest), /Held while the team sleeps/);
     assert.match(cardJson(digest), /change number 99/);
 
     const metrics = await (await fetch(`${reynolds.url}/metrics`)).text();
-    assert.match(metrics, /reynolds_noise_total\{outcome="collapsed"\} 11\b/, 'eleven pushes collapsed into the first one');
-    assert.match(metrics, /reynolds_noise_total\{outcome="held"\} 2\b/, 'the issue and the push were held');
+    assert.match(
+      metrics,
+      /reynolds_noise_total\{outcome="collapsed"\} 11\b/,
+      'eleven pushes collapsed into the first one',
+    );
+    assert.match(
+      metrics,
+      /reynolds_noise_total\{outcome="held"\} 2\b/,
+      'the issue and the push were held',
+    );
     assert.match(metrics, /reynolds_noise_total\{outcome="digest_sent"\} 1\b/);
   });
 });

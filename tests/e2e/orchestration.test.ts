@@ -21,10 +21,16 @@ describe('orchestration through the Agents Playground', function () {
     playground = await startPlayground({ botEndpoint: `${reynolds.url}/api/messages` });
     general = playground.channelId();
     await playground.install('team');
-    await playground.waitFor((m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''), 'the welcome in General');
+    await playground.waitFor(
+      (m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''),
+      'the welcome in General',
+    );
     repo = (exampleOf('pull_request', 'opened').payload as any).repository.full_name as string;
     const sent = await playground.send(general, `subscribe ${repo} pulls`);
-    await playground.waitFor((m) => m.threadId === sent.threadId && /this conversation now gets/.test(m.text ?? ''), 'subscribed');
+    await playground.waitFor(
+      (m) => m.threadId === sent.threadId && /this conversation now gets/.test(m.text ?? ''),
+      'subscribed',
+    );
   });
 
   after(async function () {
@@ -38,23 +44,75 @@ describe('orchestration through the Agents Playground', function () {
     const payload = structuredClone(exampleOf('pull_request', 'opened').payload) as any;
     payload.action = action;
     payload.number = number;
-    Object.assign(payload.pull_request, { number, html_url: `https://github.com/${repo}/pull/${number}`, title: `change ${number}`, merged: false, merged_at: null, state: 'open', ...fields });
+    Object.assign(payload.pull_request, {
+      number,
+      html_url: `https://github.com/${repo}/pull/${number}`,
+      title: `change ${number}`,
+      merged: false,
+      merged_at: null,
+      state: 'open',
+      ...fields,
+    });
     payload.pull_request.head = { ...payload.pull_request.head, ref: `change-${number}` };
     return payload;
   }
 
   it('posts "unblocked" into the dependent PR\'s thread when its dependency merges, and answers "dependencies of"', async function () {
     const key = repo.toLowerCase();
-    assert.equal((await postDelivery(reynolds.url, { event: 'pull_request', payload: aPullRequest(2, 'opened', { body: `Depends on #1` }) })).status, 202);
-    const dependentCard = await playground.waitFor((m) => m.action === 'createMessage' && /change 2/.test(cardJson(m)), 'the card of PR #2', 30_000);
-    assert.equal((await postDelivery(reynolds.url, { event: 'pull_request', payload: aPullRequest(1, 'opened') })).status, 202);
-    assert.equal((await postDelivery(reynolds.url, { event: 'pull_request', payload: aPullRequest(1, 'closed', { state: 'closed', merged: true, merged_at: new Date().toISOString() }) })).status, 202);
-    const notice = await playground.waitFor((m) => /Unblocked/.test(cardJson(m)), 'the unblocked notice', 30_000);
+    assert.equal(
+      (
+        await postDelivery(reynolds.url, {
+          event: 'pull_request',
+          payload: aPullRequest(2, 'opened', { body: `Depends on #1` }),
+        })
+      ).status,
+      202,
+    );
+    const dependentCard = await playground.waitFor(
+      (m) => m.action === 'createMessage' && /change 2/.test(cardJson(m)),
+      'the card of PR #2',
+      30_000,
+    );
+    assert.equal(
+      (
+        await postDelivery(reynolds.url, {
+          event: 'pull_request',
+          payload: aPullRequest(1, 'opened'),
+        })
+      ).status,
+      202,
+    );
+    assert.equal(
+      (
+        await postDelivery(reynolds.url, {
+          event: 'pull_request',
+          payload: aPullRequest(1, 'closed', {
+            state: 'closed',
+            merged: true,
+            merged_at: new Date().toISOString(),
+          }),
+        })
+      ).status,
+      202,
+    );
+    const notice = await playground.waitFor(
+      (m) => /Unblocked/.test(cardJson(m)),
+      'the unblocked notice',
+      30_000,
+    );
     assert.match(cardJson(notice), new RegExp(`unblocked: ${key.replace('/', '\\/')}#1 merged`));
     assert.equal(notice.threadId, dependentCard.threadId, "in PR #2's thread");
 
     const asked = await playground.send(general, `dependencies of ${repo}#2`);
-    const answer = await playground.waitFor((m) => m.threadId === asked.threadId && /waits for/.test(m.text ?? ''), 'the answer');
-    assert.match(answer.text!, new RegExp(`${key.replace('/', '\\/')}#2 waits for: ${key.replace('/', '\\/')}#1 \\(depends on, done\\)`));
+    const answer = await playground.waitFor(
+      (m) => m.threadId === asked.threadId && /waits for/.test(m.text ?? ''),
+      'the answer',
+    );
+    assert.match(
+      answer.text!,
+      new RegExp(
+        `${key.replace('/', '\\/')}#2 waits for: ${key.replace('/', '\\/')}#1 \\(depends on, done\\)`,
+      ),
+    );
   });
 });

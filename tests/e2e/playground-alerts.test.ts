@@ -23,21 +23,30 @@ describe('channel alerts through the Agents Playground', function () {
     await reynolds?.dispose();
   });
 
-  const isCard = (m: BotMessage) => m.attachments.some((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  const isCard = (m: BotMessage) =>
+    m.attachments.some((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
   const cardTitle = (m: BotMessage) => JSON.stringify(m.attachments[0]?.content ?? '');
 
   it('installs, subscribes from chat, and delivers threaded cards to the subscribed channel only', async function () {
     const general = playground.channelId();
-    const other = playground.config.teams[0]!.channels.map((c) => c.id).find((id) => id !== general)!;
+    const other = playground.config.teams[0]!.channels.map((c) => c.id).find(
+      (id) => id !== general,
+    )!;
     assert.ok(other, 'the mock team has a second channel');
 
     await playground.install('team');
-    await playground.waitFor((m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''), 'the welcome in General');
+    await playground.waitFor(
+      (m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''),
+      'the welcome in General',
+    );
 
     const sample = exampleOf('pull_request', 'opened').payload as any;
     const repo = sample.repository.full_name as string;
     const sent = await playground.send(general, `subscribe ${repo}`);
-    const confirmation = await playground.waitFor((m) => m.threadId === sent.threadId && /this conversation now gets/.test(m.text ?? ''), 'the subscription is confirmed in the thread');
+    const confirmation = await playground.waitFor(
+      (m) => m.threadId === sent.threadId && /this conversation now gets/.test(m.text ?? ''),
+      'the subscription is confirmed in the thread',
+    );
     assert.match(confirmation.text ?? '', new RegExp(repo.replace('/', '\\/')));
     playground.clear();
 
@@ -56,11 +65,21 @@ describe('channel alerts through the Agents Playground', function () {
       const result = await postDelivery(reynolds.url, { event, payload });
       assert.equal(result.status, 202, `${event}.${action}`);
     }
-    await playground.waitFor(() => playground.messages.filter(isCard).length >= story.length, `${story.length} cards`, 30_000);
+    await playground.waitFor(
+      () => playground.messages.filter(isCard).length >= story.length,
+      `${story.length} cards`,
+      30_000,
+    );
     const cards = playground.messages.filter(isCard);
     assert.equal(cards.length, story.length, 'one card per event');
-    assert.ok(cards.every((c) => c.conversationId === general), 'all in the subscribed channel');
-    assert.ok(!playground.messages.some((m) => m.conversationId === other), 'nothing in the channel that did not subscribe');
+    assert.ok(
+      cards.every((c) => c.conversationId === general),
+      'all in the subscribed channel',
+    );
+    assert.ok(
+      !playground.messages.some((m) => m.conversationId === other),
+      'nothing in the channel that did not subscribe',
+    );
 
     // The PR's later cards (review, closed) are replies in the thread its first card started.
     const prNumber = sample.pull_request.number as number;

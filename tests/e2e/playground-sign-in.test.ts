@@ -7,7 +7,12 @@
  * Run it alone, under the Playground lock: `flock /tmp/playground.lock npx mocha tests/e2e/playground-sign-in.test.ts`.
  */
 import assert from 'node:assert/strict';
-import { botAnswered, startPlayground, type BotMessage, type Playground } from '../support/playground.js';
+import {
+  botAnswered,
+  startPlayground,
+  type BotMessage,
+  type Playground,
+} from '../support/playground.js';
 import { startGitHubApiStub, type GitHubApiStub } from '../support/github-api-stub.js';
 import { postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 import { exampleOf } from '../support/webhook-examples.js';
@@ -17,7 +22,8 @@ const MEGAN_GH = { id: 1_234_567, login: 'megan-gh', name: 'Megan Bowen' };
 const REYNOLDS_TOKEN = 'ghp_reynolds_own_token_0123456789';
 
 type Json = Record<string, any>;
-const cardOf = (m: BotMessage): Json | undefined => m.attachments.find((a) => a.contentType === CARD)?.content as Json | undefined;
+const cardOf = (m: BotMessage): Json | undefined =>
+  m.attachments.find((a) => a.contentType === CARD)?.content as Json | undefined;
 
 /** The Action.Execute with this verb anywhere in a card. */
 function executeAction(card: Json, verb: string): Json | undefined {
@@ -25,7 +31,8 @@ function executeAction(card: Json, verb: string): Json | undefined {
   const walk = (node: unknown): void => {
     if (found || typeof node !== 'object' || node === null) return;
     if (Array.isArray(node)) return node.forEach(walk);
-    if ((node as Json)['type'] === 'Action.Execute' && (node as Json)['verb'] === verb) found = node as Json;
+    if ((node as Json)['type'] === 'Action.Execute' && (node as Json)['verb'] === verb)
+      found = node as Json;
     else Object.values(node as Json).forEach(walk);
   };
   walk(card);
@@ -61,15 +68,23 @@ describe('GitHub sign-in through the Agents Playground', function () {
 
   /** Sends a message in a conversation and waits for Reynolds to finish the turn. */
   async function say(conversationId: string, text: string): Promise<void> {
-    await playground.send(conversationId, text, { mention: conversationId !== playground.personalChatId });
-    await playground.waitForLog(botAnswered('message', conversationId), `Reynolds to finish "${text}"`);
+    await playground.send(conversationId, text, {
+      mention: conversationId !== playground.personalChatId,
+    });
+    await playground.waitForLog(
+      botAnswered('message', conversationId),
+      `Reynolds to finish "${text}"`,
+    );
   }
 
   it('sign in: the code card, GitHub approves, Reynolds says who you are; whoami agrees', async function () {
     const chat = playground.personalChatId;
     playground.clear();
     await say(chat, 'sign in');
-    const cardMessage = await playground.waitFor((m) => m.conversationId === chat && cardOf(m) !== undefined, 'the sign-in card');
+    const cardMessage = await playground.waitFor(
+      (m) => m.conversationId === chat && cardOf(m) !== undefined,
+      'the sign-in card',
+    );
     const code = await github.signIn.nextCode();
     const shown = JSON.stringify(cardOf(cardMessage));
     assert.ok(shown.includes(code.userCode), 'the card shows the user code');
@@ -78,57 +93,115 @@ describe('GitHub sign-in through the Agents Playground', function () {
     assert.ok(!shown.includes(code.deviceCode), 'never the device code');
 
     github.signIn.approve(code.userCode, MEGAN_GH);
-    const confirmed = await playground.waitFor((m) => m.conversationId === chat && /signed in as \*\*@megan-gh\*\*/.test(m.text ?? ''), 'the confirmation, posted when GitHub said yes', 20_000);
+    const confirmed = await playground.waitFor(
+      (m) => m.conversationId === chat && /signed in as \*\*@megan-gh\*\*/.test(m.text ?? ''),
+      'the confirmation, posted when GitHub said yes',
+      20_000,
+    );
     assert.match(confirmed.text ?? '', /verified by GitHub itself/);
     const user = github.requests.find((r) => r.path === '/user');
     assert.match(user?.authorization ?? '', /^token gho_StandIn/, 'GET /user with the new token');
 
     playground.clear();
     await say(chat, 'whoami');
-    const whoami = await playground.waitFor((m) => m.conversationId === chat && /megan-gh/.test(m.text ?? ''), 'whoami');
-    assert.match(whoami.text ?? '', /You are \*\*@megan-gh\*\* on GitHub \(user id 1234567\), verified by GitHub sign-in/);
+    const whoami = await playground.waitFor(
+      (m) => m.conversationId === chat && /megan-gh/.test(m.text ?? ''),
+      'whoami',
+    );
+    assert.match(
+      whoami.text ?? '',
+      /You are \*\*@megan-gh\*\* on GitHub \(user id 1234567\), verified by GitHub sign-in/,
+    );
   });
 
-  it('approve from a channel alert card: GitHub gets the review with the person\'s own token', async function () {
+  it("approve from a channel alert card: GitHub gets the review with the person's own token", async function () {
     const general = playground.channelId();
     await playground.install('team'); // the installer is the channel's admin, so may act here
-    await playground.waitFor((m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''), 'the welcome in General');
+    await playground.waitFor(
+      (m) => m.conversationId === general && /Reynolds here/.test(m.text ?? ''),
+      'the welcome in General',
+    );
     const payload = structuredClone(exampleOf('pull_request', 'opened').payload) as Json;
     const repo = payload['repository'].full_name as string;
     await say(general, `subscribe ${repo} pulls`);
     playground.clear();
-    assert.equal((await postDelivery(reynolds.url, { event: 'pull_request', payload })).status, 202);
-    const alert = await playground.waitFor((m) => m.conversationId === general && cardOf(m) !== undefined && executeAction(cardOf(m)!, 'approve') !== undefined, 'the PR alert card with an Approve button', 20_000);
+    assert.equal(
+      (await postDelivery(reynolds.url, { event: 'pull_request', payload })).status,
+      202,
+    );
+    const alert = await playground.waitFor(
+      (m) =>
+        m.conversationId === general &&
+        cardOf(m) !== undefined &&
+        executeAction(cardOf(m)!, 'approve') !== undefined,
+      'the PR alert card with an Approve button',
+      20_000,
+    );
     const approve = executeAction(cardOf(alert)!, 'approve')!;
     alertCard = { message: alert, changes: executeAction(cardOf(alert)!, 'request_changes')! };
 
-    const result = await playground.invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'approve', data: approve['data'] } }, { conversationId: alert.threadId ?? general, replyToId: alert.messageId });
+    const result = await playground.invoke(
+      'adaptiveCard/action',
+      { action: { type: 'Action.Execute', verb: 'approve', data: approve['data'] } },
+      { conversationId: alert.threadId ?? general, replyToId: alert.messageId },
+    );
     assert.equal(result.status, 200, JSON.stringify(result.body));
     assert.match(JSON.stringify(result.body), /Approved by @megan-gh/);
-    const reviews = github.writes().filter((r) => r.path === `/repos/${repo}/pulls/${payload['pull_request'].number}/reviews`);
+    const reviews = github
+      .writes()
+      .filter((r) => r.path === `/repos/${repo}/pulls/${payload['pull_request'].number}/reviews`);
     assert.equal(reviews.length, 1, 'one review reached GitHub');
     assert.equal(reviews[0]!.body['event'], 'APPROVE');
-    assert.match(reviews[0]!.authorization ?? '', /^token gho_StandIn/, 'written with Megan\'s token');
-    assert.notEqual(reviews[0]!.authorization, `token ${REYNOLDS_TOKEN}`, 'not with Reynolds\'s own');
-    assert.match(reviews[0]!.body['body'], /<!-- reynolds:v1 /, 'the loop guard still marked the write');
+    assert.match(
+      reviews[0]!.authorization ?? '',
+      /^token gho_StandIn/,
+      "written with Megan's token",
+    );
+    assert.notEqual(
+      reviews[0]!.authorization,
+      `token ${REYNOLDS_TOKEN}`,
+      "not with Reynolds's own",
+    );
+    assert.match(
+      reviews[0]!.body['body'],
+      /<!-- reynolds:v1 /,
+      'the loop guard still marked the write',
+    );
   });
 
   it('sign out revokes the token at GitHub; the next click asks to sign in', async function () {
     const chat = playground.personalChatId;
-    const token = [...github.signIn.tokens.entries()].find(([, t]) => t.user.login === 'megan-gh' && !t.revoked)?.[0];
+    const token = [...github.signIn.tokens.entries()].find(
+      ([, t]) => t.user.login === 'megan-gh' && !t.revoked,
+    )?.[0];
     assert.ok(token);
     playground.clear();
     await say(chat, 'sign out');
-    const reply = await playground.waitFor((m) => m.conversationId === chat && /Signed out/.test(m.text ?? ''), 'the sign-out reply');
+    const reply = await playground.waitFor(
+      (m) => m.conversationId === chat && /Signed out/.test(m.text ?? ''),
+      'the sign-out reply',
+    );
     assert.match(reply.text ?? '', /GitHub has revoked my token for \*\*@megan-gh\*\*/);
-    const revoke = github.requests.find((r) => r.method === 'DELETE' && r.path === `/applications/${github.signIn.clientId}/token`);
+    const revoke = github.requests.find(
+      (r) => r.method === 'DELETE' && r.path === `/applications/${github.signIn.clientId}/token`,
+    );
     assert.equal(revoke?.body['access_token'], token);
     assert.equal(github.signIn.tokens.get(token)?.revoked, true);
 
     assert.ok(alertCard, 'the alert of the previous test');
     const writes = github.writes().length;
     const { message, changes } = alertCard;
-    const result = await playground.invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'request_changes', data: { ...changes['data'], rev: 1 } } }, { conversationId: message.threadId ?? playground.channelId(), replyToId: message.messageId });
+    const result = await playground.invoke(
+      'adaptiveCard/action',
+      {
+        action: {
+          type: 'Action.Execute',
+          verb: 'request_changes',
+          data: { ...changes['data'], rev: 1 },
+        },
+      },
+      { conversationId: message.threadId ?? playground.channelId(), replyToId: message.messageId },
+    );
     assert.equal(result.status, 200, JSON.stringify(result.body));
     assert.match(JSON.stringify(result.body), /Sign in to act/);
     assert.equal(github.writes().length, writes, 'nothing reached GitHub');

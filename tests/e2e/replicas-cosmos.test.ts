@@ -11,7 +11,12 @@ import { systemClock } from '../../src/core/clock.js';
 import { SubscriptionBook } from '../../src/routing/subscriptions/subscription-book.js';
 import { CosmosStore } from '../../src/store/cosmos/cosmos-store.js';
 import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
-import { freePort, startChild, waitHealthy, type ChildReynolds } from '../support/child-reynolds.js';
+import {
+  freePort,
+  startChild,
+  waitHealthy,
+  type ChildReynolds,
+} from '../support/child-reynolds.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';
 import { eventually, postDelivery } from '../support/reynolds.js';
@@ -33,13 +38,38 @@ describe('two replicas on one Cosmos DB', function () {
     cosmos = await startCosmosServer();
     connector = await startConnectorStub();
     // The test's own view of the shared store: it creates the containers and seeds the channel.
-    store = new CosmosStore({ endpoint: cosmos.endpoint, key: cosmos.key, databaseId: 'reynolds', clock: systemClock, deliveryTtlMs: 7 * 24 * 3600_000, allowInsecureTls: true });
+    store = new CosmosStore({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      databaseId: 'reynolds',
+      clock: systemClock,
+      deliveryTtlMs: 7 * 24 * 3600_000,
+      allowInsecureTls: true,
+    });
     await store.init();
     const repo = (exampleOf('issues', 'opened').payload as any).repository;
-    await new ConversationBook(store, systemClock).remember(TENANT, { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
+    await new ConversationBook(store, systemClock).remember(
+      TENANT,
+      {
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true },
+        bot: { id: 'bot', name: 'Reynolds' },
+      },
+      { scope: 'channel' },
+    );
     // The whole owner: the replay spreads over several of its repositories (one repository's events
     // are processed in order, by one replica at a time, so only several repositories spread work).
-    await new SubscriptionBook(store, systemClock).subscribe(TENANT, CHANNEL, { scope: { owner: repo.owner.login }, features: ['issues', 'pulls', 'comments'], filters: {} }, 'test');
+    await new SubscriptionBook(store, systemClock).subscribe(
+      TENANT,
+      CHANNEL,
+      {
+        scope: { owner: repo.owner.login },
+        features: ['issues', 'pulls', 'comments'],
+        filters: {},
+      },
+      'test',
+    );
 
     const env = {
       STORE: 'cosmos',
@@ -52,7 +82,10 @@ describe('two replicas on one Cosmos DB', function () {
       INBOX_CONCURRENCY: '4',
       INBOX_LEASE_MS: '60000',
     };
-    replicas = [startChild({ ...env, PORT: String(await freePort()) }), startChild({ ...env, PORT: String(await freePort()) })];
+    replicas = [
+      startChild({ ...env, PORT: String(await freePort()) }),
+      startChild({ ...env, PORT: String(await freePort()) }),
+    ];
     await Promise.all(replicas.map((r) => waitHealthy(r.url)));
   });
 
@@ -87,8 +120,16 @@ describe('two replicas on one Cosmos DB', function () {
   it('alerts every delivery exactly once, whichever replica or replicas it reached', async function () {
     const replay = [
       ...Array.from({ length: ISSUES }, (_, i) => ({ event: 'issues' as const, number: 100 + i })),
-      ...Array.from({ length: PULLS }, (_, i) => ({ event: 'pull_request' as const, number: 500 + i })),
-    ].map((d, i) => ({ ...d, deliveryId: `replica-${i}`, payload: payload(d.event, d.number), to: [[0], [1], [0, 1]][i % 3]! }));
+      ...Array.from({ length: PULLS }, (_, i) => ({
+        event: 'pull_request' as const,
+        number: 500 + i,
+      })),
+    ].map((d, i) => ({
+      ...d,
+      deliveryId: `replica-${i}`,
+      payload: payload(d.event, d.number),
+      to: [[0], [1], [0, 1]][i % 3]!,
+    }));
 
     // Four senders at once; a delivery sent to both replicas hits them concurrently.
     let next = 0;
@@ -96,27 +137,63 @@ describe('two replicas on one Cosmos DB', function () {
     const sender = async () => {
       while (next < replay.length) {
         const d = replay[next++]!;
-        const results = await Promise.all(d.to.map((r) => postDelivery(replicas[r]!.url, { event: d.event, payload: d.payload, deliveryId: d.deliveryId })));
+        const results = await Promise.all(
+          d.to.map((r) =>
+            postDelivery(replicas[r]!.url, {
+              event: d.event,
+              payload: d.payload,
+              deliveryId: d.deliveryId,
+            }),
+          ),
+        );
         statuses.push(...results.map((r) => r.status));
         const accepted = results.filter((r) => r.status === 202).length;
-        assert.equal(accepted, 1, `${d.deliveryId}: exactly one replica accepts it (got ${results.map((r) => r.status).join(', ')})`);
+        assert.equal(
+          accepted,
+          1,
+          `${d.deliveryId}: exactly one replica accepts it (got ${results.map((r) => r.status).join(', ')})`,
+        );
       }
     };
     await Promise.all(Array.from({ length: 4 }, sender));
-    assert.ok(statuses.every((s) => s === 202 || s === 200), `every answer is 202 or 200 (duplicate): ${statuses.join(',')}`);
+    assert.ok(
+      statuses.every((s) => s === 202 || s === 200),
+      `every answer is 202 or 200 (duplicate): ${statuses.join(',')}`,
+    );
 
-    await eventually(() => connector.posts.length >= replay.length, `${replay.length} alerts are posted (have ${connector.posts.length})`, 60_000);
+    await eventually(
+      () => connector.posts.length >= replay.length,
+      `${replay.length} alerts are posted (have ${connector.posts.length})`,
+      60_000,
+    );
     // Then the shared state settles: nothing left to process or to send...
-    await eventually(async () => {
-      const counts = await store.inboxCounts();
-      const outbox = await store.queryRecords({ kind: 'outbox', tenantId: TENANT, partition: TENANT, limit: 10 });
-      return counts.pending + counts.processing === 0 && outbox.length === 0;
-    }, 'the inbox and the outbox are empty', 30_000);
+    await eventually(
+      async () => {
+        const counts = await store.inboxCounts();
+        const outbox = await store.queryRecords({
+          kind: 'outbox',
+          tenantId: TENANT,
+          partition: TENANT,
+          limit: 10,
+        });
+        return counts.pending + counts.processing === 0 && outbox.length === 0;
+      },
+      'the inbox and the outbox are empty',
+      30_000,
+    );
     // A redelivery after the fact (GitHub's "Redeliver" button) reaches the other replica: a duplicate.
     for (const d of replay.filter((_, i) => i % 5 === 0)) {
       const other = d.to.length === 1 ? 1 - d.to[0]! : 0;
-      const result = await postDelivery(replicas[other]!.url, { event: d.event, payload: d.payload, deliveryId: d.deliveryId });
-      assert.equal(result.status, 200, `late redelivery of ${d.deliveryId} is answered as a duplicate`);
+      const result = await postDelivery(replicas[other]!.url, {
+        event: d.event,
+        payload: d.payload,
+        deliveryId: d.deliveryId,
+      });
+      assert.equal(
+        result.status,
+        200,
+        `late redelivery of ${d.deliveryId} is answered as a duplicate`,
+      );
     }
     // ...and a few more polling rounds of both replicas bring no late duplicate.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -129,14 +206,25 @@ describe('two replicas on one Cosmos DB', function () {
     }
     const twice = [...perSubject].filter(([, n]) => n > 1).map(([num]) => num);
     const lost = replay.filter((d) => !perSubject.has(d.number)).map((d) => d.number);
-    assert.deepEqual({ twice, lost }, { twice: [], lost: [] }, 'no delivery alerted twice, none lost');
+    assert.deepEqual(
+      { twice, lost },
+      { twice: [], lost: [] },
+      'no delivery alerted twice, none lost',
+    );
     assert.equal(connector.posts.length, replay.length);
     assert.equal((await store.inboxCounts()).failed, 0, 'nothing parked as failed');
 
     // Both replicas really did work, and no delivery ran its pipeline on both.
     const [a, b] = replicas.map((r) => new Set(r.processed));
-    assert.ok(a!.size > 0 && b!.size > 0, `both replicas processed deliveries (${a!.size} and ${b!.size})`);
-    assert.deepEqual([...a!].filter((id) => b!.has(id)), [], 'no delivery processed by both');
+    assert.ok(
+      a!.size > 0 && b!.size > 0,
+      `both replicas processed deliveries (${a!.size} and ${b!.size})`,
+    );
+    assert.deepEqual(
+      [...a!].filter((id) => b!.has(id)),
+      [],
+      'no delivery processed by both',
+    );
   });
 
   it('threads the later cards of an issue under its first card, whichever replica posts them', async function () {
@@ -146,15 +234,39 @@ describe('two replicas on one Cosmos DB', function () {
     // leased card holds its conversation back), so the issue card is the thread root every time.
     const before = connector.posts.length;
     const number = 900;
-    assert.equal((await postDelivery(replicas[0]!.url, { event: 'issues', payload: payload('issues', number), deliveryId: 'thread-0' })).status, 202);
-    const comments = Array.from({ length: 6 }, (_, i) => ({ event: 'issue_comment', payload: comment(number, i + 1), deliveryId: `thread-${i + 1}` }));
-    await Promise.all(comments.map(async (d, i) => assert.equal((await postDelivery(replicas[i % 2]!.url, d)).status, 202)));
-    await eventually(() => connector.posts.length - before >= 1 + comments.length, 'every comment card is posted', 60_000);
+    assert.equal(
+      (
+        await postDelivery(replicas[0]!.url, {
+          event: 'issues',
+          payload: payload('issues', number),
+          deliveryId: 'thread-0',
+        })
+      ).status,
+      202,
+    );
+    const comments = Array.from({ length: 6 }, (_, i) => ({
+      event: 'issue_comment',
+      payload: comment(number, i + 1),
+      deliveryId: `thread-${i + 1}`,
+    }));
+    await Promise.all(
+      comments.map(async (d, i) =>
+        assert.equal((await postDelivery(replicas[i % 2]!.url, d)).status, 202),
+      ),
+    );
+    await eventually(
+      () => connector.posts.length - before >= 1 + comments.length,
+      'every comment card is posted',
+      60_000,
+    );
     const root = connector.posts[before]!;
     assert.equal(root.conversationId, CHANNEL, 'the first card starts a thread');
     assert.match(String(root.activity.summary), /#900/, 'and it is the issue card');
     const replies = connector.posts.slice(before + 1);
     assert.equal(replies.length, comments.length, 'one card per comment');
-    assert.ok(replies.every((p) => p.conversationId === `${CHANNEL};messageid=${root.id}`), 'every comment card is in the issue card\'s thread');
+    assert.ok(
+      replies.every((p) => p.conversationId === `${CHANNEL};messageid=${root.id}`),
+      "every comment card is in the issue card's thread",
+    );
   });
 });

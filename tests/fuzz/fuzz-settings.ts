@@ -34,7 +34,12 @@ export function houseErrorProblem(status: number, text: string): string | undefi
   }
   if (status >= 400) {
     const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    if (typeof error?.code !== 'string' || typeof error.message !== 'string' || error.message.length === 0) return `not a house error: ${text.slice(0, 200)}`;
+    if (
+      typeof error?.code !== 'string' ||
+      typeof error.message !== 'string' ||
+      error.message.length === 0
+    )
+      return `not a house error: ${text.slice(0, 200)}`;
   }
   return undefined;
 }

@@ -26,7 +26,12 @@ let statuses5xx = 0;
 const send = async (from: number, to: number) => {
   for (let i = from; i < to; i += 1) {
     const c = cases[i]!;
-    const response = await rawPost(reynolds.url, '/api/github/webhook', await headersFor(c), c.body);
+    const response = await rawPost(
+      reynolds.url,
+      '/api/github/webhook',
+      await headersFor(c),
+      c.body,
+    );
     if (response.status >= 500) statuses5xx += 1;
   }
 };

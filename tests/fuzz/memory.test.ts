@@ -18,14 +18,31 @@ describe('fuzz: memory under fuzzed webhook traffic', function () {
     const measured = runs(2000);
     const result = spawnSync(
       process.execPath,
-      ['--expose-gc', '--import', pathToFileURL(path.resolve('node_modules/tsx/dist/esm/index.mjs')).href, path.resolve('tests/fuzz/memory-child.ts'), '500', String(measured)],
+      [
+        '--expose-gc',
+        '--import',
+        pathToFileURL(path.resolve('node_modules/tsx/dist/esm/index.mjs')).href,
+        path.resolve('tests/fuzz/memory-child.ts'),
+        '500',
+        String(measured),
+      ],
       { encoding: 'utf8', timeout: 110_000 },
     );
     assert.equal(result.status, 0, result.stderr);
     const line = result.stdout.trim().split('\n').pop()!;
-    const { before, after, requests, statuses5xx } = JSON.parse(line) as { before: number; after: number; requests: number; statuses5xx: number };
-    console.log(`      heap after GC: ${(before / 1048576).toFixed(1)} MB → ${(after / 1048576).toFixed(1)} MB over ${requests} fuzzed requests`);
+    const { before, after, requests, statuses5xx } = JSON.parse(line) as {
+      before: number;
+      after: number;
+      requests: number;
+      statuses5xx: number;
+    };
+    console.log(
+      `      heap after GC: ${(before / 1048576).toFixed(1)} MB → ${(after / 1048576).toFixed(1)} MB over ${requests} fuzzed requests`,
+    );
     assert.equal(statuses5xx, 0);
-    assert.ok(after - before < MAX_GROWTH_BYTES, `heap grew ${((after - before) / 1048576).toFixed(1)} MB`);
+    assert.ok(
+      after - before < MAX_GROWTH_BYTES,
+      `heap grew ${((after - before) / 1048576).toFixed(1)} MB`,
+    );
   });
 });

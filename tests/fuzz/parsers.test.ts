@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { formatMarker, parseMarker, withMarker, type ChainMark } from '../../src/loops/marker.js';
-import { formatSubscription, parseSubscriptionCommand } from '../../src/routing/subscriptions/subscription-syntax.js';
+import {
+  formatSubscription,
+  parseSubscriptionCommand,
+} from '../../src/routing/subscriptions/subscription-syntax.js';
 import { FEATURES, type SubscriptionSpec } from '../../src/routing/subscriptions/subscription.js';
 import { parseIdentityCommand } from '../../src/teams/identity/identity-commands.js';
 import { fuzzParameters } from './fuzz-settings.js';
@@ -10,12 +13,34 @@ import { fuzzParameters } from './fuzz-settings.js';
 const KEY = 'fuzz-marker-key-0123456789abcdef';
 
 describe('fuzz: subscription syntax', () => {
-  const word = fc.constantFrom('subscribe', 'unsubscribe', 'subscriptions', 'list', '/subscribe', 'SUBSCRIBE', '');
+  const word = fc.constantFrom(
+    'subscribe',
+    'unsubscribe',
+    'subscriptions',
+    'list',
+    '/subscribe',
+    'SUBSCRIBE',
+    '',
+  );
   const piece = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 30 }),
-    fc.constantFrom(...FEATURES, '+label:', '-label:', 'branch:', 'author:', 'priority:P1', '"', '\\', '\\"', 'octo-org/hello-world', 'https://github.com/a/b.git/'),
+    fc.constantFrom(
+      ...FEATURES,
+      '+label:',
+      '-label:',
+      'branch:',
+      'author:',
+      'priority:P1',
+      '"',
+      '\\',
+      '\\"',
+      'octo-org/hello-world',
+      'https://github.com/a/b.git/',
+    ),
   );
-  const command = fc.tuple(word, fc.array(piece, { maxLength: 8 })).map(([w, parts]) => [w, ...parts].join(' '));
+  const command = fc
+    .tuple(word, fc.array(piece, { maxLength: 8 }))
+    .map(([w, parts]) => [w, ...parts].join(' '));
 
   it('never throws and always gives a command or a non-empty error', () => {
     fc.assert(
@@ -28,10 +53,24 @@ describe('fuzz: subscription syntax', () => {
   });
 
   const login = fc.stringMatching(/^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,19}$/);
-  const repo = fc.stringMatching(/^[A-Za-z0-9._-]{1,30}$/).filter((r) => r !== '.' && r !== '..' && !r.endsWith('.git'));
-  const label = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 25 }).filter((l) => l.trim() !== '');
-  const branch = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,20}$/).filter((b) => !b.includes('..') && !b.includes('//') && !b.endsWith('/') && !b.endsWith('.') && !b.endsWith('.lock'));
-  const distinct = <T>(items: T[], key: (t: T) => string) => items.filter((t, i) => items.findIndex((u) => key(u) === key(t)) === i);
+  const repo = fc
+    .stringMatching(/^[A-Za-z0-9._-]{1,30}$/)
+    .filter((r) => r !== '.' && r !== '..' && !r.endsWith('.git'));
+  const label = fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: 25 })
+    .filter((l) => l.trim() !== '');
+  const branch = fc
+    .stringMatching(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,20}$/)
+    .filter(
+      (b) =>
+        !b.includes('..') &&
+        !b.includes('//') &&
+        !b.endsWith('/') &&
+        !b.endsWith('.') &&
+        !b.endsWith('.lock'),
+    );
+  const distinct = <T>(items: T[], key: (t: T) => string) =>
+    items.filter((t, i) => items.findIndex((u) => key(u) === key(t)) === i);
   const spec: fc.Arbitrary<SubscriptionSpec> = fc
     .record({
       owner: login,
@@ -45,13 +84,19 @@ describe('fuzz: subscription syntax', () => {
     })
     .map((r) => {
       const include = distinct(r.include, (l) => l.toLowerCase());
-      const exclude = distinct(r.exclude, (l) => l.toLowerCase()).filter((l) => !include.some((i) => i.toLowerCase() === l.toLowerCase()));
+      const exclude = distinct(r.exclude, (l) => l.toLowerCase()).filter(
+        (l) => !include.some((i) => i.toLowerCase() === l.toLowerCase()),
+      );
       const filters: SubscriptionSpec['filters'] = {};
       if (include.length + exclude.length > 0) filters.labels = { include, exclude };
       if (r.branches.length > 0) filters.branches = distinct(r.branches, (b) => b);
       if (r.authors.length > 0) filters.authors = distinct(r.authors, (a) => a.toLowerCase());
       if (r.minPriority) filters.minPriority = r.minPriority;
-      return { scope: r.repo === undefined ? { owner: r.owner } : { owner: r.owner, repo: r.repo }, features: r.features, filters };
+      return {
+        scope: r.repo === undefined ? { owner: r.owner } : { owner: r.owner, repo: r.repo },
+        features: r.features,
+        filters,
+      };
     });
 
   it('parses what formatSubscription prints back to the same subscription', () => {
@@ -74,20 +119,35 @@ describe('fuzz: subscription syntax', () => {
 
 describe('fuzz: chain marker parser', () => {
   const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/);
-  const mark: fc.Arbitrary<ChainMark> = fc.record({ chainId: id, depth: fc.integer({ min: 0, max: 9999 }), actId: id }).map((m) => ({ ...m }));
+  const mark: fc.Arbitrary<ChainMark> = fc
+    .record({ chainId: id, depth: fc.integer({ min: 0, max: 9999 }), actId: id })
+    .map((m) => ({ ...m }));
   const text = fc.string({ unit: 'grapheme', maxLength: 300 });
 
   it('never throws on any body', () => {
     fc.assert(
-      fc.property(fc.oneof(text, fc.string({ unit: 'binary', maxLength: 2000 }), fc.tuple(text, mark, text).map(([a, m, b]) => `${a}${formatMarker(m, KEY)}${b}`)), (body) => {
-        parseMarker(body, KEY);
-      }),
+      fc.property(
+        fc.oneof(
+          text,
+          fc.string({ unit: 'binary', maxLength: 2000 }),
+          fc.tuple(text, mark, text).map(([a, m, b]) => `${a}${formatMarker(m, KEY)}${b}`),
+        ),
+        (body) => {
+          parseMarker(body, KEY);
+        },
+      ),
       fuzzParameters(3000),
     );
   });
 
   it('finds a marker Reynolds appended to any prose body that does not leave code or a quote open', () => {
-    const prose = text.filter((t) => !t.includes('`') && !t.includes('~~~') && !/(^|\n)\s*>/.test(t.split('\n').pop() ?? '') && !/(^|\n)( {4}|\t)\s*$/.test(t));
+    const prose = text.filter(
+      (t) =>
+        !t.includes('`') &&
+        !t.includes('~~~') &&
+        !/(^|\n)\s*>/.test(t.split('\n').pop() ?? '') &&
+        !/(^|\n)( {4}|\t)\s*$/.test(t),
+    );
     fc.assert(
       fc.property(prose, mark, (body, m) => {
         assert.deepEqual(parseMarker(withMarker(body, m, KEY), KEY), { ...m });
@@ -98,25 +158,38 @@ describe('fuzz: chain marker parser', () => {
 
   it('never verifies a forged, altered or misplaced marker', () => {
     fc.assert(
-      fc.property(text, mark, mark, text.filter((t) => t.trim() !== ''), fc.integer({ min: 0, max: 1000 }), (body, m, other, after, flip) => {
-        const genuine = formatMarker(m, KEY);
-        // Signed with another key.
-        assert.equal(parseMarker(`${body}\n${formatMarker(m, 'another-key-0123456789abcdef')}`, KEY), undefined);
-        // Another mark's signature on this mark's fields.
-        const sig = /sig=([A-Za-z0-9_-]{22})/.exec(formatMarker(other, KEY))![1]!;
-        const transplanted = genuine.replace(/sig=[A-Za-z0-9_-]{22}/, `sig=${sig}`);
-        if (JSON.stringify(other) !== JSON.stringify(m)) assert.equal(parseMarker(`${body}\n${transplanted}`, KEY), undefined);
-        // One character of the marker changed.
-        const at = genuine.indexOf('chain=') + (flip % (genuine.length - genuine.indexOf('chain=') - 4));
-        const altered = genuine.slice(0, at) + (genuine[at] === 'A' ? 'B' : 'A') + genuine.slice(at + 1);
-        assert.notEqual(altered, genuine);
-        assert.equal(parseMarker(`${body}\n${altered}`, KEY), undefined, altered);
-        // Not last, quoted, or inside code.
-        assert.equal(parseMarker(`${body}\n${genuine}\n${after}`, KEY), undefined);
-        assert.equal(parseMarker(`${body}\n> ${genuine}`, KEY), undefined);
-        assert.equal(parseMarker(`${body}\n\`\`\`\n${genuine}`, KEY), undefined);
-        assert.equal(parseMarker(`${body}\n\`${genuine}`, KEY), undefined);
-      }),
+      fc.property(
+        text,
+        mark,
+        mark,
+        text.filter((t) => t.trim() !== ''),
+        fc.integer({ min: 0, max: 1000 }),
+        (body, m, other, after, flip) => {
+          const genuine = formatMarker(m, KEY);
+          // Signed with another key.
+          assert.equal(
+            parseMarker(`${body}\n${formatMarker(m, 'another-key-0123456789abcdef')}`, KEY),
+            undefined,
+          );
+          // Another mark's signature on this mark's fields.
+          const sig = /sig=([A-Za-z0-9_-]{22})/.exec(formatMarker(other, KEY))![1]!;
+          const transplanted = genuine.replace(/sig=[A-Za-z0-9_-]{22}/, `sig=${sig}`);
+          if (JSON.stringify(other) !== JSON.stringify(m))
+            assert.equal(parseMarker(`${body}\n${transplanted}`, KEY), undefined);
+          // One character of the marker changed.
+          const at =
+            genuine.indexOf('chain=') + (flip % (genuine.length - genuine.indexOf('chain=') - 4));
+          const altered =
+            genuine.slice(0, at) + (genuine[at] === 'A' ? 'B' : 'A') + genuine.slice(at + 1);
+          assert.notEqual(altered, genuine);
+          assert.equal(parseMarker(`${body}\n${altered}`, KEY), undefined, altered);
+          // Not last, quoted, or inside code.
+          assert.equal(parseMarker(`${body}\n${genuine}\n${after}`, KEY), undefined);
+          assert.equal(parseMarker(`${body}\n> ${genuine}`, KEY), undefined);
+          assert.equal(parseMarker(`${body}\n\`\`\`\n${genuine}`, KEY), undefined);
+          assert.equal(parseMarker(`${body}\n\`${genuine}`, KEY), undefined);
+        },
+      ),
       fuzzParameters(2000),
     );
   });
@@ -124,16 +197,28 @@ describe('fuzz: chain marker parser', () => {
 
 describe('fuzz: treat <login> as bot|person', () => {
   const login = fc.stringMatching(/^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,19}(?:\[bot\])?$/);
-  const piece = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('as', 'bot', 'person', 'a', 'human', '@', '[bot]', '-', '/'));
-  const command = fc.tuple(fc.constantFrom('treat', 'TREAT', 'treat @'), fc.array(piece, { maxLength: 6 })).map(([w, parts]) => [w, ...parts].join(' '));
+  const piece = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+    fc.constantFrom('as', 'bot', 'person', 'a', 'human', '@', '[bot]', '-', '/'),
+  );
+  const command = fc
+    .tuple(fc.constantFrom('treat', 'TREAT', 'treat @'), fc.array(piece, { maxLength: 6 }))
+    .map(([w, parts]) => [w, ...parts].join(' '));
 
   it('never throws, and gives a command with a valid login or a non-empty error', () => {
     fc.assert(
-      fc.property(fc.oneof(command, fc.string({ unit: 'binary', maxLength: 120 }).map((t) => `treat ${t}`)), (input) => {
-        const result = parseIdentityCommand(input);
-        if (!result.ok) assert.ok(result.error.length > 0);
-        else if (result.command.kind === 'treat') assert.match(result.command.login, /^[A-Za-z0-9-]{1,39}(?:\[bot\])?$/);
-      }),
+      fc.property(
+        fc.oneof(
+          command,
+          fc.string({ unit: 'binary', maxLength: 120 }).map((t) => `treat ${t}`),
+        ),
+        (input) => {
+          const result = parseIdentityCommand(input);
+          if (!result.ok) assert.ok(result.error.length > 0);
+          else if (result.command.kind === 'treat')
+            assert.match(result.command.login, /^[A-Za-z0-9-]{1,39}(?:\[bot\])?$/);
+        },
+      ),
       fuzzParameters(3000),
     );
   });

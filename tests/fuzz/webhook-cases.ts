@@ -16,7 +16,12 @@ export interface RawResponse {
 }
 
 /** A raw HTTP request, so header order and letter case reach the server as generated. */
-export function rawPost(url: string, path: string, headers: [string, string][], body: Buffer): Promise<RawResponse> {
+export function rawPost(
+  url: string,
+  path: string,
+  headers: [string, string][],
+  body: Buffer,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     // An object keeps insertion order and letter case on the wire.
     const ordered: Record<string, string> = {};
@@ -25,7 +30,9 @@ export function rawPost(url: string, path: string, headers: [string, string][], 
     const req = request(`${url}${path}`, { method: 'POST', headers: ordered }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -33,7 +40,16 @@ export function rawPost(url: string, path: string, headers: [string, string][], 
   });
 }
 
-const EVENTS = ['issues', 'pull_request', 'push', 'ping', 'installation', 'check_run', 'workflow_run', 'issue_comment'];
+const EVENTS = [
+  'issues',
+  'pull_request',
+  'push',
+  'ping',
+  'installation',
+  'check_run',
+  'workflow_run',
+  'issue_comment',
+];
 
 /** A generated webhook request: body bytes and headers (signature decided once the body is known). */
 export const webhookRequest = () => {
@@ -43,35 +59,77 @@ export const webhookRequest = () => {
     jsonText().map((t) => Buffer.from(t)),
     jsonText().map((t) => Buffer.from(new URLSearchParams({ payload: t }).toString())),
     fc.string({ maxLength: 60 }).map((t) => Buffer.from(`payload=${t}`)),
-    fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })).map((d) => Buffer.from(new URLSearchParams(d).toString())),
+    fc
+      .dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }))
+      .map((d) => Buffer.from(new URLSearchParams(d).toString())),
     fc.constant(Buffer.from(JSON.stringify(example))),
     fc.object({ maxDepth: 3 }).map((o) => Buffer.from(JSON.stringify(o))),
-    fc.object({ maxDepth: 3 }).map((o) => Buffer.from(new URLSearchParams({ payload: JSON.stringify(o) }).toString())),
+    fc
+      .object({ maxDepth: 3 })
+      .map((o) => Buffer.from(new URLSearchParams({ payload: JSON.stringify(o) }).toString())),
     fc.constant(Buffer.alloc(0)),
   );
   const contentType = fc.oneof(
-    { arbitrary: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'APPLICATION/JSON', 'application/json; charset=utf-8'), weight: 6 },
-    { arbitrary: fc.constantFrom('text/plain', 'multipart/form-data; boundary=x', 'application/json;charset=latin1', ''), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        'application/json',
+        'application/x-www-form-urlencoded',
+        'APPLICATION/JSON',
+        'application/json; charset=utf-8',
+      ),
+      weight: 6,
+    },
+    {
+      arbitrary: fc.constantFrom(
+        'text/plain',
+        'multipart/form-data; boundary=x',
+        'application/json;charset=latin1',
+        '',
+      ),
+      weight: 1,
+    },
     { arbitrary: headerText(), weight: 1 },
   );
-  const signature = fc.constantFrom('valid', 'valid', 'valid', 'wrong-secret', 'random', 'sha1', 'missing', 'empty');
-  const optionalHeader = (values: fc.Arbitrary<string>) => fc.option(values, { nil: undefined, freq: 8 });
+  const signature = fc.constantFrom(
+    'valid',
+    'valid',
+    'valid',
+    'wrong-secret',
+    'random',
+    'sha1',
+    'missing',
+    'empty',
+  );
+  const optionalHeader = (values: fc.Arbitrary<string>) =>
+    fc.option(values, { nil: undefined, freq: 8 });
   return fc.record({
     body,
     contentType: optionalHeader(contentType),
-    event: optionalHeader(fc.oneof({ arbitrary: fc.constantFrom(...EVENTS), weight: 5 }, { arbitrary: headerText(30), weight: 1 })),
-    delivery: optionalHeader(fc.oneof({ arbitrary: fc.uuid(), weight: 5 }, { arbitrary: headerText(140), weight: 1 })),
+    event: optionalHeader(
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...EVENTS), weight: 5 },
+        { arbitrary: headerText(30), weight: 1 },
+      ),
+    ),
+    delivery: optionalHeader(
+      fc.oneof({ arbitrary: fc.uuid(), weight: 5 }, { arbitrary: headerText(140), weight: 1 }),
+    ),
     hookId: optionalHeader(fc.oneof(fc.integer({ min: 1, max: 1e9 }).map(String), headerText(12))),
-    targetType: optionalHeader(fc.oneof(fc.constantFrom('repository', 'organization', 'integration'), headerText(12))),
+    targetType: optionalHeader(
+      fc.oneof(fc.constantFrom('repository', 'organization', 'integration'), headerText(12)),
+    ),
     signature,
     randomSignature: headerText(80),
     upperCase: fc.boolean(),
     order: fc.integer({ min: 0, max: 1000 }),
-    extra: fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), headerText(20)), { maxLength: 3 }),
+    extra: fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), headerText(20)), {
+      maxLength: 3,
+    }),
   });
 };
 
-export type WebhookCase = ReturnType<typeof webhookRequest> extends fc.Arbitrary<infer T> ? T : never;
+export type WebhookCase =
+  ReturnType<typeof webhookRequest> extends fc.Arbitrary<infer T> ? T : never;
 
 /** GitHub's X-Hub-Signature-256 over the bytes as sent (also over an empty body). */
 function hmac(secret: string, body: Buffer): string {
@@ -97,9 +155,10 @@ export async function headersFor(c: WebhookCase): Promise<[string, string][]> {
     ['User-Agent', 'GitHub-Hookshot/fuzz'],
     ...c.extra.map(([k, v]) => [`x-fuzz-${k}`, v] as [string, string]),
   ];
-  const present = pairs.filter((p): p is [string, string] => p[1] !== undefined).map(([k, v]): [string, string] => [c.upperCase ? k.toUpperCase() : k.toLowerCase(), v]);
+  const present = pairs
+    .filter((p): p is [string, string] => p[1] !== undefined)
+    .map(([k, v]): [string, string] => [c.upperCase ? k.toUpperCase() : k.toLowerCase(), v]);
   // A rotation is enough to vary the order without losing any header.
   const shift = c.order % Math.max(1, present.length);
   return [...present.slice(shift), ...present.slice(0, shift)];
 }
-

@@ -22,7 +22,12 @@ describe('fuzz: webhook body and headers against a running Reynolds', function (
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(webhookRequest(), async (c) => {
-        const response = await rawPost(reynolds.url, '/api/github/webhook', await headersFor(c), c.body);
+        const response = await rawPost(
+          reynolds.url,
+          '/api/github/webhook',
+          await headersFor(c),
+          c.body,
+        );
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         const problem = houseErrorProblem(response.status, response.text);
         assert.equal(problem, undefined, problem);
@@ -32,7 +37,12 @@ describe('fuzz: webhook body and headers against a running Reynolds', function (
     const health = await fetch(`${reynolds.url}/readyz`);
     assert.equal(health.status, 200);
     // The mix covered acceptance and refusal, not only one of them.
-    assert.ok([...statuses.keys()].some((s) => s < 300) && [...statuses.keys()].some((s) => s >= 400), JSON.stringify([...statuses]));
-    console.log(`      webhook fuzz statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    assert.ok(
+      [...statuses.keys()].some((s) => s < 300) && [...statuses.keys()].some((s) => s >= 400),
+      JSON.stringify([...statuses]),
+    );
+    console.log(
+      `      webhook fuzz statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
   });
 });

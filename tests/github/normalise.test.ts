@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BODY_LIMIT, type BrokerEvent, PATHS_LIMIT, type TargetKind } from '../../src/core/broker-event.js';
+import {
+  BODY_LIMIT,
+  type BrokerEvent,
+  PATHS_LIMIT,
+  type TargetKind,
+} from '../../src/core/broker-event.js';
 import { TITLE_LIMIT, normalise } from '../../src/github/normalise.js';
-import { exampleOf, examplesFor, loadWebhookExamples, type WebhookExample } from '../support/webhook-examples.js';
+import {
+  exampleOf,
+  examplesFor,
+  loadWebhookExamples,
+  type WebhookExample,
+} from '../support/webhook-examples.js';
 
 /** Later than every recorded payload, so a payload timestamp and the fallback cannot be confused. */
 const RECEIVED_AT = Date.UTC(2030, 0, 1);
@@ -28,11 +38,17 @@ function copyOf(example: WebhookExample): Record<string, any> {
 }
 
 function isIsoInstant(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && new Date(value).toISOString() === value;
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) &&
+    new Date(value).toISOString() === value
+  );
 }
 
 function field(value: unknown, ...path: string[]): unknown {
-  return path.reduce<unknown>((current, key) => (current as Record<string, unknown> | null | undefined)?.[key], value);
+  return path.reduce<unknown>(
+    (current, key) => (current as Record<string, unknown> | null | undefined)?.[key],
+    value,
+  );
 }
 
 /** The target kind each recorded event type must produce, written down independently of normalise.ts. */
@@ -163,9 +179,15 @@ describe('normalise', () => {
 
         assert.equal(event.receivedAt, RECEIVED_ISO);
         assert.ok(isIsoInstant(event.occurredAt), `occurredAt ${event.occurredAt}`);
-        const undated = UNDATED_EVENTS.has(example.event) || UNDATED_ACTIONS.has(`${example.event}:${example.action}`);
+        const undated =
+          UNDATED_EVENTS.has(example.event) ||
+          UNDATED_ACTIONS.has(`${example.event}:${example.action}`);
         if (undated) assert.equal(event.occurredAt, RECEIVED_ISO);
-        else assert.ok(event.occurredAt < RECEIVED_ISO, `occurredAt ${event.occurredAt} should come from the payload`);
+        else
+          assert.ok(
+            event.occurredAt < RECEIVED_ISO,
+            `occurredAt ${event.occurredAt} should come from the payload`,
+          );
 
         const fullName = field(payload, 'repository', 'full_name');
         if (typeof fullName === 'string') {
@@ -182,7 +204,10 @@ describe('normalise', () => {
           assert.ok(event.actor);
           assert.equal(event.actor.login, senderLogin);
           assert.equal(event.actor.id, field(payload, 'sender', 'id'));
-          assert.equal(event.actor.isBot, field(payload, 'sender', 'type') === 'Bot' || senderLogin.endsWith('[bot]'));
+          assert.equal(
+            event.actor.isBot,
+            field(payload, 'sender', 'type') === 'Bot' || senderLogin.endsWith('[bot]'),
+          );
         } else {
           assert.equal(event.actor, undefined);
         }
@@ -196,14 +221,17 @@ describe('normalise', () => {
 
         assert.ok(event.target, 'every recorded payload has a target');
         const expectedKind =
-          TARGET_KIND_EXCEPTIONS[`${example.event}#${example.index}`] ?? EXPECTED_TARGET_KIND[example.event];
+          TARGET_KIND_EXCEPTIONS[`${example.event}#${example.index}`] ??
+          EXPECTED_TARGET_KIND[example.event];
         assert.equal(event.target.kind, expectedKind);
         assert.ok(event.target.key.length > 0);
-        if (event.target.number !== undefined) assert.equal(event.target.key, `#${event.target.number}`);
+        if (event.target.number !== undefined)
+          assert.equal(event.target.key, `#${event.target.number}`);
 
         if (event.url !== undefined) assert.match(event.url, /^https?:\/\//);
         if (event.body !== undefined) assert.ok(event.body.length <= BODY_LIMIT);
-        for (const value of Object.values(event)) assert.notEqual(value, undefined, 'no undefined-valued keys');
+        for (const value of Object.values(event))
+          assert.notEqual(value, undefined, 'no undefined-valued keys');
       });
     }
 
@@ -236,7 +264,12 @@ describe('normalise', () => {
       assert.equal(event.sha, 'ec26c3e57ca3a959ca5aad62de7213c562f8c821');
       assert.equal(event.state, 'open');
       assert.equal(event.occurredAt, '2019-05-15T15:20:33.000Z');
-      assert.deepEqual(event.actor, { login: 'Codertocat', id: 21031067, type: 'User', isBot: false });
+      assert.deepEqual(event.actor, {
+        login: 'Codertocat',
+        id: 21031067,
+        type: 'User',
+        isBot: false,
+      });
     });
 
     it('pull_request closed without merging is closed, dated by closed_at', () => {
@@ -265,13 +298,20 @@ describe('normalise', () => {
     it('pull_request takes the number from the payload when the PR object lacks one', () => {
       const payload = copyOf(exampleOf('pull_request', 'opened'));
       delete payload.pull_request.number;
-      assert.deepEqual(run('pull_request', payload).target, { kind: 'pull_request', key: '#2', number: 2 });
+      assert.deepEqual(run('pull_request', payload).target, {
+        kind: 'pull_request',
+        key: '#2',
+        number: 2,
+      });
     });
 
     it('issue_comment on an issue is about the issue, carrying the comment', () => {
       const event = runExample(exampleOf('issue_comment', 'created'));
       assert.deepEqual(event.target, { kind: 'issue', key: '#1', number: 1 });
-      assert.equal(event.url, 'https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400');
+      assert.equal(
+        event.url,
+        'https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400',
+      );
       assert.equal(event.title, 'Spelling error in the README file');
       assert.equal(event.body, "You are totally right! I'll get this fixed right away.");
       assert.deepEqual(event.labels, ['bug']);
@@ -283,7 +323,9 @@ describe('normalise', () => {
     it('issue_comment on a pull request is about the pull request', () => {
       // The recordings hold no PR comment; GitHub marks one with `issue.pull_request`.
       const payload = copyOf(exampleOf('issue_comment', 'created'));
-      payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
+      payload.issue.pull_request = {
+        url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1',
+      };
       const event = run('issue_comment', payload);
       assert.deepEqual(event.target, { kind: 'pull_request', key: '#1', number: 1 });
       assert.equal(event.body, "You are totally right! I'll get this fixed right away.");
@@ -306,7 +348,10 @@ describe('normalise', () => {
     it('pull_request_review reports the review state and links the review', () => {
       const event = runExample(exampleOf('pull_request_review', 'submitted'));
       assert.equal(event.state, 'commented');
-      assert.equal(event.url, 'https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-237895671');
+      assert.equal(
+        event.url,
+        'https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-237895671',
+      );
       assert.deepEqual(event.target, { kind: 'pull_request', key: '#2', number: 2 });
       assert.equal(event.occurredAt, '2019-05-15T15:20:38.000Z');
     });
@@ -314,18 +359,26 @@ describe('normalise', () => {
     it('discussion_comment is about the discussion', () => {
       const event = runExample(exampleOf('discussion_comment', 'created'));
       assert.deepEqual(event.target, { kind: 'discussion', key: '#90', number: 90 });
-      assert.equal(event.url, 'https://github.com/octo-org/octo-repo/discussions/90#discussioncomment-544078');
+      assert.equal(
+        event.url,
+        'https://github.com/octo-org/octo-repo/discussions/90#discussioncomment-544078',
+      );
       assert.equal(event.occurredAt, '2021-03-29T14:16:31.000Z');
     });
   });
 
   describe('refs, releases and commits', () => {
     it('push to a branch: full ref target, branch, sha = after, compare url, dated by pushed_at', () => {
-      const event = runExample(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master'));
+      const event = runExample(
+        exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master'),
+      );
       assert.deepEqual(event.target, { kind: 'ref', key: 'refs/heads/master' });
       assert.equal(event.branch, 'master');
       assert.equal(event.sha, '6113728f27ae82c7b1a177c8d03f9e96e0adf246');
-      assert.equal(event.url, 'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246');
+      assert.equal(
+        event.url,
+        'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+      );
       assert.equal(event.state, undefined);
       // repository.pushed_at is 1557933657 (unix seconds); the head commit is older.
       assert.equal(event.occurredAt, '2019-05-15T15:20:57.000Z');
@@ -371,21 +424,37 @@ describe('normalise', () => {
     });
 
     it('status: commit target keyed by sha, GitHub state, branch only when there is just one', () => {
-      const single = runExample(exampleOf('status', undefined, (p) => (p['branches'] as unknown[]).length === 1));
-      assert.deepEqual(single.target, { kind: 'commit', key: '6113728f27ae82c7b1a177c8d03f9e96e0adf246' });
+      const single = runExample(
+        exampleOf('status', undefined, (p) => (p['branches'] as unknown[]).length === 1),
+      );
+      assert.deepEqual(single.target, {
+        kind: 'commit',
+        key: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+      });
       assert.equal(single.sha, '6113728f27ae82c7b1a177c8d03f9e96e0adf246');
       assert.equal(single.state, 'success');
       assert.equal(single.branch, 'master');
-      assert.equal(single.url, 'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246');
+      assert.equal(
+        single.url,
+        'https://github.com/Codertocat/Hello-World/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+      );
       assert.equal(single.occurredAt, '2019-05-15T15:20:55.000Z');
-      const several = runExample(exampleOf('status', undefined, (p) => (p['branches'] as unknown[]).length > 1));
+      const several = runExample(
+        exampleOf('status', undefined, (p) => (p['branches'] as unknown[]).length > 1),
+      );
       assert.equal(several.branch, undefined);
     });
   });
 
   describe('checks, workflows and deployments', () => {
     it('check_run completed with failure: check target, state failure, dated by completed_at', () => {
-      const event = runExample(exampleOf('check_run', 'completed', (p) => field(p, 'check_run', 'conclusion') === 'failure'));
+      const event = runExample(
+        exampleOf(
+          'check_run',
+          'completed',
+          (p) => field(p, 'check_run', 'conclusion') === 'failure',
+        ),
+      );
       assert.deepEqual(event.target, { kind: 'check', key: 'check_run:128620228' });
       assert.equal(event.state, 'failure');
       assert.equal(event.title, 'Octocoders-linter');
@@ -407,7 +476,11 @@ describe('normalise', () => {
 
     it('workflow_run completed: workflow target, conclusion, run page', () => {
       const event = runExample(
-        exampleOf('workflow_run', 'completed', (p) => field(p, 'workflow_run', 'conclusion') === 'success'),
+        exampleOf(
+          'workflow_run',
+          'completed',
+          (p) => field(p, 'workflow_run', 'conclusion') === 'success',
+        ),
       );
       assert.deepEqual(event.target, { kind: 'workflow', key: 'workflow_run:289782451' });
       assert.equal(event.state, 'success');
@@ -419,7 +492,11 @@ describe('normalise', () => {
 
     it('workflow_job completed with failure keys on the job', () => {
       const event = runExample(
-        exampleOf('workflow_job', 'completed', (p) => field(p, 'workflow_job', 'conclusion') === 'failure'),
+        exampleOf(
+          'workflow_job',
+          'completed',
+          (p) => field(p, 'workflow_job', 'conclusion') === 'failure',
+        ),
       );
       assert.deepEqual(event.target, { kind: 'workflow', key: 'workflow_job:289782451' });
       assert.equal(event.state, 'failure');
@@ -429,11 +506,18 @@ describe('normalise', () => {
 
     it('deployment_status: deployment target, status state, log link', () => {
       const event = runExample(
-        exampleOf('deployment_status', 'created', (p) => field(p, 'deployment_status', 'state') === 'in_progress'),
+        exampleOf(
+          'deployment_status',
+          'created',
+          (p) => field(p, 'deployment_status', 'state') === 'in_progress',
+        ),
       );
       assert.deepEqual(event.target, { kind: 'deployment', key: 'deployment:145988746' });
       assert.equal(event.state, 'in_progress');
-      assert.equal(event.url, 'https://github.com/CorsixTH/CorsixTH/runs/4687056418?check_suite_focus=true');
+      assert.equal(
+        event.url,
+        'https://github.com/CorsixTH/CorsixTH/runs/4687056418?check_suite_focus=true',
+      );
       assert.equal(event.title, 'github-pages');
       assert.equal(event.sha, 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e');
       assert.equal(event.branch, 'master');
@@ -455,7 +539,10 @@ describe('normalise', () => {
       assert.equal(event.title, 'Query built from user-controlled sources');
       assert.equal(event.branch, 'code-feature');
       assert.equal(event.sha, '788437584c2522f27feab10d8e631bab3e9e783a');
-      assert.equal(event.url, 'https://github.com/Codertocat/Hello-World/security/code-scanning/10');
+      assert.equal(
+        event.url,
+        'https://github.com/Codertocat/Hello-World/security/code-scanning/10',
+      );
     });
 
     it('code_scanning_alert closed by a user: empty ref and commit_oid mean none', () => {
@@ -501,14 +588,24 @@ describe('normalise', () => {
       assert.equal(event.repo, undefined);
       assert.equal(event.actor, undefined);
       assert.equal(event.state, 'withdrawn');
-      assert.deepEqual(event.target, { kind: 'alert', key: 'security_advisory:GHSA-8v27-2fg9-7h62' });
+      assert.deepEqual(event.target, {
+        kind: 'alert',
+        key: 'security_advisory:GHSA-8v27-2fg9-7h62',
+      });
     });
   });
 
   describe('actors and repositories', () => {
     it('a GitHub App sender is a bot', () => {
-      const event = runExample(exampleOf('check_suite', 'rerequested', (p) => field(p, 'sender', 'type') === 'Bot'));
-      assert.deepEqual(event.actor, { login: 'octocoders-linter[bot]', id: 49795351, type: 'Bot', isBot: true });
+      const event = runExample(
+        exampleOf('check_suite', 'rerequested', (p) => field(p, 'sender', 'type') === 'Bot'),
+      );
+      assert.deepEqual(event.actor, {
+        login: 'octocoders-linter[bot]',
+        id: 49795351,
+        type: 'Bot',
+        isBot: true,
+      });
     });
 
     it('a [bot] login is a bot even without a type', () => {
@@ -527,7 +624,10 @@ describe('normalise', () => {
       const payload = copyOf(exampleOf('issues', 'opened'));
       delete payload.organization;
       assert.equal(run('issues', payload).org, 'Codertocat');
-      assert.equal(run('installation', copyOf(exampleOf('installation', 'created'))).org, 'Codertocat');
+      assert.equal(
+        run('installation', copyOf(exampleOf('installation', 'created'))).org,
+        'Codertocat',
+      );
     });
   });
 
@@ -535,7 +635,12 @@ describe('normalise', () => {
     it('an unknown event keeps the common fields and is marked unknown', () => {
       const event = run('brand_new_event', {
         action: 'sparkled',
-        repository: { name: 'r', full_name: 'o/r', owner: { login: 'o' }, html_url: 'https://github.com/o/r' },
+        repository: {
+          name: 'r',
+          full_name: 'o/r',
+          owner: { login: 'o' },
+          html_url: 'https://github.com/o/r',
+        },
         organization: { login: 'org' },
         sender: { login: 'someone', id: 5, type: 'User' },
         installation: { id: 99 },
@@ -574,7 +679,14 @@ describe('normalise', () => {
         sender: 5,
         organization: ['not', 'an', 'object'],
         installation: { id: '7' },
-        pull_request: { number: '12', labels: 'nope', title: 42, head: 'main', merged: 'yes', updated_at: 'yesterday' },
+        pull_request: {
+          number: '12',
+          labels: 'nope',
+          title: 42,
+          head: 'main',
+          merged: 'yes',
+          updated_at: 'yesterday',
+        },
       });
       assert.equal(event.known, true);
       assert.equal(event.repo, undefined);
@@ -604,7 +716,10 @@ describe('normalise', () => {
     });
 
     it('a __proto__ key in parsed JSON is just data', () => {
-      const event = run('issues', JSON.parse('{"__proto__": {"action": "opened"}, "issue": {"__proto__": {"number": 1}}}'));
+      const event = run(
+        'issues',
+        JSON.parse('{"__proto__": {"action": "opened"}, "issue": {"__proto__": {"number": 1}}}'),
+      );
       assert.equal(event.action, undefined);
       assert.equal(event.target, undefined);
     });
@@ -632,7 +747,11 @@ describe('normalise', () => {
       payload.comment.body = '😀'.repeat(BODY_LIMIT);
       const body = run('issue_comment', payload).body ?? '';
       assert.ok(body.length <= BODY_LIMIT);
-      assert.equal(body.replace(/😀/gu, '').replace('\n…\n', ''), '', 'only whole emoji and the elision remain');
+      assert.equal(
+        body.replace(/😀/gu, '').replace('\n…\n', ''),
+        '',
+        'only whole emoji and the elision remain',
+      );
     });
 
     it('a huge title is capped too', () => {
@@ -642,14 +761,30 @@ describe('normalise', () => {
     });
 
     it('timestamps that are not zoned ISO date-times or sane unix seconds fall back to receivedAt', () => {
-      for (const updatedAt of ['yesterday', '1', '2020-01-01T00:00:00', '2020-13-45T99:99:99Z', 1e20, -5, NaN, null, {}]) {
-        const event = run('issues', { action: 'opened', issue: { number: 1, updated_at: updatedAt } });
+      for (const updatedAt of [
+        'yesterday',
+        '1',
+        '2020-01-01T00:00:00',
+        '2020-13-45T99:99:99Z',
+        1e20,
+        -5,
+        NaN,
+        null,
+        {},
+      ]) {
+        const event = run('issues', {
+          action: 'opened',
+          issue: { number: 1, updated_at: updatedAt },
+        });
         assert.equal(event.occurredAt, RECEIVED_ISO, String(updatedAt));
       }
     });
 
     it('zoned timestamps are converted to UTC', () => {
-      const event = run('issues', { action: 'opened', issue: { number: 1, updated_at: '2021-08-19T12:16:32.000-04:00' } });
+      const event = run('issues', {
+        action: 'opened',
+        issue: { number: 1, updated_at: '2021-08-19T12:16:32.000-04:00' },
+      });
       assert.equal(event.occurredAt, '2021-08-19T16:16:32.000Z');
     });
 
@@ -660,13 +795,20 @@ describe('normalise', () => {
     });
 
     it('never throws on arbitrary JSON under any event name', () => {
-      const eventNames = [...new Set(loadWebhookExamples().map((example) => example.event)), 'unknown_event'];
+      const eventNames = [
+        ...new Set(loadWebhookExamples().map((example) => example.event)),
+        'unknown_event',
+      ];
       fc.assert(
-        fc.property(fc.constantFrom(...eventNames), fc.dictionary(fc.string(), fc.jsonValue()), (event, payload) => {
-          const result = run(event, payload);
-          assert.ok(Array.isArray(result.labels));
-          assert.ok(isIsoInstant(result.occurredAt));
-        }),
+        fc.property(
+          fc.constantFrom(...eventNames),
+          fc.dictionary(fc.string(), fc.jsonValue()),
+          (event, payload) => {
+            const result = run(event, payload);
+            assert.ok(Array.isArray(result.labels));
+            assert.ok(isIsoInstant(result.occurredAt));
+          },
+        ),
         { numRuns: 2_000 },
       );
     });
@@ -676,12 +818,17 @@ describe('normalise', () => {
       for (const example of loadWebhookExamples()) {
         for (const key of Object.keys(example.payload)) {
           const value = example.payload[key];
-          const inner = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+          const inner =
+            typeof value === 'object' && value !== null && !Array.isArray(value)
+              ? value
+              : undefined;
           const innerKeys = inner ? Object.keys(inner) : [];
           for (const wrong of hostile) {
             checkInvariants(run(example.event, { ...example.payload, [key]: wrong }));
             for (const innerKey of innerKeys) {
-              checkInvariants(run(example.event, { ...example.payload, [key]: { ...inner, [innerKey]: wrong } }));
+              checkInvariants(
+                run(example.event, { ...example.payload, [key]: { ...inner, [innerKey]: wrong } }),
+              );
             }
           }
         }
@@ -711,7 +858,8 @@ function checkInvariants(event: BrokerEvent): void {
     for (const entry of list) assert.equal(typeof entry, 'string');
   }
   if (event.changedPaths !== undefined) assert.ok(event.changedPaths.length <= PATHS_LIMIT);
-  if (event.severity !== undefined) assert.ok(['low', 'medium', 'high', 'critical'].includes(event.severity));
+  if (event.severity !== undefined)
+    assert.ok(['low', 'medium', 'high', 'critical'].includes(event.severity));
   for (const text of [event.author, event.changedReviewer, event.baseBranch, event.environment]) {
     if (text !== undefined) assert.equal(typeof text, 'string');
   }
@@ -729,12 +877,20 @@ describe('normalise: fields the classifier and router read', () => {
   });
 
   it('a PR with nobody assigned or requested has no such fields (absent, not empty)', () => {
-    const event = runExample(exampleOf('pull_request', 'opened', (p) => (field(p, 'pull_request', 'requested_reviewers') as unknown[]).length === 0));
+    const event = runExample(
+      exampleOf(
+        'pull_request',
+        'opened',
+        (p) => (field(p, 'pull_request', 'requested_reviewers') as unknown[]).length === 0,
+      ),
+    );
     assert.equal(event.author, 'Codertocat');
-    assert.ok(!('assignees' in event) && !('requestedReviewers' in event) && !('changedReviewer' in event));
+    assert.ok(
+      !('assignees' in event) && !('requestedReviewers' in event) && !('changedReviewer' in event),
+    );
   });
 
-  it('teams are org/slug, with the org from the PR\'s base repository; a team without one is dropped', () => {
+  it("teams are org/slug, with the org from the PR's base repository; a team without one is dropped", () => {
     const payload = copyOf(exampleOf('pull_request', 'review_requested'));
     delete payload.requested_reviewer;
     payload.requested_team = { name: 'Justice League', slug: 'justice-league' };
@@ -750,14 +906,21 @@ describe('normalise: fields the classifier and router read', () => {
 
   it('reviewer and assignee lists keep only entries with a login (or a team slug)', () => {
     const payload = copyOf(exampleOf('pull_request', 'review_requested'));
-    payload.pull_request.requested_reviewers = [null, 5, { login: 7 }, { login: 'ok' }, { login: 'ok' }, 'bare'];
+    payload.pull_request.requested_reviewers = [
+      null,
+      5,
+      { login: 7 },
+      { login: 'ok' },
+      { login: 'ok' },
+      'bare',
+    ];
     payload.pull_request.assignees = { login: 'not-a-list' };
     const event = run('pull_request', payload);
     assert.deepEqual(event.requestedReviewers, ['ok']);
     assert.equal(event.assignees, undefined);
   });
 
-  it('a comment\'s author is the thread\'s author, not the commenter', () => {
+  it("a comment's author is the thread's author, not the commenter", () => {
     const payload = copyOf(exampleOf('issue_comment', 'created'));
     payload.comment.user = { login: 'someone-else' };
     assert.equal(run('issue_comment', payload).author, 'Codertocat');
@@ -766,12 +929,24 @@ describe('normalise: fields the classifier and router read', () => {
 
   it('release, workflow run and deployment authors; deployment environments', () => {
     assert.equal(runExample(exampleOf('release', 'published')).author, 'Codertocat');
-    const workflowRun = runExample(exampleOf('workflow_run', 'completed', (p) => field(p, 'workflow_run', 'conclusion') === 'success'));
+    const workflowRun = runExample(
+      exampleOf(
+        'workflow_run',
+        'completed',
+        (p) => field(p, 'workflow_run', 'conclusion') === 'success',
+      ),
+    );
     assert.equal(workflowRun.author, 'Codertocat');
     const deployment = runExample(exampleOf('deployment', 'created'));
     assert.equal(deployment.author, 'Codertocat');
     assert.equal(deployment.environment, 'production');
-    const pages = runExample(exampleOf('deployment_status', 'created', (p) => field(p, 'deployment_status', 'state') === 'in_progress'));
+    const pages = runExample(
+      exampleOf(
+        'deployment_status',
+        'created',
+        (p) => field(p, 'deployment_status', 'state') === 'in_progress',
+      ),
+    );
     assert.equal(pages.environment, 'github-pages');
     assert.equal(pages.author, 'github-pages[bot]');
   });
@@ -784,13 +959,20 @@ describe('normalise: fields the classifier and router read', () => {
 
   it('severity is on one scale for every alert type', () => {
     assert.equal(runExample(exampleOf('dependabot_alert', 'created')).severity, 'medium');
-    assert.equal(runExample(exampleOf('repository_vulnerability_alert', 'create')).severity, 'medium'); // moderate
+    assert.equal(
+      runExample(exampleOf('repository_vulnerability_alert', 'create')).severity,
+      'medium',
+    ); // moderate
     assert.equal(runExample(exampleOf('security_advisory', 'withdrawn')).severity, 'critical');
     assert.equal(runExample(exampleOf('code_scanning_alert', 'created')).severity, 'high'); // rule severity error
     assert.equal(runExample(exampleOf('code_scanning_alert', 'reopened')).severity, 'low'); // rule severity note
     const payload = copyOf(exampleOf('code_scanning_alert', 'reopened'));
     payload.alert.rule.security_severity_level = 'Critical';
-    assert.equal(run('code_scanning_alert', payload).severity, 'critical', 'the security severity wins, in any case');
+    assert.equal(
+      run('code_scanning_alert', payload).severity,
+      'critical',
+      'the security severity wins, in any case',
+    );
   });
 
   it('an unknown severity word, or a prototype member name, is no severity', () => {
@@ -803,7 +985,11 @@ describe('normalise: fields the classifier and router read', () => {
   });
 
   it('push: the changed paths of all commits, deduplicated, hostile entries skipped', () => {
-    assert.deepEqual(runExample(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master')).changedPaths, ['README.md']);
+    assert.deepEqual(
+      runExample(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master'))
+        .changedPaths,
+      ['README.md'],
+    );
     const payload = copyOf(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master'));
     payload.commits = [
       { added: ['a.ts', 5, null], modified: ['README.md'], removed: 'not-a-list' },
@@ -811,12 +997,17 @@ describe('normalise: fields the classifier and router read', () => {
       { added: ['a.ts'], removed: ['old.ts', ''] },
     ];
     assert.deepEqual(run('push', payload).changedPaths, ['a.ts', 'README.md', 'old.ts']);
-    assert.equal(runExample(exampleOf('push', undefined, (p) => p['deleted'] === true)).changedPaths, undefined);
+    assert.equal(
+      runExample(exampleOf('push', undefined, (p) => p['deleted'] === true)).changedPaths,
+      undefined,
+    );
   });
 
   it('push: at most PATHS_LIMIT changed paths', () => {
     const payload = copyOf(exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master'));
-    payload.commits = [{ added: Array.from({ length: PATHS_LIMIT + 500 }, (_, index) => `file-${index}.txt`) }];
+    payload.commits = [
+      { added: Array.from({ length: PATHS_LIMIT + 500 }, (_, index) => `file-${index}.txt`) },
+    ];
     const paths = run('push', payload).changedPaths ?? [];
     assert.equal(paths.length, PATHS_LIMIT);
     assert.equal(paths[0], 'file-0.txt');

@@ -34,26 +34,52 @@ describe('local mode: loopback callers only', function () {
     reynolds = await startTestReynolds();
     assert.equal(reynolds.config.localMode, true, 'no BOT_ID: local mode');
     reynolds.server.pre((req, _res, next) => {
-      if (req.headers[INJECT_HEADER] !== undefined) Object.defineProperty(req.socket, 'remoteAddress', { value: INJECTED_ADDRESS, configurable: true });
+      if (req.headers[INJECT_HEADER] !== undefined)
+        Object.defineProperty(req.socket, 'remoteAddress', {
+          value: INJECTED_ADDRESS,
+          configurable: true,
+        });
       return next();
     });
-    await new ConversationBook(reynolds.store, systemClock).remember('local', { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9', conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
+    await new ConversationBook(reynolds.store, systemClock).remember(
+      'local',
+      {
+        channelId: 'msteams',
+        serviceUrl: 'http://127.0.0.1:9',
+        conversation: { id: CHANNEL, name: 'alerts', conversationType: 'channel', isGroup: true },
+        bot: { id: 'bot', name: 'Reynolds' },
+      },
+      { scope: 'channel' },
+    );
   });
   after(async () => reynolds?.dispose());
 
   /** One request, from loopback or from elsewhere (see the file's header for how). */
-  function call(from: 'loopback' | 'elsewhere', method: string, path: string, body?: unknown): Promise<Answer> {
+  function call(
+    from: 'loopback' | 'elsewhere',
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Answer> {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) };
+    const headers: Record<string, string> =
+      text === undefined
+        ? {}
+        : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) };
     const target = { host: '127.0.0.1', localAddress: '127.0.0.1' };
     if (from === 'elsewhere') headers[INJECT_HEADER] = '1';
     return new Promise((resolve, reject) => {
       // agent: false, a connection per request: a kept-alive socket would carry one caller's address into the next request.
-      const req = request({ ...target, agent: false, port: reynolds.port, method, path, headers }, (res) => {
-        let raw = '';
-        res.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: raw ? JSON.parse(raw) : {} }));
-      });
+      const req = request(
+        { ...target, agent: false, port: reynolds.port, method, path, headers },
+        (res) => {
+          let raw = '';
+          res.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, json: raw ? JSON.parse(raw) : {} }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(text);
     });
@@ -69,7 +95,11 @@ describe('local mode: loopback callers only', function () {
     assert.equal(far.status, 403, JSON.stringify(far.json));
     assert.equal(far.json.error?.code, 'local_mode');
     assert.match(far.json.error!.message, /this machine only/);
-    assert.match(far.json.error!.message, /Set BOT_ID, BOT_PASSWORD and BOT_TENANT_ID/, 'says how to serve Teams instead');
+    assert.match(
+      far.json.error!.message,
+      /Set BOT_ID, BOT_PASSWORD and BOT_TENANT_ID/,
+      'says how to serve Teams instead',
+    );
   });
 
   it(`refuses the tab API from elsewhere with 403 local_mode, and serves it to loopback (${how})`, async function () {
@@ -85,17 +115,32 @@ describe('local mode: loopback callers only', function () {
     ];
     for (const [method, path, body] of routes) {
       const far = await call('elsewhere', method, path, body);
-      assert.equal(far.status, 403, `${method} ${path} from elsewhere: ${JSON.stringify(far.json)}`);
+      assert.equal(
+        far.status,
+        403,
+        `${method} ${path} from elsewhere: ${JSON.stringify(far.json)}`,
+      );
       assert.equal(far.json.error?.code, 'local_mode', `${method} ${path}`);
-      assert.match(far.json.error!.message, /Local mode \(no BOT_ID\) serves the tab API to this machine only/, `${method} ${path}`);
+      assert.match(
+        far.json.error!.message,
+        /Local mode \(no BOT_ID\) serves the tab API to this machine only/,
+        `${method} ${path}`,
+      );
     }
     // Nothing the refused PUT asked for was saved.
-    const listed = await call('loopback', 'GET', `/api/subscriptions?conversationId=${conversation}`);
+    const listed = await call(
+      'loopback',
+      'GET',
+      `/api/subscriptions?conversationId=${conversation}`,
+    );
     assert.equal(listed.status, 200, JSON.stringify(listed.json));
     assert.deepEqual(listed.json.subscriptions, []);
     for (const [method, path, body] of routes) {
       const near = await call('loopback', method, path, body);
-      assert.ok(near.status >= 200 && near.status < 300, `${method} ${path} from loopback answered ${near.status}: ${JSON.stringify(near.json)}`);
+      assert.ok(
+        near.status >= 200 && near.status < 300,
+        `${method} ${path} from loopback answered ${near.status}: ${JSON.stringify(near.json)}`,
+      );
     }
   });
 });

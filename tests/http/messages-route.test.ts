@@ -14,8 +14,15 @@ describe('POST /api/messages: malformed activities', () => {
   after(async () => reynolds?.dispose());
 
   const post = async (body: unknown) => {
-    const response = await fetch(`${reynolds.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, json: (await response.json()) as { error?: { code: string; message: string } } };
+    const response = await fetch(`${reynolds.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      json: (await response.json()) as { error?: { code: string; message: string } },
+    };
   };
 
   it('answers 400 naming the field for an activity without a type (was 500)', async () => {
@@ -26,7 +33,12 @@ describe('POST /api/messages: malformed activities', () => {
   });
 
   it('answers 400 for fields of the wrong type', async () => {
-    for (const body of [{ type: 'message', conversation: 'not-an-object' }, { type: 'message', text: 42 }, { type: 7 }, { type: 'conversationUpdate', membersAdded: 'x' }]) {
+    for (const body of [
+      { type: 'message', conversation: 'not-an-object' },
+      { type: 'message', text: 42 },
+      { type: 7 },
+      { type: 'conversationUpdate', membersAdded: 'x' },
+    ]) {
       const { status, json } = await post(body);
       assert.equal(status, 400, JSON.stringify(body));
       assert.equal(json.error?.code, 'malformed_activity');
@@ -34,7 +46,14 @@ describe('POST /api/messages: malformed activities', () => {
   });
 
   it('answers an unhandled invoke with the protocol 501 as a JSON error', async () => {
-    const { status, json } = await post({ type: 'invoke', name: 'nobody/handles-this', conversation: { id: 'a:1' }, from: { id: 'u' }, recipient: { id: 'b' }, serviceUrl: 'http://127.0.0.1:9' });
+    const { status, json } = await post({
+      type: 'invoke',
+      name: 'nobody/handles-this',
+      conversation: { id: 'a:1' },
+      from: { id: 'u' },
+      recipient: { id: 'b' },
+      serviceUrl: 'http://127.0.0.1:9',
+    });
     assert.equal(status, 501);
     assert.equal(json.error?.code, 'not_implemented');
   });

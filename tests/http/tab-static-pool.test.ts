@@ -8,11 +8,25 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BREAKER_FAILURES, POOL_REPO, REVIEW_PRICES, REVIEW_USAGE, startEnrichedPool, type EnrichedPool } from '../support/enriched-pool.js';
+import {
+  BREAKER_FAILURES,
+  POOL_REPO,
+  REVIEW_PRICES,
+  REVIEW_USAGE,
+  startEnrichedPool,
+  type EnrichedPool,
+} from '../support/enriched-pool.js';
 import { startTestReynolds, type TestReynolds } from '../support/reynolds.js';
 
 /** A raw request, so the path reaches the server exactly as written (fetch would normalise "..") */
-function rawGet(url: string, rawPath: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function rawGet(
+  url: string,
+  rawPath: string,
+): Promise<{
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(url);
     const req = request({ host: hostname, port, path: rawPath, method: 'GET' }, (res) => {
@@ -36,7 +50,10 @@ describe('tab files (/tab/) and GET /api/pool', function () {
   before(async function () {
     tabDir = mkdtempSync(path.join(tmpdir(), 'reynolds-tab-'));
     mkdirSync(path.join(tabDir, 'assets'));
-    writeFileSync(path.join(tabDir, 'index.html'), '<!doctype html><script type="module" src="/tab/assets/index-abc123.js"></script>');
+    writeFileSync(
+      path.join(tabDir, 'index.html'),
+      '<!doctype html><script type="module" src="/tab/assets/index-abc123.js"></script>',
+    );
     writeFileSync(path.join(tabDir, 'assets', 'index-abc123.js'), 'console.log("tab")');
     writeFileSync(path.join(tabDir, '.secret'), 'TOPSECRET-CONTENT');
     pool = await startEnrichedPool();
@@ -65,7 +82,13 @@ describe('tab files (/tab/) and GET /api/pool', function () {
   });
 
   it('never serves a file outside the tab folder or a hidden one', async function () {
-    for (const p of ['/tab/../package.json', '/tab/%2e%2e/package.json', '/tab/..%2fpackage.json', '/tab/assets/..%2f..%2f..%2fetc%2fpasswd', '/tab/.secret']) {
+    for (const p of [
+      '/tab/../package.json',
+      '/tab/%2e%2e/package.json',
+      '/tab/..%2fpackage.json',
+      '/tab/assets/..%2f..%2f..%2fetc%2fpasswd',
+      '/tab/.secret',
+    ]) {
       const answer = await rawGet(reynolds.url, p);
       assert.ok([400, 403, 404].includes(answer.status), `${p} answered ${answer.status}`);
       assert.doesNotMatch(answer.body, /"private": true|TOPSECRET-CONTENT|root:x/, p);
@@ -85,8 +108,16 @@ describe('tab files (/tab/) and GET /api/pool', function () {
   it('answers configured:false with an empty pool and the pilot when no pool runs', async function () {
     const answer = (await (await fetch(`${empty.url}/api/pool`)).json()) as any;
     assert.equal(answer.configured, false);
-    assert.deepEqual(answer.roles.flatMap((r: any) => r.deployments), [], 'no role has a deployment');
-    assert.deepEqual(answer.pilot, { stagePercent: 100, allow: [], deny: [] }, "the configured pilot (PILOT_STAGE's default)");
+    assert.deepEqual(
+      answer.roles.flatMap((r: any) => r.deployments),
+      [],
+      'no role has a deployment',
+    );
+    assert.deepEqual(
+      answer.pilot,
+      { stagePercent: 100, allow: [], deny: [] },
+      "the configured pilot (PILOT_STAGE's default)",
+    );
   });
 
   it('answers the real pool after real enrichments: roles, deployments, latency, errors, breaker, tokens, cost', async function () {
@@ -94,18 +125,41 @@ describe('tab files (/tab/) and GET /api/pool', function () {
     const answer = (await (await fetch(`${reynolds.url}/api/pool`)).json()) as any;
     assert.equal(answer.configured, true);
     const served = answer.roles.filter((r: any) => r.deployments.length > 0);
-    assert.deepEqual(served.map((r: any) => [r.role, r.deployments.map((d: any) => [d.name, d.provider, d.model])]), [
-      ['review', [['review-east', 'openai', 'gpt-4o']]],
-      ['security', [['security-west', 'azure', 'gpt-4o-mini']]],
-    ]);
-    assert.deepEqual(answer.roles.filter((r: any) => r.deployments.length === 0).map((r: any) => r.role).sort(), ['codegen', 'docs', 'issues'], 'every role is listed, served or not');
+    assert.deepEqual(
+      served.map((r: any) => [
+        r.role,
+        r.deployments.map((d: any) => [d.name, d.provider, d.model]),
+      ]),
+      [
+        ['review', [['review-east', 'openai', 'gpt-4o']]],
+        ['security', [['security-west', 'azure', 'gpt-4o-mini']]],
+      ],
+    );
+    assert.deepEqual(
+      answer.roles
+        .filter((r: any) => r.deployments.length === 0)
+        .map((r: any) => r.role)
+        .sort(),
+      ['codegen', 'docs', 'issues'],
+      'every role is listed, served or not',
+    );
     const review = served[0].deployments[0];
     assert.equal(review.requests, ENRICHMENTS);
     assert.equal(review.errors, 0);
     assert.equal(review.breaker, 'closed');
-    assert.ok(review.p50Ms > 0 && review.p95Ms >= review.p50Ms, `p50 ${review.p50Ms}, p95 ${review.p95Ms}`);
-    assert.deepEqual(review.tokens, { prompt: ENRICHMENTS * REVIEW_USAGE.prompt, completion: ENRICHMENTS * REVIEW_USAGE.completion });
-    const cost = (ENRICHMENTS * (REVIEW_USAGE.prompt * REVIEW_PRICES.prompt + REVIEW_USAGE.completion * REVIEW_PRICES.completion)) / 1000;
+    assert.ok(
+      review.p50Ms > 0 && review.p95Ms >= review.p50Ms,
+      `p50 ${review.p50Ms}, p95 ${review.p95Ms}`,
+    );
+    assert.deepEqual(review.tokens, {
+      prompt: ENRICHMENTS * REVIEW_USAGE.prompt,
+      completion: ENRICHMENTS * REVIEW_USAGE.completion,
+    });
+    const cost =
+      (ENRICHMENTS *
+        (REVIEW_USAGE.prompt * REVIEW_PRICES.prompt +
+          REVIEW_USAGE.completion * REVIEW_PRICES.completion)) /
+      1000;
     assert.ok(Math.abs(review.costUsd - cost) < 1e-9, `cost ${review.costUsd}, expected ${cost}`);
     // Each enrichment asked security once and got a 500, until the breaker opened; after that the pool sent nothing.
     const security = served[1].deployments[0];
@@ -113,12 +167,26 @@ describe('tab files (/tab/) and GET /api/pool', function () {
     assert.equal(security.errors, BREAKER_FAILURES);
     assert.equal(security.breaker, 'open');
     assert.equal(security.p50Ms, null, 'no answer, so no latency');
-    assert.equal(pool.models.requests.filter((r) => r.path === '/openai/deployments/security-west/chat/completions').length, BREAKER_FAILURES);
+    assert.equal(
+      pool.models.requests.filter(
+        (r) => r.path === '/openai/deployments/security-west/chat/completions',
+      ).length,
+      BREAKER_FAILURES,
+    );
     assert.deepEqual(answer.concurrency, { limit: 10, inFlight: 0, queued: 0 });
     const reviewHistory = answer.history.filter((h: any) => h.role === 'review');
-    assert.ok(reviewHistory.length >= ENRICHMENTS, `a point per enrichment (and any of the timer's): ${reviewHistory.length}`);
+    assert.ok(
+      reviewHistory.length >= ENRICHMENTS,
+      `a point per enrichment (and any of the timer's): ${reviewHistory.length}`,
+    );
     assert.ok(reviewHistory.every((h: any) => h.p50Ms > 0));
-    assert.ok(answer.history.filter((h: any) => h.role === 'security').every((h: any) => h.p50Ms === null));
-    assert.deepEqual(answer.pilot, { stagePercent: 15, allow: [POOL_REPO.toLowerCase()], deny: ['contoso/secret'] });
+    assert.ok(
+      answer.history.filter((h: any) => h.role === 'security').every((h: any) => h.p50Ms === null),
+    );
+    assert.deepEqual(answer.pilot, {
+      stagePercent: 15,
+      allow: [POOL_REPO.toLowerCase()],
+      deny: ['contoso/secret'],
+    });
   });
 });

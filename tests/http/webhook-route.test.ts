@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startChild, waitHealthy, type ChildReynolds } from '../support/child-reynolds.js';
+import {
+  freePort,
+  startChild,
+  waitHealthy,
+  type ChildReynolds,
+} from '../support/child-reynolds.js';
 import { signedRequest } from '../support/reynolds.js';
 
 const LIMIT = 1024 * 1024;
@@ -20,7 +25,11 @@ describe('webhook route: a body over the limit', function () {
 
   before(async function () {
     dataDir = mkdtempSync(join(tmpdir(), 'reynolds-webhook-route-'));
-    reynolds = startChild({ PORT: String(await freePort()), DATA_DIR: dataDir, WEBHOOK_MAX_BODY_BYTES: String(LIMIT) });
+    reynolds = startChild({
+      PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      WEBHOOK_MAX_BODY_BYTES: String(LIMIT),
+    });
     await waitHealthy(reynolds.url);
   });
 
@@ -35,7 +44,11 @@ describe('webhook route: a body over the limit', function () {
     // most tries (4 of 5 with a 26 MB body against the 25 MB default).
     for (let attempt = 0; attempt < 5; attempt++) {
       const { headers } = await signedRequest({ event: 'issues', payload: {} });
-      const response = await fetch(`${reynolds.url}/api/github/webhook`, { method: 'POST', headers, body: Buffer.alloc(26 * 1024 * 1024, 0x20) });
+      const response = await fetch(`${reynolds.url}/api/github/webhook`, {
+        method: 'POST',
+        headers,
+        body: Buffer.alloc(26 * 1024 * 1024, 0x20),
+      });
       assert.equal(response.status, 413);
       const json = (await response.json()) as { error: { code: string; message: string } };
       assert.equal(json.error.code, 'payload_too_large');
@@ -47,19 +60,31 @@ describe('webhook route: a body over the limit', function () {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (body: Buffer, headers: Record<string, string>) =>
       new Promise<{ status: number; reusedSocket: boolean }>((resolve, reject) => {
-        const req = request(`${reynolds.url}/api/github/webhook`, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, reusedSocket: req.reusedSocket }));
-        });
+        const req = request(
+          `${reynolds.url}/api/github/webhook`,
+          { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, reusedSocket: req.reusedSocket }),
+            );
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
     const big = await signedRequest({ event: 'issues', payload: {} });
     assert.equal((await send(Buffer.alloc(3 * LIMIT, 0x20), big.headers)).status, 413);
-    const small = await signedRequest({ event: 'ping', payload: { zen: 'Keep it logically awesome.', hook_id: 1 } });
+    const small = await signedRequest({
+      event: 'ping',
+      payload: { zen: 'Keep it logically awesome.', hook_id: 1 },
+    });
     const next = await send(Buffer.from(small.body), small.headers);
     assert.equal(next.status, 200);
-    assert.ok(next.reusedSocket, 'the second request went over the connection that carried the refused body');
+    assert.ok(
+      next.reusedSocket,
+      'the second request went over the connection that carried the refused body',
+    );
     agent.destroy();
   });
 
@@ -68,7 +93,10 @@ describe('webhook route: a body over the limit', function () {
     // closes the connection rather than read forever. The client sees the 413 or the reset.
     const { headers } = await signedRequest({ event: 'issues', payload: {} });
     const outcome = await new Promise<string>((resolve) => {
-      const req = request(`${reynolds.url}/api/github/webhook`, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } });
+      const req = request(`${reynolds.url}/api/github/webhook`, {
+        method: 'POST',
+        headers: { ...headers, 'transfer-encoding': 'chunked' },
+      });
       req.on('response', (res) => res.resume());
       req.on('error', (error) => resolve(`closed: ${error.message}`));
       req.on('close', () => resolve('closed'));

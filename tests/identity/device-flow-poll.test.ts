@@ -5,10 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock.js';
-import { MAX_POLL_FAILURES, pollForToken, type Sleep } from '../../src/identity/device-flow-poll.js';
-import { type DeviceCode, type ExchangeResult, type GitHubOAuth, GitHubOAuthError } from '../../src/identity/github-oauth.js';
+import {
+  MAX_POLL_FAILURES,
+  pollForToken,
+  type Sleep,
+} from '../../src/identity/device-flow-poll.js';
+import {
+  type DeviceCode,
+  type ExchangeResult,
+  type GitHubOAuth,
+  GitHubOAuthError,
+} from '../../src/identity/github-oauth.js';
 
-const CODE: DeviceCode = { deviceCode: 'dc', userCode: 'ABCD-1234', verificationUri: 'https://github.com/login/device', expiresInSeconds: 900, intervalSeconds: 5 };
+const CODE: DeviceCode = {
+  deviceCode: 'dc',
+  userCode: 'ABCD-1234',
+  verificationUri: 'https://github.com/login/device',
+  expiresInSeconds: 900,
+  intervalSeconds: 5,
+};
 const TOKEN: ExchangeResult = { kind: 'token', tokens: { accessToken: 'gho_x' } };
 
 /** GitHub answering the polls from a script (an Error entry is thrown). */
@@ -29,7 +44,11 @@ function scripted(answers: Array<ExchangeResult | Error>): GitHubOAuth & { polls
   return fake;
 }
 
-function run(answers: Array<ExchangeResult | Error>, code = CODE, signal = new AbortController().signal) {
+function run(
+  answers: Array<ExchangeResult | Error>,
+  code = CODE,
+  signal = new AbortController().signal,
+) {
   const clock = new ManualClock();
   const waits: number[] = [];
   const sleep: Sleep = async (ms) => {
@@ -47,8 +66,13 @@ describe('device flow: polling for the token', function () {
     assert.deepEqual(waits, [5000, 5000, 5000]);
   });
 
-  it('slow_down: adopts GitHub\'s new interval, or adds 5 seconds when it names none', async function () {
-    const { waits, done } = run([{ kind: 'slow_down', intervalSeconds: 10 }, { kind: 'pending' }, { kind: 'slow_down' }, TOKEN]);
+  it("slow_down: adopts GitHub's new interval, or adds 5 seconds when it names none", async function () {
+    const { waits, done } = run([
+      { kind: 'slow_down', intervalSeconds: 10 },
+      { kind: 'pending' },
+      { kind: 'slow_down' },
+      TOKEN,
+    ]);
     assert.deepEqual(await done, TOKEN);
     assert.deepEqual(waits, [5000, 10_000, 10_000, 15_000]);
     const second = run([{ kind: 'slow_down' }, TOKEN]);
@@ -57,7 +81,9 @@ describe('device flow: polling for the token', function () {
   });
 
   it('expired_token and access_denied end the flow', async function () {
-    assert.deepEqual(await run([{ kind: 'pending' }, { kind: 'expired' }]).done, { kind: 'expired' });
+    assert.deepEqual(await run([{ kind: 'pending' }, { kind: 'expired' }]).done, {
+      kind: 'expired',
+    });
     assert.deepEqual(await run([{ kind: 'denied' }]).done, { kind: 'denied' });
   });
 
@@ -77,7 +103,12 @@ describe('device flow: polling for the token', function () {
   });
 
   it('an app GitHub refuses (wrong client id, device flow off) stops at once', async function () {
-    const { oauth, done } = run([new GitHubOAuthError('misconfigured', 'GitHub refused to poll for the token: device_flow_disabled')]);
+    const { oauth, done } = run([
+      new GitHubOAuthError(
+        'misconfigured',
+        'GitHub refused to poll for the token: device_flow_disabled',
+      ),
+    ]);
     assert.deepEqual(await done, { kind: 'unavailable', reason: 'misconfigured' });
     assert.equal(oauth.polls, 1);
   });

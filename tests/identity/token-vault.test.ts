@@ -1,7 +1,11 @@
 /** The token vault (AES-256-GCM, bound to the token's owner) and the encryption key's formats. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { EncryptionKeyError, deriveLocalKey, parseEncryptionKey } from '../../src/identity/encryption-key.js';
+import {
+  EncryptionKeyError,
+  deriveLocalKey,
+  parseEncryptionKey,
+} from '../../src/identity/encryption-key.js';
 import { TokenVault, TokenVaultError } from '../../src/identity/token-vault.js';
 
 const TOKEN = 'ghu_vaulttest0123456789abcdefghijklmnop';
@@ -11,7 +15,10 @@ describe('token vault', function () {
 
   it('opens what it sealed, for the same owner', function () {
     const sealed = vault.seal({ accessToken: TOKEN, refreshToken: 'ghr_refresh' }, 'tenant|aad-1');
-    assert.deepEqual(vault.open(sealed, 'tenant|aad-1'), { accessToken: TOKEN, refreshToken: 'ghr_refresh' });
+    assert.deepEqual(vault.open(sealed, 'tenant|aad-1'), {
+      accessToken: TOKEN,
+      refreshToken: 'ghr_refresh',
+    });
   });
 
   it('the sealed form holds no token in clear, and two seals of one token differ (fresh IV)', function () {
@@ -19,7 +26,10 @@ describe('token vault', function () {
     const b = vault.seal({ accessToken: TOKEN }, 'o');
     for (const sealed of [a, b]) {
       const json = JSON.stringify(sealed);
-      assert.ok(!json.includes(TOKEN) && !json.includes(Buffer.from(TOKEN).toString('base64')), json);
+      assert.ok(
+        !json.includes(TOKEN) && !json.includes(Buffer.from(TOKEN).toString('base64')),
+        json,
+      );
     }
     assert.notEqual(a.iv, b.iv);
     assert.notEqual(a.data, b.data);
@@ -40,7 +50,14 @@ describe('token vault', function () {
       ['unknown version', () => vault.open({ ...sealed, v: 2 as 1 }, 'tenant|aad-1')],
     ];
     for (const [what, attempt] of attempts) {
-      assert.throws(attempt, (error: unknown) => error instanceof TokenVaultError && /TOKEN_ENCRYPTION_KEY changed, or the record was altered/.test(error.message) && !error.message.includes(TOKEN), what);
+      assert.throws(
+        attempt,
+        (error: unknown) =>
+          error instanceof TokenVaultError &&
+          /TOKEN_ENCRYPTION_KEY changed, or the record was altered/.test(error.message) &&
+          !error.message.includes(TOKEN),
+        what,
+      );
     }
   });
 
@@ -53,12 +70,31 @@ describe('TOKEN_ENCRYPTION_KEY formats', function () {
   const key = randomBytes(32);
 
   it('accepts 32 bytes as hex, base64 and base64url', function () {
-    for (const text of [key.toString('hex'), key.toString('base64'), key.toString('base64url'), ` ${key.toString('base64')}\n`]) assert.deepEqual(parseEncryptionKey(text), key, text);
+    for (const text of [
+      key.toString('hex'),
+      key.toString('base64'),
+      key.toString('base64url'),
+      ` ${key.toString('base64')}\n`,
+    ])
+      assert.deepEqual(parseEncryptionKey(text), key, text);
   });
 
   it('refuses anything else with how to make one', function () {
-    for (const text of ['', 'secret', key.toString('hex').slice(2), randomBytes(31).toString('base64'), randomBytes(33).toString('base64'), randomBytes(24).toString('hex'), 'z'.repeat(64)]) {
-      assert.throws(() => parseEncryptionKey(text), (error: unknown) => error instanceof EncryptionKeyError && /openssl rand -base64 32/.test(error.message), JSON.stringify(text));
+    for (const text of [
+      '',
+      'secret',
+      key.toString('hex').slice(2),
+      randomBytes(31).toString('base64'),
+      randomBytes(33).toString('base64'),
+      randomBytes(24).toString('hex'),
+      'z'.repeat(64),
+    ]) {
+      assert.throws(
+        () => parseEncryptionKey(text),
+        (error: unknown) =>
+          error instanceof EncryptionKeyError && /openssl rand -base64 32/.test(error.message),
+        JSON.stringify(text),
+      );
     }
   });
 

@@ -30,30 +30,49 @@ describe('loop accuracy over 1,000 generated scenarios (seeded)', function () {
     Object.entries(result.byKind)
       .filter(([k]) => kinds(k))
       .reduce((sum, [, t]) => sum + t.failures, 0);
-  const described = () => Object.entries(result.examples).flatMap(([k, list]) => list.map((line) => `${k}: ${line}`)).join('\n  ');
+  const described = () =>
+    Object.entries(result.examples)
+      .flatMap(([k, list]) => list.map((line) => `${k}: ${line}`))
+      .join('\n  ');
 
   it('runs every kind of loop and of legitimate traffic', function () {
     assert.equal(result.loops + result.legit, 1000);
-    for (const [kind, tally] of Object.entries(result.byKind)) assert.ok(tally.scenarios > 0, `no ${kind} scenario in the sample`);
+    for (const [kind, tally] of Object.entries(result.byKind))
+      assert.ok(tally.scenarios > 0, `no ${kind} scenario in the sample`);
   });
 
   it('precision: at least 99.9 % of legitimate scenarios are never dampened or broken', function () {
     const allowed = Math.floor(result.legit * 0.001);
-    assert.ok(result.legit - result.legitClean <= allowed, `${result.legit - result.legitClean} of ${result.legit} legitimate scenarios suppressed:\n  ${described()}`);
+    assert.ok(
+      result.legit - result.legitClean <= allowed,
+      `${result.legit - result.legitClean} of ${result.legit} legitimate scenarios suppressed:\n  ${described()}`,
+    );
   });
 
   it('recall: at least 99.9 % of loops (known limits aside) broken within 3 events of their onset, one admin alert each', function () {
     const counted = (k: string) => LOOP.has(k) && KNOWN_LIMITS[k] === undefined;
-    const loops = Object.entries(result.byKind).reduce((sum, [k, t]) => sum + (counted(k) ? t.scenarios : 0), 0);
+    const loops = Object.entries(result.byKind).reduce(
+      (sum, [k, t]) => sum + (counted(k) ? t.scenarios : 0),
+      0,
+    );
     const missed = failures(counted);
-    assert.ok(missed <= Math.floor(loops * 0.001), `${missed} of ${loops} loops missed:\n  ${described()}`);
-    const unstopped = Object.entries(result.byKind).reduce((sum, [k, t]) => sum + (counted(k) ? t.unstopped : 0), 0);
+    assert.ok(
+      missed <= Math.floor(loops * 0.001),
+      `${missed} of ${loops} loops missed:\n  ${described()}`,
+    );
+    const unstopped = Object.entries(result.byKind).reduce(
+      (sum, [k, t]) => sum + (counted(k) ? t.unstopped : 0),
+      0,
+    );
     assert.equal(unstopped, 0, `loops never broken:\n  ${described()}`);
   });
 
   for (const [kind, why] of Object.entries(KNOWN_LIMITS)) {
     it(`${kind}: still misses the 3-event target (known limit: ${why})`, function () {
-      assert.ok(result.byKind[kind]!.failures > 0, `${kind} now meets its target: remove it from KNOWN_LIMITS so the target is enforced.`);
+      assert.ok(
+        result.byKind[kind]!.failures > 0,
+        `${kind} now meets its target: remove it from KNOWN_LIMITS so the target is enforced.`,
+      );
     });
   }
 });

@@ -3,7 +3,14 @@ import type { ChainNode } from '../../src/core/chain-records.js';
 import { withMarker } from '../../src/loops/marker.js';
 import { normalise } from '../../src/github/normalise.js';
 import { loadWebhookExamples } from '../support/webhook-examples.js';
-import { APP_SLUG, event, loopFixture, MARKER_KEY, nodeIdOf, type LoopFixture } from './loop-fixture.js';
+import {
+  APP_SLUG,
+  event,
+  loopFixture,
+  MARKER_KEY,
+  nodeIdOf,
+  type LoopFixture,
+} from './loop-fixture.js';
 
 describe('ChainTracker', function () {
   let f: LoopFixture;
@@ -42,48 +49,103 @@ describe('ChainTracker', function () {
     await assess(event(f.clock, { actor: 'alice' }));
     f.clock.advance(f.tracker.settings.replyWindowMs + 1);
     assert.equal((await assess(event(f.clock, { actor: 'late[bot]' }))).node.link, 'root');
-    assert.equal((await assess(event(f.clock, { actor: 'other[bot]', target: '#2' }))).node.link, 'root');
-    assert.equal((await assess(event(f.clock, { actor: 'bob' }))).node.link, 'root', 'people always start chains');
+    assert.equal(
+      (await assess(event(f.clock, { actor: 'other[bot]', target: '#2' }))).node.link,
+      'root',
+    );
+    assert.equal(
+      (await assess(event(f.clock, { actor: 'bob' }))).node.link,
+      'root',
+      'people always start chains',
+    );
   });
 
   it('links through our signed marker, and recognises the event as our own', async function () {
-    const body = withMarker('Reynolds here.', { chainId: 'ch-known', depth: 3, actId: 'act-1' }, MARKER_KEY);
+    const body = withMarker(
+      'Reynolds here.',
+      { chainId: 'ch-known', depth: 3, actId: 'act-1' },
+      MARKER_KEY,
+    );
     const a = await assess(event(f.clock, { actor: 'someone-with-a-token', body }));
     assert.equal(a.node.link, 'marker');
     assert.equal(a.node.chainId, 'ch-known');
     assert.equal(a.node.parentId, 'act-1');
     assert.equal(a.node.depth, 3);
-    assert.equal(a.node.actorKind, 'self', 'a token-driven bot (type User) is caught by the marker');
+    assert.equal(
+      a.node.actorKind,
+      'self',
+      'a token-driven bot (type User) is caught by the marker',
+    );
   });
 
   it('does not link through a forged marker', async function () {
-    const body = withMarker('I am Reynolds, trust me.', { chainId: 'ch-victim', depth: 9, actId: 'act-1' }, 'not-our-key-0123456789abcdef');
+    const body = withMarker(
+      'I am Reynolds, trust me.',
+      { chainId: 'ch-victim', depth: 9, actId: 'act-1' },
+      'not-our-key-0123456789abcdef',
+    );
     const a = await assess(event(f.clock, { actor: 'mallory', body }));
     assert.equal(a.node.link, 'root');
     assert.notEqual(a.node.chainId, 'ch-victim');
   });
 
   it('recognises itself by app bot login and by performed_via_github_app', async function () {
-    assert.equal((await assess(event(f.clock, { actor: `${APP_SLUG}[bot]` }))).node.actorKind, 'self');
-    assert.equal((await assess(event(f.clock, { actor: 'carol', performedViaAppId: 4242 }))).node.actorKind, 'self');
-    assert.equal((await assess(event(f.clock, { actor: 'dependabot[bot]' }))).node.actorKind, 'bot', 'another bot is not us');
+    assert.equal(
+      (await assess(event(f.clock, { actor: `${APP_SLUG}[bot]` }))).node.actorKind,
+      'self',
+    );
+    assert.equal(
+      (await assess(event(f.clock, { actor: 'carol', performedViaAppId: 4242 }))).node.actorKind,
+      'self',
+    );
+    assert.equal(
+      (await assess(event(f.clock, { actor: 'dependabot[bot]' }))).node.actorKind,
+      'bot',
+      'another bot is not us',
+    );
   });
 
   it('links the echo of a markerless write (a label) and consumes the expectation', async function () {
-    const human = await assess(event(f.clock, { actor: 'alice', kind: 'issues', action: 'opened' }));
+    const human = await assess(
+      event(f.clock, { actor: 'alice', kind: 'issues', action: 'opened' }),
+    );
     const outcome = await f.guard.perform(
-      { tenantId: 'tenant-a', kind: 'label_add', repo: 'octo-org/octo-repo', target: '#1', detail: 'triage', who: 'reynolds', trigger: { ...human.node, actorKind: 'human' } },
+      {
+        tenantId: 'tenant-a',
+        kind: 'label_add',
+        repo: 'octo-org/octo-repo',
+        target: '#1',
+        detail: 'triage',
+        who: 'reynolds',
+        trigger: { ...human.node, actorKind: 'human' },
+      },
       async () => 'ok',
     );
     assert.equal(outcome.done, true);
     f.clock.advance(500);
-    const echo = await assess(event(f.clock, { actor: 'someone', kind: 'issues', action: 'labeled', changedLabel: 'triage' }));
+    const echo = await assess(
+      event(f.clock, {
+        actor: 'someone',
+        kind: 'issues',
+        action: 'labeled',
+        changedLabel: 'triage',
+      }),
+    );
     assert.equal(echo.node.link, 'echo');
     assert.equal(echo.node.chainId, human.node.chainId);
     assert.equal(echo.node.depth, 1);
-    const again = await assess(event(f.clock, { actor: 'someone', kind: 'issues', action: 'labeled', changedLabel: 'triage' }));
+    const again = await assess(
+      event(f.clock, {
+        actor: 'someone',
+        kind: 'issues',
+        action: 'labeled',
+        changedLabel: 'triage',
+      }),
+    );
     assert.equal(again.node.link, 'root', 'one write, one echo');
-    const otherLabel = await assess(event(f.clock, { actor: 'someone', kind: 'issues', action: 'labeled', changedLabel: 'bug' }));
+    const otherLabel = await assess(
+      event(f.clock, { actor: 'someone', kind: 'issues', action: 'labeled', changedLabel: 'bug' }),
+    );
     assert.equal(otherLabel.node.link, 'root');
   });
 
@@ -92,15 +154,28 @@ describe('ChainTracker', function () {
     const verdicts: string[] = [];
     for (let i = 0; i < 12; i += 1) {
       f.clock.advance(90_000); // slower than ping-pong: only depth speaks
-      previous = await assess(event(f.clock, { actor: `bot-${i}[bot]`, body: `step ${i} ${'abcdefghij'[i % 10]!.repeat(i + 1)}` }));
+      previous = await assess(
+        event(f.clock, {
+          actor: `bot-${i}[bot]`,
+          body: `step ${i} ${'abcdefghij'[i % 10]!.repeat(i + 1)}`,
+        }),
+      );
       verdicts.push(previous.verdict);
     }
-    assert.deepEqual(previous.node.signals.map((s) => s.name), ['depth']);
+    assert.deepEqual(
+      previous.node.signals.map((s) => s.name),
+      ['depth'],
+    );
     assert.equal(verdicts[0], 'proceed');
     assert.ok(verdicts.includes('dampen'), verdicts.join(','));
     assert.equal(verdicts.at(-1), 'break');
     assert.equal(f.broken.length, 1, 'one admin alert per chain');
-    const audit = await f.store.queryRecords({ kind: 'audit', tenantId: 'tenant-a', partition: previous.node.chainId, limit: 50 });
+    const audit = await f.store.queryRecords({
+      kind: 'audit',
+      tenantId: 'tenant-a',
+      partition: previous.node.chainId,
+      limit: 50,
+    });
     assert.ok(audit.some((a) => a.data.what === 'admin_alert'));
     assert.ok(audit.some((a) => a.data.what === 'verdict'));
   });
@@ -109,17 +184,28 @@ describe('ChainTracker', function () {
     const verdicts: string[] = [];
     for (let i = 0; i < 6; i += 1) {
       f.clock.advance(1500);
-      const a = await assess(event(f.clock, { actor: i % 2 === 0 ? 'ping[bot]' : 'pong[bot]', body: `reply number ${i}` }));
+      const a = await assess(
+        event(f.clock, {
+          actor: i % 2 === 0 ? 'ping[bot]' : 'pong[bot]',
+          body: `reply number ${i}`,
+        }),
+      );
       verdicts.push(a.verdict);
     }
-    assert.deepEqual(verdicts.slice(0, 4), ['proceed', 'proceed', 'dampen', 'break'], verdicts.join(','));
+    assert.deepEqual(
+      verdicts.slice(0, 4),
+      ['proceed', 'proceed', 'dampen', 'break'],
+      verdicts.join(','),
+    );
     assert.equal(f.broken.length, 1);
   });
 
   it('ping-pong: a person talking with a bot is a conversation, not a loop', async function () {
     for (let i = 0; i < 20; i += 1) {
       f.clock.advance(1500);
-      const a = await assess(event(f.clock, { actor: i % 2 === 0 ? 'alice' : 'helper[bot]', body: `message ${i}` }));
+      const a = await assess(
+        event(f.clock, { actor: i % 2 === 0 ? 'alice' : 'helper[bot]', body: `message ${i}` }),
+      );
       assert.equal(a.verdict, 'proceed', `message ${i}`);
     }
   });
@@ -129,18 +215,28 @@ describe('ChainTracker', function () {
     const signals: string[][] = [];
     for (let i = 0; i < 3; i += 1) {
       f.clock.advance(70_000); // past the ping-pong gap, inside the reply window
-      const a = await assess(event(f.clock, { actor: i % 2 === 0 ? 'echo[bot]' : 'alice-bot[bot]', body: 'Build 1234 passed' }));
+      const a = await assess(
+        event(f.clock, {
+          actor: i % 2 === 0 ? 'echo[bot]' : 'alice-bot[bot]',
+          body: 'Build 1234 passed',
+        }),
+      );
       signals.push(a.node.signals.map((s) => s.name));
     }
     assert.ok(!signals[1]!.includes('repeat'), 'another bot saying it is not a repeat');
-    assert.ok(signals[2]!.includes('repeat'), `echo[bot] saying it again is: ${JSON.stringify(signals)}`);
+    assert.ok(
+      signals[2]!.includes('repeat'),
+      `echo[bot] saying it again is: ${JSON.stringify(signals)}`,
+    );
   });
 
   it('target rate: dozens of bot events on one conversation in a minute', async function () {
     let last;
     for (let i = 0; i < 40; i += 1) {
       f.clock.advance(1000);
-      last = await assess(event(f.clock, { actor: 'spammer[bot]', body: `message ${i} ${'x'.repeat(i)}` }));
+      last = await assess(
+        event(f.clock, { actor: 'spammer[bot]', body: `message ${i} ${'x'.repeat(i)}` }),
+      );
     }
     assert.ok(last!.node.signals.some((s) => s.name === 'target_rate'));
   });
@@ -172,9 +268,19 @@ describe('ChainTracker', function () {
     const examples = loadWebhookExamples();
     for (const [i, example] of examples.entries()) {
       f.clock.advance(1000);
-      const e = normalise({ tenantId: 'tenant-a', deliveryId: `replay-${i}`, event: example.event, payload: example.payload as Record<string, unknown>, receivedAt: f.clock.now() });
+      const e = normalise({
+        tenantId: 'tenant-a',
+        deliveryId: `replay-${i}`,
+        event: example.event,
+        payload: example.payload as Record<string, unknown>,
+        receivedAt: f.clock.now(),
+      });
       const a = await f.tracker.assess(e, `ev-replay-${i}`);
-      assert.equal(a.verdict, 'proceed', `${example.event}#${example.index}: ${JSON.stringify(a.node.signals)}`);
+      assert.equal(
+        a.verdict,
+        'proceed',
+        `${example.event}#${example.index}: ${JSON.stringify(a.node.signals)}`,
+      );
     }
   });
 });

@@ -27,8 +27,26 @@ export async function loopFixture(overrides: Partial<LoopSettings> = {}): Promis
   const store = new SqliteStore({ file: ':memory:', clock, deliveryTtlMs: 3600_000 });
   await store.init();
   const broken: ChainSummary[] = [];
-  const tracker = new ChainTracker(store, clock, { ...DEFAULT_LOOP_SETTINGS, markerKey: MARKER_KEY, appSlug: APP_SLUG, appId: 4242, ...overrides }, { onBreak: (chain) => void broken.push(chain) });
-  return { clock, store, tracker, guard: new WriteGuard(tracker, store, clock), broken, close: () => store.close() };
+  const tracker = new ChainTracker(
+    store,
+    clock,
+    {
+      ...DEFAULT_LOOP_SETTINGS,
+      markerKey: MARKER_KEY,
+      appSlug: APP_SLUG,
+      appId: 4242,
+      ...overrides,
+    },
+    { onBreak: (chain) => void broken.push(chain) },
+  );
+  return {
+    clock,
+    store,
+    tracker,
+    guard: new WriteGuard(tracker, store, clock),
+    broken,
+    close: () => store.close(),
+  };
 }
 
 let sequence = 0;
@@ -60,8 +78,16 @@ export function event(clock: ManualClock, spec: EventSpec = {}): BrokerEvent {
     action: spec.action ?? 'created',
     known: true,
     repo: { owner, name, fullName: repo },
-    target: { kind: 'issue', key: target, number: target.startsWith('#') ? Number(target.slice(1)) : undefined },
-    actor: { login: actor, isBot: spec.bot ?? actor.endsWith('[bot]'), type: spec.bot ?? actor.endsWith('[bot]') ? 'Bot' : 'User' },
+    target: {
+      kind: 'issue',
+      key: target,
+      number: target.startsWith('#') ? Number(target.slice(1)) : undefined,
+    },
+    actor: {
+      login: actor,
+      isBot: spec.bot ?? actor.endsWith('[bot]'),
+      type: (spec.bot ?? actor.endsWith('[bot]')) ? 'Bot' : 'User',
+    },
     body: spec.body,
     labels: [],
     changedLabel: spec.changedLabel,

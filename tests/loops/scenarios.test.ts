@@ -41,7 +41,11 @@ describe('loop scenarios (bench/loops, small)', function () {
     if (weakness) {
       it(`${scenario.name}: still misses its target (known weakness: ${weakness})`, async function () {
         const result = await runScenario(scenario, { size: 'small' });
-        assert.equal(result.pass, false, `${scenario.name} now meets its target: remove it from KNOWN_WEAKNESSES so the target is enforced.\n  ${describeResult(result)}`);
+        assert.equal(
+          result.pass,
+          false,
+          `${scenario.name} now meets its target: remove it from KNOWN_WEAKNESSES so the target is enforced.\n  ${describeResult(result)}`,
+        );
       });
       continue;
     }
@@ -53,11 +57,22 @@ describe('loop scenarios (bench/loops, small)', function () {
       if (scenario.kind === 'loop') {
         assert.notEqual(result.hops, null, `the loop was not stopped\n  ${why}`);
         assert.ok(result.hops! <= 3, `stopped after ${result.hops} hops, more than 3\n  ${why}`);
-        assert.ok(result.adminAlerts.every((n) => n <= 1), `more than one admin alert\n  ${why}`);
+        assert.ok(
+          result.adminAlerts.every((n) => n <= 1),
+          `more than one admin alert\n  ${why}`,
+        );
         assert.equal(result.alertsAfterBreak, 0, `alerts went on after the chain broke\n  ${why}`);
-        if (scenario.external) assert.ok(result.verdicts.break > 0, `a loop between two other bots must break\n  ${why}`);
+        if (scenario.external)
+          assert.ok(
+            result.verdicts.break > 0,
+            `a loop between two other bots must break\n  ${why}`,
+          );
       } else {
-        assert.equal(result.falseSuppressions, 0, `false suppressions in legitimate traffic\n  ${why}`);
+        assert.equal(
+          result.falseSuppressions,
+          0,
+          `false suppressions in legitimate traffic\n  ${why}`,
+        );
       }
       assert.equal(result.pass, true, why);
     });
@@ -80,14 +95,22 @@ describe('OctokitActions against the GitHub stand-in', function () {
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       req.on('end', () => {
         void verify(secret, body, String(req.headers['x-hub-signature-256'])).then((signed) => {
-          received.push({ event: String(req.headers['x-github-event']), payload: JSON.parse(body) as Record<string, unknown>, signed });
+          received.push({
+            event: String(req.headers['x-github-event']),
+            payload: JSON.parse(body) as Record<string, unknown>,
+            signed,
+          });
           res.writeHead(202).end('{}');
         });
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
-    standin = await new GitHubStandIn({ clock, tokens: { sim: 'reynolds-sim[bot]' }, hooks: [{ name: 'test', url, secret, hookId: 1, appId: 2 }] }).start();
+    standin = await new GitHubStandIn({
+      clock,
+      tokens: { sim: 'reynolds-sim[bot]' },
+      hooks: [{ name: 'test', url, secret, hookId: 1, appId: 2 }],
+    }).start();
     gh = new OctokitActions({ token: 'sim', baseUrl: standin.url });
   });
 
@@ -99,15 +122,32 @@ describe('OctokitActions against the GitHub stand-in', function () {
 
   async function deliveries(n: number) {
     const deadline = Date.now() + 5000;
-    while (received.length < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.equal(received.length, n, `expected ${n} webhooks, got ${received.map((r) => `${r.event}.${String(r.payload['action'])}`).join(', ')}`);
-    return received.map((r) => ({ ...r, event: normalise({ tenantId: 't', deliveryId: 'd', event: r.event, payload: r.payload, receivedAt: clock.now() }) }));
+    while (received.length < n && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(
+      received.length,
+      n,
+      `expected ${n} webhooks, got ${received.map((r) => `${r.event}.${String(r.payload['action'])}`).join(', ')}`,
+    );
+    return received.map((r) => ({
+      ...r,
+      event: normalise({
+        tenantId: 't',
+        deliveryId: 'd',
+        event: r.event,
+        payload: r.payload,
+        receivedAt: clock.now(),
+      }),
+    }));
   }
 
   it('turns each write into the signed webhook GitHub sends back, from the authenticated bot, marker intact', async function () {
     const issue = standin.seedIssue(repo, 'alice', 'Crash on save');
     const pr = standin.seedIssue(repo, 'bob', 'Fix the crash', 'pull');
-    const marker = formatMarker({ chainId: 'ch-1', depth: 1, actId: 'act-1' }, 'key-0123456789abcdef');
+    const marker = formatMarker(
+      { chainId: 'ch-1', depth: 1, actId: 'act-1' },
+      'key-0123456789abcdef',
+    );
     const created = await gh.comment(repo, issue, `Noted!\n\n${marker}`);
     assert.match(created.url ?? '', new RegExp(`/issues/${issue}#issuecomment-${created.id}$`));
     await gh.addLabels(repo, issue, ['triage']);
@@ -119,21 +159,52 @@ describe('OctokitActions against the GitHub stand-in', function () {
     await gh.review(repo, pr, 'APPROVE', `LGTM\n\n${marker}`);
 
     const events = await deliveries(6);
-    assert.ok(events.every((e) => e.signed), 'every delivery carries a valid X-Hub-Signature-256');
-    assert.deepEqual(
-      events.map((e) => `${e.event.kind}.${e.event.action} ${e.event.target?.key} ${e.event.changedLabel ?? e.event.state ?? ''}`),
-      [`issue_comment.created #${issue} open`, `issues.labeled #${issue} triage`, `pull_request.labeled #${pr} triage`, `issues.unlabeled #${issue} triage`, `issues.closed #${issue} closed`, `pull_request_review.submitted #${pr} approved`],
+    assert.ok(
+      events.every((e) => e.signed),
+      'every delivery carries a valid X-Hub-Signature-256',
     );
-    for (const { event } of events) assert.deepEqual({ login: event.actor?.login, isBot: event.actor?.isBot, type: event.actor?.type }, { login: 'reynolds-sim[bot]', isBot: true, type: 'Bot' });
-    assert.deepEqual(parseMarker(events[0]!.event.body, 'key-0123456789abcdef'), { chainId: 'ch-1', depth: 1, actId: 'act-1' });
+    assert.deepEqual(
+      events.map(
+        (e) =>
+          `${e.event.kind}.${e.event.action} ${e.event.target?.key} ${e.event.changedLabel ?? e.event.state ?? ''}`,
+      ),
+      [
+        `issue_comment.created #${issue} open`,
+        `issues.labeled #${issue} triage`,
+        `pull_request.labeled #${pr} triage`,
+        `issues.unlabeled #${issue} triage`,
+        `issues.closed #${issue} closed`,
+        `pull_request_review.submitted #${pr} approved`,
+      ],
+    );
+    for (const { event } of events)
+      assert.deepEqual(
+        { login: event.actor?.login, isBot: event.actor?.isBot, type: event.actor?.type },
+        { login: 'reynolds-sim[bot]', isBot: true, type: 'Bot' },
+      );
+    assert.deepEqual(parseMarker(events[0]!.event.body, 'key-0123456789abcdef'), {
+      chainId: 'ch-1',
+      depth: 1,
+      actId: 'act-1',
+    });
     assert.deepEqual(standin.labelsOf(repo, pr), ['triage']);
   });
 
   it('answers as GitHub does when a write cannot be made', async function () {
     const issue = standin.seedIssue(repo, 'alice', 'Crash on save');
-    await assert.rejects(gh.review(repo, issue, 'APPROVE'), (error: { status?: number }) => error.status === 404, 'reviews exist on pull requests only');
-    await assert.rejects(gh.comment(repo, 999, 'hello'), (error: { status?: number }) => error.status === 404);
-    await assert.rejects(new OctokitActions({ token: 'wrong', baseUrl: standin.url }).comment(repo, issue, 'hello'), (error: { status?: number }) => error.status === 401);
+    await assert.rejects(
+      gh.review(repo, issue, 'APPROVE'),
+      (error: { status?: number }) => error.status === 404,
+      'reviews exist on pull requests only',
+    );
+    await assert.rejects(
+      gh.comment(repo, 999, 'hello'),
+      (error: { status?: number }) => error.status === 404,
+    );
+    await assert.rejects(
+      new OctokitActions({ token: 'wrong', baseUrl: standin.url }).comment(repo, issue, 'hello'),
+      (error: { status?: number }) => error.status === 401,
+    );
     await assert.rejects(gh.comment('not-a-repo', issue, 'hello'), /owner\/name/);
   });
 });

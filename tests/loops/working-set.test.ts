@@ -7,7 +7,11 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock.js';
 import { cycleLookBackMs, DEFAULT_LOOP_SETTINGS } from '../../src/loops/loop-settings.js';
-import { TARGET_WRITE_MEMORY_MS, WorkingSet, workingSetTtlMs } from '../../src/loops/working-set.js';
+import {
+  TARGET_WRITE_MEMORY_MS,
+  WorkingSet,
+  workingSetTtlMs,
+} from '../../src/loops/working-set.js';
 import { event, loopFixture, nodeIdOf } from './loop-fixture.js';
 
 describe('WorkingSet idle TTL', function () {
@@ -38,10 +42,19 @@ describe('WorkingSet idle TTL', function () {
   });
 
   it('the TTL is the longest look-back of any signal, and at least the target write memory', function () {
-    assert.equal(workingSetTtlMs(DEFAULT_LOOP_SETTINGS), Math.max(DEFAULT_LOOP_SETTINGS.repeatWindowMs, TARGET_WRITE_MEMORY_MS));
+    assert.equal(
+      workingSetTtlMs(DEFAULT_LOOP_SETTINGS),
+      Math.max(DEFAULT_LOOP_SETTINGS.repeatWindowMs, TARGET_WRITE_MEMORY_MS),
+    );
     // The cycle signal looks back two rounds of a circle of four bots, each turn a whole reply window.
-    assert.equal(workingSetTtlMs({ ...DEFAULT_LOOP_SETTINGS, replyWindowMs: 2 * TARGET_WRITE_MEMORY_MS }), cycleLookBackMs({ ...DEFAULT_LOOP_SETTINGS, replyWindowMs: 2 * TARGET_WRITE_MEMORY_MS }));
-    assert.equal(cycleLookBackMs({ ...DEFAULT_LOOP_SETTINGS, replyWindowMs: 2 * TARGET_WRITE_MEMORY_MS }), 16 * TARGET_WRITE_MEMORY_MS);
+    assert.equal(
+      workingSetTtlMs({ ...DEFAULT_LOOP_SETTINGS, replyWindowMs: 2 * TARGET_WRITE_MEMORY_MS }),
+      cycleLookBackMs({ ...DEFAULT_LOOP_SETTINGS, replyWindowMs: 2 * TARGET_WRITE_MEMORY_MS }),
+    );
+    assert.equal(
+      cycleLookBackMs({ ...DEFAULT_LOOP_SETTINGS, replyWindowMs: 2 * TARGET_WRITE_MEMORY_MS }),
+      16 * TARGET_WRITE_MEMORY_MS,
+    );
   });
 });
 

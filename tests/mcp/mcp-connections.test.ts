@@ -15,8 +15,15 @@ describe('MCP client connections (chat side)', function () {
   this.timeout(20_000);
   let server: McpToolServer;
   const open: McpConnections[] = [];
-  const connect = async (settings: Partial<Parameters<typeof connectMcpServers>[0]> & { servers: Parameters<typeof connectMcpServers>[0]['servers'] }) => {
-    const connections = connectMcpServers({ timeoutMs: 2_000, reconnectMs: 100, maxCallsPerTurn: 3, ...settings }, { logger, version: 'test' });
+  const connect = async (
+    settings: Partial<Parameters<typeof connectMcpServers>[0]> & {
+      servers: Parameters<typeof connectMcpServers>[0]['servers'];
+    },
+  ) => {
+    const connections = connectMcpServers(
+      { timeoutMs: 2_000, reconnectMs: 100, maxCallsPerTurn: 3, ...settings },
+      { logger, version: 'test' },
+    );
     open.push(connections);
     await connections.ready;
     return connections;
@@ -31,30 +38,54 @@ describe('MCP client connections (chat side)', function () {
   });
 
   it('lists the tools as actions, takes only readOnlyHint tools as reads, and calls them', async function () {
-    const connections = await connect({ servers: [{ name: 'helpdesk', url: server.url, headers: { authorization: 'Bearer t' } }] });
+    const connections = await connect({
+      servers: [{ name: 'helpdesk', url: server.url, headers: { authorization: 'Bearer t' } }],
+    });
     assert.deepEqual(connections.status(), [{ name: 'helpdesk', state: 'connected', tools: 3 }]);
     assert.deepEqual(
       connections.tools().map((t) => [t.actionName, t.writes]),
-      [['helpdesk__slow', false], ['helpdesk__echo', false], ['helpdesk__file_ticket', true]],
+      [
+        ['helpdesk__slow', false],
+        ['helpdesk__echo', false],
+        ['helpdesk__file_ticket', true],
+      ],
     );
     const echo = connections.find('helpdesk', 'echo');
     assert.ok(echo.ok);
-    assert.deepEqual(await connections.call(echo.tool, { text: 'hi' }), { ok: true, text: 'echo: hi', isError: false });
+    assert.deepEqual(await connections.call(echo.tool, { text: 'hi' }), {
+      ok: true,
+      text: 'echo: hi',
+      isError: false,
+    });
   });
 
   it('offers only the allowed tools when the settings name them', async function () {
-    const connections = await connect({ servers: [{ name: 'helpdesk', url: server.url, headers: {}, tools: ['echo'] }] });
-    assert.deepEqual(connections.tools().map((t) => t.name), ['echo']);
+    const connections = await connect({
+      servers: [{ name: 'helpdesk', url: server.url, headers: {}, tools: ['echo'] }],
+    });
+    assert.deepEqual(
+      connections.tools().map((t) => t.name),
+      ['echo'],
+    );
     const ticket = connections.find('helpdesk', 'file_ticket');
     assert.equal(ticket.ok, false);
-    assert.match((ticket as { reason: string }).reason, /has no tool "file_ticket" I may use; it offers echo/);
+    assert.match(
+      (ticket as { reason: string }).reason,
+      /has no tool "file_ticket" I may use; it offers echo/,
+    );
   });
 
   it('gives up on a tool that does not answer in time, and the server stays connected', async function () {
-    const connections = await connect({ servers: [{ name: 'helpdesk', url: server.url, headers: {} }], timeoutMs: 300 });
+    const connections = await connect({
+      servers: [{ name: 'helpdesk', url: server.url, headers: {} }],
+      timeoutMs: 300,
+    });
     const slow = connections.find('helpdesk', 'slow');
     assert.ok(slow.ok);
-    assert.deepEqual(await connections.call(slow.tool, {}), { ok: false, reason: 'it did not answer within 300 ms' });
+    assert.deepEqual(await connections.call(slow.tool, {}), {
+      ok: false,
+      reason: 'it did not answer within 300 ms',
+    });
     assert.equal(connections.status()[0]!.state, 'connected');
   });
 
@@ -63,11 +94,20 @@ describe('MCP client connections (chat side)', function () {
     const url = late.url;
     await late.stop();
     const connections = await connect({ servers: [{ name: 'late', url, headers: {} }] });
-    assert.deepEqual(connections.status(), [{ name: 'late', state: 'down', tools: 0, error: 'it cannot be reached' }]);
-    assert.match((connections.find('late', 'echo') as { reason: string }).reason, /^The MCP server late is down \(it cannot be reached\)/);
+    assert.deepEqual(connections.status(), [
+      { name: 'late', state: 'down', tools: 0, error: 'it cannot be reached' },
+    ]);
+    assert.match(
+      (connections.find('late', 'echo') as { reason: string }).reason,
+      /^The MCP server late is down \(it cannot be reached\)/,
+    );
     await late.start();
     try {
-      await eventually(() => connections.status()[0]!.state === 'connected', 'the server to be reconnected', 5_000);
+      await eventually(
+        () => connections.status()[0]!.state === 'connected',
+        'the server to be reconnected',
+        5_000,
+      );
       assert.equal(connections.tools().length, 2);
     } finally {
       await late.stop();

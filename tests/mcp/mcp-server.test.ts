@@ -11,14 +11,31 @@ import { systemClock } from '../../src/core/clock.js';
 import { IdentityBook } from '../../src/teams/identity/identity-book.js';
 import { ConversationBook } from '../../src/teams/sending/conversation-book.js';
 import { FakeGitHubReader, pullOf } from '../support/chat-fakes.js';
-import { eventually, postDelivery, startTestReynolds, type TestReynolds } from '../support/reynolds.js';
+import {
+  eventually,
+  postDelivery,
+  startTestReynolds,
+  type TestReynolds,
+} from '../support/reynolds.js';
 import { exampleOf } from '../support/webhook-examples.js';
 
 const CHANNEL = '19:mcp-builds@thread.tacv2';
-const READ_TOOLS = ['lookup_item', 'list_chains', 'explain_chain', 'list_conversations', 'list_subscriptions', 'pool_status', 'recent_alerts'];
+const READ_TOOLS = [
+  'lookup_item',
+  'list_chains',
+  'explain_chain',
+  'list_conversations',
+  'list_subscriptions',
+  'pool_status',
+  'recent_alerts',
+];
 const WRITE_TOOLS = ['subscribe', 'unsubscribe'];
 
-function rawPost(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers }, (res) => {
       let text = '';
@@ -30,7 +47,11 @@ function rawPost(url: string, headers: Record<string, string>, body: string): Pr
   });
 }
 
-type ToolAnswer = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: Record<string, any> };
+type ToolAnswer = {
+  isError?: boolean;
+  content: { type: string; text?: string }[];
+  structuredContent?: Record<string, any>;
+};
 
 describe('MCP server (/mcp) with the SDK client, local mode', function () {
   this.timeout(60_000);
@@ -43,17 +64,40 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
   let brokenChainId = '';
 
   before(async function () {
-    github.pulls.set(`${repo}#${number}`, pullOf(repo, number, { title: 'Make the loop stop', reviews: { approved: ['@hubot'], changesRequested: [], requested: ['@octocat'] } }));
+    github.pulls.set(
+      `${repo}#${number}`,
+      pullOf(repo, number, {
+        title: 'Make the loop stop',
+        reviews: { approved: ['@hubot'], changesRequested: [], requested: ['@octocat'] },
+      }),
+    );
     reynolds = await startTestReynolds({}, { github });
-    await new ConversationBook(reynolds.store, systemClock).remember('local', { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9', conversation: { id: CHANNEL, name: 'builds', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel', name: 'builds' });
+    await new ConversationBook(reynolds.store, systemClock).remember(
+      'local',
+      {
+        channelId: 'msteams',
+        serviceUrl: 'http://127.0.0.1:9',
+        conversation: { id: CHANNEL, name: 'builds', conversationType: 'channel', isGroup: true },
+        bot: { id: 'bot', name: 'Reynolds' },
+      },
+      { scope: 'channel', name: 'builds' },
+    );
     // Two bots in ping-pong on the recorded issue: one broken chain.
     for (let i = 0; i < 5; i += 1) {
       const payload = structuredClone(sample);
-      payload.sender = { ...payload.sender, login: i % 2 === 0 ? 'ping[bot]' : 'pong[bot]', type: 'Bot' };
+      payload.sender = {
+        ...payload.sender,
+        login: i % 2 === 0 ? 'ping[bot]' : 'pong[bot]',
+        type: 'Bot',
+      };
       payload.comment = { ...payload.comment, body: `turn ${i}`, user: payload.sender };
       const result = await postDelivery(reynolds.url, { event: 'issue_comment', payload });
       assert.equal(result.status, 202);
-      await eventually(async () => (await reynolds.store.getDelivery(`hook-1001:${result.deliveryId}`))?.status === 'done', 'processed');
+      await eventually(
+        async () =>
+          (await reynolds.store.getDelivery(`hook-1001:${result.deliveryId}`))?.status === 'done',
+        'processed',
+      );
     }
     client = new Client({ name: 'reynolds-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${reynolds.url}/mcp`)));
@@ -63,7 +107,8 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
     await reynolds?.dispose();
   });
 
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as ToolAnswer;
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as ToolAnswer;
   const text = (answer: ToolAnswer) => answer.content.map((c) => c.text ?? '').join('\n');
 
   it('initialises as Reynolds and lists every tool with input and output schemas and truthful annotations', async function () {
@@ -75,13 +120,20 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
       assert.equal(tool.outputSchema?.type, 'object', `${tool.name} has an outputSchema`);
       const readOnly = READ_TOOLS.includes(tool.name);
       assert.equal(tool.annotations?.readOnlyHint, readOnly, `${tool.name} readOnlyHint`);
-      assert.equal(tool.annotations?.destructiveHint, tool.name === 'unsubscribe', `${tool.name} destructiveHint`);
+      assert.equal(
+        tool.annotations?.destructiveHint,
+        tool.name === 'unsubscribe',
+        `${tool.name} destructiveHint`,
+      );
       assert.equal(tool.annotations?.idempotentHint, true, `${tool.name} idempotentHint`);
     }
     // Plain schemas: a $ref is something some clients (and model tool APIs) do not follow.
     assert.doesNotMatch(JSON.stringify(tools), /\$ref/);
     const subscribe = tools.find((t) => t.name === 'subscribe')!;
-    assert.deepEqual((subscribe.inputSchema.required as string[]).sort(), ['conversationId', 'repo']);
+    assert.deepEqual((subscribe.inputSchema.required as string[]).sort(), [
+      'conversationId',
+      'repo',
+    ]);
   });
 
   it('list_chains and explain_chain show the broken chain: verdict, signals, audit', async function () {
@@ -94,8 +146,12 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
     const explained = await call('explain_chain', { chainId: brokenChainId });
     assert.equal(explained.structuredContent!.verdict, 'break');
     assert.equal(explained.structuredContent!.nodes.length, 5);
-    assert.ok(explained.structuredContent!.signals.some((s: { name: string }) => s.name === 'ping_pong'));
-    assert.ok(explained.structuredContent!.audit.some((a: { what: string }) => a.what === 'admin_alert'));
+    assert.ok(
+      explained.structuredContent!.signals.some((s: { name: string }) => s.name === 'ping_pong'),
+    );
+    assert.ok(
+      explained.structuredContent!.audit.some((a: { what: string }) => a.what === 'admin_alert'),
+    );
     assert.match(text(explained), new RegExp(`Chain ${brokenChainId} was stopped`));
 
     const missing = await call('explain_chain', { chainId: 'no-such-chain' });
@@ -120,9 +176,18 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
 
   it('list_conversations, list_subscriptions, pool_status and recent_alerts answer from the store', async function () {
     const conversations = await call('list_conversations');
-    assert.deepEqual(conversations.structuredContent!.conversations.map((c: { conversationId: string }) => c.conversationId), [CHANNEL]);
+    assert.deepEqual(
+      conversations.structuredContent!.conversations.map(
+        (c: { conversationId: string }) => c.conversationId,
+      ),
+      [CHANNEL],
+    );
     const subscriptions = await call('list_subscriptions', { conversationId: CHANNEL });
-    assert.deepEqual(subscriptions.structuredContent, { conversationId: CHANNEL, conversationName: 'builds', subscriptions: [] });
+    assert.deepEqual(subscriptions.structuredContent, {
+      conversationId: CHANNEL,
+      conversationName: 'builds',
+      subscriptions: [],
+    });
     const unknown = await call('list_subscriptions', { conversationId: '19:nowhere' });
     assert.equal(unknown.isError, true);
     assert.match(text(unknown), /not in conversation/);
@@ -134,20 +199,45 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
   });
 
   it('refuses subscribe to a caller the conversation has not allowed, and accepts it once allowed', async function () {
-    const refused = await call('subscribe', { conversationId: CHANNEL, repo, features: ['issues'] });
+    const refused = await call('subscribe', {
+      conversationId: CHANNEL,
+      repo,
+      features: ['issues'],
+    });
     assert.equal(refused.isError, true);
     assert.match(text(refused), /hasn't allowed you/);
-    assert.deepEqual((await call('list_subscriptions', { conversationId: CHANNEL })).structuredContent!.subscriptions, []);
+    assert.deepEqual(
+      (await call('list_subscriptions', { conversationId: CHANNEL })).structuredContent!
+        .subscriptions,
+      [],
+    );
 
     // What `@Reynolds allow everyone` does in Teams.
-    await new IdentityBook(reynolds.store, systemClock).allow('local', CHANNEL, { keys: ['*'], label: 'everyone', repos: [], addedBy: 'admin' });
-    const done = await call('subscribe', { conversationId: CHANNEL, repo, features: ['issues'], filters: ['+label:bug'] });
+    await new IdentityBook(reynolds.store, systemClock).allow('local', CHANNEL, {
+      keys: ['*'],
+      label: 'everyone',
+      repos: [],
+      addedBy: 'admin',
+    });
+    const done = await call('subscribe', {
+      conversationId: CHANNEL,
+      repo,
+      features: ['issues'],
+      filters: ['+label:bug'],
+    });
     assert.equal(done.isError, undefined, text(done));
     assert.equal(done.structuredContent!.done, true);
-    assert.deepEqual(done.structuredContent!.subscriptions.map((s: { command: string }) => s.command), [`subscribe ${repo} issues +label:bug`]);
+    assert.deepEqual(
+      done.structuredContent!.subscriptions.map((s: { command: string }) => s.command),
+      [`subscribe ${repo} issues +label:bug`],
+    );
     assert.equal(done.structuredContent!.subscriptions[0].createdBy, 'mcp:local MCP client');
 
-    const badFilter = await call('subscribe', { conversationId: CHANNEL, repo, filters: ['+colour:red'] });
+    const badFilter = await call('subscribe', {
+      conversationId: CHANNEL,
+      repo,
+      filters: ['+colour:red'],
+    });
     assert.equal(badFilter.isError, true);
     const removed = await call('unsubscribe', { conversationId: CHANNEL, repo });
     assert.deepEqual(removed.structuredContent!.subscriptions, []);
@@ -155,19 +245,44 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
 
   it('serves a chain and a repository summary as resources', async function () {
     const { resourceTemplates } = await client.listResourceTemplates();
-    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), ['reynolds://chains/{chainId}', 'reynolds://repos/{owner}/{repo}']);
+    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), [
+      'reynolds://chains/{chainId}',
+      'reynolds://repos/{owner}/{repo}',
+    ]);
     const { resources } = await client.listResources();
     assert.ok(resources.some((r) => r.uri === `reynolds://chains/${brokenChainId}`));
     const chain = await client.readResource({ uri: `reynolds://chains/${brokenChainId}` });
-    assert.equal(JSON.parse(String((chain.contents[0] as { text: string }).text)).chain.verdict, 'break');
-    const summary = JSON.parse(String(((await client.readResource({ uri: `reynolds://repos/${repo}` })).contents[0] as { text: string }).text));
+    assert.equal(
+      JSON.parse(String((chain.contents[0] as { text: string }).text)).chain.verdict,
+      'break',
+    );
+    const summary = JSON.parse(
+      String(
+        (
+          (await client.readResource({ uri: `reynolds://repos/${repo}` })).contents[0] as {
+            text: string;
+          }
+        ).text,
+      ),
+    );
     assert.equal(summary.verdicts.break, 1);
-    await assert.rejects(client.readResource({ uri: 'reynolds://chains/no-such-chain' }), /No chain no-such-chain/);
+    await assert.rejects(
+      client.readResource({ uri: 'reynolds://chains/no-such-chain' }),
+      /No chain no-such-chain/,
+    );
   });
 
   it('answers bad input with JSON-RPC errors or tool errors, never a 5xx', async function () {
     const post = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${reynolds.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body });
+      fetch(`${reynolds.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+        body,
+      });
     const notJson = await post('{"jsonrpc": "2.0", "method": ');
     assert.equal(notJson.status, 400);
     assert.equal(((await notJson.json()) as { error: { code: number } }).error.code, -32700);
@@ -175,8 +290,14 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
     assert.equal(notRpc.status, 400);
     assert.ok(((await notRpc.json()) as { error?: unknown }).error);
     const unknownTool = await call('no_such_tool').catch((error: Error) => error);
-    assert.match(String((unknownTool as Error).message ?? text(unknownTool as ToolAnswer)), /no_such_tool/);
-    const outOfRange = await call('list_chains', { limit: 999 }).catch((error: Error) => ({ isError: true, content: [{ type: 'text', text: error.message }] }) as ToolAnswer);
+    assert.match(
+      String((unknownTool as Error).message ?? text(unknownTool as ToolAnswer)),
+      /no_such_tool/,
+    );
+    const outOfRange = await call('list_chains', { limit: 999 }).catch(
+      (error: Error) =>
+        ({ isError: true, content: [{ type: 'text', text: error.message }] }) as ToolAnswer,
+    );
     assert.equal(outOfRange.isError, true);
     assert.match(text(outOfRange), /limit/);
     const get = await fetch(`${reynolds.url}/mcp`, { headers: { accept: 'text/event-stream' } });
@@ -185,19 +306,46 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
   });
 
   it('refuses a Host or Origin that is not this machine (DNS rebinding), and counts every call by tool and outcome', async function () {
-    const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
-    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const init = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 't', version: '1' },
+      },
+    });
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    };
     // fetch sets Host itself; node:http sends the one a rebinding page's browser would.
-    const evilHost = await rawPost(`${reynolds.url}/mcp`, { ...headers, host: `evil.example.com:${reynolds.port}` }, init);
+    const evilHost = await rawPost(
+      `${reynolds.url}/mcp`,
+      { ...headers, host: `evil.example.com:${reynolds.port}` },
+      init,
+    );
     assert.equal(evilHost.status, 403);
     assert.match(JSON.parse(evilHost.body).error.message, /DNS rebinding/);
-    const evilOrigin = await fetch(`${reynolds.url}/mcp`, { method: 'POST', headers: { ...headers, origin: 'http://evil.example.com' }, body: init });
+    const evilOrigin = await fetch(`${reynolds.url}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, origin: 'http://evil.example.com' },
+      body: init,
+    });
     assert.equal(evilOrigin.status, 403);
-    const localOrigin = await fetch(`${reynolds.url}/mcp`, { method: 'POST', headers: { ...headers, origin: 'http://localhost:5173' }, body: init });
+    const localOrigin = await fetch(`${reynolds.url}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, origin: 'http://localhost:5173' },
+      body: init,
+    });
     assert.equal(localOrigin.status, 200);
 
     const metrics = await (await fetch(`${reynolds.url}/metrics`)).text();
-    assert.match(metrics, /reynolds_mcp_tool_calls_total\{tool="subscribe",outcome="refused"\} [1-9]/);
+    assert.match(
+      metrics,
+      /reynolds_mcp_tool_calls_total\{tool="subscribe",outcome="refused"\} [1-9]/,
+    );
     assert.match(metrics, /reynolds_mcp_tool_calls_total\{tool="list_chains",outcome="ok"\} [1-9]/);
   });
 });

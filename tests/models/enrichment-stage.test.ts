@@ -3,7 +3,11 @@ import type { PipelineContext } from '../../src/core/pipeline.js';
 import { systemClock } from '../../src/core/clock.js';
 import { normalise } from '../../src/github/normalise.js';
 import type { Assessment } from '../../src/core/chain-records.js';
-import { EnrichmentStage, type AlertUpdater, type EnrichmentOutcome } from '../../src/models/enrichment-stage.js';
+import {
+  EnrichmentStage,
+  type AlertUpdater,
+  type EnrichmentOutcome,
+} from '../../src/models/enrichment-stage.js';
 import { PilotRollout } from '../../src/models/pilot.js';
 import type { ScheduledModelPool } from '../../src/models/scheduled-model-pool.js';
 import { classify } from '../../src/routing/classification/classifier.js';
@@ -13,15 +17,31 @@ import { startOpenAIStandin, type OpenAIStandin } from '../support/openai-standi
 import { exampleOf } from '../support/webhook-examples.js';
 import { deploymentAt, poolOf } from './pool-helpers.js';
 
-function contextFor(event: string, action: string, verdict: Assessment['verdict'] = 'proceed'): PipelineContext {
+function contextFor(
+  event: string,
+  action: string,
+  verdict: Assessment['verdict'] = 'proceed',
+): PipelineContext {
   const payload = exampleOf(event, action).payload;
-  const broker = normalise({ tenantId: 'tenant-1', deliveryId: 'd-1', event, payload, receivedAt: Date.now() });
+  const broker = normalise({
+    tenantId: 'tenant-1',
+    deliveryId: 'd-1',
+    event,
+    payload,
+    receivedAt: Date.now(),
+  });
   return {
     event: broker,
     item: { key: 'key-1' } as InboxItem,
     loop: { verdict, node: { chainId: 'chain-1', nodeId: 'node-1' } } as Assessment,
     classification: classify(broker),
-    alerts: [{ alertId: 'key-1|conv-1', conversationId: 'conv-1', family: event === 'issues' ? 'issue' : 'pull_request' }],
+    alerts: [
+      {
+        alertId: 'key-1|conv-1',
+        conversationId: 'conv-1',
+        family: event === 'issues' ? 'issue' : 'pull_request',
+      },
+    ],
   };
 }
 
@@ -38,18 +58,35 @@ describe('enrichment stage', function () {
     },
   };
   const stageWith = (deadlineMs = 2000, pilot = new PilotRollout(100)) =>
-    new EnrichmentStage({ pool, pilot, updater, buildCard: buildAlert, clock: systemClock, deadlineMs, observer: { onEnrichment: (o) => outcomes.push(o) } });
+    new EnrichmentStage({
+      pool,
+      pilot,
+      updater,
+      buildCard: buildAlert,
+      clock: systemClock,
+      deadlineMs,
+      observer: { onEnrichment: (o) => outcomes.push(o) },
+    });
 
   beforeEach(async () => {
     updates = [];
     outcomes = [];
     failUpdates = false;
     standin = await startOpenAIStandin((r) => {
-      if (r.target === 'sec') return { text: 'Sure! ```json\n{"notes": ["Adds a token to config.yml", 42]}\n```' };
-      if (r.target === 'iss') return { text: '{"labels": ["bug", "needs triage", "<script>"], "duplicates": ["#7", "#999"]}' };
+      if (r.target === 'sec')
+        return { text: 'Sure! ```json\n{"notes": ["Adds a token to config.yml", 42]}\n```' };
+      if (r.target === 'iss')
+        return {
+          text: '{"labels": ["bug", "needs triage", "<script>"], "duplicates": ["#7", "#999"]}',
+        };
       return { text: '{"summary": "Updates the README; nothing risky."}' };
     });
-    pool = poolOf(['rev:review', 'sec:security', 'iss:issues', 'doc:docs'].map((s) => deploymentAt(standin.url, s.split(':')[0]!, s.split(':')[1] as never)), { retries: 0 });
+    pool = poolOf(
+      ['rev:review', 'sec:security', 'iss:issues', 'doc:docs'].map((s) =>
+        deploymentAt(standin.url, s.split(':')[0]!, s.split(':')[1] as never),
+      ),
+      { retries: 0 },
+    );
   });
   afterEach(async () => {
     await pool.close();
@@ -77,8 +114,16 @@ describe('enrichment stage', function () {
 
   it('an opened issue gets label suggestions and only duplicates it was shown', async function () {
     const stage = new EnrichmentStage({
-      pool, pilot: new PilotRollout(100), updater, buildCard: buildAlert, clock: systemClock, deadlineMs: 2000,
-      candidates: async () => [{ number: 1, title: "itself" }, { number: 7, title: "Typo in README" }],
+      pool,
+      pilot: new PilotRollout(100),
+      updater,
+      buildCard: buildAlert,
+      clock: systemClock,
+      deadlineMs: 2000,
+      candidates: async () => [
+        { number: 1, title: 'itself' },
+        { number: 7, title: 'Typo in README' },
+      ],
     });
     await stage.run(contextFor('issues', 'opened'));
     await stage.settled();

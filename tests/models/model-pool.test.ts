@@ -21,10 +21,22 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
   it('serves the roles fairly under the global cap: a flood of one role does not starve the others', async function () {
     let peakTotal = 0;
     standin.script = () => {
-      peakTotal = Math.max(peakTotal, [...standin.active.values()].reduce((a, b) => a + b, 0));
+      peakTotal = Math.max(
+        peakTotal,
+        [...standin.active.values()].reduce((a, b) => a + b, 0),
+      );
       return { delayMs: 30 };
     };
-    const pool = track(poolOf([deploymentAt(standin.url, 'rev', 'review'), deploymentAt(standin.url, 'doc', 'docs'), deploymentAt(standin.url, 'iss', 'issues')], { concurrency: 2 }));
+    const pool = track(
+      poolOf(
+        [
+          deploymentAt(standin.url, 'rev', 'review'),
+          deploymentAt(standin.url, 'doc', 'docs'),
+          deploymentAt(standin.url, 'iss', 'issues'),
+        ],
+        { concurrency: 2 },
+      ),
+    );
     const reviews = Array.from({ length: 10 }, () => pool.complete('review', ask()));
     const docs = pool.complete('docs', ask());
     const issues = pool.complete('issues', ask());
@@ -38,7 +50,15 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
 
   it('balances by least outstanding requests, scaled by weight', async function () {
     standin.script = () => ({ delayMs: 40 });
-    const pool = track(poolOf([deploymentAt(standin.url, 'heavy', 'review', { weight: 2 }), deploymentAt(standin.url, 'light', 'review', { weight: 1 })], { concurrency: 100 }));
+    const pool = track(
+      poolOf(
+        [
+          deploymentAt(standin.url, 'heavy', 'review', { weight: 2 }),
+          deploymentAt(standin.url, 'light', 'review', { weight: 1 }),
+        ],
+        { concurrency: 100 },
+      ),
+    );
     await Promise.all(Array.from({ length: 6 }, () => pool.complete('review', ask())));
     assert.equal(standin.requests.filter((r) => r.target === 'heavy').length, 4);
     assert.equal(standin.requests.filter((r) => r.target === 'light').length, 2);
@@ -46,7 +66,12 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
 
   it('sends work away from a deployment that is still busy', async function () {
     standin.script = (r) => ({ delayMs: r.target === 'slow' ? 800 : 1 });
-    const pool = track(poolOf([deploymentAt(standin.url, 'slow', 'review'), deploymentAt(standin.url, 'fast', 'review')], { concurrency: 2 }));
+    const pool = track(
+      poolOf(
+        [deploymentAt(standin.url, 'slow', 'review'), deploymentAt(standin.url, 'fast', 'review')],
+        { concurrency: 2 },
+      ),
+    );
     await Promise.all(Array.from({ length: 12 }, () => pool.complete('review', ask())));
     assert.equal(standin.requests.filter((r) => r.target === 'slow').length, 1);
     assert.equal(standin.requests.filter((r) => r.target === 'fast').length, 11);
@@ -56,9 +81,22 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
     let failing = true;
     standin.script = () => (failing ? { status: 500 } : {});
     const states: string[] = [];
-    const pool = track(poolOf([deploymentAt(standin.url, 'only', 'security')], { retries: 0, breaker: { failures: 2, halfOpenAfterMs: 100 } }, { onBreaker: (_d, s) => states.push(s) }));
-    for (let i = 0; i < 2; i++) await pool.complete('security', ask()).then(() => assert.fail('should fail'), (e: Error) => assert.match(e.message, /HTTP 500/));
-    assert.equal(pool.snapshot().roles.find((r) => r.role === 'security')!.deployments[0]!.breaker, 'open');
+    const pool = track(
+      poolOf(
+        [deploymentAt(standin.url, 'only', 'security')],
+        { retries: 0, breaker: { failures: 2, halfOpenAfterMs: 100 } },
+        { onBreaker: (_d, s) => states.push(s) },
+      ),
+    );
+    for (let i = 0; i < 2; i++)
+      await pool.complete('security', ask()).then(
+        () => assert.fail('should fail'),
+        (e: Error) => assert.match(e.message, /HTTP 500/),
+      );
+    assert.equal(
+      pool.snapshot().roles.find((r) => r.role === 'security')!.deployments[0]!.breaker,
+      'open',
+    );
     const sent = standin.requests.length;
     const refused = await pool.complete('security', ask()).catch((e: unknown) => e);
     assert.ok(refused instanceof PoolUnavailableError);
@@ -68,15 +106,28 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
     const answer = await pool.complete('security', ask());
     assert.equal(answer.deployment, 'only');
     assert.deepEqual(states, ['open', 'half-open', 'closed']);
-    assert.equal(pool.snapshot().roles.find((r) => r.role === 'security')!.deployments[0]!.breaker, 'closed');
+    assert.equal(
+      pool.snapshot().roles.find((r) => r.role === 'security')!.deployments[0]!.breaker,
+      'closed',
+    );
   });
 
   it('tries an open deployment again after its cool-down even while a sibling is healthy, and recovers', async function () {
     let storm = true;
     standin.script = (r) => (r.target === 'flaky' && storm ? { status: 429, retryAfter: '0' } : {});
     const states: string[] = [];
-    const pool = track(poolOf([deploymentAt(standin.url, 'flaky', 'review'), deploymentAt(standin.url, 'steady', 'review')], { breaker: { failures: 2, halfOpenAfterMs: 100 } }, { onBreaker: (d, s) => states.push(`${d}:${s}`) }));
-    for (let i = 0; i < 4; i++) assert.equal((await pool.complete('review', ask())).deployment, 'steady');
+    const pool = track(
+      poolOf(
+        [
+          deploymentAt(standin.url, 'flaky', 'review'),
+          deploymentAt(standin.url, 'steady', 'review'),
+        ],
+        { breaker: { failures: 2, halfOpenAfterMs: 100 } },
+        { onBreaker: (d, s) => states.push(`${d}:${s}`) },
+      ),
+    );
+    for (let i = 0; i < 4; i++)
+      assert.equal((await pool.complete('review', ask())).deployment, 'steady');
     assert.deepEqual(states, ['flaky:open']);
     storm = false;
     await sleep(150);
@@ -89,7 +140,13 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
   it('retries a 429 after its Retry-After (with jitter, never less)', async function () {
     standin.script = (r) => (r.seq === 0 ? { status: 429, retryAfter: '1' } : {});
     const delays: number[] = [];
-    const pool = track(poolOf([deploymentAt(standin.url, 'only', 'codegen')], {}, { onRetry: (_r, _d, ms) => delays.push(ms) }));
+    const pool = track(
+      poolOf(
+        [deploymentAt(standin.url, 'only', 'codegen')],
+        {},
+        { onRetry: (_r, _d, ms) => delays.push(ms) },
+      ),
+    );
     const answer = await pool.complete('codegen', ask());
     assert.equal(answer.text, '{"summary":"ok"}');
     assert.equal(standin.requests.length, 2);
@@ -102,22 +159,44 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
   it('fails over to another deployment of the role at once when one fails', async function () {
     standin.script = (r) => (r.target === 'broken' ? { status: 503, retryAfter: '30' } : {});
     const delays: number[] = [];
-    const pool = track(poolOf([deploymentAt(standin.url, 'broken', 'issues'), deploymentAt(standin.url, 'healthy', 'issues')], {}, { onRetry: (_r, _d, ms) => delays.push(ms) }));
+    const pool = track(
+      poolOf(
+        [
+          deploymentAt(standin.url, 'broken', 'issues'),
+          deploymentAt(standin.url, 'healthy', 'issues'),
+        ],
+        {},
+        { onRetry: (_r, _d, ms) => delays.push(ms) },
+      ),
+    );
     const answer = await pool.complete('issues', ask());
     assert.equal(answer.deployment, 'healthy');
-    assert.deepEqual(standin.requests.map((r) => r.target), ['broken', 'healthy']);
+    assert.deepEqual(
+      standin.requests.map((r) => r.target),
+      ['broken', 'healthy'],
+    );
     assert.deepEqual(delays, [0], 'no wait for the other deployment');
   });
 
   it('gives up when the deadline passes, in the queue or while running, and keeps serving', async function () {
     standin.script = (r) => (r.target === 'hang' ? { hang: true } : {});
-    const pool = track(poolOf([deploymentAt(standin.url, 'hang', 'docs'), deploymentAt(standin.url, 'ok', 'review')], { concurrency: 1 }));
+    const pool = track(
+      poolOf(
+        [deploymentAt(standin.url, 'hang', 'docs'), deploymentAt(standin.url, 'ok', 'review')],
+        { concurrency: 1 },
+      ),
+    );
     const blocker = new AbortController();
     const running = pool.complete('docs', ask(), { signal: blocker.signal });
-    const queued = await pool.complete('review', ask(), { deadlineMs: 50 }).catch((e: unknown) => e);
+    const queued = await pool
+      .complete('review', ask(), { deadlineMs: 50 })
+      .catch((e: unknown) => e);
     assert.ok(queued instanceof DeadlineExceededError);
     assert.equal((queued as DeadlineExceededError).phase, 'queued');
-    assert.deepEqual(standin.requests.map((r) => r.target), ['hang']);
+    assert.deepEqual(
+      standin.requests.map((r) => r.target),
+      ['hang'],
+    );
     blocker.abort(new Error('test done with it'));
     await running.catch(() => undefined);
     const late = await pool.complete('docs', ask(), { deadlineMs: 50 }).catch((e: unknown) => e);
@@ -129,7 +208,14 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
 
   it('accounts tokens, cost and latency per deployment, and samples history', async function () {
     standin.script = () => ({ usage: { prompt_tokens: 1000, completion_tokens: 500 } });
-    const pool = track(poolOf([deploymentAt(standin.url, 'priced', 'review', { promptPricePer1k: 0.01, completionPricePer1k: 0.03 })]));
+    const pool = track(
+      poolOf([
+        deploymentAt(standin.url, 'priced', 'review', {
+          promptPricePer1k: 0.01,
+          completionPricePer1k: 0.03,
+        }),
+      ]),
+    );
     await pool.complete('review', ask());
     const result = await pool.complete('review', ask());
     assert.deepEqual(result.usage, { promptTokens: 1000, completionTokens: 500 });
@@ -146,9 +232,22 @@ describe('model pool (through the openai SDK against a loopback stand-in)', func
   });
 
   it('speaks Azure OpenAI: deployment path, api-version and api-key', async function () {
-    const pool = track(poolOf([deploymentAt(standin.url, 'az', 'docs', { provider: 'azure', deployment: 'gpt-4o-dep', apiVersion: '2024-10-21' })]));
+    const pool = track(
+      poolOf([
+        deploymentAt(standin.url, 'az', 'docs', {
+          provider: 'azure',
+          deployment: 'gpt-4o-dep',
+          apiVersion: '2024-10-21',
+        }),
+      ]),
+    );
     await pool.complete('docs', ask());
-    assertIncludes(standin.requests[0], { path: '/openai/deployments/gpt-4o-dep/chat/completions', apiVersion: '2024-10-21', apiKey: 'azure-test-key', target: 'gpt-4o-dep' });
+    assertIncludes(standin.requests[0], {
+      path: '/openai/deployments/gpt-4o-dep/chat/completions',
+      apiVersion: '2024-10-21',
+      apiKey: 'azure-test-key',
+      target: 'gpt-4o-dep',
+    });
   });
 
   it('with no deployments: not configured, serves nothing, rejects clearly', async function () {

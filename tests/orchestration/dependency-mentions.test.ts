@@ -4,25 +4,49 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_REFERENCES, parseDependencyMentions } from '../../src/orchestration/dependency-mentions.js';
+import {
+  MAX_REFERENCES,
+  parseDependencyMentions,
+} from '../../src/orchestration/dependency-mentions.js';
 import { formatRef } from '../../src/orchestration/work-item-ref.js';
 
 const HOME = 'acme/web';
 const keys = (body: string) => {
   const found = parseDependencyMentions(body, HOME);
-  return { dependsOn: found.dependsOn.map(formatRef), closes: found.closes.map(formatRef), reverts: found.reverts.map(formatRef) };
+  return {
+    dependsOn: found.dependsOn.map(formatRef),
+    closes: found.closes.map(formatRef),
+    reverts: found.reverts.map(formatRef),
+  };
 };
 
 describe('dependency mentions', function () {
   it('reads each dependency phrase followed by a list of references in all three forms', function () {
-    assert.deepEqual(keys('Depends on #12, acme/api#3 and https://github.com/acme/db/pull/9.').dependsOn, ['acme/web#12', 'acme/api#3', 'acme/db#9']);
+    assert.deepEqual(
+      keys('Depends on #12, acme/api#3 and https://github.com/acme/db/pull/9.').dependsOn,
+      ['acme/web#12', 'acme/api#3', 'acme/db#9'],
+    );
     assert.deepEqual(keys('blocked by: acme/api#1').dependsOn, ['acme/api#1']);
-    assert.deepEqual(keys('This REQUIRES https://github.com/acme/api/issues/40').dependsOn, ['acme/api#40']);
+    assert.deepEqual(keys('This REQUIRES https://github.com/acme/api/issues/40').dependsOn, [
+      'acme/api#40',
+    ]);
     assert.deepEqual(keys('Land after #7 & #8').dependsOn, ['acme/web#7', 'acme/web#8']);
   });
 
   it('reads every closing keyword GitHub defines, with or without a colon, and nothing else', function () {
-    for (const keyword of ['close', 'closes', 'closed', 'fix', 'fixes', 'fixed', 'resolve', 'resolves', 'resolved', 'Closes:', 'FIXES']) {
+    for (const keyword of [
+      'close',
+      'closes',
+      'closed',
+      'fix',
+      'fixes',
+      'fixed',
+      'resolve',
+      'resolves',
+      'resolved',
+      'Closes:',
+      'FIXES',
+    ]) {
       assert.deepEqual(keys(`${keyword} #4`).closes, ['acme/web#4'], keyword);
     }
     assert.deepEqual(keys('closing #4, fixing #5, resolving #6').closes, []);
@@ -34,7 +58,11 @@ describe('dependency mentions', function () {
   });
 
   it('ignores references that are not after a keyword, inside code, or malformed', function () {
-    assert.deepEqual(keys('see #3, mentioned in acme/api#4'), { dependsOn: [], closes: [], reverts: [] });
+    assert.deepEqual(keys('see #3, mentioned in acme/api#4'), {
+      dependsOn: [],
+      closes: [],
+      reverts: [],
+    });
     assert.deepEqual(keys('`depends on #3`\n```\nblocked by #4\n```').dependsOn, []);
     assert.deepEqual(keys('depends on #5a, on#6, x#7 and #0').dependsOn, []);
     assert.deepEqual(keys('after all, #3 was fine').dependsOn, []);
@@ -47,14 +75,36 @@ describe('dependency mentions', function () {
   });
 
   it('never throws and stays bounded, whatever the body (property)', function () {
-    const words = ['depends on ', 'blocked by ', 'requires ', 'after ', 'fixes ', 'closes: ', 'Reverts ', '#', '12', 'acme/api', '#3', ', ', ' and ', '`', '```', 'https://github.com/acme/x/pull/', '\n', ' '];
-    const soup = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 })), { maxLength: 60 }).map((parts) => parts.join(''));
+    const words = [
+      'depends on ',
+      'blocked by ',
+      'requires ',
+      'after ',
+      'fixes ',
+      'closes: ',
+      'Reverts ',
+      '#',
+      '12',
+      'acme/api',
+      '#3',
+      ', ',
+      ' and ',
+      '`',
+      '```',
+      'https://github.com/acme/x/pull/',
+      '\n',
+      ' ',
+    ];
+    const soup = fc
+      .array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 })), { maxLength: 60 })
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.oneof(soup, fc.string({ unit: 'binary', maxLength: 400 })), (body) => {
         const found = parseDependencyMentions(body, HOME);
         const total = found.dependsOn.length + found.closes.length + found.reverts.length;
         assert.ok(total <= MAX_REFERENCES);
-        for (const ref of [...found.dependsOn, ...found.closes, ...found.reverts]) assert.ok(Number.isInteger(ref.number) && ref.number > 0);
+        for (const ref of [...found.dependsOn, ...found.closes, ...found.reverts])
+          assert.ok(Number.isInteger(ref.number) && ref.number > 0);
       }),
       { numRuns: 3_000 },
     );

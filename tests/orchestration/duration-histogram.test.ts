@@ -1,7 +1,14 @@
 /** The log-scale histogram: buckets within 19%, percentiles that add up across days. */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { bucketOf, count, merge, percentile, record, type Histogram } from '../../src/orchestration/duration-histogram.js';
+import {
+  bucketOf,
+  count,
+  merge,
+  percentile,
+  record,
+  type Histogram,
+} from '../../src/orchestration/duration-histogram.js';
 
 const MINUTE = 60_000;
 

@@ -19,7 +19,10 @@ describe('graph walk', function () {
   it('reports a cycle as the path that closes it, and a self-loop', async function () {
     const result = await walkGraph('a', graphOf({ a: ['b'], b: ['c'], c: ['a', 'c'] }));
     assert.deepEqual(result.reached, ['a', 'b', 'c']);
-    assert.deepEqual(result.cycles, [['a', 'b', 'c', 'a'], ['c', 'c']]);
+    assert.deepEqual(result.cycles, [
+      ['a', 'b', 'c', 'a'],
+      ['c', 'c'],
+    ]);
   });
 
   it('stops at maxNodes and says it did', async function () {
@@ -30,25 +33,39 @@ describe('graph walk', function () {
   });
 
   it('walks a chain far longer than the call stack allows recursion for', async function () {
-    const result = await walkGraph('0', (node) => (Number(node) < 50_000 ? [String(Number(node) + 1)] : []), 60_000);
+    const result = await walkGraph(
+      '0',
+      (node) => (Number(node) < 50_000 ? [String(Number(node) + 1)] : []),
+      60_000,
+    );
     assert.equal(result.reached.length, 50_001);
   });
 
   it('always ends, visits each node at most once, within maxNodes (property)', async function () {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 })), { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), async (pairs, maxNodes) => {
-        const edges: Record<string, string[]> = {};
-        for (const [from, to] of pairs) (edges[String(from)] ??= []).push(String(to));
-        let lookups = 0;
-        const result = await walkGraph('0', (node) => {
-          lookups += 1;
-          return edges[node] ?? [];
-        }, maxNodes);
-        assert.ok(result.reached.length <= maxNodes);
-        assert.equal(new Set(result.reached).size, result.reached.length);
-        assert.equal(lookups, result.reached.length, 'each node is expanded once');
-        for (const cycle of result.cycles) assert.equal(cycle[0], cycle[cycle.length - 1]);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 })), {
+          maxLength: 200,
+        }),
+        fc.integer({ min: 1, max: 40 }),
+        async (pairs, maxNodes) => {
+          const edges: Record<string, string[]> = {};
+          for (const [from, to] of pairs) (edges[String(from)] ??= []).push(String(to));
+          let lookups = 0;
+          const result = await walkGraph(
+            '0',
+            (node) => {
+              lookups += 1;
+              return edges[node] ?? [];
+            },
+            maxNodes,
+          );
+          assert.ok(result.reached.length <= maxNodes);
+          assert.equal(new Set(result.reached).size, result.reached.length);
+          assert.equal(lookups, result.reached.length, 'each node is expanded once');
+          for (const cycle of result.cycles) assert.equal(cycle[0], cycle[cycle.length - 1]);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -7,7 +7,9 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 export const TENANT = 'tenant-o';
 export const HOUR = 3_600_000;
 
-export async function manualStore(start = Date.UTC(2026, 5, 1, 6, 0)): Promise<{ store: SqliteStore; clock: ManualClock }> {
+export async function manualStore(
+  start = Date.UTC(2026, 5, 1, 6, 0),
+): Promise<{ store: SqliteStore; clock: ManualClock }> {
   const clock = new ManualClock(start);
   const store = new SqliteStore({ file: ':memory:', clock, deliveryTtlMs: HOUR });
   await store.init();
@@ -15,7 +17,10 @@ export async function manualStore(start = Date.UTC(2026, 5, 1, 6, 0)): Promise<{
 }
 
 let n = 0;
-export function anEvent(repo: string, fields: Partial<BrokerEvent> & Pick<BrokerEvent, 'kind'>): BrokerEvent {
+export function anEvent(
+  repo: string,
+  fields: Partial<BrokerEvent> & Pick<BrokerEvent, 'kind'>,
+): BrokerEvent {
   n += 1;
   const [owner, name] = repo.split('/') as [string, string];
   const at = new Date(Date.UTC(2026, 5, 1)).toISOString();
@@ -33,20 +38,64 @@ export function anEvent(repo: string, fields: Partial<BrokerEvent> & Pick<Broker
 }
 
 /** A pull_request event on PR `number` of `repo`. */
-export function pr(repo: string, number: number, action: string, fields: Partial<BrokerEvent> = {}): BrokerEvent {
-  return anEvent(repo, { kind: 'pull_request', action, target: { kind: 'pull_request', key: `#${number}`, number }, state: 'open', author: 'alice', branch: `feature-${number}`, url: `https://github.com/${repo}/pull/${number}`, ...fields });
+export function pr(
+  repo: string,
+  number: number,
+  action: string,
+  fields: Partial<BrokerEvent> = {},
+): BrokerEvent {
+  return anEvent(repo, {
+    kind: 'pull_request',
+    action,
+    target: { kind: 'pull_request', key: `#${number}`, number },
+    state: 'open',
+    author: 'alice',
+    branch: `feature-${number}`,
+    url: `https://github.com/${repo}/pull/${number}`,
+    ...fields,
+  });
 }
 
-export function issue(repo: string, number: number, action: string, fields: Partial<BrokerEvent> = {}): BrokerEvent {
-  return anEvent(repo, { kind: 'issues', action, target: { kind: 'issue', key: `#${number}`, number }, state: 'open', author: 'alice', ...fields });
+export function issue(
+  repo: string,
+  number: number,
+  action: string,
+  fields: Partial<BrokerEvent> = {},
+): BrokerEvent {
+  return anEvent(repo, {
+    kind: 'issues',
+    action,
+    target: { kind: 'issue', key: `#${number}`, number },
+    state: 'open',
+    author: 'alice',
+    ...fields,
+  });
 }
 
-export function review(repo: string, number: number, reviewer: string, state = 'approved'): BrokerEvent {
-  return anEvent(repo, { kind: 'pull_request_review', action: 'submitted', target: { kind: 'pull_request', key: `#${number}`, number }, state, author: 'alice', actor: { login: reviewer, isBot: false } });
+export function review(
+  repo: string,
+  number: number,
+  reviewer: string,
+  state = 'approved',
+): BrokerEvent {
+  return anEvent(repo, {
+    kind: 'pull_request_review',
+    action: 'submitted',
+    target: { kind: 'pull_request', key: `#${number}`, number },
+    state,
+    author: 'alice',
+    actor: { login: reviewer, isBot: false },
+  });
 }
 
 export function ci(repo: string, branch: string, conclusion: string): BrokerEvent {
-  return anEvent(repo, { kind: 'check_suite', action: 'completed', target: { kind: 'check', key: `suite-${n}` }, branch, state: conclusion });
+  return anEvent(repo, {
+    kind: 'check_suite',
+    action: 'completed',
+    target: { kind: 'check', key: `suite-${n}` },
+    branch,
+    state: conclusion,
+  });
 }
 
 export function contextOf(event: BrokerEvent): PipelineContext {

@@ -10,7 +10,17 @@ import type { PipelineContext } from '../../src/core/pipeline.js';
 import type { Intervention } from '../../src/orchestration/interventions.js';
 import { OrchestrationStage } from '../../src/orchestration/orchestration-stage.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { anEvent, ci, contextOf, HOUR, issue, manualStore, pr, review, TENANT } from './orchestration-fixtures.js';
+import {
+  anEvent,
+  ci,
+  contextOf,
+  HOUR,
+  issue,
+  manualStore,
+  pr,
+  review,
+  TENANT,
+} from './orchestration-fixtures.js';
 
 describe('orchestration stage', function () {
   let store: SqliteStore;
@@ -48,17 +58,30 @@ describe('orchestration stage', function () {
     assert.deepEqual(edges.map((edge) => edge.dependency).sort(), ['acme/api#12', 'acme/web#3']);
     await run(pr('acme/web', 5, 'edited', { body: 'Depends on acme/db#1' }));
     edges = await stage.graph.dependenciesOf(TENANT, { repo: 'acme/web', number: 5 });
-    assert.deepEqual(edges.map((edge) => edge.dependency), ['acme/db#1']);
+    assert.deepEqual(
+      edges.map((edge) => edge.dependency),
+      ['acme/db#1'],
+    );
     assert.deepEqual(await stage.graph.dependentsOf(TENANT, { repo: 'acme/api', number: 12 }), []);
   });
 
   it('tells each dependent "unblocked" when its dependency merges, once, and sets it on the context', async function () {
     await run(pr('acme/web', 5, 'opened', { body: 'Depends on acme/api#12' }));
-    await run(issue('acme/docs', 9, 'opened', { body: 'blocked by https://github.com/acme/api/pull/12' }));
+    await run(
+      issue('acme/docs', 9, 'opened', { body: 'blocked by https://github.com/acme/api/pull/12' }),
+    );
     await run(pr('acme/api', 12, 'opened'));
     const merged = await run(pr('acme/api', 12, 'closed', { state: 'merged' }));
-    assert.deepEqual(merged.coordination?.map((notice) => notice.text).sort(), ['unblocked: acme/api#12 merged', 'unblocked: acme/api#12 merged']);
-    assert.deepEqual(merged.coordination?.map((notice) => `${notice.dependent.repo}#${notice.dependent.number}`).sort(), ['acme/docs#9', 'acme/web#5']);
+    assert.deepEqual(merged.coordination?.map((notice) => notice.text).sort(), [
+      'unblocked: acme/api#12 merged',
+      'unblocked: acme/api#12 merged',
+    ]);
+    assert.deepEqual(
+      merged.coordination
+        ?.map((notice) => `${notice.dependent.repo}#${notice.dependent.number}`)
+        .sort(),
+      ['acme/docs#9', 'acme/web#5'],
+    );
     assert.equal(posted.length, 2);
     // A redelivery of the same event changes nothing, so it says nothing.
     const again = await run(pr('acme/api', 12, 'closed', { state: 'merged' }));
@@ -70,26 +93,69 @@ describe('orchestration stage', function () {
     await run(pr('acme/web', 5, 'opened', { body: 'requires acme/api#12' }));
     await run(pr('acme/api', 12, 'opened', { branch: 'feature-12' }));
     const red = await run(ci('acme/api', 'feature-12', 'failure'));
-    assert.deepEqual(red.coordination?.map((notice) => [notice.kind, notice.change, notice.text]), [['warning', 'ci_failed', 'heads up: acme/api#12 has failing checks; acme/web#5 depends on it']]);
-    assert.deepEqual((await run(ci('acme/api', 'feature-12', 'failure'))).coordination, [], 'red again is no news');
+    assert.deepEqual(
+      red.coordination?.map((notice) => [notice.kind, notice.change, notice.text]),
+      [
+        [
+          'warning',
+          'ci_failed',
+          'heads up: acme/api#12 has failing checks; acme/web#5 depends on it',
+        ],
+      ],
+    );
+    assert.deepEqual(
+      (await run(ci('acme/api', 'feature-12', 'failure'))).coordination,
+      [],
+      'red again is no news',
+    );
     await run(pr('acme/api', 12, 'closed', { state: 'merged' }));
     await run(pr('acme/api', 13, 'opened', { body: 'Reverts acme/api#12' }));
     const reverted = await run(pr('acme/api', 13, 'closed', { state: 'merged' }));
-    assert.deepEqual(reverted.coordination?.map((notice) => notice.text), ['heads up: acme/api#12 was reverted (by acme/api#13); acme/web#5 depends on it']);
+    assert.deepEqual(
+      reverted.coordination?.map((notice) => notice.text),
+      ['heads up: acme/api#12 was reverted (by acme/api#13); acme/web#5 depends on it'],
+    );
     await run(pr('acme/api', 12, 'reopened'));
     assert.equal(posted.at(-1)?.change, 'reopened');
   });
 
   it('links issues by GitHub sub-issue and dependency events, and removes them', async function () {
-    const link = (added: boolean) => anEvent('acme/api', { kind: 'issue_dependencies', action: added ? 'blocked_by_added' : 'blocked_by_removed', issueLink: { relation: 'blocked_by', dependent: { repo: 'acme/api', number: 1 }, dependency: { repo: 'acme/db', number: 2 }, added } });
+    const link = (added: boolean) =>
+      anEvent('acme/api', {
+        kind: 'issue_dependencies',
+        action: added ? 'blocked_by_added' : 'blocked_by_removed',
+        issueLink: {
+          relation: 'blocked_by',
+          dependent: { repo: 'acme/api', number: 1 },
+          dependency: { repo: 'acme/db', number: 2 },
+          added,
+        },
+      });
     await run(issue('acme/api', 1, 'opened'));
     await run(link(true));
     assert.equal((await stage.load(TENANT, 'acme/api#1'))?.blockedBy, 1);
-    assert.deepEqual((await stage.graph.dependentsOf(TENANT, { repo: 'acme/db', number: 2 })).map((edge) => edge.relation), ['blocked_by']);
+    assert.deepEqual(
+      (await stage.graph.dependentsOf(TENANT, { repo: 'acme/db', number: 2 })).map(
+        (edge) => edge.relation,
+      ),
+      ['blocked_by'],
+    );
     await run(link(false));
     assert.equal((await stage.load(TENANT, 'acme/api#1'))?.blockedBy, 0);
     // An issue first seen through the link event itself counts its blocker too.
-    await run(anEvent('acme/api', { kind: 'issue_dependencies', action: 'blocked_by_added', target: { kind: 'issue', key: '#8', number: 8 }, issueLink: { relation: 'blocked_by', dependent: { repo: 'acme/api', number: 8 }, dependency: { repo: 'acme/db', number: 2 }, added: true } }));
+    await run(
+      anEvent('acme/api', {
+        kind: 'issue_dependencies',
+        action: 'blocked_by_added',
+        target: { kind: 'issue', key: '#8', number: 8 },
+        issueLink: {
+          relation: 'blocked_by',
+          dependent: { repo: 'acme/api', number: 8 },
+          dependency: { repo: 'acme/db', number: 2 },
+          added: true,
+        },
+      }),
+    );
     assert.equal((await stage.load(TENANT, 'acme/api#8'))?.blockedBy, 1);
   });
 
@@ -110,11 +176,24 @@ describe('orchestration stage', function () {
     await run(pr('acme/web', 2, 'opened', { milestone, body: 'depends on acme/db#7' }));
     await run(issue('acme/web', 3, 'opened', { labels: ['train:v2.0'] }));
     const lines = await stage.trains.status(TENANT, 'v2.0', clock.now());
-    assert.deepEqual(lines.map((line) => [line.repo, line.openPrs, line.openIssues, line.blocked, line.readyToMerge, line.atRisk]), [
-      ['acme/api', 1, 0, 0, 1, false],
-      ['acme/web', 1, 1, 1, 0, true],
-    ]);
-    assert.match(lines[1]!.text, /^acme\/web: 1 open PRs, 1 open issues, 1 blocked, 0 failing checks, 0 ready to merge; due \d{4}-\d\d-\d\d — at risk$/);
+    assert.deepEqual(
+      lines.map((line) => [
+        line.repo,
+        line.openPrs,
+        line.openIssues,
+        line.blocked,
+        line.readyToMerge,
+        line.atRisk,
+      ]),
+      [
+        ['acme/api', 1, 0, 0, 1, false],
+        ['acme/web', 1, 1, 1, 0, true],
+      ],
+    );
+    assert.match(
+      lines[1]!.text,
+      /^acme\/web: 1 open PRs, 1 open issues, 1 blocked, 0 failing checks, 0 ready to merge; due \d{4}-\d\d-\d\d — at risk$/,
+    );
   });
 
   it('counts the portfolio per org scope and named scope: opened, merged, review times, load, red time', async function () {
@@ -134,7 +213,10 @@ describe('orchestration stage', function () {
       assert.equal(figures.redMinutes, 30, scope);
       assert.deepEqual(figures.reviewLoad, [{ login: 'bob', reviews: 1 }], scope);
       // Histogram buckets: 2 h is read back within one bucket (< 19%) above.
-      assert.ok(figures.firstReview.p50! >= 2 * HOUR && figures.firstReview.p50! < 2.4 * HOUR, scope);
+      assert.ok(
+        figures.firstReview.p50! >= 2 * HOUR && figures.firstReview.p50! < 2.4 * HOUR,
+        scope,
+      );
       assert.ok(figures.toMerge.p90! >= 4 * HOUR && figures.toMerge.p90! < 4.8 * HOUR, scope);
     }
     assert.equal((await stage.portfolio.figures(TENANT, 'org:acme', 7, clock.now())).prsOpened, 2);
@@ -147,7 +229,10 @@ describe('orchestration stage', function () {
     assert.deepEqual(await stage.tick(TENANT), []);
     clock.advance(HOUR);
     const first = await stage.tick(TENANT);
-    assert.deepEqual(first.map((i) => [i.rule, i.item]), [['review_wait', 'acme/api#1']]);
+    assert.deepEqual(
+      first.map((i) => [i.rule, i.item]),
+      [['review_wait', 'acme/api#1']],
+    );
     assert.match(first[0]!.text, /waited 12h for a first review; the SLA is 24h/);
     clock.advance(HOUR);
     await run(pr('acme/api', 1, 'labeled'));
@@ -159,7 +244,13 @@ describe('orchestration stage', function () {
 
   it('raises a red default branch, a waiting deployment and a PR not updated after its dependency merged', async function () {
     await run(ci('acme/api', 'main', 'failure'));
-    await run(anEvent('acme/api', { kind: 'deployment_review', action: 'requested', target: { kind: 'workflow', key: 'run-1' } }));
+    await run(
+      anEvent('acme/api', {
+        kind: 'deployment_review',
+        action: 'requested',
+        target: { kind: 'workflow', key: 'run-1' },
+      }),
+    );
     await run(pr('acme/web', 5, 'opened', { body: 'depends on acme/api#12' }));
     await run(review('acme/web', 5, 'bob'));
     await run(pr('acme/api', 12, 'opened'));
@@ -168,7 +259,11 @@ describe('orchestration stage', function () {
     await run(pr('acme/api', 12, 'closed', { state: 'merged' }));
     clock.advance(3 * 24 * HOUR);
     const rules = (await stage.tick(TENANT)).map((i) => `${i.rule} ${i.item}`).sort();
-    assert.deepEqual(rules, ['branch_red acme/api@main', 'dependency_moved acme/web#5', 'deployment_wait acme/api!deploy:run-1']);
+    assert.deepEqual(rules, [
+      'branch_red acme/api@main',
+      'dependency_moved acme/web#5',
+      'deployment_wait acme/api!deploy:run-1',
+    ]);
   });
 
   it('does not raise what was resolved before its time', async function () {

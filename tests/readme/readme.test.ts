@@ -33,13 +33,26 @@ function problemsOf(readme: string, variables: readonly string[]): Problems {
   for (const table of tables)
     for (const row of table.rows) {
       const name = VARIABLE_CELL.exec(row.cells[0] ?? '')?.[1];
-      if (name !== undefined) rowsOf.set(name, [...(rowsOf.get(name) ?? []), { line: row.line, configuration: isConfiguration(table) }]);
+      if (name !== undefined)
+        rowsOf.set(name, [
+          ...(rowsOf.get(name) ?? []),
+          { line: row.line, configuration: isConfiguration(table) },
+        ]);
     }
   for (const name of variables) {
     const rows = rowsOf.get(name) ?? [];
-    if (rows.length === 0) problems.rows.push(`${name}: src/config.ts reads it but no README table row has \`${name}\` as its first cell; add one row | \`${name}\` | default | what it does | under ## ${CONFIGURATION_SECTION}`);
-    else if (rows.length > 1) problems.rows.push(`${name}: ${rows.length} README rows (lines ${rows.map((r) => r.line).join(', ')}); keep exactly one`);
-    for (const row of rows.filter((r) => !r.configuration)) problems.rows.push(`${name}: its row on line ${row.line} is outside ## ${CONFIGURATION_SECTION}; move it there`);
+    if (rows.length === 0)
+      problems.rows.push(
+        `${name}: src/config.ts reads it but no README table row has \`${name}\` as its first cell; add one row | \`${name}\` | default | what it does | under ## ${CONFIGURATION_SECTION}`,
+      );
+    else if (rows.length > 1)
+      problems.rows.push(
+        `${name}: ${rows.length} README rows (lines ${rows.map((r) => r.line).join(', ')}); keep exactly one`,
+      );
+    for (const row of rows.filter((r) => !r.configuration))
+      problems.rows.push(
+        `${name}: its row on line ${row.line} is outside ## ${CONFIGURATION_SECTION}; move it there`,
+      );
   }
 
   const known = new Set(variables);
@@ -47,18 +60,34 @@ function problemsOf(readme: string, variables: readonly string[]): Problems {
     for (const row of table.rows) {
       const first = row.cells[0] ?? '';
       const name = VARIABLE_CELL.exec(first)?.[1];
-      if (name === undefined) problems.unknown.push(`line ${row.line}: first cell ${JSON.stringify(first)} is not one backticked variable name; one variable per row`);
-      else if (!known.has(name)) problems.unknown.push(`line ${row.line}: ${name} is not read by src/config.ts; remove the row or add the variable to the schema`);
+      if (name === undefined)
+        problems.unknown.push(
+          `line ${row.line}: first cell ${JSON.stringify(first)} is not one backticked variable name; one variable per row`,
+        );
+      else if (!known.has(name))
+        problems.unknown.push(
+          `line ${row.line}: ${name} is not read by src/config.ts; remove the row or add the variable to the schema`,
+        );
     }
 
   for (const table of tables) {
-    if (!table.hasHeader) problems.shape.push(`line ${table.line} (under "${table.heading}"): ${table.rows.length} table row(s) without a header and | --- | delimiter row render as plain text; add them or join the table above`);
-    if (!table.startsBlock) problems.shape.push(`line ${table.line} (under "${table.heading}"): a table must follow a blank line, or GitHub reads it as part of the paragraph`);
+    if (!table.hasHeader)
+      problems.shape.push(
+        `line ${table.line} (under "${table.heading}"): ${table.rows.length} table row(s) without a header and | --- | delimiter row render as plain text; add them or join the table above`,
+      );
+    if (!table.startsBlock)
+      problems.shape.push(
+        `line ${table.line} (under "${table.heading}"): a table must follow a blank line, or GitHub reads it as part of the paragraph`,
+      );
     if (table.hasHeader)
       for (const row of table.rows)
-        if (row.cells.length !== table.header.length) problems.shape.push(`line ${row.line}: ${row.cells.length} cells where the header has ${table.header.length}; escape a | inside a cell as \\|`);
+        if (row.cells.length !== table.header.length)
+          problems.shape.push(
+            `line ${row.line}: ${row.cells.length} cells where the header has ${table.header.length}; escape a | inside a cell as \\|`,
+          );
   }
-  if (!tables.some(isConfiguration)) problems.shape.push(`no table under ## ${CONFIGURATION_SECTION}`);
+  if (!tables.some(isConfiguration))
+    problems.shape.push(`no table under ## ${CONFIGURATION_SECTION}`);
   return problems;
 }
 
@@ -82,7 +111,10 @@ describe('README.md', function () {
     const problems = problemsOf(README, CONFIG_VARIABLES);
 
     it('reads a list of variables from the schema, not an empty one', function () {
-      assert.ok(CONFIG_VARIABLES.includes('PORT') && CONFIG_VARIABLES.includes('PUBLIC_BASE_URL'), 'CONFIG_VARIABLES misses PORT or PUBLIC_BASE_URL');
+      assert.ok(
+        CONFIG_VARIABLES.includes('PORT') && CONFIG_VARIABLES.includes('PUBLIC_BASE_URL'),
+        'CONFIG_VARIABLES misses PORT or PUBLIC_BASE_URL',
+      );
       assert.ok(CONFIG_VARIABLES.length > 50, `only ${CONFIG_VARIABLES.length} variables`);
     });
 
@@ -94,7 +126,7 @@ describe('README.md', function () {
       assert.deepEqual(problems.unknown, []);
     });
 
-    it('(c) gives every table a header and delimiter row, after a blank line, and rows of the header\'s width', function () {
+    it("(c) gives every table a header and delimiter row, after a blank line, and rows of the header's width", function () {
       assert.deepEqual(problems.shape, []);
     });
   });
@@ -112,36 +144,74 @@ describe('README.md', function () {
       const readme = mutated(/^\| `GITHUB_API_URL` \|/, (line) => `${line}\n${line}`);
       const rows = problemsOf(readme, CONFIG_VARIABLES).rows;
       assert.equal(rows.length, 1, rows.join('\n'));
-      assert.match(rows[0]!, /^GITHUB_API_URL: 2 README rows \(lines \d+, \d+\); keep exactly one$/);
+      assert.match(
+        rows[0]!,
+        /^GITHUB_API_URL: 2 README rows \(lines \d+, \d+\); keep exactly one$/,
+      );
     });
 
     it('(a) reports a row outside the Configuration section', function () {
-      const readme = mutated(/^\| `GET \/healthz` \|/, (line) => `${line}\n| \`PORT\` | \`3978\` | again |`);
-      assert.ok(problemsOf(readme, CONFIG_VARIABLES).rows.some((p) => /^PORT: .* outside ## Configuration/.test(p)));
+      const readme = mutated(
+        /^\| `GET \/healthz` \|/,
+        (line) => `${line}\n| \`PORT\` | \`3978\` | again |`,
+      );
+      assert.ok(
+        problemsOf(readme, CONFIG_VARIABLES).rows.some((p) =>
+          /^PORT: .* outside ## Configuration/.test(p),
+        ),
+      );
     });
 
     it('(a) reports a variable the schema gained but the README lacks', function () {
       const rows = problemsOf(README, [...CONFIG_VARIABLES, 'NEW_SETTING']).rows;
-      assert.deepEqual(rows.map((p) => p.split(':')[0]), ['NEW_SETTING']);
+      assert.deepEqual(
+        rows.map((p) => p.split(':')[0]),
+        ['NEW_SETTING'],
+      );
     });
 
     it('(b) reports a row for a variable config.ts does not read, and a row naming two', function () {
-      const unknownRow = mutated(/^\| `PORT` \|/, (line) => `${line}\n| \`NOT_A_SETTING\` | unset | nothing |`);
-      assert.match(problemsOf(unknownRow, CONFIG_VARIABLES).unknown.join('\n'), /NOT_A_SETTING is not read by src\/config\.ts/);
-      const twoInOne = mutated(/^\| `BOT_ID` \|/, (line) => line.replace('`BOT_ID`', '`BOT_ID`, `BOT_PASSWORD`'));
-      assert.match(problemsOf(twoInOne, CONFIG_VARIABLES).unknown.join('\n'), /is not one backticked variable name/);
+      const unknownRow = mutated(
+        /^\| `PORT` \|/,
+        (line) => `${line}\n| \`NOT_A_SETTING\` | unset | nothing |`,
+      );
+      assert.match(
+        problemsOf(unknownRow, CONFIG_VARIABLES).unknown.join('\n'),
+        /NOT_A_SETTING is not read by src\/config\.ts/,
+      );
+      const twoInOne = mutated(/^\| `BOT_ID` \|/, (line) =>
+        line.replace('`BOT_ID`', '`BOT_ID`, `BOT_PASSWORD`'),
+      );
+      assert.match(
+        problemsOf(twoInOne, CONFIG_VARIABLES).unknown.join('\n'),
+        /is not one backticked variable name/,
+      );
     });
 
     it('(c) reports rows without a header, as the old README had under other sections', function () {
-      const readme = mutated(/^Container Apps: \[docs\/deploy\.md\]/, (line) => `${line}\n| \`TAB_DIST_DIR\` | \`./dist/tab\` | The built tab. |`);
+      const readme = mutated(
+        /^Container Apps: \[docs\/deploy\.md\]/,
+        (line) => `${line}\n| \`TAB_DIST_DIR\` | \`./dist/tab\` | The built tab. |`,
+      );
       const shape = problemsOf(readme, CONFIG_VARIABLES).shape;
-      assert.ok(shape.some((p) => /without a header/.test(p)), shape.join('\n'));
-      assert.ok(shape.some((p) => /must follow a blank line/.test(p)), shape.join('\n'));
+      assert.ok(
+        shape.some((p) => /without a header/.test(p)),
+        shape.join('\n'),
+      );
+      assert.ok(
+        shape.some((p) => /must follow a blank line/.test(p)),
+        shape.join('\n'),
+      );
     });
 
     it('(c) reports a row whose unescaped | adds a cell', function () {
-      const readme = mutated(/^\| `LOG_LEVEL` \|/, (line) => line.replace('`fatal`, ', '`fatal` | '));
-      assert.match(problemsOf(readme, CONFIG_VARIABLES).shape.join('\n'), /4 cells where the header has 3/);
+      const readme = mutated(/^\| `LOG_LEVEL` \|/, (line) =>
+        line.replace('`fatal`, ', '`fatal` | '),
+      );
+      assert.match(
+        problemsOf(readme, CONFIG_VARIABLES).shape.join('\n'),
+        /4 cells where the header has 3/,
+      );
     });
   });
 });

@@ -8,8 +8,17 @@ import { botAuthenticationSettingsFrom } from '../../src/composition/bot-authent
 import { botCredentialsFactory } from '../../src/teams/bot-authentication.js';
 import { startConnectorStub, type ConnectorStub } from '../support/connector-stub.js';
 import { captureLogger } from '../support/log-capture.js';
-import { LoopbackCredentialsFactory, startOpenIdServer, type OpenIdServer } from '../support/openid-server.js';
-import { eventually, startTestReynolds, testConfig, type TestReynolds } from '../support/reynolds.js';
+import {
+  LoopbackCredentialsFactory,
+  startOpenIdServer,
+  type OpenIdServer,
+} from '../support/openid-server.js';
+import {
+  eventually,
+  startTestReynolds,
+  testConfig,
+  type TestReynolds,
+} from '../support/reynolds.js';
 
 const TENANT = 'c5b7a1f0-0000-4000-8000-00000000abcd';
 
@@ -31,9 +40,17 @@ function messageActivity(serviceUrl: string, botId: string, text = 'help') {
 async function postActivity(url: string, activity: unknown, token?: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${url}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
+  const response = await fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(activity),
+  });
   const text = await response.text();
-  return { status: response.status, text, json: text ? (JSON.parse(text) as { error?: { code: string; message: string } }) : {} };
+  return {
+    status: response.status,
+    text,
+    json: text ? (JSON.parse(text) as { error?: { code: string; message: string } }) : {},
+  };
 }
 
 for (const botType of ['SingleTenant', 'UserAssignedMSI'] as const) {
@@ -54,7 +71,11 @@ for (const botType of ['SingleTenant', 'UserAssignedMSI'] as const) {
         HOST: '127.0.0.1',
         ...(botType === 'SingleTenant' ? { BOT_PASSWORD: 'bot-password-for-test' } : {}),
       };
-      reynolds = await startTestReynolds(env, { botCredentialsFactory: new LoopbackCredentialsFactory(botCredentialsFactory(botAuthenticationSettingsFrom(testConfig(env)))) });
+      reynolds = await startTestReynolds(env, {
+        botCredentialsFactory: new LoopbackCredentialsFactory(
+          botCredentialsFactory(botAuthenticationSettingsFrom(testConfig(env))),
+        ),
+      });
     });
     after(async () => {
       await reynolds?.dispose();
@@ -73,23 +94,47 @@ for (const botType of ['SingleTenant', 'UserAssignedMSI'] as const) {
 
     it('refuses a token signed by another key (same kid)', async () => {
       const activity = messageActivity(connector.url, botId);
-      refused(await postActivity(reynolds.url, activity, await openId.token({ aud: botId, serviceurl: connector.url }, { key: openId.foreignKey })));
+      refused(
+        await postActivity(
+          reynolds.url,
+          activity,
+          await openId.token({ aud: botId, serviceurl: connector.url }, { key: openId.foreignKey }),
+        ),
+      );
     });
 
     it('refuses a token for another bot (wrong audience)', async () => {
       const activity = messageActivity(connector.url, botId);
-      refused(await postActivity(reynolds.url, activity, await openId.token({ aud: randomUUID(), serviceurl: connector.url })));
+      refused(
+        await postActivity(
+          reynolds.url,
+          activity,
+          await openId.token({ aud: randomUUID(), serviceurl: connector.url }),
+        ),
+      );
     });
 
     it('refuses an expired token', async () => {
       const activity = messageActivity(connector.url, botId);
       const anHourAgo = Math.floor(Date.now() / 1000) - 3600;
-      refused(await postActivity(reynolds.url, activity, await openId.token({ aud: botId, serviceurl: connector.url }, { expiresIn: anHourAgo })));
+      refused(
+        await postActivity(
+          reynolds.url,
+          activity,
+          await openId.token({ aud: botId, serviceurl: connector.url }, { expiresIn: anHourAgo }),
+        ),
+      );
     });
 
     it('refuses a token whose serviceurl claim is not the activity service URL', async () => {
       const activity = messageActivity(connector.url, botId);
-      refused(await postActivity(reynolds.url, activity, await openId.token({ aud: botId, serviceurl: 'https://elsewhere.example' })));
+      refused(
+        await postActivity(
+          reynolds.url,
+          activity,
+          await openId.token({ aud: botId, serviceurl: 'https://elsewhere.example' }),
+        ),
+      );
     });
 
     it('refuses an unauthenticated caller before looking at its body', async () => {
@@ -103,10 +148,20 @@ for (const botType of ['SingleTenant', 'UserAssignedMSI'] as const) {
     it('accepts a valid channel token and the bot answers through the connector', async () => {
       const activity = messageActivity(connector.url, botId, 'help');
       const before = connector.posts.length;
-      const result = await postActivity(reynolds.url, activity, await openId.token({ aud: botId, serviceurl: connector.url }));
+      const result = await postActivity(
+        reynolds.url,
+        activity,
+        await openId.token({ aud: botId, serviceurl: connector.url }),
+      );
       assert.equal(result.status, 200, result.text);
-      await eventually(() => connector.posts.slice(before).some((p) => p.conversationId === activity.conversation.id), 'the help reply');
-      const reply = connector.posts.slice(before).find((p) => p.conversationId === activity.conversation.id)!;
+      await eventually(
+        () =>
+          connector.posts.slice(before).some((p) => p.conversationId === activity.conversation.id),
+        'the help reply',
+      );
+      const reply = connector.posts
+        .slice(before)
+        .find((p) => p.conversationId === activity.conversation.id)!;
       assert.match(String(reply.activity.text), /subscribe/i);
     });
   });
@@ -120,7 +175,10 @@ describe('local mode (no BOT_ID)', () => {
       assert.equal(reynolds.config.localMode, true);
       assert.equal(reynolds.config.host, '127.0.0.1');
       assert.match(reynolds.url, /^http:\/\/127\.0\.0\.1:/);
-      assert.ok(log.lines.some((l) => /local mode: .*this machine only.*127\.0\.0\.1/.test(l)), log.text());
+      assert.ok(
+        log.lines.some((l) => /local mode: .*this machine only.*127\.0\.0\.1/.test(l)),
+        log.text(),
+      );
     } finally {
       await reynolds.dispose();
     }

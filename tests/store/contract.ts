@@ -4,7 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/core/clock.js';
-import { ConflictError, LeaseLostError, type RecordInput, type Store } from '../../src/store/store.js';
+import {
+  ConflictError,
+  LeaseLostError,
+  type RecordInput,
+  type Store,
+} from '../../src/store/store.js';
 import { type DeliveryInput } from '../../src/core/inbox-item.js';
 import type { BrokerEvent } from '../../src/core/broker-event.js';
 import { OrchestrationStage } from '../../src/orchestration/orchestration-stage.js';
@@ -21,7 +26,8 @@ let counter = 0;
 
 export function delivery(overrides: Partial<DeliveryInput> = {}): DeliveryInput {
   counter += 1;
-  const deliveryId = overrides.deliveryId ?? `d-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const deliveryId =
+    overrides.deliveryId ?? `d-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   return {
     tenantId: 'tenant-a',
     key: `hook-1:${deliveryId}`,
@@ -36,7 +42,10 @@ export function delivery(overrides: Partial<DeliveryInput> = {}): DeliveryInput 
   };
 }
 
-export function storeContract(label: string, open: (clock: ManualClock) => Promise<OpenedStore>): void {
+export function storeContract(
+  label: string,
+  open: (clock: ManualClock) => Promise<OpenedStore>,
+): void {
   describe(`Store contract: ${label}`, function () {
     let clock: ManualClock;
     let store: Store;
@@ -83,8 +92,26 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       const item = await store.getDelivery(d.key);
       assert.ok(item);
       assert.deepEqual(
-        { tenantId: item.tenantId, key: item.key, deliveryId: item.deliveryId, event: item.event, action: item.action, orderingKey: item.orderingKey, receivedAt: item.receivedAt, body: item.body },
-        { tenantId: d.tenantId, key: d.key, deliveryId: d.deliveryId, event: d.event, action: undefined, orderingKey: d.orderingKey, receivedAt: d.receivedAt, body: d.body },
+        {
+          tenantId: item.tenantId,
+          key: item.key,
+          deliveryId: item.deliveryId,
+          event: item.event,
+          action: item.action,
+          orderingKey: item.orderingKey,
+          receivedAt: item.receivedAt,
+          body: item.body,
+        },
+        {
+          tenantId: d.tenantId,
+          key: d.key,
+          deliveryId: d.deliveryId,
+          event: d.event,
+          action: undefined,
+          orderingKey: d.orderingKey,
+          receivedAt: d.receivedAt,
+          body: d.body,
+        },
       );
       assert.equal(await store.getDelivery('hook-1:missing'), undefined);
     });
@@ -96,10 +123,19 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
         await store.acceptDelivery({ ...d, receivedAt: clock.now() });
       }
       const first = await store.claimInbox({ owner: 'w1', limit: 2, leaseMs: 60_000 });
-      assert.deepEqual(first.map((i) => i.key), [ds[0]!.key, ds[1]!.key]);
-      assert.ok(first.every((i) => i.status === 'processing' && i.leaseOwner === 'w1' && i.attempts === 1));
+      assert.deepEqual(
+        first.map((i) => i.key),
+        [ds[0]!.key, ds[1]!.key],
+      );
+      assert.ok(
+        first.every((i) => i.status === 'processing' && i.leaseOwner === 'w1' && i.attempts === 1),
+      );
       const second = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 60_000 });
-      assert.deepEqual(second.map((i) => i.key), [ds[2]!.key], 'claimed items are not handed out again');
+      assert.deepEqual(
+        second.map((i) => i.key),
+        [ds[2]!.key],
+        'claimed items are not handed out again',
+      );
       assert.deepEqual(await store.claimInbox({ owner: 'w3', limit: 10, leaseMs: 60_000 }), []);
       const counts = await store.inboxCounts();
       assert.equal(counts.processing, 3);
@@ -114,19 +150,34 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
         await store.acceptDelivery({ ...d, receivedAt: clock.now() });
       }
       const first = await store.claimInbox({ owner: 'w1', limit: 1, leaseMs: 60_000 });
-      assert.deepEqual(first.map((i) => i.key), [ds[0]!.key]);
+      assert.deepEqual(
+        first.map((i) => i.key),
+        [ds[0]!.key],
+      );
       const second = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 60_000 });
-      assert.deepEqual(second.map((i) => i.key), [ds[3]!.key], 'only the other repository: its items wait for the one w1 holds');
+      assert.deepEqual(
+        second.map((i) => i.key),
+        [ds[3]!.key],
+        'only the other repository: its items wait for the one w1 holds',
+      );
       await store.completeInbox(ds[0]!.key, 'w1');
       const third = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 60_000 });
-      assert.deepEqual(third.map((i) => i.key), [ds[1]!.key, ds[2]!.key], 'then the rest, in order, to one claimer');
+      assert.deepEqual(
+        third.map((i) => i.key),
+        [ds[1]!.key, ds[2]!.key],
+        'then the rest, in order, to one claimer',
+      );
     });
 
     it('hands an item over when its lease runs out (its worker died), and the old owner loses it', async function () {
       const d = delivery();
       await store.acceptDelivery(d);
       await store.claimInbox({ owner: 'dead', limit: 10, leaseMs: 1000 });
-      assert.deepEqual(await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 1000 }), [], 'not before the lease ends');
+      assert.deepEqual(
+        await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 1000 }),
+        [],
+        'not before the lease ends',
+      );
       clock.advance(1001);
       const taken = await store.claimInbox({ owner: 'w2', limit: 10, leaseMs: 1000 });
       assert.equal(taken.length, 1);
@@ -150,11 +201,23 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       assert.equal(done.leaseOwner, undefined);
 
       clock.advance(CONTRACT_DELIVERY_TTL_MS - 1);
-      assert.equal(await store.acceptDelivery(d), 'duplicate', 'a redelivery within the TTL is still a duplicate');
+      assert.equal(
+        await store.acceptDelivery(d),
+        'duplicate',
+        'a redelivery within the TTL is still a duplicate',
+      );
       clock.advance(1);
-      assert.equal(await store.getDelivery(d.key), undefined, 'reads are expiry-aware before any sweep');
+      assert.equal(
+        await store.getDelivery(d.key),
+        undefined,
+        'reads are expiry-aware before any sweep',
+      );
       assert.equal((await store.inboxCounts()).done, 0);
-      assert.equal(await store.acceptDelivery(d), 'accepted', 'after the TTL the key is free again');
+      assert.equal(
+        await store.acceptDelivery(d),
+        'accepted',
+        'after the TTL the key is free again',
+      );
       assert.equal((await store.getDelivery(d.key))?.status, 'pending');
     });
 
@@ -204,8 +267,15 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       assert.equal(parked?.status, 'failed');
       assert.equal(parked?.body, d.body);
       assert.equal(parked?.lastError, 'gave up after 5 attempts');
-      assert.deepEqual((await store.listFailed(10)).map((i) => i.key), [d.key]);
-      assert.deepEqual(await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 }), [], 'parked items are not claimed');
+      assert.deepEqual(
+        (await store.listFailed(10)).map((i) => i.key),
+        [d.key],
+      );
+      assert.deepEqual(
+        await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 }),
+        [],
+        'parked items are not claimed',
+      );
       assert.equal((await store.inboxCounts()).failed, 1);
     });
 
@@ -217,7 +287,10 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       const item = await store.getDelivery(d.key);
       assert.equal(item?.status, 'pending');
       assert.equal(item?.attempts, 0);
-      assert.equal((await store.claimInbox({ owner: 'w2', limit: 1, leaseMs: 60_000 }))[0]?.key, d.key);
+      assert.equal(
+        (await store.claimInbox({ owner: 'w2', limit: 1, leaseMs: 60_000 }))[0]?.key,
+        d.key,
+      );
     });
 
     it('refuses lease-checked updates from a worker that does not hold the item', async function () {
@@ -238,11 +311,20 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       const claimed = await store.claimInbox({ owner: 'w', limit: 3, leaseMs: 60_000 });
       await store.completeInbox(claimed[0]!.key, 'w');
       await store.parkInbox(claimed[1]!.key, 'w', 'x');
-      assert.deepEqual(await store.inboxCounts(), { pending: 1, processing: 1, done: 1, failed: 1 });
+      assert.deepEqual(await store.inboxCounts(), {
+        pending: 1,
+        processing: 1,
+        done: 1,
+        failed: 1,
+      });
     });
 
     describe('records', function () {
-      const chain = (id: string, data: Record<string, unknown>, extra: Partial<RecordInput> = {}): RecordInput => ({
+      const chain = (
+        id: string,
+        data: Record<string, unknown>,
+        extra: Partial<RecordInput> = {},
+      ): RecordInput => ({
         kind: 'chain',
         tenantId: 'tenant-a',
         partition: 'tenant-a',
@@ -262,7 +344,11 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
         assert.notEqual(second.etag, first.etag);
         assert.equal((await store.getRecord('chain', 'tenant-a', 'c1'))?.data.depth, 2);
         assert.equal(await store.getRecord('chain', 'other-partition', 'c1'), undefined);
-        assert.equal(await store.getRecord('audit', 'tenant-a', 'c1'), undefined, 'kinds do not mix');
+        assert.equal(
+          await store.getRecord('audit', 'tenant-a', 'c1'),
+          undefined,
+          'kinds do not mix',
+        );
         assert.equal(await store.deleteRecord('chain', 'tenant-a', 'c1'), true);
         assert.equal(await store.deleteRecord('chain', 'tenant-a', 'c1'), false);
         assert.equal(await store.getRecord('chain', 'tenant-a', 'c1'), undefined);
@@ -270,10 +356,20 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
 
       it('writes conditionally: ifMatch an etag, or ifMatch null for create-if-absent', async function () {
         const created = await store.putRecord(chain('c2', { v: 1 }), { ifMatch: null });
-        await assert.rejects(store.putRecord(chain('c2', { v: 9 }), { ifMatch: null }), ConflictError);
+        await assert.rejects(
+          store.putRecord(chain('c2', { v: 9 }), { ifMatch: null }),
+          ConflictError,
+        );
         const updated = await store.putRecord(chain('c2', { v: 2 }), { ifMatch: created.etag });
-        await assert.rejects(store.putRecord(chain('c2', { v: 3 }), { ifMatch: created.etag }), ConflictError, 'a stale etag loses');
-        await assert.rejects(store.putRecord(chain('missing', { v: 1 }), { ifMatch: created.etag }), ConflictError);
+        await assert.rejects(
+          store.putRecord(chain('c2', { v: 3 }), { ifMatch: created.etag }),
+          ConflictError,
+          'a stale etag loses',
+        );
+        await assert.rejects(
+          store.putRecord(chain('missing', { v: 1 }), { ifMatch: created.etag }),
+          ConflictError,
+        );
         assert.equal((await store.getRecord('chain', 'tenant-a', 'c2'))?.etag, updated.etag);
       });
 
@@ -282,46 +378,122 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
         clock.advance(1);
         await store.putRecord(chain('b', { repo: 'o/two', verdict: 'break', broken: true }));
         clock.advance(1);
-        await store.putRecord(chain('c', { repo: 'o/one', verdict: 'break', broken: true, depth: 4 }));
+        await store.putRecord(
+          chain('c', { repo: 'o/one', verdict: 'break', broken: true, depth: 4 }),
+        );
         clock.advance(1);
-        await store.putRecord(chain('d', { repo: 'o/one', verdict: 'break' }, { tenantId: 'tenant-b', partition: 'tenant-b' }));
+        await store.putRecord(
+          chain(
+            'd',
+            { repo: 'o/one', verdict: 'break' },
+            { tenantId: 'tenant-b', partition: 'tenant-b' },
+          ),
+        );
         const ids = async (q: Partial<Parameters<Store['queryRecords']>[0]>) =>
-          (await store.queryRecords({ kind: 'chain', tenantId: 'tenant-a', limit: 10, ...q })).map((r) => r.id);
+          (await store.queryRecords({ kind: 'chain', tenantId: 'tenant-a', limit: 10, ...q })).map(
+            (r) => r.id,
+          );
         assert.deepEqual(await ids({}), ['c', 'b', 'a']);
         assert.deepEqual(await ids({ limit: 2 }), ['c', 'b']);
         assert.deepEqual(await ids({ where: { repo: 'o/one' } }), ['c', 'a']);
         assert.deepEqual(await ids({ where: { repo: 'o/one', verdict: 'break' } }), ['c']);
         assert.deepEqual(await ids({ where: { broken: true } }), ['c', 'b']);
         assert.deepEqual(await ids({ where: { depth: 4 } }), ['c']);
-        assert.deepEqual(await ids({ partition: 'tenant-a', where: { verdict: 'proceed' } }), ['a']);
-        assert.deepEqual(await ids({ tenantId: 'tenant-b' }), ['d'], 'tenants never see each other');
-        assert.deepEqual(await ids({ oldestFirst: true }), ['a', 'b', 'c'], 'queues read oldest first');
+        assert.deepEqual(await ids({ partition: 'tenant-a', where: { verdict: 'proceed' } }), [
+          'a',
+        ]);
+        assert.deepEqual(
+          await ids({ tenantId: 'tenant-b' }),
+          ['d'],
+          'tenants never see each other',
+        );
+        assert.deepEqual(
+          await ids({ oldestFirst: true }),
+          ['a', 'b', 'c'],
+          'queues read oldest first',
+        );
         assert.deepEqual(await ids({ oldestFirst: true, limit: 1 }), ['a']);
         await assert.rejects(ids({ where: { "x') OR 1=1 --": 'y' } }), /field name/);
       });
 
       it('expires records: invisible at expiresAt, swept after, and a create may reuse the id', async function () {
-        await store.putRecord(chain('short', { n: 1 }, { kind: 'echo', partition: 'o/r|#1', expiresAt: clock.now() + 1000 }));
+        await store.putRecord(
+          chain(
+            'short',
+            { n: 1 },
+            { kind: 'echo', partition: 'o/r|#1', expiresAt: clock.now() + 1000 },
+          ),
+        );
         await store.putRecord(chain('kept', { n: 2 }, { kind: 'echo', partition: 'o/r|#1' }));
-        assert.equal((await store.queryRecords({ kind: 'echo', tenantId: 'tenant-a', partition: 'o/r|#1', limit: 10 })).length, 2);
+        assert.equal(
+          (
+            await store.queryRecords({
+              kind: 'echo',
+              tenantId: 'tenant-a',
+              partition: 'o/r|#1',
+              limit: 10,
+            })
+          ).length,
+          2,
+        );
         clock.advance(1000);
         assert.equal(await store.getRecord('echo', 'o/r|#1', 'short'), undefined);
-        assert.deepEqual((await store.queryRecords({ kind: 'echo', tenantId: 'tenant-a', partition: 'o/r|#1', limit: 10 })).map((r) => r.id), ['kept']);
-        assert.equal(await store.deleteRecord('echo', 'o/r|#1', 'short'), false, 'an expired record is not "there"');
-        await store.putRecord(chain('short', { n: 3 }, { kind: 'echo', partition: 'o/r|#1' }), { ifMatch: null });
+        assert.deepEqual(
+          (
+            await store.queryRecords({
+              kind: 'echo',
+              tenantId: 'tenant-a',
+              partition: 'o/r|#1',
+              limit: 10,
+            })
+          ).map((r) => r.id),
+          ['kept'],
+        );
+        assert.equal(
+          await store.deleteRecord('echo', 'o/r|#1', 'short'),
+          false,
+          'an expired record is not "there"',
+        );
+        await store.putRecord(chain('short', { n: 3 }, { kind: 'echo', partition: 'o/r|#1' }), {
+          ifMatch: null,
+        });
         assert.equal((await store.getRecord('echo', 'o/r|#1', 'short'))?.data.n, 3);
-        await store.putRecord(chain('gone', { n: 4 }, { kind: 'audit', partition: 'x', expiresAt: clock.now() + 5 }));
+        await store.putRecord(
+          chain('gone', { n: 4 }, { kind: 'audit', partition: 'x', expiresAt: clock.now() + 5 }),
+        );
         clock.advance(5);
         assert.equal(await store.sweepExpired(), 1);
       });
     });
 
     it('holds the orchestration records: edges by dependency repository, found by either end, expiring after a close; interventions once', async function () {
-      const stage = new OrchestrationStage({ store, clock, thresholds: { reviewSlaMs: 10 * 3_600_000, lead: 0.5 } });
-      const event = (repo: string, number: number, action: string, fields: Partial<BrokerEvent> = {}): BrokerEvent => {
+      const stage = new OrchestrationStage({
+        store,
+        clock,
+        thresholds: { reviewSlaMs: 10 * 3_600_000, lead: 0.5 },
+      });
+      const event = (
+        repo: string,
+        number: number,
+        action: string,
+        fields: Partial<BrokerEvent> = {},
+      ): BrokerEvent => {
         const [owner, name] = repo.split('/') as [string, string];
         const at = new Date(clock.now()).toISOString();
-        return { tenantId: 'tenant-a', deliveryId: `d-${repo}-${number}-${action}`, kind: 'pull_request', action, known: true, labels: [], occurredAt: at, receivedAt: at, repo: { owner, name, fullName: repo }, target: { kind: 'pull_request', key: `#${number}`, number }, state: 'open', ...fields };
+        return {
+          tenantId: 'tenant-a',
+          deliveryId: `d-${repo}-${number}-${action}`,
+          kind: 'pull_request',
+          action,
+          known: true,
+          labels: [],
+          occurredAt: at,
+          receivedAt: at,
+          repo: { owner, name, fullName: repo },
+          target: { kind: 'pull_request', key: `#${number}`, number },
+          state: 'open',
+          ...fields,
+        };
       };
       const run = async (e: BrokerEvent) => {
         const context = { event: e, item: { key: e.deliveryId } as never };
@@ -330,17 +502,47 @@ export function storeContract(label: string, open: (clock: ManualClock) => Promi
       };
       await run(event('acme/web', 5, 'opened', { body: 'Depends on acme/api#12' }));
       await run(event('acme/api', 12, 'opened'));
-      assert.deepEqual((await stage.graph.dependenciesOf('tenant-a', { repo: 'acme/web', number: 5 })).map((edge) => edge.dependency), ['acme/api#12']);
+      assert.deepEqual(
+        (await stage.graph.dependenciesOf('tenant-a', { repo: 'acme/web', number: 5 })).map(
+          (edge) => edge.dependency,
+        ),
+        ['acme/api#12'],
+      );
       clock.advance(3_600_000);
-      assert.deepEqual((await run(event('acme/api', 12, 'closed', { state: 'merged' }))).coordination?.map((n) => n.text), ['unblocked: acme/api#12 merged']);
-      const [edge] = await store.queryRecords({ kind: 'dependency_edge', tenantId: 'tenant-a', partition: 'tenant-a|acme/api', limit: 10 });
-      assert.equal(edge?.expiresAt, clock.now() + 30 * 24 * 3_600_000, 'an edge lives 30 days after an end closes');
-      assert.equal((await store.queryRecords({ kind: 'dependency_edge', tenantId: 'tenant-b', limit: 10 })).length, 0, 'tenants never see each other');
+      assert.deepEqual(
+        (await run(event('acme/api', 12, 'closed', { state: 'merged' }))).coordination?.map(
+          (n) => n.text,
+        ),
+        ['unblocked: acme/api#12 merged'],
+      );
+      const [edge] = await store.queryRecords({
+        kind: 'dependency_edge',
+        tenantId: 'tenant-a',
+        partition: 'tenant-a|acme/api',
+        limit: 10,
+      });
+      assert.equal(
+        edge?.expiresAt,
+        clock.now() + 30 * 24 * 3_600_000,
+        'an edge lives 30 days after an end closes',
+      );
+      assert.equal(
+        (await store.queryRecords({ kind: 'dependency_edge', tenantId: 'tenant-b', limit: 10 }))
+          .length,
+        0,
+        'tenants never see each other',
+      );
       clock.advance(5 * 3_600_000);
       const raised = await stage.tick('tenant-a');
-      assert.deepEqual(raised.map((i) => `${i.rule} ${i.item}`), ['review_wait acme/web#5']);
+      assert.deepEqual(
+        raised.map((i) => `${i.rule} ${i.item}`),
+        ['review_wait acme/web#5'],
+      );
       assert.deepEqual(await stage.tick('tenant-a'), [], 'raised once');
-      assert.equal((await stage.portfolio.figures('tenant-a', 'org:acme', 1, clock.now())).prsMerged, 1);
+      assert.equal(
+        (await stage.portfolio.figures('tenant-a', 'org:acme', 1, clock.now())).prsMerged,
+        1,
+      );
     });
 
     it('keeps large bodies intact', async function () {

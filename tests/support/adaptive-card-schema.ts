@@ -29,7 +29,11 @@ class ExecuteAction extends AC.SubmitAction {
   }
   override internalValidateProperties(context: AC.ValidationResults): void {
     super.internalValidateProperties(context);
-    if (this.verb === '') context.addFailure(this, { error: AC.ValidationError.PropertyCantBeNull, message: 'An Action.Execute must have a verb.' });
+    if (this.verb === '')
+      context.addFailure(this, {
+        error: AC.ValidationError.PropertyCantBeNull,
+        message: 'An Action.Execute must have a verb.',
+      });
   }
 }
 AC.AdaptiveCard.actionTypeRegistry.registerType('Action.Execute', () => new ExecuteAction());
@@ -51,12 +55,21 @@ type Check = (value: unknown) => string | undefined;
 
 const isString: Check = (v) => (typeof v === 'string' ? undefined : 'must be a string');
 const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
-const isNumber: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a number');
-const isObject: Check = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object');
+const isNumber: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a number';
+const isObject: Check = (v) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object';
 /** The schema's enums accept any letter case (its patterns say so). */
-const oneOf = (...values: string[]): Check => (v) =>
-  typeof v === 'string' && values.some((value) => value.toLowerCase() === v.toLowerCase()) ? undefined : `must be one of ${values.join(', ')}`;
-const httpUrl: Check = (v) => (typeof v === 'string' && /^https?:\/\/[^\s]+$/.test(v) ? undefined : 'must be an absolute http(s) URL');
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.some((value) => value.toLowerCase() === v.toLowerCase())
+      ? undefined
+      : `must be one of ${values.join(', ')}`;
+const httpUrl: Check = (v) =>
+  typeof v === 'string' && /^https?:\/\/[^\s]+$/.test(v)
+    ? undefined
+    : 'must be an absolute http(s) URL';
 
 const Colors = oneOf('default', 'dark', 'light', 'accent', 'good', 'warning', 'attention');
 const ContainerStyle = oneOf('default', 'emphasis', 'good', 'attention', 'warning', 'accent');
@@ -72,17 +85,35 @@ const ActionMode = oneOf('primary', 'secondary');
 const AssociatedInputs = oneOf('Auto', 'None');
 const TextInputStyle = oneOf('text', 'tel', 'url', 'email', 'password');
 const ColumnWidth: Check = (v) =>
-  typeof v === 'number' || (typeof v === 'string' && /^(auto|stretch|\d+(\.\d+)?(px)?)$/i.test(v)) ? undefined : 'must be auto, stretch, a weight or "<n>px"';
+  typeof v === 'number' || (typeof v === 'string' && /^(auto|stretch|\d+(\.\d+)?(px)?)$/i.test(v))
+    ? undefined
+    : 'must be auto, stretch, a weight or "<n>px"';
 
 interface Shape {
   required: string[];
-  props: Record<string, Check | 'elements' | 'actions' | 'columns' | 'facts' | 'card' | 'selectAction'>;
+  props: Record<
+    string,
+    Check | 'elements' | 'actions' | 'columns' | 'facts' | 'card' | 'selectAction'
+  >;
 }
 
 /** Extendable.Element (less `fallback`, which no template uses). */
-const ELEMENT = { height: BlockElementHeight, separator: isBoolean, spacing: Spacing, id: isString, isVisible: isBoolean } as const;
+const ELEMENT = {
+  height: BlockElementHeight,
+  separator: isBoolean,
+  spacing: Spacing,
+  id: isString,
+  isVisible: isBoolean,
+} as const;
 /** Extendable.Action (less `fallback`, `iconUrl` and `requires`, which no template uses). */
-const ACTION = { title: isString, id: isString, style: ActionStyle, tooltip: isString, isEnabled: isBoolean, mode: ActionMode } as const;
+const ACTION = {
+  title: isString,
+  id: isString,
+  style: ActionStyle,
+  tooltip: isString,
+  isEnabled: isBoolean,
+  mode: ActionMode,
+} as const;
 
 const ELEMENTS: Record<string, Shape> = {
   TextBlock: {
@@ -103,11 +134,27 @@ const ELEMENTS: Record<string, Shape> = {
   },
   Container: {
     required: ['items'],
-    props: { ...ELEMENT, items: 'elements', selectAction: 'selectAction', style: ContainerStyle, verticalContentAlignment: VerticalContentAlignment, bleed: isBoolean, minHeight: isString },
+    props: {
+      ...ELEMENT,
+      items: 'elements',
+      selectAction: 'selectAction',
+      style: ContainerStyle,
+      verticalContentAlignment: VerticalContentAlignment,
+      bleed: isBoolean,
+      minHeight: isString,
+    },
   },
   ColumnSet: {
     required: [],
-    props: { ...ELEMENT, columns: 'columns', selectAction: 'selectAction', style: ContainerStyle, bleed: isBoolean, minHeight: isString, horizontalAlignment: HorizontalAlignment },
+    props: {
+      ...ELEMENT,
+      columns: 'columns',
+      selectAction: 'selectAction',
+      style: ContainerStyle,
+      bleed: isBoolean,
+      minHeight: isString,
+      horizontalAlignment: HorizontalAlignment,
+    },
   },
   FactSet: { required: ['facts'], props: { ...ELEMENT, facts: 'facts' } },
   ActionSet: { required: ['actions'], props: { ...ELEMENT, actions: 'actions' } },
@@ -148,8 +195,14 @@ const COLUMN: Shape = {
 const ACTIONS: Record<string, Shape> = {
   'Action.OpenUrl': { required: ['url', 'title'], props: { ...ACTION, url: httpUrl } },
   // The schema does not require a verb; a Reynolds card-action handler cannot route one without it.
-  'Action.Execute': { required: ['verb', 'title'], props: { ...ACTION, verb: isString, data: isObject, associatedInputs: AssociatedInputs } },
-  'Action.Submit': { required: ['title'], props: { ...ACTION, data: isObject, associatedInputs: AssociatedInputs } },
+  'Action.Execute': {
+    required: ['verb', 'title'],
+    props: { ...ACTION, verb: isString, data: isObject, associatedInputs: AssociatedInputs },
+  },
+  'Action.Submit': {
+    required: ['title'],
+    props: { ...ACTION, data: isObject, associatedInputs: AssociatedInputs },
+  },
   'Action.ShowCard': { required: ['card', 'title'], props: { ...ACTION, card: 'card' } },
 };
 
@@ -167,7 +220,12 @@ const CARD: Shape = {
     minHeight: isString,
     verticalContentAlignment: VerticalContentAlignment,
     // Not in the schema: Teams' documented extension for full-width cards.
-    msteams: (v) => (isObject(v) === undefined && Object.keys(v as object).every((key) => key === 'width') && (v as Json)['width'] === 'Full' ? undefined : 'must be { width: "Full" }'),
+    msteams: (v) =>
+      isObject(v) === undefined &&
+      Object.keys(v as object).every((key) => key === 'width') &&
+      (v as Json)['width'] === 'Full'
+        ? undefined
+        : 'must be { width: "Full" }',
   },
 };
 
@@ -182,7 +240,8 @@ export function schemaErrors(card: unknown): string[] {
     }
     const object = value as Json;
     if (object['type'] !== typeName) errors.push(`${path}: type must be ${typeName}`);
-    for (const key of shape.required) if (!(key in object)) errors.push(`${path}: ${key} is required`);
+    for (const key of shape.required)
+      if (!(key in object)) errors.push(`${path}: ${key} is required`);
     for (const [key, field] of Object.entries(object)) {
       if (key === 'type') continue;
       const check = shape.props[key];
@@ -190,7 +249,8 @@ export function schemaErrors(card: unknown): string[] {
       if (check === undefined) errors.push(`${at}: not a ${typeName} property`);
       else if (check === 'elements') list(field, at, element);
       else if (check === 'actions') list(field, at, action);
-      else if (check === 'columns') list(field, at, (column, p) => shaped(column, COLUMN, p, 'Column'));
+      else if (check === 'columns')
+        list(field, at, (column, p) => shaped(column, COLUMN, p, 'Column'));
       else if (check === 'facts') list(field, at, fact);
       else if (check === 'card') shaped(field, CARD, at, 'AdaptiveCard');
       else if (check === 'selectAction') action(field, at, true);
@@ -209,7 +269,8 @@ export function schemaErrors(card: unknown): string[] {
   function element(value: unknown, path: string): void {
     const type = (value as Json | null)?.['type'];
     const shape = typeof type === 'string' ? ELEMENTS[type] : undefined;
-    if (shape === undefined) return void errors.push(`${path}: unknown element type ${JSON.stringify(type)}`);
+    if (shape === undefined)
+      return void errors.push(`${path}: unknown element type ${JSON.stringify(type)}`);
     shaped(value, shape, path, type);
     if (type === 'Input.Text') {
       const id = (value as Json)['id'];
@@ -221,29 +282,38 @@ export function schemaErrors(card: unknown): string[] {
   function action(value: unknown, path: string, select = false): void {
     const type = (value as Json | null)?.['type'];
     const shape = typeof type === 'string' ? ACTIONS[type] : undefined;
-    if (shape === undefined) return void errors.push(`${path}: unknown action type ${JSON.stringify(type)}`);
-    if (select && type === 'Action.ShowCard') errors.push(`${path}: Action.ShowCard cannot be a selectAction`);
+    if (shape === undefined)
+      return void errors.push(`${path}: unknown action type ${JSON.stringify(type)}`);
+    if (select && type === 'Action.ShowCard')
+      errors.push(`${path}: Action.ShowCard cannot be a selectAction`);
     shaped(value, shape, path, type);
     const title = (value as Json)['title'];
-    if (!select && (typeof title !== 'string' || title.trim() === '')) errors.push(`${path}: a button needs a title`);
+    if (!select && (typeof title !== 'string' || title.trim() === ''))
+      errors.push(`${path}: a button needs a title`);
   }
 
   function fact(value: unknown, path: string): void {
     const object = value as Json;
-    for (const key of ['title', 'value']) if (typeof object?.[key] !== 'string') errors.push(`${path}.${key}: must be a string`);
-    for (const key of Object.keys(object ?? {})) if (key !== 'title' && key !== 'value') errors.push(`${path}.${key}: not a Fact property`);
+    for (const key of ['title', 'value'])
+      if (typeof object?.[key] !== 'string') errors.push(`${path}.${key}: must be a string`);
+    for (const key of Object.keys(object ?? {}))
+      if (key !== 'title' && key !== 'value') errors.push(`${path}.${key}: not a Fact property`);
   }
 
   shaped(card, CARD, '$', 'AdaptiveCard');
-  if ((card as Json)?.['version'] !== '1.5') errors.push('$.version: must be 1.5 (the top-level card needs a version)');
-  if ((card as Json)?.['$schema'] !== 'http://adaptivecards.io/schemas/adaptive-card.json') errors.push('$.$schema: must name the Adaptive Card schema');
+  if ((card as Json)?.['version'] !== '1.5')
+    errors.push('$.version: must be 1.5 (the top-level card needs a version)');
+  if ((card as Json)?.['$schema'] !== 'http://adaptivecards.io/schemas/adaptive-card.json')
+    errors.push('$.$schema: must name the Adaptive Card schema');
   // Teams rejects messages over about 28 KB; an alert card has no business coming near that.
   if (JSON.stringify(card).length > 28_000) errors.push('$: larger than Teams accepts');
   return errors;
 }
 
-
 /** Both checks' problems, prefixed by which check found them. */
 export function cardProblems(card: unknown): string[] {
-  return [...parserErrors(card).map((e) => `parser: ${e}`), ...schemaErrors(card).map((e) => `schema: ${e}`)];
+  return [
+    ...parserErrors(card).map((e) => `parser: ${e}`),
+    ...schemaErrors(card).map((e) => `schema: ${e}`),
+  ];
 }

@@ -11,13 +11,22 @@ import {
   type ReleaseView,
   type SearchResult,
 } from '../../src/github/github-reader.js';
-import type { CompletionRequest, CompletionResult, ModelPool, PoolSnapshot } from '../../src/models/model-pool.js';
+import type {
+  CompletionRequest,
+  CompletionResult,
+  ModelPool,
+  PoolSnapshot,
+} from '../../src/models/model-pool.js';
 import type { ModelRole } from '../../src/core/model-roles.js';
 import { MODEL_ROLES } from '../../src/core/model-roles.js';
 
 type PullFile = { path: string; additions: number; deletions: number; patch?: string };
 
-export function pullOf(repo: string, number: number, overrides: Partial<PullRequestView> = {}): PullRequestView {
+export function pullOf(
+  repo: string,
+  number: number,
+  overrides: Partial<PullRequestView> = {},
+): PullRequestView {
   return {
     repo,
     number,
@@ -41,7 +50,11 @@ export function pullOf(repo: string, number: number, overrides: Partial<PullRequ
   };
 }
 
-export function issueOf(repo: string, number: number, overrides: Partial<IssueView> = {}): IssueView {
+export function issueOf(
+  repo: string,
+  number: number,
+  overrides: Partial<IssueView> = {},
+): IssueView {
   return {
     repo,
     number,
@@ -123,7 +136,14 @@ export class FakeModelPool implements ModelPool {
   async complete(role: ModelRole, request: CompletionRequest): Promise<CompletionResult> {
     this.requests.push({ role, request });
     if (this.down) throw this.down;
-    return { text: this.answer, role, deployment: `${role}-1`, model: 'fake-model', usage: { promptTokens: 10, completionTokens: 5 }, latencyMs: 1 };
+    return {
+      text: this.answer,
+      role,
+      deployment: `${role}-1`,
+      model: 'fake-model',
+      usage: { promptTokens: 10, completionTokens: 5 },
+      latencyMs: 1,
+    };
   }
   serves(role: ModelRole): boolean {
     return this.roles.has(role);
@@ -137,7 +157,22 @@ export class FakeModelPool implements ModelPool {
         queued: 0,
         inFlight: 0,
         deployments: this.roles.has(role)
-          ? [{ name: `${role}-1`, provider: 'openai' as const, model: 'fake-model', weight: 1, inFlight: 0, breaker: role === 'security' ? ('open' as const) : ('closed' as const), requests: 1, errors: 0, p50Ms: 10, p95Ms: 20, tokens: { prompt: 1, completion: 1 }, costUsd: 0 }]
+          ? [
+              {
+                name: `${role}-1`,
+                provider: 'openai' as const,
+                model: 'fake-model',
+                weight: 1,
+                inFlight: 0,
+                breaker: role === 'security' ? ('open' as const) : ('closed' as const),
+                requests: 1,
+                errors: 0,
+                p50Ms: 10,
+                p95Ms: 20,
+                tokens: { prompt: 1, completion: 1 },
+                costUsd: 0,
+              },
+            ]
           : [],
       })),
       pilot: { stagePercent: this.stagePercent, allow: this.allow, deny: this.deny },

@@ -22,7 +22,11 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -65,11 +69,15 @@ export function startChild(env: Record<string, string>): ChildReynolds {
 }
 
 export async function waitHealthy(url: string): Promise<void> {
-  await eventually(async () => {
-    try {
-      return (await fetch(`${url}/healthz`)).ok;
-    } catch {
-      return false;
-    }
-  }, `${url}/healthz answers`, 30_000);
+  await eventually(
+    async () => {
+      try {
+        return (await fetch(`${url}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    `${url}/healthz answers`,
+    30_000,
+  );
 }

@@ -52,7 +52,8 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(req.url ?? '');
-      const known = member && req.method === 'GET' ? stub.members[decodeURIComponent(member[2]!)] : undefined;
+      const known =
+        member && req.method === 'GET' ? stub.members[decodeURIComponent(member[2]!)] : undefined;
       if (known) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(known));
@@ -77,19 +78,31 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
         const activityId = decodeURIComponent(match[2]!);
         if (!stub.posts.some((p) => p.id === activityId)) {
           res.writeHead(404, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'ActivityNotFound', message: `no activity ${activityId}` } }));
+          res.end(
+            JSON.stringify({
+              error: { code: 'ActivityNotFound', message: `no activity ${activityId}` },
+            }),
+          );
           return;
         }
-        stub.updates.push({ conversationId: decodeURIComponent(match[1]!), activityId, activity: JSON.parse(body) as Record<string, any> });
+        stub.updates.push({
+          conversationId: decodeURIComponent(match[1]!),
+          activityId,
+          activity: JSON.parse(body) as Record<string, any>,
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: activityId }));
         return;
       }
       counter += 1;
       const id = `activity-${counter}`;
-      stub.posts.push({ conversationId: decodeURIComponent(match[1]!), activity: JSON.parse(body) as Record<string, any>, id });
+      stub.posts.push({
+        conversationId: decodeURIComponent(match[1]!),
+        activity: JSON.parse(body) as Record<string, any>,
+        id,
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id }));
+      res.end(JSON.stringify({ id }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -45,11 +45,30 @@ export async function startEnrichedPool(): Promise<EnrichedPool> {
   const models = await startOpenAIStandin((r) =>
     r.target === 'security-west'
       ? { status: 500 }
-      : { delayMs: 5 + (r.seq % 4) * 5, text: '{"summary":"Updates the README."}', usage: { prompt_tokens: REVIEW_USAGE.prompt, completion_tokens: REVIEW_USAGE.completion } },
+      : {
+          delayMs: 5 + (r.seq % 4) * 5,
+          text: '{"summary":"Updates the README."}',
+          usage: { prompt_tokens: REVIEW_USAGE.prompt, completion_tokens: REVIEW_USAGE.completion },
+        },
   );
   const deployments = [
-    { name: 'review-east', role: 'review', provider: 'openai', endpoint: models.url, model: 'gpt-4o', promptPricePer1k: REVIEW_PRICES.prompt, completionPricePer1k: REVIEW_PRICES.completion },
-    { name: 'security-west', role: 'security', provider: 'azure', endpoint: models.url, model: 'gpt-4o-mini', deployment: 'security-west' },
+    {
+      name: 'review-east',
+      role: 'review',
+      provider: 'openai',
+      endpoint: models.url,
+      model: 'gpt-4o',
+      promptPricePer1k: REVIEW_PRICES.prompt,
+      completionPricePer1k: REVIEW_PRICES.completion,
+    },
+    {
+      name: 'security-west',
+      role: 'security',
+      provider: 'azure',
+      endpoint: models.url,
+      model: 'gpt-4o-mini',
+      deployment: 'security-west',
+    },
   ];
   const env = {
     MODEL_DEPLOYMENTS: JSON.stringify(deployments),
@@ -68,11 +87,36 @@ export async function startEnrichedPool(): Promise<EnrichedPool> {
   let delivered = 0;
   async function enrich(reynolds: TestReynolds, count: number): Promise<void> {
     const pool = reynolds.pool;
-    assert.ok(pool instanceof ScheduledModelPool, 'the Reynolds runs the real pool from MODEL_DEPLOYMENTS');
+    assert.ok(
+      pool instanceof ScheduledModelPool,
+      'the Reynolds runs the real pool from MODEL_DEPLOYMENTS',
+    );
     if (delivered === 0) {
-      await new ConversationBook(reynolds.store, systemClock).remember('local', { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: POOL_CHANNEL, name: 'reviews', conversationType: 'channel', isGroup: true }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel', name: 'reviews' });
+      await new ConversationBook(reynolds.store, systemClock).remember(
+        'local',
+        {
+          channelId: 'msteams',
+          serviceUrl: connector.url,
+          conversation: {
+            id: POOL_CHANNEL,
+            name: 'reviews',
+            conversationType: 'channel',
+            isGroup: true,
+          },
+          bot: { id: 'bot', name: 'Reynolds' },
+        },
+        { scope: 'channel', name: 'reviews' },
+      );
       // Through the tab's API, as a user would: the running Reynolds's own SubscriptionBook then sees it at once (its routing cache is per process).
-      const saved = await fetch(`${reynolds.url}/api/subscriptions`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: POOL_CHANNEL, repos: [POOL_REPO], features: ['pulls'] }) });
+      const saved = await fetch(`${reynolds.url}/api/subscriptions`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          conversationId: POOL_CHANNEL,
+          repos: [POOL_REPO],
+          features: ['pulls'],
+        }),
+      });
       assert.equal(saved.status, 200, await saved.text());
     }
     for (let i = 0; i < count; i += 1) {
@@ -80,10 +124,19 @@ export async function startEnrichedPool(): Promise<EnrichedPool> {
       const payload = structuredClone(PULL);
       const number = 500 + delivered;
       payload.number = number;
-      payload.pull_request = { ...payload.pull_request, number, id: payload.pull_request.id + delivered, title: `Update the README, part ${delivered}` };
+      payload.pull_request = {
+        ...payload.pull_request,
+        number,
+        id: payload.pull_request.id + delivered,
+        title: `Update the README, part ${delivered}`,
+      };
       const result = await postDelivery(reynolds.url, { event: 'pull_request', payload });
       assert.equal(result.status, 202);
-      await eventually(async () => (await enrichmentsUpdated(reynolds.url)) === delivered, `the enrichment of PR #${number}`, 15_000);
+      await eventually(
+        async () => (await enrichmentsUpdated(reynolds.url)) === delivered,
+        `the enrichment of PR #${number}`,
+        15_000,
+      );
       // The pool's timer samples the latency history every 10 s; one point per enrichment here, so the chart has a series.
       pool.sampleHistory();
     }

@@ -3,7 +3,14 @@
  * wire format: each device code's fate is decided by the test (`decide`), and `down` makes every
  * call fail as GitHub being unreachable would.
  */
-import { type DeviceCode, type ExchangeResult, type GitHubOAuth, GitHubOAuthError, type GitHubUser, type IssuedTokens } from '../../src/identity/github-oauth.js';
+import {
+  type DeviceCode,
+  type ExchangeResult,
+  type GitHubOAuth,
+  GitHubOAuthError,
+  type GitHubUser,
+  type IssuedTokens,
+} from '../../src/identity/github-oauth.js';
 
 export class FakeGitHubOAuth implements GitHubOAuth {
   down = false;
@@ -16,7 +23,13 @@ export class FakeGitHubOAuth implements GitHubOAuth {
   async requestDeviceCode(): Promise<DeviceCode> {
     this.fail();
     this.serial += 1;
-    return { deviceCode: `dc-${this.serial}`, userCode: `FAKE-${String(this.serial).padStart(4, '0')}`, verificationUri: 'https://github.com/login/device', expiresInSeconds: 900, intervalSeconds: 5 };
+    return {
+      deviceCode: `dc-${this.serial}`,
+      userCode: `FAKE-${String(this.serial).padStart(4, '0')}`,
+      verificationUri: 'https://github.com/login/device',
+      expiresInSeconds: 900,
+      intervalSeconds: 5,
+    };
   }
 
   /** The person approves code `userCode` as `user`, or denies it, or lets it expire. */
@@ -49,7 +62,11 @@ export class FakeGitHubOAuth implements GitHubOAuth {
   async user(accessToken: string): Promise<GitHubUser> {
     this.fail();
     const user = this.users.get(accessToken);
-    if (!user) throw new GitHubOAuthError('rejected', 'GitHub refused to read the signed-in user: the token is no longer valid (401)');
+    if (!user)
+      throw new GitHubOAuthError(
+        'rejected',
+        'GitHub refused to read the signed-in user: the token is no longer valid (401)',
+      );
     return user;
   }
 

@@ -34,10 +34,23 @@ interface Route {
   handler: Handler;
 }
 
-const NOT_FOUND = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' };
-const BAD_CREDENTIALS = { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' };
+const NOT_FOUND = {
+  message: 'Not Found',
+  documentation_url: 'https://docs.github.com/rest',
+  status: '404',
+};
+const BAD_CREDENTIALS = {
+  message: 'Bad credentials',
+  documentation_url: 'https://docs.github.com/rest',
+  status: '401',
+};
 /** Hop-by-hop and length headers of a recording are the server's to set, not the fixture's. */
-const DROPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'content-encoding']);
+const DROPPED_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'content-encoding',
+]);
 
 const require = createRequire(import.meta.url);
 const FIXTURES = path.dirname(require.resolve('@octokit/fixtures/package.json'));
@@ -51,7 +64,12 @@ interface FixtureEntry {
 }
 
 export function fixtureEntries(scenario: string): FixtureEntry[] {
-  return JSON.parse(readFileSync(path.join(FIXTURES, 'scenarios', 'api.github.com', scenario, 'normalized-fixture.json'), 'utf8')) as FixtureEntry[];
+  return JSON.parse(
+    readFileSync(
+      path.join(FIXTURES, 'scenarios', 'api.github.com', scenario, 'normalized-fixture.json'),
+      'utf8',
+    ),
+  ) as FixtureEntry[];
 }
 
 export class GitHubApiServer {
@@ -94,20 +112,34 @@ export class GitHubApiServer {
     for (const entry of fixtureEntries(scenario)) {
       const target = new URL(entry.path, 'http://github.test');
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(entry.headers)) if (!DROPPED_HEADERS.has(k.toLowerCase())) headers[k] = String(v);
-      this.routes.push({ method: entry.method.toUpperCase(), pathname: target.pathname, query: target.searchParams, handler: () => ({ status: entry.status, body: entry.response, headers }) });
+      for (const [k, v] of Object.entries(entry.headers))
+        if (!DROPPED_HEADERS.has(k.toLowerCase())) headers[k] = String(v);
+      this.routes.push({
+        method: entry.method.toUpperCase(),
+        pathname: target.pathname,
+        query: target.searchParams,
+        handler: () => ({ status: entry.status, body: entry.response, headers }),
+      });
     }
     return this;
   }
 
   on(method: string, pathname: string | RegExp, response: ApiResponse | Handler): this {
-    this.routes.unshift({ method, pathname, handler: typeof response === 'function' ? response : () => response });
+    this.routes.unshift({
+      method,
+      pathname,
+      handler: typeof response === 'function' ? response : () => response,
+    });
     return this;
   }
 
   /** Plays a GitHub App: JWT-authenticated installation look-ups and installation tokens. */
   actAsApp(id: number, publicKeyPem: string, installations: Record<string, number>): this {
-    this.app = { id, publicKey: createPublicKey(publicKeyPem), installations: new Map(Object.entries(installations).map(([k, v]) => [k.toLowerCase(), v])) };
+    this.app = {
+      id,
+      publicKey: createPublicKey(publicKeyPem),
+      installations: new Map(Object.entries(installations).map(([k, v]) => [k.toLowerCase(), v])),
+    };
     return this;
   }
 
@@ -117,15 +149,22 @@ export class GitHubApiServer {
 
   private async answer(req: IncomingMessage): Promise<ApiResponse> {
     const url = new URL(req.url ?? '/', 'http://github.test');
-    const seen: SeenRequest = { method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) };
+    const seen: SeenRequest = {
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    };
     this.requests.push(seen);
     for await (const _ of req); // drain the body
     if (!url.pathname.startsWith(this.prefix)) return { status: 404, body: NOT_FOUND };
     const pathname = url.pathname.slice(this.prefix.length) || '/';
     const appAnswer = await this.answerAsApp(seen, pathname);
     if (appAnswer) return appAnswer;
-    if (this.tokens.size > 0 && !this.tokens.has(seen.authorization ?? '')) return { status: 401, body: BAD_CREDENTIALS };
-    const route = this.routes.find((r) => r.method === seen.method && matches(r, pathname, url.searchParams));
+    if (this.tokens.size > 0 && !this.tokens.has(seen.authorization ?? ''))
+      return { status: 401, body: BAD_CREDENTIALS };
+    const route = this.routes.find(
+      (r) => r.method === seen.method && matches(r, pathname, url.searchParams),
+    );
     if (!route) return { status: 404, body: NOT_FOUND };
     return route.handler(seen, url);
   }
@@ -141,23 +180,52 @@ export class GitHubApiServer {
       const { payload } = await jwtVerify(jwt, this.app.publicKey, { algorithms: ['RS256'] });
       if (String(payload.iss) !== String(this.app.id)) throw new Error('wrong issuer');
     } catch {
-      return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest' } };
+      return {
+        status: 401,
+        body: {
+          message: 'A JSON web token could not be decoded',
+          documentation_url: 'https://docs.github.com/rest',
+        },
+      };
     }
     if (tokenPath && seen.method === 'POST') {
       const id = Number(tokenPath[1]);
-      if (![...this.app.installations.values()].includes(id)) return { status: 404, body: NOT_FOUND };
+      if (![...this.app.installations.values()].includes(id))
+        return { status: 404, body: NOT_FOUND };
       this.tokens.add(`token ghs_installation_${id}`);
-      return { status: 201, body: { token: `ghs_installation_${id}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { pull_requests: 'read', issues: 'read', checks: 'read', contents: 'read' }, repository_selection: 'all' } };
+      return {
+        status: 201,
+        body: {
+          token: `ghs_installation_${id}`,
+          expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          permissions: { pull_requests: 'read', issues: 'read', checks: 'read', contents: 'read' },
+          repository_selection: 'all',
+        },
+      };
     }
-    const key = repoPath ? `${repoPath[1]}/${repoPath[2]}`.toLowerCase() : ownerPath![1]!.toLowerCase();
+    const key = repoPath
+      ? `${repoPath[1]}/${repoPath[2]}`.toLowerCase()
+      : ownerPath![1]!.toLowerCase();
     const id = this.app.installations.get(key);
     if (id === undefined) return { status: 404, body: NOT_FOUND };
-    return { status: 200, body: { id, app_id: this.app.id, account: { login: key.split('/')[0] }, target_type: 'Organization', permissions: {} } };
+    return {
+      status: 200,
+      body: {
+        id,
+        app_id: this.app.id,
+        account: { login: key.split('/')[0] },
+        target_type: 'Organization',
+        permissions: {},
+      },
+    };
   }
 }
 
 function matches(route: Route, pathname: string, query: URLSearchParams): boolean {
-  const pathOk = typeof route.pathname === 'string' ? route.pathname === pathname : route.pathname.test(pathname);
+  const pathOk =
+    typeof route.pathname === 'string'
+      ? route.pathname === pathname
+      : route.pathname.test(pathname);
   if (!pathOk) return false;
   for (const [k, v] of route.query ?? []) if (query.get(k) !== v) return false;
   return true;
@@ -180,8 +248,18 @@ function defaultHeaders(): Record<string, string> {
 export function rateLimited(resetEpochSeconds: number, status = 403): ApiResponse {
   return {
     status,
-    headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(resetEpochSeconds) },
-    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting', status: String(status) },
+    headers: {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-reset': String(resetEpochSeconds),
+    },
+    body: {
+      message: 'API rate limit exceeded for installation ID 1.',
+      documentation_url:
+        'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+      status: String(status),
+    },
   };
 }
 
@@ -190,6 +268,12 @@ export function secondaryRateLimited(retryAfterSeconds: number): ApiResponse {
   return {
     status: 403,
     headers: { 'retry-after': String(retryAfterSeconds) },
-    body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' },
+    body: {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url:
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      status: '403',
+    },
   };
 }

@@ -30,7 +30,8 @@ export interface StubUser {
   name?: string;
 }
 
-export type OAuthScriptStep = 'authorization_pending' | 'slow_down' | 'expired_token' | 'access_denied';
+export type OAuthScriptStep =
+  'authorization_pending' | 'slow_down' | 'expired_token' | 'access_denied';
 
 export interface IssuedCode {
   deviceCode: string;
@@ -98,7 +99,9 @@ const OAUTH_ERRORS: Record<string, string> = {
   unsupported_grant_type: 'The grant type is not supported.',
 };
 
-export async function startGitHubApiStub(options: { clientId?: string; clientSecret?: string; fallbackUrl?: string } = {}): Promise<GitHubApiStub> {
+export async function startGitHubApiStub(
+  options: { clientId?: string; clientSecret?: string; fallbackUrl?: string } = {},
+): Promise<GitHubApiStub> {
   const requests: GitHubRequest[] = [];
   let ids = 1000;
   let serial = 0;
@@ -121,7 +124,10 @@ export async function startGitHubApiStub(options: { clientId?: string; clientSec
       const open = () => signIn.codes.filter((c) => c.decision === undefined).at(-1);
       if (open()) return open()!;
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no device code was requested')), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error('no device code was requested')),
+          timeoutMs,
+        );
         waiters.push(() => {
           clearTimeout(timer);
           resolve();
@@ -143,16 +149,23 @@ export async function startGitHubApiStub(options: { clientId?: string; clientSec
     serial += 1;
     const expiring = signIn.expiresIn !== undefined;
     const accessToken = `${expiring ? 'ghu' : 'gho'}_StandIn${String(serial).padStart(4, '0')}${'x'.repeat(24)}`;
-    const refreshToken = expiring ? `ghr_StandIn${String(serial).padStart(4, '0')}${'y'.repeat(60)}` : undefined;
+    const refreshToken = expiring
+      ? `ghr_StandIn${String(serial).padStart(4, '0')}${'y'.repeat(60)}`
+      : undefined;
     signIn.tokens.set(accessToken, { user, revoked: false, ...(refreshToken && { refreshToken }) });
     return {
       access_token: accessToken,
       token_type: 'bearer',
       scope: expiring ? '' : 'repo',
-      ...(expiring && { expires_in: signIn.expiresIn, refresh_token: refreshToken, refresh_token_expires_in: 15_897_600 }),
+      ...(expiring && {
+        expires_in: signIn.expiresIn,
+        refresh_token: refreshToken,
+        refresh_token_expires_in: 15_897_600,
+      }),
     };
   };
-  const tokenOf = (authorization: string | undefined) => (authorization ?? '').replace(/^(token|bearer)\s+/i, '');
+  const tokenOf = (authorization: string | undefined) =>
+    (authorization ?? '').replace(/^(token|bearer)\s+/i, '');
 
   const server = createServer((req, res) => {
     let raw = '';
@@ -160,38 +173,66 @@ export async function startGitHubApiStub(options: { clientId?: string; clientSec
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0]!;
       const body = parseBody(raw, req.headers['content-type']);
-      requests.push({ method: req.method ?? '', path, body, authorization: req.headers.authorization });
+      requests.push({
+        method: req.method ?? '',
+        path,
+        body,
+        authorization: req.headers.authorization,
+      });
       const send = (status: number, json?: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(json === undefined ? undefined : JSON.stringify(json));
       };
-      const oauthError = (error: string, extra: Record<string, unknown> = {}) => send(200, { error, error_description: OAUTH_ERRORS[error] ?? error, error_uri: 'https://docs.github.com/developers/apps/authorizing-oauth-apps#error-codes-for-the-device-flow', ...extra });
+      const oauthError = (error: string, extra: Record<string, unknown> = {}) =>
+        send(200, {
+          error,
+          error_description: OAUTH_ERRORS[error] ?? error,
+          error_uri:
+            'https://docs.github.com/developers/apps/authorizing-oauth-apps#error-codes-for-the-device-flow',
+          ...extra,
+        });
 
       if (SIGN_IN_PATHS.test(path)) {
         if (signIn.down) return send(503, { message: 'Service Unavailable' });
         if (req.method === 'POST' && path === '/login/device/code') {
           if (body['client_id'] !== signIn.clientId) return send(404, { error: 'Not Found' });
           serial += 1;
-          const code: IssuedCode = { deviceCode: `dc_${serial}_${Math.random().toString(36).slice(2)}`, userCode: `WDJB-${String(1000 + serial).slice(-4)}`, polls: 0 };
+          const code: IssuedCode = {
+            deviceCode: `dc_${serial}_${Math.random().toString(36).slice(2)}`,
+            userCode: `WDJB-${String(1000 + serial).slice(-4)}`,
+            polls: 0,
+          };
           signIn.codes.push(code);
           waiters.splice(0).forEach((wake) => wake());
-          return send(200, { device_code: code.deviceCode, user_code: code.userCode, verification_uri: `http://${req.headers.host}/login/device`, expires_in: 900, interval: signIn.interval });
+          return send(200, {
+            device_code: code.deviceCode,
+            user_code: code.userCode,
+            verification_uri: `http://${req.headers.host}/login/device`,
+            expires_in: 900,
+            interval: signIn.interval,
+          });
         }
         if (req.method === 'POST' && path === '/login/oauth/access_token') {
-          if (body['client_id'] !== signIn.clientId) return oauthError('incorrect_client_credentials');
+          if (body['client_id'] !== signIn.clientId)
+            return oauthError('incorrect_client_credentials');
           if (body['grant_type'] === 'refresh_token') {
-            if (body['client_secret'] !== signIn.clientSecret) return oauthError('incorrect_client_credentials');
-            const old = [...signIn.tokens.entries()].find(([, t]) => t.refreshToken === body['refresh_token'] && !t.revoked);
+            if (body['client_secret'] !== signIn.clientSecret)
+              return oauthError('incorrect_client_credentials');
+            const old = [...signIn.tokens.entries()].find(
+              ([, t]) => t.refreshToken === body['refresh_token'] && !t.revoked,
+            );
             if (!old) return oauthError('bad_refresh_token');
             old[1].revoked = true; // GitHub retires the old pair when it issues a new one
             return send(200, issueTokens(old[1].user));
           }
-          if (body['grant_type'] !== 'urn:ietf:params:oauth:grant-type:device_code') return oauthError('unsupported_grant_type');
+          if (body['grant_type'] !== 'urn:ietf:params:oauth:grant-type:device_code')
+            return oauthError('unsupported_grant_type');
           const code = signIn.codes.find((c) => c.deviceCode === body['device_code']);
           if (!code) return oauthError('incorrect_device_code');
           code.polls += 1;
           const step = signIn.script.shift();
-          if (step === 'slow_down') return oauthError('slow_down', { interval: signIn.interval + 5 });
+          if (step === 'slow_down')
+            return oauthError('slow_down', { interval: signIn.interval + 5 });
           if (step) return oauthError(step);
           if (code.decision === 'denied') return oauthError('access_denied');
           if (code.decision === undefined) return oauthError('authorization_pending');
@@ -202,45 +243,119 @@ export async function startGitHubApiStub(options: { clientId?: string; clientSec
         }
         if (req.method === 'GET' && path === '/user') {
           const issued = signIn.tokens.get(tokenOf(req.headers.authorization));
-          if (!issued || issued.revoked) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
-          return send(200, { login: issued.user.login, id: issued.user.id, name: issued.user.name ?? null, type: 'User' });
+          if (!issued || issued.revoked)
+            return send(401, {
+              message: 'Bad credentials',
+              documentation_url: 'https://docs.github.com/rest',
+              status: '401',
+            });
+          return send(200, {
+            login: issued.user.login,
+            id: issued.user.id,
+            name: issued.user.name ?? null,
+            type: 'User',
+          });
         }
         const revoke = /^\/applications\/([^/]+)\/token$/.exec(path);
         if (req.method === 'DELETE' && revoke) {
-          const basic = Buffer.from((req.headers.authorization ?? '').replace(/^basic\s+/i, ''), 'base64').toString('utf8');
-          if (revoke[1] !== signIn.clientId || basic !== `${signIn.clientId}:${signIn.clientSecret}`) return send(401, { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest' });
+          const basic = Buffer.from(
+            (req.headers.authorization ?? '').replace(/^basic\s+/i, ''),
+            'base64',
+          ).toString('utf8');
+          if (
+            revoke[1] !== signIn.clientId ||
+            basic !== `${signIn.clientId}:${signIn.clientSecret}`
+          )
+            return send(401, {
+              message: 'Requires authentication',
+              documentation_url: 'https://docs.github.com/rest',
+            });
           const issued = signIn.tokens.get(String(body['access_token']));
-          if (!issued || issued.revoked) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+          if (!issued || issued.revoked)
+            return send(404, {
+              message: 'Not Found',
+              documentation_url: 'https://docs.github.com/rest',
+            });
           issued.revoked = true;
           return send(204);
         }
-        return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+        return send(404, {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest',
+        });
       }
 
       const route = ROUTES.find(([method, pattern]) => method === req.method && pattern.test(path));
       if (!route && options.fallbackUrl) {
         const headers: Record<string, string> = {};
-        for (const name of ['authorization', 'accept', 'content-type', 'user-agent']) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
-        void fetch(`${options.fallbackUrl}${req.url ?? ''}`, { method: req.method, headers, ...(raw !== '' && { body: raw }) }).then(
+        for (const name of ['authorization', 'accept', 'content-type', 'user-agent'])
+          if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
+        void fetch(`${options.fallbackUrl}${req.url ?? ''}`, {
+          method: req.method,
+          headers,
+          ...(raw !== '' && { body: raw }),
+        }).then(
           async (answer) => {
-            res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name))));
+            res.writeHead(
+              answer.status,
+              Object.fromEntries(
+                [...answer.headers].filter(
+                  ([name]) =>
+                    ![
+                      'content-length',
+                      'transfer-encoding',
+                      'connection',
+                      'content-encoding',
+                    ].includes(name),
+                ),
+              ),
+            );
             res.end(Buffer.from(await answer.arrayBuffer()));
           },
           () => send(502, { message: 'the fallback stand-in did not answer' }),
         );
         return;
       }
-      if (!route) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+      if (!route)
+        return send(404, {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest',
+        });
       const person = signIn.tokens.get(tokenOf(req.headers.authorization));
-      if (person?.revoked) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+      if (person?.revoked)
+        return send(401, {
+          message: 'Bad credentials',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '401',
+        });
       const number = route[1].exec(path)![1]!;
       const failure = FAILURES[number];
-      if (failure) return send(failure.status, { message: failure.message, documentation_url: 'https://docs.github.com/rest', status: String(failure.status) });
+      if (failure)
+        return send(failure.status, {
+          message: failure.message,
+          documentation_url: 'https://docs.github.com/rest',
+          status: String(failure.status),
+        });
       ids += 1;
       const html = `https://github.com${path.replace('/repos', '')}`;
-      if (path.endsWith('/comments')) return send(201, { id: ids, body: body['body'], html_url: `${html}#issuecomment-${ids}`, user: person ? { login: person.user.login, id: person.user.id } : undefined });
-      if (path.endsWith('/reviews')) return send(200, { id: ids, state: body['event'] === 'APPROVE' ? 'APPROVED' : 'CHANGES_REQUESTED', body: body['body'] ?? '' });
-      if (path.endsWith('/labels')) return send(200, (body['labels'] ?? []).map((name: string) => ({ name })));
+      if (path.endsWith('/comments'))
+        return send(201, {
+          id: ids,
+          body: body['body'],
+          html_url: `${html}#issuecomment-${ids}`,
+          user: person ? { login: person.user.login, id: person.user.id } : undefined,
+        });
+      if (path.endsWith('/reviews'))
+        return send(200, {
+          id: ids,
+          state: body['event'] === 'APPROVE' ? 'APPROVED' : 'CHANGES_REQUESTED',
+          body: body['body'] ?? '',
+        });
+      if (path.endsWith('/labels'))
+        return send(
+          200,
+          (body['labels'] ?? []).map((name: string) => ({ name })),
+        );
       return send(200, { number: Number(number), state: body['state'] ?? 'open', html_url: html });
     });
   });
@@ -262,7 +377,8 @@ export async function startGitHubApiStub(options: { clientId?: string; clientSec
 /** GitHub's OAuth endpoints take JSON or form bodies. */
 function parseBody(raw: string, contentType: string | undefined): Record<string, any> {
   if (raw === '') return {};
-  if ((contentType ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  if ((contentType ?? '').includes('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(raw));
   try {
     return JSON.parse(raw) as Record<string, any>;
   } catch {

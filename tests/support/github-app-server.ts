@@ -39,13 +39,27 @@ export interface GitHubAppServer {
 
 export const APP_HOOK_ID = '424242';
 
-export async function startGitHubAppServer(o: { appId: number; privateKeyPem: string; pageSize?: number }): Promise<GitHubAppServer> {
+export async function startGitHubAppServer(o: {
+  appId: number;
+  privateKeyPem: string;
+  pageSize?: number;
+}): Promise<GitHubAppServer> {
   const publicKey: KeyObject = createPublicKey(o.privateKeyPem);
   const pageSize = o.pageSize ?? 100;
-  let refusals: { count: number; status: number; match: RegExp; headers: Record<string, string> }[] = [];
+  let refusals: {
+    count: number;
+    status: number;
+    match: RegExp;
+    headers: Record<string, string>;
+  }[] = [];
   let base = '';
 
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
   };
@@ -55,7 +69,12 @@ export async function startGitHubAppServer(o: { appId: number; privateKeyPem: st
     delivered_at: new Date(d.deliveredAt).toISOString(),
     redelivery: d.redelivery ?? false,
     duration: 0.27,
-    status: d.statusCode >= 200 && d.statusCode < 300 ? 'OK' : d.statusCode === 0 ? 'failed to connect to host' : 'Invalid HTTP Response: ' + d.statusCode,
+    status:
+      d.statusCode >= 200 && d.statusCode < 300
+        ? 'OK'
+        : d.statusCode === 0
+          ? 'failed to connect to host'
+          : 'Invalid HTTP Response: ' + d.statusCode,
     status_code: d.statusCode,
     event: d.event,
     action: d.action ?? null,
@@ -76,10 +95,20 @@ export async function startGitHubAppServer(o: { appId: number; privateKeyPem: st
   const handle = async (req: IncomingMessage, res: ServerResponse, fake: GitHubAppServer) => {
     const url = new URL(req.url ?? '/', base);
     fake.requests.push(`${req.method} ${url.pathname}${url.search}`);
-    const refusal = refusals.find((r) => r.count > 0 && r.match.test(`${req.method} ${url.pathname}`));
+    const refusal = refusals.find(
+      (r) => r.count > 0 && r.match.test(`${req.method} ${url.pathname}`),
+    );
     if (refusal) {
       refusal.count -= 1;
-      return send(res, refusal.status, { message: refusal.status === 429 ? 'API rate limit exceeded' : 'Service unavailable', documentation_url: 'https://docs.github.com/rest' }, refusal.headers);
+      return send(
+        res,
+        refusal.status,
+        {
+          message: refusal.status === 429 ? 'API rate limit exceeded' : 'Service unavailable',
+          documentation_url: 'https://docs.github.com/rest',
+        },
+        refusal.headers,
+      );
     }
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     try {
@@ -88,11 +117,16 @@ export async function startGitHubAppServer(o: { appId: number; privateKeyPem: st
       if (String(payload.iss) !== String(o.appId)) throw new Error('wrong iss');
     } catch {
       fake.unauthorized += 1;
-      return send(res, 401, { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest' });
+      return send(res, 401, {
+        message: 'A JSON web token could not be decoded',
+        documentation_url: 'https://docs.github.com/rest',
+      });
     }
     const sorted = [...fake.deliveries].sort((a, b) => b.deliveredAt - a.deliveredAt);
     if (req.method === 'GET' && url.pathname === '/app/hook/deliveries') {
-      const offset = Number(Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || '0');
+      const offset = Number(
+        Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || '0',
+      );
       const size = Math.min(pageSize, Number(url.searchParams.get('per_page') ?? 30));
       const page = sorted.slice(offset, offset + size);
       const headers: Record<string, string> = {};
@@ -106,7 +140,12 @@ export async function startGitHubAppServer(o: { appId: number; privateKeyPem: st
     const delivery = detail ? fake.deliveries.find((d) => d.id === Number(detail[1])) : undefined;
     if (detail && !delivery) return send(res, 404, { message: 'Not Found' });
     if (req.method === 'GET' && detail && !detail[2]) {
-      return send(res, 200, { ...summary(delivery!), url: '', request: { headers: headersOf(delivery!), payload: delivery!.payload }, response: { headers: {}, payload: '' } });
+      return send(res, 200, {
+        ...summary(delivery!),
+        url: '',
+        request: { headers: headersOf(delivery!), payload: delivery!.payload },
+        response: { headers: {}, payload: '' },
+      });
     }
     if (req.method === 'POST' && detail?.[2]) {
       fake.redeliveries.push(delivery!.id);

@@ -49,7 +49,13 @@ export function markdownTables(text: string): MarkdownTable[] {
     const opening = FENCE.exec(line);
     if (fence !== undefined) {
       // A fence closes on a line of at least as many of the same character.
-      if (opening && opening[1]![0] === fence[0] && opening[1]!.length >= fence.length && line.trim() === opening[1]) fence = undefined;
+      if (
+        opening &&
+        opening[1]![0] === fence[0] &&
+        opening[1]!.length >= fence.length &&
+        line.trim() === opening[1]
+      )
+        fence = undefined;
       index++;
       continue;
     }
@@ -71,8 +77,13 @@ export function markdownTables(text: string): MarkdownTable[] {
     }
     const start = index;
     while (index < lines.length && lines[index]!.trimStart().startsWith('|')) index++;
-    const block = lines.slice(start, index).map((text, offset) => ({ line: start + offset + 1, cells: cellsOf(text) }));
-    const hasHeader = block.length >= 2 && block[1]!.cells.length > 0 && block[1]!.cells.every((cell) => DELIMITER_CELL.test(cell));
+    const block = lines
+      .slice(start, index)
+      .map((text, offset) => ({ line: start + offset + 1, cells: cellsOf(text) }));
+    const hasHeader =
+      block.length >= 2 &&
+      block[1]!.cells.length > 0 &&
+      block[1]!.cells.every((cell) => DELIMITER_CELL.test(cell));
     tables.push({
       line: start + 1,
       section,

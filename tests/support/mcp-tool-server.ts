@@ -28,19 +28,31 @@ function buildServer(tickets: McpToolServer['tickets'], options: McpToolServerOp
   const server = new McpServer({ name: 'helpdesk', version: '1.0.0' });
   if (options.slowMs !== undefined) {
     const slowMs = options.slowMs;
-    server.registerTool('slow', { description: 'Answers late.', inputSchema: {}, annotations: { readOnlyHint: true } }, async () => {
-      await new Promise((resolve) => setTimeout(resolve, slowMs));
-      return { content: [{ type: 'text', text: 'finally' }] };
-    });
+    server.registerTool(
+      'slow',
+      { description: 'Answers late.', inputSchema: {}, annotations: { readOnlyHint: true } },
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, slowMs));
+        return { content: [{ type: 'text', text: 'finally' }] };
+      },
+    );
   }
   server.registerTool(
     'echo',
-    { description: 'Says the text back.', inputSchema: { text: z.string() }, annotations: { readOnlyHint: true } },
+    {
+      description: 'Says the text back.',
+      inputSchema: { text: z.string() },
+      annotations: { readOnlyHint: true },
+    },
     async ({ text }) => ({ content: [{ type: 'text', text: `echo: ${text}` }] }),
   );
   server.registerTool(
     'file_ticket',
-    { description: 'Files a helpdesk ticket.', inputSchema: { title: z.string().min(1), repo: z.string().optional() }, annotations: { readOnlyHint: false, destructiveHint: false } },
+    {
+      description: 'Files a helpdesk ticket.',
+      inputSchema: { title: z.string().min(1), repo: z.string().optional() },
+      annotations: { readOnlyHint: false, destructiveHint: false },
+    },
     async ({ title, repo }) => {
       tickets.push({ title, ...(repo ? { repo } : {}) });
       return { content: [{ type: 'text', text: `ticket #${tickets.length} filed: ${title}` }] };
@@ -49,14 +61,19 @@ function buildServer(tickets: McpToolServer['tickets'], options: McpToolServerOp
   return server;
 }
 
-export async function startMcpToolServer(options: McpToolServerOptions = {}): Promise<McpToolServer> {
+export async function startMcpToolServer(
+  options: McpToolServerOptions = {},
+): Promise<McpToolServer> {
   const tickets: McpToolServer['tickets'] = [];
   let http: Server | undefined;
   let port = 0;
   const listen = async () => {
     http = createServer((req, res) => {
       const server = buildServer(tickets, options);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: true,
+      });
       res.on('close', () => void server.close());
       server
         .connect(transport)

@@ -18,7 +18,11 @@ export interface StandinRequest {
   apiVersion?: string;
   authorization?: string;
   apiKey?: string;
-  body: { model?: string; messages?: Array<{ role: string; content: string }>; max_tokens?: number };
+  body: {
+    model?: string;
+    messages?: Array<{ role: string; content: string }>;
+    max_tokens?: number;
+  };
   /** Order of arrival, from 0. */
   seq: number;
 }
@@ -53,16 +57,26 @@ export interface OpenAIStandin {
   close(): Promise<void>;
 }
 
-export async function startOpenAIStandin(script: StandinScript = () => ({})): Promise<OpenAIStandin> {
+export async function startOpenAIStandin(
+  script: StandinScript = () => ({}),
+): Promise<OpenAIStandin> {
   const requests: StandinRequest[] = [];
   const peak = new Map<string, number>();
   const active = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
-  const state: OpenAIStandin = { url: '', requests, peak, active, script, close: async () => undefined };
+  const state: OpenAIStandin = {
+    url: '',
+    requests,
+    peak,
+    active,
+    script,
+    close: async () => undefined,
+  };
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) json(res, 500, { error: { message: String(error), type: 'server_error' } });
+      if (!res.headersSent)
+        json(res, 500, { error: { message: String(error), type: 'server_error' } });
     });
   });
 
@@ -70,7 +84,9 @@ export async function startOpenAIStandin(script: StandinScript = () => ({})): Pr
     const url = new URL(req.url ?? '/', 'http://localhost');
     const azure = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(url.pathname);
     if (req.method !== 'POST' || (!azure && !url.pathname.endsWith('/chat/completions'))) {
-      json(res, 404, { error: { message: `no route ${req.method} ${url.pathname}`, type: 'invalid_request_error' } });
+      json(res, 404, {
+        error: { message: `no route ${req.method} ${url.pathname}`, type: 'invalid_request_error' },
+      });
       return;
     }
     let raw = '';
@@ -110,29 +126,52 @@ export async function startOpenAIStandin(script: StandinScript = () => ({})): Pr
           param: 'prompt',
           code: 'content_filter',
           status: 400,
-          innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: filterResults('prompt', reply.contentFilter.categories) },
+          innererror: {
+            code: 'ResponsibleAIPolicyViolation',
+            content_filter_result: filterResults('prompt', reply.contentFilter.categories),
+          },
         },
       });
       return;
     }
     if (reply.status !== undefined && reply.status >= 400) {
-      const headers: Record<string, string> = reply.retryAfter !== undefined ? { 'retry-after': reply.retryAfter } : {};
-      json(res, reply.status, { error: { message: reply.status === 429 ? 'Rate limit reached' : 'The server had an error', type: reply.status === 429 ? 'rate_limit_error' : 'server_error', code: String(reply.status) } }, headers);
+      const headers: Record<string, string> =
+        reply.retryAfter !== undefined ? { 'retry-after': reply.retryAfter } : {};
+      json(
+        res,
+        reply.status,
+        {
+          error: {
+            message: reply.status === 429 ? 'Rate limit reached' : 'The server had an error',
+            type: reply.status === 429 ? 'rate_limit_error' : 'server_error',
+            code: String(reply.status),
+          },
+        },
+        headers,
+      );
       return;
     }
     const usage = reply.usage ?? { prompt_tokens: 100, completion_tokens: 20 };
-    const blocked = reply.contentFilter?.stage === 'completion' ? reply.contentFilter.categories : undefined;
+    const blocked =
+      reply.contentFilter?.stage === 'completion' ? reply.contentFilter.categories : undefined;
     const annotated = azure !== null || blocked !== undefined;
     json(res, 200, {
       id: `chatcmpl-${request.seq}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: body.model ?? request.target,
-      ...(annotated && { prompt_filter_results: [{ prompt_index: 0, content_filter_results: filterResults('prompt', []) }] }),
+      ...(annotated && {
+        prompt_filter_results: [
+          { prompt_index: 0, content_filter_results: filterResults('prompt', []) },
+        ],
+      }),
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: blocked ? (reply.text ?? null) : (reply.text ?? '{"summary":"ok"}') },
+          message: {
+            role: 'assistant',
+            content: blocked ? (reply.text ?? null) : (reply.text ?? '{"summary":"ok"}'),
+          },
           finish_reason: blocked ? 'content_filter' : 'stop',
           logprobs: null,
           ...(annotated && { content_filter_results: filterResults('completion', blocked ?? []) }),
@@ -159,20 +198,39 @@ export async function startOpenAIStandin(script: StandinScript = () => ({})): Pr
  * shields on the prompt, protected material on the completion) with `detected`. Named categories
  * are filtered; one Azure does not list by default (profanity, a blocklist) is added as a detection.
  */
-function filterResults(stage: 'prompt' | 'completion', filtered: string[]): Record<string, { filtered: boolean; severity?: string; detected?: boolean }> {
+function filterResults(
+  stage: 'prompt' | 'completion',
+  filtered: string[],
+): Record<string, { filtered: boolean; severity?: string; detected?: boolean }> {
   const results: Record<string, { filtered: boolean; severity?: string; detected?: boolean }> = {};
   for (const category of ['hate', 'self_harm', 'sexual', 'violence']) {
-    results[category] = filtered.includes(category) ? { filtered: true, severity: 'high' } : { filtered: false, severity: 'safe' };
+    results[category] = filtered.includes(category)
+      ? { filtered: true, severity: 'high' }
+      : { filtered: false, severity: 'safe' };
   }
-  for (const category of stage === 'prompt' ? ['jailbreak'] : ['protected_material_code', 'protected_material_text']) {
-    results[category] = { filtered: filtered.includes(category), detected: filtered.includes(category) };
+  for (const category of stage === 'prompt'
+    ? ['jailbreak']
+    : ['protected_material_code', 'protected_material_text']) {
+    results[category] = {
+      filtered: filtered.includes(category),
+      detected: filtered.includes(category),
+    };
   }
   for (const category of filtered) results[category] ??= { filtered: true, detected: true };
   return results;
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }

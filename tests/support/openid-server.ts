@@ -13,7 +13,10 @@ export const CHANNEL_ISSUER = 'https://api.botframework.com';
 export interface OpenIdServer {
   metadataUrl: string;
   /** A token signed with the served key; `claims` override the defaults. */
-  token(claims: Record<string, unknown>, options?: { expiresIn?: string | number; key?: CryptoKey; kid?: string }): Promise<string>;
+  token(
+    claims: Record<string, unknown>,
+    options?: { expiresIn?: string | number; key?: CryptoKey; kid?: string },
+  ): Promise<string>;
   /** A key that is not served: tokens signed with it must be refused. */
   foreignKey: CryptoKey;
   stop(): Promise<void>;
@@ -23,12 +26,25 @@ export async function startOpenIdServer(): Promise<OpenIdServer> {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
   const foreign = await generateKeyPair('RS256');
   const kid = `test-key-${process.pid}-${Date.now()}`;
-  const jwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256', endorsements: ['msteams', 'webchat'] };
+  const jwk = {
+    ...(await exportJWK(publicKey)),
+    kid,
+    use: 'sig',
+    alg: 'RS256',
+    endorsements: ['msteams', 'webchat'],
+  };
   let base = '';
   const server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.url === '/v1/.well-known/openidconfiguration') {
-      res.end(JSON.stringify({ issuer: CHANNEL_ISSUER, authorization_endpoint: `${base}/auth`, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+      res.end(
+        JSON.stringify({
+          issuer: CHANNEL_ISSUER,
+          authorization_endpoint: `${base}/auth`,
+          jwks_uri: `${base}/v1/.well-known/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        }),
+      );
     } else if (req.url === '/v1/.well-known/keys') {
       res.end(JSON.stringify({ keys: [jwk] }));
     } else {

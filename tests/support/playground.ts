@@ -28,7 +28,13 @@ export interface PlaygroundConfig {
   users: PlaygroundUser[];
   personalChat: { id: string; name: string };
   groupChats: Array<{ id: string; name: string; members: string[] }>;
-  teams: Array<{ id: string; name: string; aadGroupId: string; channels: Array<{ id: string; name: string; channelType: string }>; members: string[] }>;
+  teams: Array<{
+    id: string;
+    name: string;
+    aadGroupId: string;
+    channels: Array<{ id: string; name: string; channelType: string }>;
+    members: string[];
+  }>;
 }
 
 export interface BotAttachment {
@@ -160,21 +166,39 @@ export interface Playground {
   /** What Teams sends when the app is removed: `installationUpdate` `remove` and `conversationUpdate` with the bot in `membersRemoved`. */
   uninstall(scope: InstallScope, conversationId?: string): Promise<void>;
   /** The Playground's ready-made activity of a kind for a conversation (its "custom activity" templates). */
-  activityTemplate(conversationId: string, type?: CustomActivityTemplate): Promise<Record<string, unknown>>;
+  activityTemplate(
+    conversationId: string,
+    type?: CustomActivityTemplate,
+  ): Promise<Record<string, unknown>>;
   /** Sends any activity to the bot through the Playground (its "custom activity" feature). */
   sendActivity(activity: Record<string, unknown>): Promise<void>;
   /** Sends an invoke and returns the bot's answer. `replyToId` (the card's message id) is required for `adaptiveCard/action`. */
-  invoke(name: InvokeName, value: unknown, target: { conversationId: string; replyToId?: string; fromId?: string }): Promise<InvokeResult>;
+  invoke(
+    name: InvokeName,
+    value: unknown,
+    target: { conversationId: string; replyToId?: string; fromId?: string },
+  ): Promise<InvokeResult>;
   /** An Adaptive Card `Action.Submit`: a message activity with `value`, replying to the card message. */
-  submit(value: Record<string, unknown>, target: { conversationId: string; replyToId: string; fromId?: string }): Promise<void>;
+  submit(
+    value: Record<string, unknown>,
+    target: { conversationId: string; replyToId: string; fromId?: string },
+  ): Promise<void>;
   /** Resolves with the first message (already arrived or still to come) that matches; rejects listing what did arrive. */
-  waitFor(predicate: (message: BotMessage) => boolean, what: string, timeoutMs?: number): Promise<BotMessage>;
+  waitFor(
+    predicate: (message: BotMessage) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<BotMessage>;
   /**
    * The same over the Playground's log. The only sign that the bot has finished with an activity
    * that makes it post nothing (an uninstall, say): the Playground logs each activity it delivered
    * once the bot has answered, e.g. `{type: 'bot', to: 'User Application', activityName: 'installationUpdate', response: {statusCode: 200}}`.
    */
-  waitForLog(predicate: (item: PlaygroundLogItem) => boolean, what: string, timeoutMs?: number): Promise<PlaygroundLogItem>;
+  waitForLog(
+    predicate: (item: PlaygroundLogItem) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<PlaygroundLogItem>;
   /** Forgets the messages, frames and log so far. */
   clear(): void;
   /** Stops the tool (its whole process group) and removes its temp folder. Safe to call twice. */
@@ -199,7 +223,10 @@ export const BOT_LABEL = 'User Application';
  * `installationUpdate`, `conversationUpdate`…) to the bot and the bot answered it, in this
  * conversation (a chat or channel id; its threads count) if one is given.
  */
-export function botAnswered(activityType: string, conversationId?: string): (item: PlaygroundLogItem) => boolean {
+export function botAnswered(
+  activityType: string,
+  conversationId?: string,
+): (item: PlaygroundLogItem) => boolean {
   return (item) =>
     item.type === 'bot' &&
     item.from === PLAYGROUND_LABEL &&
@@ -231,7 +258,13 @@ function tenantFile(botName: string): Record<string, unknown> {
     tenantId: '00000000-0000-0000-0000-000000000001',
     bot: { id: '28:00000000-0000-0000-0000-000000000011', name: botName },
     currentUser: user(0, 'Alex Wilber', 'alexw'),
-    users: [user(1, 'Megan Bowen', 'meganb'), user(2, 'Adele Vance', 'adelev'), user(3, 'Isaiah Langer', 'isaiahl'), user(4, 'Patti Fernandez', 'pattif'), user(5, 'Lynne Robbins', 'lynner')],
+    users: [
+      user(1, 'Megan Bowen', 'meganb'),
+      user(2, 'Adele Vance', 'adelev'),
+      user(3, 'Isaiah Langer', 'isaiahl'),
+      user(4, 'Patti Fernandez', 'pattif'),
+      user(5, 'Lynne Robbins', 'lynner'),
+    ],
     personalChat: { id: 'a:playground-personal-chat' },
     groupChat: { id: '19:playground-group-chat@thread.v2', name: 'Group Chat' },
     team: {
@@ -307,9 +340,16 @@ function tail(text: string, max = 4000): string {
 }
 
 function summarise(message: BotMessage): string {
-  const where = message.threadId ? `${message.threadId}${message.startsThread ? ' (new thread)' : ''}` : message.conversationId;
-  const text = message.text === undefined ? '' : JSON.stringify(message.text.length > 300 ? `${message.text.slice(0, 300)}…` : message.text);
-  const cards = message.attachments.length ? ` +${message.attachments.map((a) => a.contentType).join(', ')}` : '';
+  const where = message.threadId
+    ? `${message.threadId}${message.startsThread ? ' (new thread)' : ''}`
+    : message.conversationId;
+  const text =
+    message.text === undefined
+      ? ''
+      : JSON.stringify(message.text.length > 300 ? `${message.text.slice(0, 300)}…` : message.text);
+  const cards = message.attachments.length
+    ? ` +${message.attachments.map((a) => a.contentType).join(', ')}`
+    : '';
   return `#${message.seq} ${message.action} in ${where}: ${text}${cards}`;
 }
 
@@ -348,11 +388,22 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
   for (const [key, value] of Object.entries(process.env)) {
     // Settings the tool reads from the environment would override ours or change its behaviour;
     // NODE_OPTIONS would hand it the test runner's loaders or inspector.
-    if (value === undefined || /^(M365_AGENTS_PLAYGROUND_|TEAMSAPPTESTER_|TEAMS_APP_TEST_TOOL_)/.test(key)) continue;
-    if (['BOT_ENDPOINT', 'SEND_INSTALLATION_ACTIVITY', 'DEFAULT_CHANNEL_ID', 'NODE_OPTIONS'].includes(key)) continue;
+    if (
+      value === undefined ||
+      /^(M365_AGENTS_PLAYGROUND_|TEAMSAPPTESTER_|TEAMS_APP_TEST_TOOL_)/.test(key)
+    )
+      continue;
+    if (
+      ['BOT_ENDPOINT', 'SEND_INSTALLATION_ACTIVITY', 'DEFAULT_CHANNEL_ID', 'NODE_OPTIONS'].includes(
+        key,
+      )
+    )
+      continue;
     env[key] = value;
   }
-  const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, 'localhost', '127.0.0.1', '::1'].filter(Boolean).join(',');
+  const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, 'localhost', '127.0.0.1', '::1']
+    .filter(Boolean)
+    .join(',');
   Object.assign(env, {
     PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
     TEAMSAPPTESTER_BROWSER: 'none',
@@ -368,15 +419,38 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
 
   const cli = require.resolve('@microsoft/teams-app-test-tool/cli.js');
   // -p 0: the OS picks a free port (no race with a dev instance on 56150); the tool prints it.
-  const args = ['--require', watchdog, cli, 'start', '-e', options.botEndpoint, '-c', 'msteams', '--dt', '-p', '0'];
-  const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const args = [
+    '--require',
+    watchdog,
+    cli,
+    'start',
+    '-e',
+    options.botEndpoint,
+    '-c',
+    'msteams',
+    '--dt',
+    '-p',
+    '0',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
   hookExit();
   live.set(child, dir);
 
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(-MAX_CAPTURE)));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-MAX_CAPTURE)));
+  child.stdout!.on(
+    'data',
+    (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(-MAX_CAPTURE)),
+  );
+  child.stderr!.on(
+    'data',
+    (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-MAX_CAPTURE)),
+  );
   child.stdin!.on('error', () => undefined); // EPIPE once it has gone
   let exitInfo: string | undefined;
   const exited = new Promise<void>((resolve) => {
@@ -417,7 +491,8 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
 
   try {
     const deadline = Date.now() + startTimeoutMs;
-    const fail = (why: string) => new Error(`Agents Playground did not start: ${why}${toolOutput()}`);
+    const fail = (why: string) =>
+      new Error(`Agents Playground did not start: ${why}${toolOutput()}`);
 
     // 1. It prints "Listening on <port>" when its stdout is not a terminal.
     let port: number | undefined;
@@ -425,7 +500,8 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       const match = /Listening on (\d+)/.exec(stdout);
       if (match) port = Number(match[1]);
       else if (exitInfo) throw fail(exitInfo);
-      else if (Date.now() > deadline) throw fail(`no "Listening on <port>" within ${startTimeoutMs} ms`);
+      else if (Date.now() > deadline)
+        throw fail(`no "Listening on <port>" within ${startTimeoutMs} ms`);
       else await sleep(50);
     }
     const url = `http://127.0.0.1:${port}`;
@@ -436,9 +512,14 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
     let lastError = '';
     while (!config) {
       if (exitInfo) throw fail(exitInfo);
-      if (Date.now() > deadline) throw fail(`GET ${url}/_internal/v1/testConfig did not succeed within ${startTimeoutMs} ms (last: ${lastError})`);
+      if (Date.now() > deadline)
+        throw fail(
+          `GET ${url}/_internal/v1/testConfig did not succeed within ${startTimeoutMs} ms (last: ${lastError})`,
+        );
       try {
-        const response = await fetch(`${url}/_internal/v1/testConfig`, { signal: AbortSignal.timeout(2_000) });
+        const response = await fetch(`${url}/_internal/v1/testConfig`, {
+          signal: AbortSignal.timeout(2_000),
+        });
         if (response.ok) config = ((await response.json()) as { config: PlaygroundConfig }).config;
         else lastError = `HTTP ${response.status}`;
       } catch (err) {
@@ -447,14 +528,26 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       if (!config) await sleep(100);
     }
 
-    const state = { messages: [] as BotMessage[], frames: [] as unknown[], log: [] as PlaygroundLogItem[], seq: 0, streamError: undefined as string | undefined };
+    const state = {
+      messages: [] as BotMessage[],
+      frames: [] as unknown[],
+      log: [] as PlaygroundLogItem[],
+      seq: 0,
+      streamError: undefined as string | undefined,
+    };
     const listeners = new Set<() => void>();
     const notify = () => {
       for (const listener of listeners) listener();
     };
-    const channelIds = new Set(config.teams.flatMap((team) => team.channels.map((channel) => channel.id)));
+    const channelIds = new Set(
+      config.teams.flatMap((team) => team.channels.map((channel) => channel.id)),
+    );
 
-    const toMessage = (frame: { action: 'createMessage' | 'updateMessage'; actionConversationId: string; message: Record<string, unknown> }): BotMessage => {
+    const toMessage = (frame: {
+      action: 'createMessage' | 'updateMessage';
+      actionConversationId: string;
+      message: Record<string, unknown>;
+    }): BotMessage => {
       const m = frame.message;
       const messageId = String(m.messageId);
       const conversationId = frame.actionConversationId.split(';')[0]!;
@@ -474,12 +567,24 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       if (!channelIds.has(conversationId)) return { ...base, startsThread: false };
       // A reply in a thread is filed under the thread; a thread's root under the channel.
       const threadMatch = /;messageid=(.+)$/.exec(frame.actionConversationId);
-      if (threadMatch) return { ...base, threadId: frame.actionConversationId, replyToId: threadMatch[1], startsThread: false };
-      const threadId = typeof m.postConversationId === 'string' ? m.postConversationId : `${conversationId};messageid=${messageId}`;
+      if (threadMatch)
+        return {
+          ...base,
+          threadId: frame.actionConversationId,
+          replyToId: threadMatch[1],
+          startsThread: false,
+        };
+      const threadId =
+        typeof m.postConversationId === 'string'
+          ? m.postConversationId
+          : `${conversationId};messageid=${messageId}`;
       return { ...base, threadId, startsThread: frame.action === 'createMessage' };
     };
 
-    const openSocket = async (streamPath: string, onFrame: (data: unknown) => void): Promise<void> => {
+    const openSocket = async (
+      streamPath: string,
+      onFrame: (data: unknown) => void,
+    ): Promise<void> => {
       const socket = new WebSocket(`ws://127.0.0.1:${port}${streamPath}`);
       sockets.push(socket);
       socket.on('message', (data) => {
@@ -503,7 +608,8 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
           resolve();
         });
         socket.on('error', (err) => {
-          if (!open) reject(fail(`could not open ws://127.0.0.1:${port}${streamPath}: ${err.message}`));
+          if (!open)
+            reject(fail(`could not open ws://127.0.0.1:${port}${streamPath}: ${err.message}`));
           state.streamError ??= `${streamPath}: ${err.message}`;
           notify();
         });
@@ -513,8 +619,16 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
     // The tool buffers frames while no client is connected and flushes them to the first that does.
     await openSocket('/_ws_conversation/v1/conversations/stream', (frame) => {
       state.frames.push(frame);
-      const f = frame as { action?: string; actionConversationId?: string; message?: Record<string, unknown> };
-      if ((f.action === 'createMessage' || f.action === 'updateMessage') && typeof f.actionConversationId === 'string' && f.message) {
+      const f = frame as {
+        action?: string;
+        actionConversationId?: string;
+        message?: Record<string, unknown>;
+      };
+      if (
+        (f.action === 'createMessage' || f.action === 'updateMessage') &&
+        typeof f.actionConversationId === 'string' &&
+        f.message
+      ) {
         state.messages.push(toMessage(f as Parameters<typeof toMessage>[0]));
       }
     });
@@ -531,7 +645,11 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
     const team = config.teams[0];
     const teamId = team?.id ?? '';
 
-    const call = async (method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
+    const call = async (
+      method: 'GET' | 'POST',
+      route: string,
+      body?: unknown,
+    ): Promise<{ status: number; body: unknown }> => {
       const response = await fetch(`${url}${route}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -547,9 +665,16 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       }
       return { status: response.status, body: parsed };
     };
-    const must = async (method: 'GET' | 'POST', route: string, body?: unknown): Promise<unknown> => {
+    const must = async (
+      method: 'GET' | 'POST',
+      route: string,
+      body?: unknown,
+    ): Promise<unknown> => {
       const result = await call(method, route, body);
-      if (result.status < 200 || result.status >= 300) throw new Error(`Playground ${method} ${route} answered ${result.status}: ${JSON.stringify(result.body)}`);
+      if (result.status < 200 || result.status >= 300)
+        throw new Error(
+          `Playground ${method} ${route} answered ${result.status}: ${JSON.stringify(result.body)}`,
+        );
       return result.body;
     };
     const enc = encodeURIComponent;
@@ -560,14 +685,30 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
     };
 
     const problems = (): string => {
-      const bad = state.log.filter((item) => item.level === 'warning' || item.level === 'error' || (item.type === 'bot' && (item.response?.statusCode ?? 0) >= 400));
+      const bad = state.log.filter(
+        (item) =>
+          item.level === 'warning' ||
+          item.level === 'error' ||
+          (item.type === 'bot' && (item.response?.statusCode ?? 0) >= 400),
+      );
       if (!bad.length) return '';
-      const lines = bad.slice(-10).map((item) => (item.type === 'bot' ? `${item.from} -> ${item.to}: ${item.activityName} answered ${item.response?.statusCode} ${JSON.stringify(item.response?.body ?? '').slice(0, 300)}` : `${item.level}: ${item.displayText}`));
+      const lines = bad
+        .slice(-10)
+        .map((item) =>
+          item.type === 'bot'
+            ? `${item.from} -> ${item.to}: ${item.activityName} answered ${item.response?.statusCode} ${JSON.stringify(item.response?.body ?? '').slice(0, 300)}`
+            : `${item.level}: ${item.displayText}`,
+        );
       return `\nPlayground log warnings:\n  ${lines.join('\n  ')}`;
     };
 
     /** Resolves with the first item (already there or still to come) that matches; rejects early if the tool dies. */
-    const waitIn = <T>(items: () => readonly T[], predicate: (item: T) => boolean, what: string, timeoutMs: number): Promise<T> =>
+    const waitIn = <T>(
+      items: () => readonly T[],
+      predicate: (item: T) => boolean,
+      what: string,
+      timeoutMs: number,
+    ): Promise<T> =>
       new Promise<T>((resolve, reject) => {
         // `finish` (below) closes over the timer before it is set, so it cannot be a const.
         // eslint-disable-next-line prefer-const
@@ -577,8 +718,12 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
           if (timer) clearTimeout(timer);
         };
         const explain = (why: string) => {
-          const seen = state.messages.length ? state.messages.map(summarise).join('\n  ') : '(nothing)';
-          return new Error(`${why} waiting for: ${what}\nThe bot posted since the last clear():\n  ${seen}${problems()}`);
+          const seen = state.messages.length
+            ? state.messages.map(summarise).join('\n  ')
+            : '(nothing)';
+          return new Error(
+            `${why} waiting for: ${what}\nThe bot posted since the last clear():\n  ${seen}${problems()}`,
+          );
         };
         function check() {
           const found = items().find(predicate);
@@ -611,7 +756,10 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       teamId,
       channelId(name = 'General') {
         const channel = team?.channels.find((c) => c.name === name);
-        if (!channel) throw new Error(`no channel named ${name}; the mock team has ${team?.channels.map((c) => c.name).join(', ')}`);
+        if (!channel)
+          throw new Error(
+            `no channel named ${name}; the mock team has ${team?.channels.map((c) => c.name).join(', ')}`,
+          );
         return channel.id;
       },
       get messages() {
@@ -627,11 +775,20 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       async send(conversationId, text, sendOptions = {}) {
         const mention = sendOptions.mention ?? conversationId !== personalChatId;
         const mentionText = `<at>${bot.name}</at>`;
-        const body: Record<string, unknown> = { from: { id: sendOptions.fromId ?? me }, text: mention ? `${mentionText} ${text}` : text, textFormat: 'plain' };
-        if (mention) body.mentions = [{ mentioned: { id: bot.id, name: bot.name }, text: mentionText }];
+        const body: Record<string, unknown> = {
+          from: { id: sendOptions.fromId ?? me },
+          text: mention ? `${mentionText} ${text}` : text,
+          textFormat: 'plain',
+        };
+        if (mention)
+          body.mentions = [{ mentioned: { id: bot.id, name: bot.name }, text: mentionText }];
         // A channel message without a thread starts a new post; with one it is a reply in it.
         const target = sendOptions.threadId ?? conversationId;
-        const result = (await must('POST', `/_conversation/v1/conversations/${enc(target)}/messages`, body)) as { messageId: string; postConversationId?: string; timestamp: number };
+        const result = (await must(
+          'POST',
+          `/_conversation/v1/conversations/${enc(target)}/messages`,
+          body,
+        )) as { messageId: string; postConversationId?: string; timestamp: number };
         const threadId = result.postConversationId ?? sendOptions.threadId;
         return { messageId: result.messageId, threadId, timestamp: result.timestamp };
       },
@@ -639,7 +796,11 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       async install(scope, conversationId) {
         // The route the UI calls the first time a conversation is opened: installationUpdate (add)
         // then conversationUpdate (membersAdded), both sent after it has answered.
-        await must('POST', `/_debug/conversation/${enc(scopeConversation(scope, conversationId))}/installation`, {});
+        await must(
+          'POST',
+          `/_debug/conversation/${enc(scopeConversation(scope, conversationId))}/installation`,
+          {},
+        );
       },
 
       async uninstall(scope, conversationId) {
@@ -651,7 +812,10 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
 
       async activityTemplate(conversationId, type) {
         const query = new URLSearchParams({ conversationId, ...(type ? { type } : {}) });
-        return (await must('GET', `/_internal/v1/customActivities/template?${query}`)) as Record<string, unknown>;
+        return (await must('GET', `/_internal/v1/customActivities/template?${query}`)) as Record<
+          string,
+          unknown
+        >;
       },
 
       async sendActivity(activity) {
@@ -660,13 +824,23 @@ export async function startPlayground(options: StartPlaygroundOptions): Promise<
       },
 
       async invoke(name, value, target) {
-        const body: Record<string, unknown> = { name, value, from: { id: target.fromId ?? me }, conversation: { id: target.conversationId } };
+        const body: Record<string, unknown> = {
+          name,
+          value,
+          from: { id: target.fromId ?? me },
+          conversation: { id: target.conversationId },
+        };
         if (target.replyToId !== undefined) body.replyToId = target.replyToId;
         return call('POST', '/_conversation/v1/invoke', body);
       },
 
       async submit(value, target) {
-        await must('POST', '/_conversation/v1/submit', { value, from: { id: target.fromId ?? me }, conversation: { id: target.conversationId }, replyToId: target.replyToId });
+        await must('POST', '/_conversation/v1/submit', {
+          value,
+          from: { id: target.fromId ?? me },
+          conversation: { id: target.conversationId },
+          replyToId: target.replyToId,
+        });
       },
 
       waitFor(predicate, what, timeoutMs = DEFAULT_WAIT_MS) {

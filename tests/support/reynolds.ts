@@ -21,10 +21,20 @@ export interface TestReynolds extends Reynolds {
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'reynolds-test-'));
-  return parseConfig({ PORT: '0', LOG_LEVEL: 'silent', GITHUB_WEBHOOK_SECRET: TEST_SECRET, DATA_DIR: dataDir, INBOX_POLL_MS: '20', ...env });
+  return parseConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    GITHUB_WEBHOOK_SECRET: TEST_SECRET,
+    DATA_DIR: dataDir,
+    INBOX_POLL_MS: '20',
+    ...env,
+  });
 }
 
-export async function startTestReynolds(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestReynolds> {
+export async function startTestReynolds(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestReynolds> {
   const config = testConfig(env);
   const reynolds = await startReynolds(config, options);
   return {
@@ -48,7 +58,9 @@ export interface SignedDelivery {
   headers?: Record<string, string | undefined>;
 }
 
-export async function signedRequest(d: SignedDelivery): Promise<{ body: string; headers: Record<string, string>; deliveryId: string }> {
+export async function signedRequest(
+  d: SignedDelivery,
+): Promise<{ body: string; headers: Record<string, string>; deliveryId: string }> {
   const json = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload);
   const body = d.form ? new URLSearchParams({ payload: json }).toString() : json;
   const deliveryId = d.deliveryId ?? randomUUID();
@@ -68,7 +80,12 @@ export async function signedRequest(d: SignedDelivery): Promise<{ body: string; 
 
 export interface PostResult {
   status: number;
-  json: { status?: string; delivery?: string; error?: { code: string; message: string }; [k: string]: unknown };
+  json: {
+    status?: string;
+    delivery?: string;
+    error?: { code: string; message: string };
+    [k: string]: unknown;
+  };
   headers: Headers;
   deliveryId: string;
 }
@@ -77,11 +94,20 @@ export async function postDelivery(url: string, d: SignedDelivery): Promise<Post
   const { body, headers, deliveryId } = await signedRequest(d);
   const response = await fetch(`${url}/api/github/webhook`, { method: 'POST', headers, body });
   const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : {}, headers: response.headers, deliveryId };
+  return {
+    status: response.status,
+    json: text ? JSON.parse(text) : {},
+    headers: response.headers,
+    deliveryId,
+  };
 }
 
 /** Polls until `check` is true or the deadline passes (then it throws with `what`). */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

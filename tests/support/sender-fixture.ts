@@ -30,14 +30,30 @@ export interface SenderFixture {
   stop(): Promise<void>;
 }
 
-export async function startSenderFixture(tenantId: string, channelId: string, owner: string): Promise<SenderFixture> {
+export async function startSenderFixture(
+  tenantId: string,
+  channelId: string,
+  owner: string,
+): Promise<SenderFixture> {
   const connector = await startConnectorStub();
   const store = new SqliteStore({ file: ':memory:', clock: systemClock, deliveryTtlMs: 3600_000 });
   await store.init();
   const outbox = new AlertOutbox(store, systemClock, tenantId);
-  const tracker = new ChainTracker(store, systemClock, { ...DEFAULT_LOOP_SETTINGS, markerKey: `${owner}-marker-key-0123456789` });
+  const tracker = new ChainTracker(store, systemClock, {
+    ...DEFAULT_LOOP_SETTINGS,
+    markerKey: `${owner}-marker-key-0123456789`,
+  });
   const conversations = new ConversationBook(store, systemClock);
-  await conversations.remember(tenantId, { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: channelId, conversationType: 'channel', isGroup: true, name: 'alerts' }, bot: { id: 'bot', name: 'Reynolds' } }, { scope: 'channel' });
+  await conversations.remember(
+    tenantId,
+    {
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      conversation: { id: channelId, conversationType: 'channel', isGroup: true, name: 'alerts' },
+      bot: { id: 'bot', name: 'Reynolds' },
+    },
+    { scope: 'channel' },
+  );
   const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory({}));
   adapter.onTurnError = async () => undefined;
   const dropped: string[] = [];

@@ -10,12 +10,18 @@ import { SignJWT, exportJWK, generateKeyPair, type JWTPayload } from 'jose';
 export interface SsoIssuer {
   jwksUrl: string;
   /** A token like authentication.getAuthToken's; `claims` override the defaults. */
-  token(claims?: JWTPayload & { expiresIn?: string | number }, options?: { foreignKey?: boolean }): Promise<string>;
+  token(
+    claims?: JWTPayload & { expiresIn?: string | number },
+    options?: { foreignKey?: boolean },
+  ): Promise<string>;
   jwksRequests: number;
   stop(): Promise<void>;
 }
 
-export async function startSsoIssuer(defaults: { tenantId: string; audience: string }): Promise<SsoIssuer> {
+export async function startSsoIssuer(defaults: {
+  tenantId: string;
+  audience: string;
+}): Promise<SsoIssuer> {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const foreign = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key-1', use: 'sig', alg: 'RS256' };
@@ -35,9 +41,18 @@ export async function startSsoIssuer(defaults: { tenantId: string; audience: str
     async token(claims = {}, options = {}) {
       const { expiresIn = '1h', ...rest } = claims;
       const tid = (rest.tid as string | undefined) ?? defaults.tenantId;
-      return new SignJWT({ tid, oid: 'user-oid-1', name: 'Megan Bowen', preferred_username: 'megan@contoso.test', scp: 'access_as_user', ...rest })
+      return new SignJWT({
+        tid,
+        oid: 'user-oid-1',
+        name: 'Megan Bowen',
+        preferred_username: 'megan@contoso.test',
+        scp: 'access_as_user',
+        ...rest,
+      })
         .setProtectedHeader({ alg: 'RS256', kid: 'test-key-1', typ: 'JWT' })
-        .setIssuer((rest.iss as string | undefined) ?? `https://login.microsoftonline.com/${tid}/v2.0`)
+        .setIssuer(
+          (rest.iss as string | undefined) ?? `https://login.microsoftonline.com/${tid}/v2.0`,
+        )
         .setAudience((rest.aud as string | undefined) ?? defaults.audience)
         .setIssuedAt()
         .setExpirationTime(expiresIn)

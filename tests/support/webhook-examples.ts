@@ -39,15 +39,21 @@ export function exampleOf(
   action: string | undefined,
   where: (payload: Record<string, unknown>) => boolean = () => true,
 ): WebhookExample {
-  const found = examplesFor(event).find((example) => example.action === action && where(example.payload));
-  if (!found) throw new Error(`no recorded "${event}" example with action "${action ?? '(none)'}" matching the filter`);
+  const found = examplesFor(event).find(
+    (example) => example.action === action && where(example.payload),
+  );
+  if (!found)
+    throw new Error(
+      `no recorded "${event}" example with action "${action ?? '(none)'}" matching the filter`,
+    );
   return found;
 }
 
 function readExamples(): WebhookExample[] {
   // The package's main entry is api.github.com/index.json: [{ name, actions, examples: [...] }, ...].
   const definitions: unknown = require('@octokit/webhooks-examples');
-  if (!Array.isArray(definitions)) throw new Error('@octokit/webhooks-examples: expected an array of definitions');
+  if (!Array.isArray(definitions))
+    throw new Error('@octokit/webhooks-examples: expected an array of definitions');
   const examples: WebhookExample[] = [];
   for (const definition of definitions) {
     const { name, examples: payloads } = definition as { name?: unknown; examples?: unknown };
@@ -58,7 +64,12 @@ function readExamples(): WebhookExample[] {
         throw new Error(`@octokit/webhooks-examples: ${name} example ${index} is not an object`);
       const record = deepFreeze(payload as Record<string, unknown>);
       const action = record['action'];
-      examples.push({ event: name, ...(typeof action === 'string' && { action }), payload: record, index });
+      examples.push({
+        event: name,
+        ...(typeof action === 'string' && { action }),
+        payload: record,
+        index,
+      });
     });
   }
   return examples;

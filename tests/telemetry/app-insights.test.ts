@@ -13,7 +13,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { freePort, startChild, waitHealthy, type ChildReynolds } from '../support/child-reynolds.js';
+import {
+  freePort,
+  startChild,
+  waitHealthy,
+  type ChildReynolds,
+} from '../support/child-reynolds.js';
 import { eventually } from '../support/reynolds.js';
 
 interface Envelope {
@@ -26,8 +31,13 @@ const IKEY = '6a7c1f2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 
 async function startIngestion(): Promise<{ url: string; envelopes: Envelope[]; server: Server }> {
   const envelopes: Envelope[] = [];
-  const certDir = path.dirname(createRequire(import.meta.url).resolve('@vercel/cosmosdb-server/package.json'));
-  const tls = { cert: readFileSync(path.join(certDir, 'cert.pem')), key: readFileSync(path.join(certDir, 'key.pem')) };
+  const certDir = path.dirname(
+    createRequire(import.meta.url).resolve('@vercel/cosmosdb-server/package.json'),
+  );
+  const tls = {
+    cert: readFileSync(path.join(certDir, 'cert.pem')),
+    key: readFileSync(path.join(certDir, 'key.pem')),
+  };
   const server = createServer(tls, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -36,11 +46,22 @@ async function startIngestion(): Promise<{ url: string; envelopes: Envelope[]; s
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       if (req.method === 'POST' && req.url?.endsWith('/track')) {
         const text = body.toString('utf8').trim();
-        const items = text.startsWith('[') ? (JSON.parse(text) as Envelope[]) : text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Envelope);
+        const items = text.startsWith('[')
+          ? (JSON.parse(text) as Envelope[])
+          : text
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as Envelope);
         envelopes.push(...items);
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ itemsReceived: envelopes.length, itemsAccepted: envelopes.length, errors: [] }));
+      res.end(
+        JSON.stringify({
+          itemsReceived: envelopes.length,
+          itemsAccepted: envelopes.length,
+          errors: [],
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,16 +96,29 @@ describe('telemetry to Application Insights', function () {
     await waitHealthy(child.url);
     assert.equal((await fetch(`${child.url}/metrics`)).status, 200);
     await eventually(
-      () => ingestion.envelopes.some((e) => e.data?.baseType === 'RequestData' && String(e.data.baseData?.url ?? e.data.baseData?.name).includes('/metrics')),
+      () =>
+        ingestion.envelopes.some(
+          (e) =>
+            e.data?.baseType === 'RequestData' &&
+            String(e.data.baseData?.url ?? e.data.baseData?.name).includes('/metrics'),
+        ),
       'a request record for GET /metrics reaches the ingestion endpoint',
       30_000,
     );
-    assert.ok(ingestion.envelopes.every((e) => !e.iKey || e.iKey === IKEY), 'sent with the configured instrumentation key');
+    assert.ok(
+      ingestion.envelopes.every((e) => !e.iKey || e.iKey === IKEY),
+      'sent with the configured instrumentation key',
+    );
   });
 
   it('sends nothing when the connection string is not set', async function () {
     const before = ingestion.envelopes.length;
-    const child = startChild({ PORT: String(await freePort()), OTEL_TRACES_SAMPLER: 'always_on', OTEL_BSP_SCHEDULE_DELAY: '200', NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+    const child = startChild({
+      PORT: String(await freePort()),
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      NODE_TLS_REJECT_UNAUTHORIZED: '0',
+    });
     children.push(child);
     await waitHealthy(child.url);
     await fetch(`${child.url}/metrics`);

@@ -33,7 +33,8 @@ export interface ServerStatus {
   error?: string;
 }
 
-export type ToolOutcome = { ok: true; text: string; isError: boolean } | { ok: false; reason: string };
+export type ToolOutcome =
+  { ok: true; text: string; isError: boolean } | { ok: false; reason: string };
 
 interface Connection {
   settings: ExternalMcpServer;
@@ -56,7 +57,11 @@ export class McpConnections {
     private readonly settings: McpClientSettings,
     private readonly deps: { logger: Logger; version: string },
   ) {
-    this.connections = settings.servers.map((s) => ({ settings: s, state: 'connecting', tools: [] }));
+    this.connections = settings.servers.map((s) => ({
+      settings: s,
+      state: 'connecting',
+      tools: [],
+    }));
   }
 
   get maxCallsPerTurn(): number {
@@ -75,7 +80,12 @@ export class McpConnections {
   }
 
   status(): ServerStatus[] {
-    return this.connections.map((c) => ({ name: c.settings.name, state: c.state, tools: c.tools.length, ...(c.error ? { error: c.error } : {}) }));
+    return this.connections.map((c) => ({
+      name: c.settings.name,
+      state: c.state,
+      tools: c.tools.length,
+      ...(c.error ? { error: c.error } : {}),
+    }));
   }
 
   tools(): ExternalTool[] {
@@ -83,24 +93,55 @@ export class McpConnections {
   }
 
   /** The tool by server and tool name, or why there is none. */
-  find(server: string, tool: string): { ok: true; tool: ExternalTool } | { ok: false; reason: string } {
-    const connection = this.connections.find((c) => c.settings.name.toLowerCase() === server.toLowerCase());
-    if (!connection) return { ok: false, reason: this.connections.length === 0 ? 'No other MCP servers are configured here (MCP_SERVERS).' : `There is no MCP server "${server}" here; there is ${this.connections.map((c) => c.settings.name).join(', ')}.` };
+  find(
+    server: string,
+    tool: string,
+  ): { ok: true; tool: ExternalTool } | { ok: false; reason: string } {
+    const connection = this.connections.find(
+      (c) => c.settings.name.toLowerCase() === server.toLowerCase(),
+    );
+    if (!connection)
+      return {
+        ok: false,
+        reason:
+          this.connections.length === 0
+            ? 'No other MCP servers are configured here (MCP_SERVERS).'
+            : `There is no MCP server "${server}" here; there is ${this.connections.map((c) => c.settings.name).join(', ')}.`,
+      };
     if (connection.state !== 'connected') return { ok: false, reason: downLine(connection) };
     const found = connection.tools.find((t) => t.name === tool);
-    if (!found) return { ok: false, reason: `${connection.settings.name} has no tool "${tool}" I may use; it offers ${connection.tools.map((t) => t.name).join(', ') || 'none'}.` };
+    if (!found)
+      return {
+        ok: false,
+        reason: `${connection.settings.name} has no tool "${tool}" I may use; it offers ${connection.tools.map((t) => t.name).join(', ') || 'none'}.`,
+      };
     return { ok: true, tool: found };
   }
 
   async call(tool: ExternalTool, args: Record<string, unknown>): Promise<ToolOutcome> {
     const connection = this.connections.find((c) => c.settings.name === tool.server);
-    if (!connection?.client || connection.state !== 'connected') return { ok: false, reason: connection ? downLine(connection) : `There is no MCP server "${tool.server}".` };
+    if (!connection?.client || connection.state !== 'connected')
+      return {
+        ok: false,
+        reason: connection ? downLine(connection) : `There is no MCP server "${tool.server}".`,
+      };
     try {
-      const result = await connection.client.callTool({ name: tool.name, arguments: args }, undefined, { timeout: this.settings.timeoutMs });
-      return { ok: true, text: toolResultText(result as Parameters<typeof toolResultText>[0]), isError: result.isError === true };
+      const result = await connection.client.callTool(
+        { name: tool.name, arguments: args },
+        undefined,
+        { timeout: this.settings.timeoutMs },
+      );
+      return {
+        ok: true,
+        text: toolResultText(result as Parameters<typeof toolResultText>[0]),
+        isError: result.isError === true,
+      };
     } catch (error) {
       const reason = describe(error, this.settings.timeoutMs);
-      this.deps.logger.warn({ err: error, mcpServer: tool.server, mcpTool: tool.name }, `MCP tool ${tool.server}.${tool.name} failed`);
+      this.deps.logger.warn(
+        { err: error, mcpServer: tool.server, mcpTool: tool.name },
+        `MCP tool ${tool.server}.${tool.name} failed`,
+      );
       // A timeout says nothing about the connection; anything else may mean the server went away.
       if (!/did not answer within/.test(reason)) this.markDown(connection, reason);
       return { ok: false, reason };
@@ -117,7 +158,9 @@ export class McpConnections {
     if (this.closed) return;
     const { settings } = connection;
     const client = new Client({ name: 'reynolds', version: this.deps.version });
-    const transport = new StreamableHTTPClientTransport(new URL(settings.url), { requestInit: { headers: settings.headers } });
+    const transport = new StreamableHTTPClientTransport(new URL(settings.url), {
+      requestInit: { headers: settings.headers },
+    });
     try {
       await client.connect(transport, { timeout: this.settings.timeoutMs });
       const listed = await client.listTools(undefined, { timeout: this.settings.timeoutMs });
@@ -136,12 +179,19 @@ export class McpConnections {
       connection.client = client;
       connection.state = 'connected';
       connection.error = undefined;
-      this.deps.logger.info({ mcpServer: settings.name, tools: connection.tools.map((t) => t.name) }, `MCP server ${settings.name} connected: ${connection.tools.length} tool(s)`);
+      this.deps.logger.info(
+        { mcpServer: settings.name, tools: connection.tools.map((t) => t.name) },
+        `MCP server ${settings.name} connected: ${connection.tools.length} tool(s)`,
+      );
     } catch (error) {
       await client.close().catch(() => undefined);
       const wasUp = connection.state === 'connected';
       this.markDown(connection, describe(error, this.settings.timeoutMs));
-      if (wasUp || connection.state === 'down') this.deps.logger.warn({ mcpServer: settings.name, reason: connection.error }, `MCP server ${settings.name} is down; trying again every ${Math.round(this.settings.reconnectMs / 1000)} s`);
+      if (wasUp || connection.state === 'down')
+        this.deps.logger.warn(
+          { mcpServer: settings.name, reason: connection.error },
+          `MCP server ${settings.name} is down; trying again every ${Math.round(this.settings.reconnectMs / 1000)} s`,
+        );
     }
   }
 
@@ -157,7 +207,10 @@ export class McpConnections {
  * servers to start (one that hangs would hold it for the timeout). `ready` settles when each has
  * connected or failed once; until then `status()` says `connecting`.
  */
-export function connectMcpServers(settings: McpClientSettings, deps: { logger: Logger; version: string }): McpConnections & { ready: Promise<void> } {
+export function connectMcpServers(
+  settings: McpClientSettings,
+  deps: { logger: Logger; version: string },
+): McpConnections & { ready: Promise<void> } {
   const connections = new McpConnections(settings, deps);
   return Object.assign(connections, { ready: connections.start() });
 }
@@ -168,8 +221,14 @@ function downLine(connection: Connection): string {
 
 function describe(error: unknown, timeoutMs: number): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/timed? ?out|RequestTimeout|-32001/i.test(message)) return `it did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
-  if (/ECONNREFUSED|fetch failed|ENOTFOUND|EHOSTUNREACH|ECONNRESET/i.test(message) || /ECONNREFUSED/.test(String((error as { cause?: unknown })?.cause))) return 'it cannot be reached';
-  if (/\b401\b|\b403\b|unauthori[sz]ed|forbidden/i.test(message)) return 'it refused Reynolds\'s credentials (check its token or headers in MCP_SERVERS)';
+  if (/timed? ?out|RequestTimeout|-32001/i.test(message))
+    return `it did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
+  if (
+    /ECONNREFUSED|fetch failed|ENOTFOUND|EHOSTUNREACH|ECONNRESET/i.test(message) ||
+    /ECONNREFUSED/.test(String((error as { cause?: unknown })?.cause))
+  )
+    return 'it cannot be reached';
+  if (/\b401\b|\b403\b|unauthori[sz]ed|forbidden/i.test(message))
+    return "it refused Reynolds's credentials (check its token or headers in MCP_SERVERS)";
   return message.length > 200 ? `${message.slice(0, 197)}...` : message;
 }

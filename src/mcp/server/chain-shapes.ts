@@ -23,8 +23,30 @@ export const chainSummarySchema = z
   })
   .passthrough();
 
-export const signalSchema = z.object({ name: z.string(), strength: z.number(), detail: z.string() });
+export const signalSchema = z.object({
+  name: z.string(),
+  strength: z.number(),
+  detail: z.string(),
+});
 
-export const auditEntrySchema = z.object({ at: z.number(), who: z.string(), what: z.string(), detail: z.string(), verdict: verdictSchema().optional() }).passthrough();
+export const auditEntrySchema = z
+  .object({
+    at: z.number(),
+    who: z.string(),
+    what: z.string(),
+    detail: z.string(),
+    verdict: verdictSchema().optional(),
+  })
+  .passthrough();
 
-export const chainNodeSchema = z.object({ nodeId: z.string(), parentId: z.string().optional(), depth: z.number(), kind: z.enum(['event', 'act']), at: z.number(), summary: z.string(), verdict: verdictSchema() }).passthrough();
+export const chainNodeSchema = z
+  .object({
+    nodeId: z.string(),
+    parentId: z.string().optional(),
+    depth: z.number(),
+    kind: z.enum(['event', 'act']),
+    at: z.number(),
+    summary: z.string(),
+    verdict: verdictSchema(),
+  })
+  .passthrough();

@@ -18,8 +18,18 @@ const outputSchema = {
   state: z.string().describe('open, closed, merged or draft'),
   author: z.string(),
   labels: z.array(z.string()),
-  checks: z.object({ state: z.string(), total: z.number(), failing: z.array(z.string()) }).optional().describe('pull requests only'),
-  reviewers: z.object({ approved: z.array(z.string()), changesRequested: z.array(z.string()), requested: z.array(z.string()) }).optional().describe('pull requests only'),
+  checks: z
+    .object({ state: z.string(), total: z.number(), failing: z.array(z.string()) })
+    .optional()
+    .describe('pull requests only'),
+  reviewers: z
+    .object({
+      approved: z.array(z.string()),
+      changesRequested: z.array(z.string()),
+      requested: z.array(z.string()),
+    })
+    .optional()
+    .describe('pull requests only'),
   assignees: z.array(z.string()).optional().describe('issues only'),
   chains: z.array(chainSummarySchema).describe('event chains that touched it, newest first'),
 };
@@ -29,26 +39,63 @@ export function registerItemTools(server: McpServer, context: ToolContext): void
     'lookup_item',
     {
       title: 'Look up a PR or issue',
-      description: 'A GitHub pull request or issue: state, checks, reviewers, labels, and the Reynolds event chains (loop verdicts) that touched it.',
+      description:
+        'A GitHub pull request or issue: state, checks, reviewers, labels, and the Reynolds event chains (loop verdicts) that touched it.',
       inputSchema: {
-        reference: z.string().min(3).max(300).describe('owner/repo#123, or a link such as https://github.com/owner/repo/pull/123'),
+        reference: z
+          .string()
+          .min(3)
+          .max(300)
+          .describe('owner/repo#123, or a link such as https://github.com/owner/repo/pull/123'),
       },
       outputSchema,
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      annotations: {
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: true,
+      },
     },
     async (args) =>
       audited('lookup_item', context, args, async () => {
-        const found = await findItem(scopeOf(context.caller), { reference: args.reference }, context.deps.chat);
+        const found = await findItem(
+          scopeOf(context.caller),
+          { reference: args.reference },
+          context.deps.chat,
+        );
         if (!found.ok) return toolError(found.reply.text ?? found.reply.summary);
         const { item } = found;
         if (item.kind === 'pull') {
           const p = item.pull;
           const text = `PR ${item.what} "${p.title}": ${p.state}, by ${p.author}, checks ${p.checks.state}${p.checks.failing.length ? ` (failing: ${p.checks.failing.join(', ')})` : ''}, approved by ${p.reviews.approved.join(', ') || 'nobody'}, review requested from ${p.reviews.requested.join(', ') || 'nobody'}; chains: ${item.chains.map((c) => `${c.chainId} ${c.verdict}`).join(', ') || 'none'}.`;
-          return ok(text, { kind: 'pull', repo: p.repo, number: p.number, title: p.title, url: p.url, state: p.state, author: p.author, labels: p.labels, checks: p.checks, reviewers: p.reviews, chains: item.chains });
+          return ok(text, {
+            kind: 'pull',
+            repo: p.repo,
+            number: p.number,
+            title: p.title,
+            url: p.url,
+            state: p.state,
+            author: p.author,
+            labels: p.labels,
+            checks: p.checks,
+            reviewers: p.reviews,
+            chains: item.chains,
+          });
         }
         const i = item.issue;
         const text = `Issue ${item.what} "${i.title}": ${i.state}, by ${i.author}, ${i.comments} comments, assignees ${i.assignees.join(', ') || 'none'}, labels ${i.labels.join(', ') || 'none'}; chains: ${item.chains.map((c) => `${c.chainId} ${c.verdict}`).join(', ') || 'none'}.`;
-        return ok(text, { kind: 'issue', repo: i.repo, number: i.number, title: i.title, url: i.url, state: i.pullState ?? i.state, author: i.author, labels: i.labels, assignees: i.assignees, chains: item.chains });
+        return ok(text, {
+          kind: 'issue',
+          repo: i.repo,
+          number: i.number,
+          title: i.title,
+          url: i.url,
+          state: i.pullState ?? i.state,
+          author: i.author,
+          labels: i.labels,
+          assignees: i.assignees,
+          chains: item.chains,
+        });
       }),
   );
 }

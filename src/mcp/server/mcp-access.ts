@@ -25,7 +25,10 @@ export interface McpAccessSettings {
 }
 
 /** A JSON-RPC error body: MCP clients show `error.message` to their user. */
-export function jsonRpcError(code: number, message: string): { jsonrpc: '2.0'; error: { code: number; message: string }; id: null } {
+export function jsonRpcError(
+  code: number,
+  message: string,
+): { jsonrpc: '2.0'; error: { code: number; message: string }; id: null } {
   return { jsonrpc: '2.0', error: { code, message }, id: null };
 }
 
@@ -37,13 +40,25 @@ export function mcpAccess(settings: McpAccessSettings): restify.RequestHandler {
         res.send(403, jsonRpcError(-32001, problem));
         return next(false);
       }
-      (req as unknown as Record<symbol, McpCaller>)[CALLER] = { tenantId: settings.tenantId, userId: LOCAL_USER_ID, name: 'local MCP client', via: 'local' };
+      (req as unknown as Record<symbol, McpCaller>)[CALLER] = {
+        tenantId: settings.tenantId,
+        userId: LOCAL_USER_ID,
+        name: 'local MCP client',
+        via: 'local',
+      };
       return next();
     }
     const challenge = (error: string | undefined, message: string) =>
       `Bearer resource_metadata="${settings.resourceMetadataUrl(req)}"${error ? `, error="${error}", error_description="${message.replace(/["\\]/g, "'")}"` : ''}`;
     if (!settings.tokens) {
-      res.send(401, jsonRpcError(-32001, 'The MCP server needs an Entra ID token, and its validation is not configured on this server.'), { 'www-authenticate': challenge(undefined, '') });
+      res.send(
+        401,
+        jsonRpcError(
+          -32001,
+          'The MCP server needs an Entra ID token, and its validation is not configured on this server.',
+        ),
+        { 'www-authenticate': challenge(undefined, '') },
+      );
       return next(false);
     }
     settings.tokens.verify(req.headers.authorization).then(
@@ -51,7 +66,10 @@ export function mcpAccess(settings: McpAccessSettings): restify.RequestHandler {
         if (!outcome.ok) {
           // RFC 6750 §3.1: a request without credentials gets the bare challenge, no error code.
           const error = req.headers.authorization ? outcome.error : undefined;
-          const headers: Record<string, string> = outcome.status === 503 ? { 'retry-after': '5' } : { 'www-authenticate': challenge(error, outcome.message) };
+          const headers: Record<string, string> =
+            outcome.status === 503
+              ? { 'retry-after': '5' }
+              : { 'www-authenticate': challenge(error, outcome.message) };
           res.send(outcome.status, jsonRpcError(-32001, outcome.message), headers);
           return next(false);
         }
@@ -71,9 +89,11 @@ export function mcpCaller(req: restify.Request): McpCaller {
 }
 
 function localProblem(req: restify.Request): string | undefined {
-  if (!isLoopback(req.socket.remoteAddress)) return 'Local mode (no BOT_ID) serves MCP to this machine only.';
+  if (!isLoopback(req.socket.remoteAddress))
+    return 'Local mode (no BOT_ID) serves MCP to this machine only.';
   const host = hostnameOf(req.headers.host);
-  if (host === undefined || !LOCAL_HOSTS.has(host)) return `Host ${JSON.stringify(req.headers.host ?? '')} is not this machine: in local mode call http://localhost:<port>/mcp or http://127.0.0.1:<port>/mcp (protection against DNS rebinding).`;
+  if (host === undefined || !LOCAL_HOSTS.has(host))
+    return `Host ${JSON.stringify(req.headers.host ?? '')} is not this machine: in local mode call http://localhost:<port>/mcp or http://127.0.0.1:<port>/mcp (protection against DNS rebinding).`;
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== 'null') {
     let originHost: string | undefined;
@@ -82,9 +102,11 @@ function localProblem(req: restify.Request): string | undefined {
     } catch {
       originHost = undefined;
     }
-    if (originHost === undefined || !LOCAL_HOSTS.has(originHost)) return `Origin ${JSON.stringify(origin)} is not this machine: in local mode only pages on localhost may call MCP (protection against DNS rebinding).`;
+    if (originHost === undefined || !LOCAL_HOSTS.has(originHost))
+      return `Origin ${JSON.stringify(origin)} is not this machine: in local mode only pages on localhost may call MCP (protection against DNS rebinding).`;
   }
-  if (origin === 'null') return 'Origin "null" (a sandboxed page or a file) may not call MCP in local mode (protection against DNS rebinding).';
+  if (origin === 'null')
+    return 'Origin "null" (a sandboxed page or a file) may not call MCP in local mode (protection against DNS rebinding).';
   return undefined;
 }
 

@@ -33,8 +33,25 @@ export class McpAudit {
 
   record(call: McpCallRecord): void {
     this.counter?.inc({ tool: call.tool, outcome: call.outcome });
-    const fields = { mcpTool: call.tool, caller: call.caller.userId, callerName: call.caller.name, clientId: call.caller.clientId, via: call.caller.via, args: call.args, outcome: call.outcome, ms: Math.round(call.ms) };
-    if (call.outcome === 'failed') this.logger.error({ ...fields, err: call.error }, `MCP ${call.tool} by ${call.caller.name} failed`);
-    else this.logger.info({ ...fields, detail: call.detail }, `MCP ${call.tool} by ${call.caller.name}: ${call.outcome}`);
+    const fields = {
+      mcpTool: call.tool,
+      caller: call.caller.userId,
+      callerName: call.caller.name,
+      clientId: call.caller.clientId,
+      via: call.caller.via,
+      args: call.args,
+      outcome: call.outcome,
+      ms: Math.round(call.ms),
+    };
+    if (call.outcome === 'failed')
+      this.logger.error(
+        { ...fields, err: call.error },
+        `MCP ${call.tool} by ${call.caller.name} failed`,
+      );
+    else
+      this.logger.info(
+        { ...fields, detail: call.detail },
+        `MCP ${call.tool} by ${call.caller.name}: ${call.outcome}`,
+      );
   }
 }

@@ -62,18 +62,31 @@ export function buildMcpServer(caller: McpCaller, deps: McpToolDeps, version: st
   return server;
 }
 
-export function mountMcp(server: restify.Server, settings: McpEndpointSettings, deps: McpToolDeps & { logger: Logger }): void {
+export function mountMcp(
+  server: restify.Server,
+  settings: McpEndpointSettings,
+  deps: McpToolDeps & { logger: Logger },
+): void {
   const access = mcpAccess({
     localMode: settings.localMode,
     tenantId: settings.tenantId,
     tokens: settings.tokens,
     resourceMetadataUrl: (req) => `${baseUrlOf(req, settings.publicBaseUrl)}${METADATA_PATH}/mcp`,
   });
-  if (!settings.localMode) mountProtectedResource(server, { tenantId: settings.tenantId, scopes: settings.scopes, publicBaseUrl: settings.publicBaseUrl });
+  if (!settings.localMode)
+    mountProtectedResource(server, {
+      tenantId: settings.tenantId,
+      scopes: settings.scopes,
+      publicBaseUrl: settings.publicBaseUrl,
+    });
 
   server.post('/mcp', access, async (req: restify.Request, res: restify.Response) => {
     const mcp = buildMcpServer(mcpCaller(req), deps, settings.version);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, maxRequestBodySize: MAX_BODY_BYTES });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+      maxRequestBodySize: MAX_BODY_BYTES,
+    });
     res.on('close', () => {
       void transport.close();
       void mcp.close();
@@ -83,12 +96,20 @@ export function mountMcp(server: restify.Server, settings: McpEndpointSettings, 
       await transport.handleRequest(req, res);
     } catch (error) {
       deps.logger.error({ err: error }, 'MCP request failed');
-      if (!res.headersSent) res.send(500, jsonRpcError(-32603, 'Internal error; it has been logged.'));
+      if (!res.headersSent)
+        res.send(500, jsonRpcError(-32603, 'Internal error; it has been logged.'));
     }
   });
 
   const notHere = async (req: restify.Request, res: restify.Response) => {
-    res.send(405, jsonRpcError(-32000, `${req.method} /mcp is not served: Reynolds's MCP server is stateless (no sessions, no server-to-client stream); send JSON-RPC requests with POST.`), { allow: 'POST' });
+    res.send(
+      405,
+      jsonRpcError(
+        -32000,
+        `${req.method} /mcp is not served: Reynolds's MCP server is stateless (no sessions, no server-to-client stream); send JSON-RPC requests with POST.`,
+      ),
+      { allow: 'POST' },
+    );
   };
   server.get('/mcp', access, notHere);
   server.del('/mcp', access, notHere);

@@ -18,7 +18,9 @@ export interface ProtectedResourceSettings {
 
 export function baseUrlOf(req: restify.Request, publicBaseUrl: string | undefined): string {
   if (publicBaseUrl) return publicBaseUrl.replace(/\/+$/, '');
-  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ?? (req.isSecure() ? 'https' : 'http');
+  const proto =
+    (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ??
+    (req.isSecure() ? 'https' : 'http');
   return `${proto}://${req.headers.host ?? 'localhost'}`;
 }
 
@@ -26,7 +28,10 @@ export function entraAuthority(tenantId: string): string {
   return `https://login.microsoftonline.com/${tenantId}/v2.0`;
 }
 
-export function mountProtectedResource(server: restify.Server, settings: ProtectedResourceSettings): void {
+export function mountProtectedResource(
+  server: restify.Server,
+  settings: ProtectedResourceSettings,
+): void {
   const answer = async (req: restify.Request, res: restify.Response) => {
     const base = baseUrlOf(req, settings.publicBaseUrl);
     res.send(

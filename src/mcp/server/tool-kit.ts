@@ -36,7 +36,12 @@ export interface ToolContext {
 
 /** The chat scope an MCP call runs in: the caller's tenant, the conversation it names (if any). */
 export function scopeOf(caller: McpCaller, conversationId = 'mcp'): ActionScope {
-  return { tenantId: caller.tenantId, conversationId, userId: caller.userId, userName: caller.name };
+  return {
+    tenantId: caller.tenantId,
+    conversationId,
+    userId: caller.userId,
+    userName: caller.name,
+  };
 }
 
 export function ok<T extends Record<string, unknown>>(text: string, structured: T): CallToolResult {
@@ -48,15 +53,36 @@ export function toolError(text: string): CallToolResult {
 }
 
 /** Runs a tool body under the audit: one log line and one counted outcome per call. */
-export async function audited(tool: string, context: ToolContext, args: unknown, run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+export async function audited(
+  tool: string,
+  context: ToolContext,
+  args: unknown,
+  run: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
   const started = performance.now();
   try {
     const result = await run();
-    context.deps.audit.record({ tool, caller: context.caller, args, outcome: result.isError ? 'refused' : 'ok', ms: performance.now() - started, detail: result.isError ? firstText(result) : undefined });
+    context.deps.audit.record({
+      tool,
+      caller: context.caller,
+      args,
+      outcome: result.isError ? 'refused' : 'ok',
+      ms: performance.now() - started,
+      detail: result.isError ? firstText(result) : undefined,
+    });
     return result;
   } catch (error) {
-    context.deps.audit.record({ tool, caller: context.caller, args, outcome: 'failed', ms: performance.now() - started, error });
-    return toolError(`Reynolds failed to run ${tool} on its side; it has been logged. Try again shortly.`);
+    context.deps.audit.record({
+      tool,
+      caller: context.caller,
+      args,
+      outcome: 'failed',
+      ms: performance.now() - started,
+      error,
+    });
+    return toolError(
+      `Reynolds failed to run ${tool} on its side; it has been logged. Try again shortly.`,
+    );
   }
 }
 

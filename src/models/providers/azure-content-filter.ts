@@ -9,7 +9,10 @@
  * ChatCompletion with `prompt_filter_results` and each choice with `content_filter_results`. The
  * body is still untrusted JSON, so every field is checked before it is believed.
  */
-import type { ContentFilterResultDetailsForPromptOutput, ContentFilterResultsForChoiceOutput } from '@azure/openai/types';
+import type {
+  ContentFilterResultDetailsForPromptOutput,
+  ContentFilterResultsForChoiceOutput,
+} from '@azure/openai/types';
 import type { ChatCompletion } from 'openai/resources/index';
 import type { ContentFilterStage } from '../model-errors.js';
 
@@ -22,14 +25,19 @@ export interface ContentFilterVerdict {
 type Json = Record<string, unknown>;
 
 function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
 }
 
 /**
  * The categories a filter result marks as filtered, in the order sent. Read by key rather than
  * from a fixed list, so categories Azure adds later (custom blocklists, new shields) are named too.
  */
-export function filteredCategories(results: ContentFilterResultDetailsForPromptOutput | ContentFilterResultsForChoiceOutput | undefined): string[] {
+export function filteredCategories(
+  results:
+    ContentFilterResultDetailsForPromptOutput | ContentFilterResultsForChoiceOutput | undefined,
+): string[] {
   const object = record(results);
   if (!object) return [];
   return Object.keys(object).filter((category) => record(object[category])?.['filtered'] === true);
@@ -39,7 +47,8 @@ export function filteredCategories(results: ContentFilterResultDetailsForPromptO
 export function promptFilterOf(error: unknown): ContentFilterVerdict | undefined {
   const body = record(error);
   if (body?.['code'] !== 'content_filter') return undefined;
-  const result = record(record(body['innererror'])?.['content_filter_result']) as ContentFilterResultDetailsForPromptOutput | undefined;
+  const result = record(record(body['innererror'])?.['content_filter_result']) as
+    ContentFilterResultDetailsForPromptOutput | undefined;
   return { stage: 'prompt', categories: filteredCategories(result) };
 }
 
@@ -50,11 +59,23 @@ export function promptFilterOf(error: unknown): ContentFilterVerdict | undefined
  * without categories.
  */
 export function completionFilterOf(response: ChatCompletion): ContentFilterVerdict | undefined {
-  const prompts = Array.isArray(response.prompt_filter_results) ? response.prompt_filter_results : [];
-  const promptCategories = [...new Set(prompts.flatMap((prompt) => filteredCategories(record(prompt)?.['content_filter_results'] as ContentFilterResultDetailsForPromptOutput | undefined)))];
+  const prompts = Array.isArray(response.prompt_filter_results)
+    ? response.prompt_filter_results
+    : [];
+  const promptCategories = [
+    ...new Set(
+      prompts.flatMap((prompt) =>
+        filteredCategories(
+          record(prompt)?.['content_filter_results'] as
+            ContentFilterResultDetailsForPromptOutput | undefined,
+        ),
+      ),
+    ),
+  ];
   if (promptCategories.length > 0) return { stage: 'prompt', categories: promptCategories };
   const choice = response.choices[0];
   const categories = filteredCategories(choice?.content_filter_results);
-  if (choice?.finish_reason === 'content_filter' || categories.length > 0) return { stage: 'completion', categories };
+  if (choice?.finish_reason === 'content_filter' || categories.length > 0)
+    return { stage: 'completion', categories };
   return undefined;
 }

@@ -5,7 +5,13 @@
  * pool's retry and breaker rules never see an SDK type; a prompt or completion the content filter
  * blocked becomes ContentFilteredError (azure-content-filter.ts reads Azure's shapes).
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AzureOpenAI } from 'openai';
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AzureOpenAI,
+} from 'openai';
 import type { DeploymentConfig } from '../deployment.js';
 import { ContentFilteredError, ModelCallError, parseRetryAfter } from '../model-errors.js';
 import { completionFilterOf, promptFilterOf } from './azure-content-filter.js';
@@ -24,7 +30,10 @@ export interface ProviderKeys {
 export class OpenAIProvider implements ModelProvider {
   private readonly client: OpenAI;
 
-  constructor(private readonly config: DeploymentConfig, keys: ProviderKeys) {
+  constructor(
+    private readonly config: DeploymentConfig,
+    keys: ProviderKeys,
+  ) {
     // maxRetries 0: the pool retries (with Retry-After, failover to another deployment and one
     // deadline); SDK retries underneath would multiply attempts and hide failures from the breaker.
     // timeout: the pool's per-call timeout aborts through the signal; this is only a backstop.
@@ -39,7 +48,11 @@ export class OpenAIProvider implements ModelProvider {
       });
     } else {
       const apiKey = config.provider === 'github' ? keys.githubModelsToken : keys.openaiApiKey;
-      this.client = new OpenAI({ ...common, baseURL: config.endpoint, apiKey: apiKey ?? 'not-set' });
+      this.client = new OpenAI({
+        ...common,
+        baseURL: config.endpoint,
+        apiKey: apiKey ?? 'not-set',
+      });
     }
   }
 
@@ -55,11 +68,15 @@ export class OpenAIProvider implements ModelProvider {
         { signal },
       );
       const filtered = completionFilterOf(response);
-      if (filtered) throw new ContentFilteredError(this.config.name, filtered.stage, filtered.categories);
+      if (filtered)
+        throw new ContentFilteredError(this.config.name, filtered.stage, filtered.categories);
       return {
         text: response.choices[0]?.message?.content ?? '',
         model: response.model ?? this.config.model,
-        usage: { promptTokens: response.usage?.prompt_tokens ?? 0, completionTokens: response.usage?.completion_tokens ?? 0 },
+        usage: {
+          promptTokens: response.usage?.prompt_tokens ?? 0,
+          completionTokens: response.usage?.completion_tokens ?? 0,
+        },
       };
     } catch (error) {
       throw toModelCallError(error, this.config.name);
@@ -70,14 +87,22 @@ export class OpenAIProvider implements ModelProvider {
 export function toModelCallError(error: unknown, name: string): unknown {
   // An abort is the pool's own decision (timeout or deadline): it knows why, so pass it through.
   if (error instanceof APIUserAbortError) return error;
-  if (error instanceof APIConnectionTimeoutError) return new ModelCallError(`${name}: timed out`, 'timeout');
-  if (error instanceof APIConnectionError) return new ModelCallError(`${name}: could not connect (${error.message})`, 'network');
+  if (error instanceof APIConnectionTimeoutError)
+    return new ModelCallError(`${name}: timed out`, 'timeout');
+  if (error instanceof APIConnectionError)
+    return new ModelCallError(`${name}: could not connect (${error.message})`, 'network');
   if (error instanceof APIError && error.status !== undefined) {
     const filtered = error.status === 400 ? promptFilterOf(error.error) : undefined;
-    if (filtered) return new ContentFilteredError(name, filtered.stage, filtered.categories, error.status);
+    if (filtered)
+      return new ContentFilteredError(name, filtered.stage, filtered.categories, error.status);
     const headers = error.headers as Record<string, string | null | undefined> | undefined;
     const retryAfterMs = parseRetryAfter({ get: (n) => headers?.[n] }, Date.now());
-    return new ModelCallError(`${name}: HTTP ${error.status} ${firstLine(error.message)}`, 'http', error.status, retryAfterMs);
+    return new ModelCallError(
+      `${name}: HTTP ${error.status} ${firstLine(error.message)}`,
+      'http',
+      error.status,
+      retryAfterMs,
+    );
   }
   return error;
 }

@@ -24,8 +24,17 @@ export class AlertOutbox {
    * Edits an alert's card (id `${deliveryKey}|${conversationId}`): replaced in the queue when not
    * posted yet, else edited in place in Teams by the sender. Updates to one alert coalesce.
    */
-  async enqueueUpdate(alertId: string, update: { card: Record<string, unknown>; text: string }): Promise<void> {
-    await queueAlertUpdate(this.store, this.clock, this.tenantId, alertId, update satisfies CardUpdate);
+  async enqueueUpdate(
+    alertId: string,
+    update: { card: Record<string, unknown>; text: string },
+  ): Promise<void> {
+    await queueAlertUpdate(
+      this.store,
+      this.clock,
+      this.tenantId,
+      alertId,
+      update satisfies CardUpdate,
+    );
   }
 
   /** The connector took an update: gone, unless a newer revision of it is waiting. */
@@ -39,7 +48,10 @@ export class AlertOutbox {
     const id = `${entry.deliveryKey}|${entry.conversationId}`;
     const data: OutboxEntry = { ...entry, id, createdAt: now, attempts: 0, nextAttemptAt: now };
     try {
-      await this.store.putRecord({ kind: 'outbox', tenantId: entry.tenantId, partition: entry.tenantId, id, data }, { ifMatch: null });
+      await this.store.putRecord(
+        { kind: 'outbox', tenantId: entry.tenantId, partition: entry.tenantId, id, data },
+        { ifMatch: null },
+      );
       return true;
     } catch (error) {
       if (error instanceof ConflictError) return false;
@@ -54,7 +66,13 @@ export class AlertOutbox {
    */
   async due(tenantId: string, limit: number): Promise<StoredRecord<OutboxEntry>[]> {
     const now = this.clock.now();
-    const records = await this.store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId, partition: tenantId, limit: SCAN_LIMIT, oldestFirst: true });
+    const records = await this.store.queryRecords<OutboxEntry>({
+      kind: 'outbox',
+      tenantId,
+      partition: tenantId,
+      limit: SCAN_LIMIT,
+      oldestFirst: true,
+    });
     // Only a conversation's oldest entry is a candidate, and only while nothing of that
     // conversation is out with a sender (this replica's or another's): so a reply never overtakes
     // the card that starts its thread, and cards keep their order whoever sends them.
@@ -70,12 +88,29 @@ export class AlertOutbox {
     return due;
   }
 
-
   /** Takes an entry for sending; undefined when another sender got it first. */
-  async claim(record: StoredRecord<OutboxEntry>, owner: string, leaseMs: number): Promise<StoredRecord<OutboxEntry> | undefined> {
-    const data: OutboxEntry = { ...record.data, attempts: record.data.attempts + 1, leaseOwner: owner, leaseUntil: this.clock.now() + leaseMs };
+  async claim(
+    record: StoredRecord<OutboxEntry>,
+    owner: string,
+    leaseMs: number,
+  ): Promise<StoredRecord<OutboxEntry> | undefined> {
+    const data: OutboxEntry = {
+      ...record.data,
+      attempts: record.data.attempts + 1,
+      leaseOwner: owner,
+      leaseUntil: this.clock.now() + leaseMs,
+    };
     try {
-      return await this.store.putRecord({ kind: 'outbox', tenantId: record.tenantId, partition: record.partition, id: record.id, data }, { ifMatch: record.etag });
+      return await this.store.putRecord(
+        {
+          kind: 'outbox',
+          tenantId: record.tenantId,
+          partition: record.partition,
+          id: record.id,
+          data,
+        },
+        { ifMatch: record.etag },
+      );
     } catch (error) {
       if (error instanceof ConflictError) return undefined;
       throw error;
@@ -88,7 +123,12 @@ export class AlertOutbox {
   }
 
   /** Not now: try again at `nextAttemptAt` (a rate limit, a 429, a 5xx). */
-  async postpone(record: StoredRecord<OutboxEntry>, nextAttemptAt: number, error?: string, countAttempt = true): Promise<void> {
+  async postpone(
+    record: StoredRecord<OutboxEntry>,
+    nextAttemptAt: number,
+    error?: string,
+    countAttempt = true,
+  ): Promise<void> {
     const data: OutboxEntry = {
       ...record.data,
       attempts: countAttempt ? record.data.attempts : Math.max(0, record.data.attempts - 1),
@@ -97,7 +137,16 @@ export class AlertOutbox {
       leaseOwner: undefined,
       leaseUntil: undefined,
     };
-    await this.store.putRecord({ kind: 'outbox', tenantId: record.tenantId, partition: record.partition, id: record.id, data }, { ifMatch: record.etag });
+    await this.store.putRecord(
+      {
+        kind: 'outbox',
+        tenantId: record.tenantId,
+        partition: record.partition,
+        id: record.id,
+        data,
+      },
+      { ifMatch: record.etag },
+    );
   }
 
   /** Whether an alert (by outbox id) still waits to be posted. */
@@ -106,6 +155,13 @@ export class AlertOutbox {
   }
 
   async size(tenantId: string): Promise<number> {
-    return (await this.store.queryRecords({ kind: 'outbox', tenantId, partition: tenantId, limit: SCAN_LIMIT })).length;
+    return (
+      await this.store.queryRecords({
+        kind: 'outbox',
+        tenantId,
+        partition: tenantId,
+        limit: SCAN_LIMIT,
+      })
+    ).length;
   }
 }

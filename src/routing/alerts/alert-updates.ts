@@ -32,17 +32,34 @@ export function updateEntryId(alertId: string): string {
 /** Conditional writes lose to a concurrent writer at most this often before we give up loudly. */
 const MAX_CONFLICTS = 8;
 
-export async function queueAlertUpdate(store: Store, clock: Clock, tenantId: string | undefined, alertId: string, update: CardUpdate): Promise<void> {
+export async function queueAlertUpdate(
+  store: Store,
+  clock: Clock,
+  tenantId: string | undefined,
+  alertId: string,
+  update: CardUpdate,
+): Promise<void> {
   const posted = new PostedAlerts(store, clock);
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
     try {
       const now = clock.now();
       const postedAlert = await posted.find(alertId);
       const tenant = postedAlert?.tenantId ?? tenantId;
-      const pending = tenant ? await store.getRecord<OutboxEntry>('outbox', tenant, alertId) : undefined;
+      const pending = tenant
+        ? await store.getRecord<OutboxEntry>('outbox', tenant, alertId)
+        : undefined;
       const inFlight = pending?.data.leaseUntil !== undefined && pending.data.leaseUntil > now;
       if (pending && !inFlight) {
-        await store.putRecord({ kind: 'outbox', tenantId: pending.tenantId, partition: pending.partition, id: alertId, data: { ...pending.data, card: update.card, text: update.text } }, { ifMatch: pending.etag });
+        await store.putRecord(
+          {
+            kind: 'outbox',
+            tenantId: pending.tenantId,
+            partition: pending.partition,
+            id: alertId,
+            data: { ...pending.data, card: update.card, text: update.text },
+          },
+          { ifMatch: pending.etag },
+        );
         return;
       }
       const base = pending?.data ?? postedAlert;
@@ -50,7 +67,13 @@ export async function queueAlertUpdate(store: Store, clock: Clock, tenantId: str
       const id = updateEntryId(alertId);
       const existing = await store.getRecord<OutboxEntry>('outbox', tenant, id);
       const data: OutboxEntry = existing
-        ? { ...existing.data, card: update.card, text: update.text, revision: (existing.data.revision ?? 0) + 1, revisionKey: randomUUID() }
+        ? {
+            ...existing.data,
+            card: update.card,
+            text: update.text,
+            revision: (existing.data.revision ?? 0) + 1,
+            revisionKey: randomUUID(),
+          }
         : {
             id,
             kind: 'alert',
@@ -71,23 +94,42 @@ export async function queueAlertUpdate(store: Store, clock: Clock, tenantId: str
             attempts: 0,
             nextAttemptAt: now,
           };
-      await store.putRecord({ kind: 'outbox', tenantId: tenant, partition: tenant, id, data }, { ifMatch: existing?.etag ?? null });
+      await store.putRecord(
+        { kind: 'outbox', tenantId: tenant, partition: tenant, id, data },
+        { ifMatch: existing?.etag ?? null },
+      );
       return;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
     }
   }
-  throw new Error(`could not queue the update of ${alertId}: ${MAX_CONFLICTS} concurrent writers won in a row`);
+  throw new Error(
+    `could not queue the update of ${alertId}: ${MAX_CONFLICTS} concurrent writers won in a row`,
+  );
 }
 
 /**
  * The connector accepted this revision of an update. Gone, unless a newer revision was queued
  * meanwhile: that one stays, released for the next round.
  */
-export async function finishAlertUpdate(store: Store, clock: Clock, sent: StoredRecord<OutboxEntry>): Promise<void> {
+export async function finishAlertUpdate(
+  store: Store,
+  clock: Clock,
+  sent: StoredRecord<OutboxEntry>,
+): Promise<void> {
   try {
     // Expired at once (reads never return it; the sweep deletes it), and only if nothing newer came.
-    await store.putRecord({ kind: 'outbox', tenantId: sent.tenantId, partition: sent.partition, id: sent.id, data: sent.data, expiresAt: clock.now() }, { ifMatch: sent.etag });
+    await store.putRecord(
+      {
+        kind: 'outbox',
+        tenantId: sent.tenantId,
+        partition: sent.partition,
+        id: sent.id,
+        data: sent.data,
+        expiresAt: clock.now(),
+      },
+      { ifMatch: sent.etag },
+    );
     return;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
@@ -96,7 +138,21 @@ export async function finishAlertUpdate(store: Store, clock: Clock, sent: Stored
     const newer = await store.getRecord<OutboxEntry>('outbox', sent.partition, sent.id);
     if (!newer) return;
     try {
-      await store.putRecord({ kind: 'outbox', tenantId: newer.tenantId, partition: newer.partition, id: newer.id, data: { ...newer.data, leaseOwner: undefined, leaseUntil: undefined, nextAttemptAt: clock.now() } }, { ifMatch: newer.etag });
+      await store.putRecord(
+        {
+          kind: 'outbox',
+          tenantId: newer.tenantId,
+          partition: newer.partition,
+          id: newer.id,
+          data: {
+            ...newer.data,
+            leaseOwner: undefined,
+            leaseUntil: undefined,
+            nextAttemptAt: clock.now(),
+          },
+        },
+        { ifMatch: newer.etag },
+      );
       return;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;

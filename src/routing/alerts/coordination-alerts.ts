@@ -22,13 +22,18 @@ export class CoordinationAlerts {
   /** Returns how many cards it queued. */
   async post(context: PipelineContext, notices: readonly CoordinationNotice[]): Promise<number> {
     const { event, item, loop } = context;
-    if (!loop) throw new Error('coordination alerts need the loop stage before them (a post is an act on the chain)');
+    if (!loop)
+      throw new Error(
+        'coordination alerts need the loop stage before them (a post is an act on the chain)',
+      );
     const subscriptions = await this.subscriptions.forTenant(event.tenantId);
     let queued = 0;
     for (const notice of notices) {
       const [owner, name] = notice.dependent.repo.split('/') as [string, string];
       const probe = { repo: { owner, name, fullName: notice.dependent.repo } } as BrokerEvent;
-      const conversations = new Set(subscriptions.filter((s) => scopeCovers(s.scope, probe)).map((s) => s.conversationId));
+      const conversations = new Set(
+        subscriptions.filter((s) => scopeCovers(s.scope, probe)).map((s) => s.conversationId),
+      );
       const { card, text } = this.buildCard(notice);
       const dependent = `${notice.dependent.repo}#${notice.dependent.number}`;
       for (const conversationId of conversations) {

@@ -15,7 +15,10 @@ import type { SubscriptionBook } from '../subscriptions/subscription-book.js';
  * Starts a chain for a post no event caused; the same shape as the digest's ScheduledChainStarter
  * (routing/noise/digest.ts), restated here because noise imports alerts and folders form a DAG.
  */
-export type ChainStarter = (tenantId: string, what: string) => Promise<{ chainId: string; nodeId: string; depth: number }>;
+export type ChainStarter = (
+  tenantId: string,
+  what: string,
+) => Promise<{ chainId: string; nodeId: string; depth: number }>;
 
 export class InterventionAlerts {
   constructor(
@@ -30,7 +33,11 @@ export class InterventionAlerts {
   async post(tenantId: string, notice: InterventionNotice): Promise<number> {
     const [owner, name] = notice.repo.split('/') as [string, string];
     const probe = { repo: { owner, name, fullName: notice.repo } } as BrokerEvent;
-    const conversations = new Set((await this.subscriptions.forTenant(tenantId)).filter((s) => scopeCovers(s.scope, probe)).map((s) => s.conversationId));
+    const conversations = new Set(
+      (await this.subscriptions.forTenant(tenantId))
+        .filter((s) => scopeCovers(s.scope, probe))
+        .map((s) => s.conversationId),
+    );
     if (conversations.size === 0) return 0;
     const key = `intervention:${notice.rule}|${notice.item}`;
     const chain = await this.startChain(tenantId, key);
@@ -41,7 +48,9 @@ export class InterventionAlerts {
         tenantId,
         conversationId,
         // Threads are keyed with the repository as GitHub spells it (keys of items are lower case).
-        ...(notice.item.includes('#') && { threadKey: `${notice.repo}${notice.item.slice(notice.item.lastIndexOf('#'))}` }),
+        ...(notice.item.includes('#') && {
+          threadKey: `${notice.repo}${notice.item.slice(notice.item.lastIndexOf('#'))}`,
+        }),
         card,
         text,
         priority: 'P2',

@@ -24,9 +24,13 @@ export class LoopAlerts {
   async chainBroken(chain: ChainSummary, node: ChainNode): Promise<number> {
     if (!chain.repo) return 0;
     const [owner, name] = chain.repo.split('/') as [string, string];
-    const probe = { repo: { owner, name, fullName: chain.repo } } as Parameters<typeof scopeCovers>[1];
+    const probe = { repo: { owner, name, fullName: chain.repo } } as Parameters<
+      typeof scopeCovers
+    >[1];
     const conversations = new Set(
-      (await this.subscriptions.forTenant(chain.tenantId)).filter((s) => scopeCovers(s.scope, probe)).map((s) => s.conversationId),
+      (await this.subscriptions.forTenant(chain.tenantId))
+        .filter((s) => scopeCovers(s.scope, probe))
+        .map((s) => s.conversationId),
     );
     const { card, text } = this.buildCard({ chain, chainUrl: this.chainUrl(chain.chainId) });
     let queued = 0;

@@ -31,7 +31,8 @@ export function alertIdOf(deliveryKey: string, conversationId: string): string {
 
 export function conversationOfAlert(alertId: string): string {
   const cut = alertId.lastIndexOf('|');
-  if (cut <= 0 || cut === alertId.length - 1) throw new Error(`"${alertId}" is not an alert id: expected <deliveryKey>|<conversationId>`);
+  if (cut <= 0 || cut === alertId.length - 1)
+    throw new Error(`"${alertId}" is not an alert id: expected <deliveryKey>|<conversationId>`);
   return alertId.slice(cut + 1);
 }
 
@@ -42,12 +43,22 @@ export class PostedAlerts {
   ) {}
 
   async find(alertId: string): Promise<PostedAlert | undefined> {
-    return readThreadRecord<PostedAlert>(this.store, conversationOfAlert(alertId), postedAlertId(alertId));
+    return readThreadRecord<PostedAlert>(
+      this.store,
+      conversationOfAlert(alertId),
+      postedAlertId(alertId),
+    );
   }
 
   async record(posted: Omit<PostedAlert, 'postedAt'>): Promise<void> {
     const now = this.clock.now();
     const data: PostedAlert = { ...posted, postedAt: now };
-    await writeThreadRecord(this.store, { tenantId: posted.tenantId, conversationId: posted.conversationId, id: postedAlertId(posted.alertId), data, now });
+    await writeThreadRecord(this.store, {
+      tenantId: posted.tenantId,
+      conversationId: posted.conversationId,
+      id: postedAlertId(posted.alertId),
+      data,
+      now,
+    });
   }
 }

@@ -32,11 +32,25 @@ export function postedAlertId(alertId: string): string {
 }
 
 /** One `thread` record of a conversation, by its id (threadRootId or postedAlertId). */
-export async function readThreadRecord<T extends object>(store: Store, conversationId: string, id: string): Promise<T | undefined> {
+export async function readThreadRecord<T extends object>(
+  store: Store,
+  conversationId: string,
+  id: string,
+): Promise<T | undefined> {
   return (await store.getRecord<T>('thread', conversationId, id))?.data;
 }
 
 /** Writes one `thread` record in the conversation's partition, to expire THREAD_TTL_MS after `now`. */
-export async function writeThreadRecord<T extends object>(store: Store, record: { tenantId: string; conversationId: string; id: string; data: T; now: number }): Promise<void> {
-  await store.putRecord({ kind: 'thread', tenantId: record.tenantId, partition: record.conversationId, id: record.id, data: record.data, expiresAt: record.now + THREAD_TTL_MS });
+export async function writeThreadRecord<T extends object>(
+  store: Store,
+  record: { tenantId: string; conversationId: string; id: string; data: T; now: number },
+): Promise<void> {
+  await store.putRecord({
+    kind: 'thread',
+    tenantId: record.tenantId,
+    partition: record.conversationId,
+    id: record.id,
+    data: record.data,
+    expiresAt: record.now + THREAD_TTL_MS,
+  });
 }

@@ -62,7 +62,12 @@ export interface Rule {
   decide(event: BrokerEvent, facts: RuleFacts): Verdict | undefined;
 }
 
-function verdict(priority: Priority, category: Category, reason: string, urgency?: Urgency): Verdict {
+function verdict(
+  priority: Priority,
+  category: Category,
+  reason: string,
+  urgency?: Urgency,
+): Verdict {
   return { priority, category, reason, urgency: urgency ?? DEFAULT_URGENCY[priority] };
 }
 
@@ -80,7 +85,9 @@ function securityName(event: BrokerEvent): string {
 
 function ciName(event: BrokerEvent): string {
   const name = CI_KINDS.get(event.kind) ?? 'Check';
-  return event.title === undefined || event.kind === 'page_build' ? name : `${name} "${event.title}"`;
+  return event.title === undefined || event.kind === 'page_build'
+    ? name
+    : `${name} "${event.title}"`;
 }
 
 function environmentOf(event: BrokerEvent): string {
@@ -98,40 +105,63 @@ function describe(event: BrokerEvent, what: string | undefined): string {
 }
 
 function isIssue(event: BrokerEvent): boolean {
-  return event.target?.kind === 'issue' && (event.kind === 'issues' || event.kind === 'issue_comment');
+  return (
+    event.target?.kind === 'issue' && (event.kind === 'issues' || event.kind === 'issue_comment')
+  );
 }
 
 /** The rubric, in the order it applies. docs/classification.md is this table in words. */
 export const RULES: readonly Rule[] = [
   {
     id: 'unknown-event',
-    decide: (e) => (e.known ? undefined : verdict('P3', 'activity', `Reynolds does not know "${e.kind}" events yet; kept for the record.`)),
+    decide: (e) =>
+      e.known
+        ? undefined
+        : verdict(
+            'P3',
+            'activity',
+            `Reynolds does not know "${e.kind}" events yet; kept for the record.`,
+          ),
   },
   {
     id: 'security-resolved',
     decide: (e, f) =>
       SECURITY_KINDS.has(e.kind) && RESOLVED_SECURITY_ACTIONS.has(f.action)
-        ? verdict('P3', 'security', `The ${securityName(e)} was closed (${f.action}); nothing left to do.`)
+        ? verdict(
+            'P3',
+            'security',
+            `The ${securityName(e)} was closed (${f.action}); nothing left to do.`,
+          )
         : undefined,
   },
   {
     id: 'security-dismissed',
     decide: (e, f) =>
       SECURITY_KINDS.has(e.kind) && DISMISSED_SECURITY_ACTIONS.has(f.action)
-        ? verdict('P2', 'security', `Someone dismissed a ${securityName(e)} instead of fixing it; worth a second look.`)
+        ? verdict(
+            'P2',
+            'security',
+            `Someone dismissed a ${securityName(e)} instead of fixing it; worth a second look.`,
+          )
         : undefined,
   },
   {
     id: 'secret-leaked',
     decide: (e, f) =>
       e.kind === 'secret_scanning_alert' && OPENING_SECURITY_ACTIONS.has(f.action)
-        ? verdict('P0', 'security', 'A secret was committed to the repository: revoke and rotate it now.')
+        ? verdict(
+            'P0',
+            'security',
+            'A secret was committed to the repository: revoke and rotate it now.',
+          )
         : undefined,
   },
   {
     id: 'critical-security',
     decide: (e, f) =>
-      SECURITY_KINDS.has(e.kind) && OPENING_SECURITY_ACTIONS.has(f.action) && e.severity === 'critical'
+      SECURITY_KINDS.has(e.kind) &&
+      OPENING_SECURITY_ACTIONS.has(f.action) &&
+      e.severity === 'critical'
         ? verdict('P0', 'security', `A critical-severity ${securityName(e)} is open.`)
         : undefined,
   },
@@ -146,7 +176,11 @@ export const RULES: readonly Rule[] = [
     id: 'repository-made-public',
     decide: (e, f) =>
       e.kind === 'public' || (e.kind === 'repository' && f.action === 'publicized')
-        ? verdict('P1', 'security', 'The repository was made public: check that nothing private is exposed.')
+        ? verdict(
+            'P1',
+            'security',
+            'The repository was made public: check that nothing private is exposed.',
+          )
         : undefined,
   },
   {
@@ -167,8 +201,14 @@ export const RULES: readonly Rule[] = [
   {
     id: 'failed-production-deployment',
     decide: (e) =>
-      e.kind === 'deployment_status' && isFailing(e) && PRODUCTION_ENVIRONMENT.test(environmentOf(e))
-        ? verdict('P0', 'ci_failure', `The deployment to ${environmentOf(e)} failed: production may be broken or out of date.`)
+      e.kind === 'deployment_status' &&
+      isFailing(e) &&
+      PRODUCTION_ENVIRONMENT.test(environmentOf(e))
+        ? verdict(
+            'P0',
+            'ci_failure',
+            `The deployment to ${environmentOf(e)} failed: production may be broken or out of date.`,
+          )
         : undefined,
   },
   {
@@ -182,25 +222,43 @@ export const RULES: readonly Rule[] = [
     id: 'ci-failed-on-default-branch',
     decide: (e) =>
       CI_KINDS.has(e.kind) && isFailing(e) && onDefaultBranch(e)
-        ? verdict('P1', 'ci_failure', `${ciName(e)} failed on the default branch (${e.branch}), which is broken for everyone.`, 'immediate')
+        ? verdict(
+            'P1',
+            'ci_failure',
+            `${ciName(e)} failed on the default branch (${e.branch}), which is broken for everyone.`,
+            'immediate',
+          )
         : undefined,
   },
   {
     id: 'ci-failed',
     decide: (e) => {
       if (!CI_KINDS.has(e.kind) || !isFailing(e)) return undefined;
-      const where = e.branch === undefined ? 'on a branch GitHub did not name' : `on branch ${e.branch}`;
-      return verdict('P2', 'ci_failure', `${ciName(e)} failed ${where}, not on the default branch.`);
+      const where =
+        e.branch === undefined ? 'on a branch GitHub did not name' : `on branch ${e.branch}`;
+      return verdict(
+        'P2',
+        'ci_failure',
+        `${ciName(e)} failed ${where}, not on the default branch.`,
+      );
     },
   },
   {
     id: 'revert-landed',
     decide: (e, f) => {
-      const mergedPr = e.kind === 'pull_request' && f.action === 'closed' && e.state === 'merged' && onDefaultBranch(e, e.baseBranch);
+      const mergedPr =
+        e.kind === 'pull_request' &&
+        f.action === 'closed' &&
+        e.state === 'merged' &&
+        onDefaultBranch(e, e.baseBranch);
       const pushed = e.kind === 'push' && onDefaultBranch(e);
       if (!(mergedPr || pushed) || !isRevert(e)) return undefined;
       const branch = mergedPr ? e.baseBranch : e.branch;
-      return verdict('P1', 'incident', `A revert landed on the default branch (${branch}): something that shipped was rolled back.`);
+      return verdict(
+        'P1',
+        'incident',
+        `A revert landed on the default branch (${branch}): something that shipped was rolled back.`,
+      );
     },
   },
   {
@@ -208,9 +266,12 @@ export const RULES: readonly Rule[] = [
     decide: (e, f) => {
       const level = isIssue(e) && e.kind === 'issues' ? incidentLevelOf(e.labels) : undefined;
       if (level === undefined) return undefined;
-      const labelledNow = f.action === 'labeled' && e.changedLabel !== undefined && isIncidentLabel(e.changedLabel);
+      const labelledNow =
+        f.action === 'labeled' && e.changedLabel !== undefined && isIncidentLabel(e.changedLabel);
       if (!INCIDENT_OPENING_ACTIONS.has(f.action) && !labelledNow) return undefined;
-      const what = labelledNow ? `An issue was labelled "${e.changedLabel}"` : `An issue labelled "${level.label}" was ${f.action}`;
+      const what = labelledNow
+        ? `An issue was labelled "${e.changedLabel}"`
+        : `An issue labelled "${level.label}" was ${f.action}`;
       return verdict(level.priority, 'incident', `${what}: ${level.meaning}.`);
     },
   },
@@ -219,15 +280,24 @@ export const RULES: readonly Rule[] = [
     decide: (e, f) => {
       const level = isIssue(e) ? incidentLevelOf(e.labels) : undefined;
       if (level === undefined) return undefined;
-      const what = e.kind === 'issue_comment' ? 'A comment' : `An update (${f.action || 'no action'})`;
-      return verdict(lowerPriority(level.priority), 'incident', `${what} on an issue labelled "${level.label}".`);
+      const what =
+        e.kind === 'issue_comment' ? 'A comment' : `An update (${f.action || 'no action'})`;
+      return verdict(
+        lowerPriority(level.priority),
+        'incident',
+        `${what} on an issue labelled "${level.label}".`,
+      );
     },
   },
   {
     id: 'deployment-waiting',
     decide: (e, f) =>
       e.kind === 'deployment_review' && f.action === 'requested'
-        ? verdict('P1', 'review_request', `A deployment to ${environmentOf(e)} is waiting for approval.`)
+        ? verdict(
+            'P1',
+            'review_request',
+            `A deployment to ${environmentOf(e)} is waiting for approval.`,
+          )
         : undefined,
   },
   {
@@ -236,60 +306,93 @@ export const RULES: readonly Rule[] = [
       if (e.target?.kind !== 'pull_request') return undefined;
       const bot = e.author !== undefined && DEPENDENCY_BOTS.has(e.author.toLowerCase());
       if (!bot && !DEPENDENCY_BRANCH.test(e.branch ?? '')) return undefined;
-      return verdict('P3', 'dependency_update', `A dependency update${bot ? ` from ${e.author}` : ''}; these are best batched.`);
+      return verdict(
+        'P3',
+        'dependency_update',
+        `A dependency update${bot ? ` from ${e.author}` : ''}; these are best batched.`,
+      );
     },
   },
   {
     id: 'review-requested',
     decide: (e, f) =>
       e.kind === 'pull_request' && f.action === 'review_requested'
-        ? verdict('P2', 'review_request', `${e.changedReviewer ?? 'Someone'} was asked to review, and the author waits on it.`, 'today')
+        ? verdict(
+            'P2',
+            'review_request',
+            `${e.changedReviewer ?? 'Someone'} was asked to review, and the author waits on it.`,
+            'today',
+          )
         : undefined,
   },
   {
     id: 'bot-housekeeping',
     decide: (e, f) =>
       e.actor?.isBot === true && HOUSEKEEPING_ACTIONS.has(f.action)
-        ? verdict('P3', 'housekeeping', `${e.actor.login} (a bot) ${f.action.replaceAll('_', ' ')} it: bot housekeeping.`)
+        ? verdict(
+            'P3',
+            'housekeeping',
+            `${e.actor.login} (a bot) ${f.action.replaceAll('_', ' ')} it: bot housekeeping.`,
+          )
         : undefined,
   },
   {
     id: 'housekeeping-event',
     decide: (e) =>
       HOUSEKEEPING_KINDS.has(e.kind)
-        ? verdict('P3', 'housekeeping', `Administration, not work on the code (${describe(e, e.action)}).`)
+        ? verdict(
+            'P3',
+            'housekeeping',
+            `Administration, not work on the code (${describe(e, e.action)}).`,
+          )
         : undefined,
   },
   {
     id: 'release-published',
     decide: (e, f) =>
       e.kind === 'release' && (f.action === 'published' || f.action === 'released')
-        ? verdict('P2', 'release', `Release ${e.target?.key ?? e.title ?? '(untagged)'} was published.`)
+        ? verdict(
+            'P2',
+            'release',
+            `Release ${e.target?.key ?? e.title ?? '(untagged)'} was published.`,
+          )
         : undefined,
   },
   {
     id: 'shipping',
     decide: (e, f) =>
       SHIPPING_KINDS.has(e.kind)
-        ? verdict('P3', 'release', `Release or deployment progress (${describe(e, f.action || e.state)}).`)
+        ? verdict(
+            'P3',
+            'release',
+            `Release or deployment progress (${describe(e, f.action || e.state)}).`,
+          )
         : undefined,
   },
   {
     id: 'discussion-started',
     decide: (e, f) =>
-      e.kind === 'discussion' && f.action === 'created' ? verdict('P2', 'discussion', 'A new discussion was started.') : undefined,
+      e.kind === 'discussion' && f.action === 'created'
+        ? verdict('P2', 'discussion', 'A new discussion was started.')
+        : undefined,
   },
   {
     id: 'mentioned-in-comment',
     decide: (e, f) =>
       COMMENT_KINDS.has(e.kind) && f.action === 'created' && f.mentioned.length > 0
-        ? verdict('P2', 'discussion', `A comment addresses ${f.mentioned.map((login) => `@${login}`).join(', ')}.`)
+        ? verdict(
+            'P2',
+            'discussion',
+            `A comment addresses ${f.mentioned.map((login) => `@${login}`).join(', ')}.`,
+          )
         : undefined,
   },
   {
     id: 'conversation',
     decide: (e) =>
-      CONVERSATION_KINDS.has(e.kind) ? verdict('P3', 'discussion', 'Conversation that asks nothing of anyone in particular.') : undefined,
+      CONVERSATION_KINDS.has(e.kind)
+        ? verdict('P3', 'discussion', 'Conversation that asks nothing of anyone in particular.')
+        : undefined,
   },
   {
     id: 'work-opened',
@@ -307,12 +410,17 @@ export const RULES: readonly Rule[] = [
       if (e.kind !== 'pull_request_review' || f.action !== 'submitted') return undefined;
       if (e.state !== 'approved' && e.state !== 'changes_requested') return undefined;
       const what = e.state === 'approved' ? 'approved the pull request' : 'requested changes';
-      return verdict('P2', 'activity', `${e.actor?.login ?? 'A reviewer'} ${what}; the author has the next move.`);
+      return verdict(
+        'P2',
+        'activity',
+        `${e.actor?.login ?? 'A reviewer'} ${what}; the author has the next move.`,
+      );
     },
   },
   {
     id: 'activity',
-    decide: (e, f) => verdict('P3', 'activity', `Ordinary development activity (${describe(e, f.action)}).`),
+    decide: (e, f) =>
+      verdict('P3', 'activity', `Ordinary development activity (${describe(e, f.action)}).`),
   },
 ];
 
@@ -325,7 +433,9 @@ export function classify(event: BrokerEvent, context: ClassifyContext = {}): Cla
   const { rule, decided } = firstVerdict(event, facts);
   const reasons = [decided.reason];
   if (people.codeOwners.length > 0) {
-    reasons.push(`CODEOWNERS names ${people.codeOwners.map((owner) => `@${owner}`).join(', ')} for the changed files.`);
+    reasons.push(
+      `CODEOWNERS names ${people.codeOwners.map((owner) => `@${owner}`).join(', ')} for the changed files.`,
+    );
   }
   return {
     priority: decided.priority,
@@ -343,5 +453,12 @@ function firstVerdict(event: BrokerEvent, facts: RuleFacts): { rule: string; dec
     if (decided !== undefined) return { rule: rule.id, decided };
   }
   // Unreachable while `activity` is last and always answers; kept so a reordering cannot crash.
-  return { rule: 'activity', decided: verdict('P3', 'activity', `Ordinary development activity (${describe(event, facts.action)}).`) };
+  return {
+    rule: 'activity',
+    decided: verdict(
+      'P3',
+      'activity',
+      `Ordinary development activity (${describe(event, facts.action)}).`,
+    ),
+  };
 }

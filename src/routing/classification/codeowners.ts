@@ -47,7 +47,8 @@ export interface CodeOwners {
 export const CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 
 const USER_OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-const TEAM_OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const TEAM_OWNER =
+  /^@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const EMAIL_OWNER = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export function parseCodeOwners(text: string): CodeOwners {
@@ -66,7 +67,10 @@ export function parseCodeOwners(text: string): CodeOwners {
     const owners = commentAt === -1 ? rest : rest.slice(0, commentAt);
     const badOwner = owners.find((owner) => !isOwner(owner));
     if (badOwner !== undefined) {
-      problems.push({ line, message: `"${badOwner}" is not an owner: use @user, @org/team or an email address` });
+      problems.push({
+        line,
+        message: `"${badOwner}" is not an owner: use @user, @org/team or an email address`,
+      });
       return;
     }
     const compiled = compilePattern(pattern);
@@ -74,7 +78,12 @@ export function parseCodeOwners(text: string): CodeOwners {
       problems.push({ line, message: compiled });
       return;
     }
-    rules.push({ line, pattern, owners, matches: (path) => compiled.test(path.replace(/^\/+/, '')) });
+    rules.push({
+      line,
+      pattern,
+      owners,
+      matches: (path) => compiled.test(path.replace(/^\/+/, '')),
+    });
   });
   return codeOwnersOf(rules, problems);
 }
@@ -140,12 +149,17 @@ export function compilePattern(pattern: string): RegExp | string {
       continue;
     }
     const converted = segmentPattern(segment);
-    if (converted === undefined) return `"${pattern}": character ranges ([ ]) are not supported in CODEOWNERS`;
+    if (converted === undefined)
+      return `"${pattern}": character ranges ([ ]) are not supported in CODEOWNERS`;
     body += converted + (last ? '' : '/');
   }
   const lastSegment = segments[segments.length - 1];
   // A directory owns what is beneath it; `dir/*` owns only the files directly in dir.
-  const beneath = directoryOnly ? '/.*' : lastSegment === '*' || lastSegment === '**' ? '' : '(?:/.*)?';
+  const beneath = directoryOnly
+    ? '/.*'
+    : lastSegment === '*' || lastSegment === '**'
+      ? ''
+      : '(?:/.*)?';
   return new RegExp(`^${anchored ? '' : '(?:[^/]+/)*'}${body}${beneath}$`);
 }
 

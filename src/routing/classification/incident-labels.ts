@@ -42,7 +42,9 @@ export function levelOfLabel(label: string): IncidentLevel | undefined {
     const given = severity[1]?.toLowerCase();
     if (given === undefined) return { priority: 'P2', label, meaning: 'a severity was given' };
     const digit = Number.parseInt(given, 10);
-    const priority = Number.isNaN(digit) ? SEVERITY_WORDS.get(given) ?? 'P2' : (`P${Math.min(digit, 3)}` as Priority);
+    const priority = Number.isNaN(digit)
+      ? (SEVERITY_WORDS.get(given) ?? 'P2')
+      : (`P${Math.min(digit, 3)}` as Priority);
     return { priority, label, meaning: `severity ${given}` };
   }
   const found = WORDS.find((entry) => entry.test.test(label));
@@ -58,7 +60,11 @@ export function incidentLevelOf(labels: readonly string[]): IncidentLevel | unde
   let worst: IncidentLevel | undefined;
   for (const label of labels) {
     const level = levelOfLabel(label);
-    if (level && (worst === undefined || priorityRank(level.priority) < priorityRank(worst.priority))) worst = level;
+    if (
+      level &&
+      (worst === undefined || priorityRank(level.priority) < priorityRank(worst.priority))
+    )
+      worst = level;
   }
   return worst;
 }

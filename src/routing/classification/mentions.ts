@@ -17,7 +17,8 @@ const CODE_SPAN = /(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
  * `@login` (alphanumerics and single inner hyphens, at most 39) or `@org/team`. Not after a word
  * character, so `someone@example.com` is an address, not a mention.
  */
-const MENTION = /(?<![A-Za-z0-9_`@/.])@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?:\/([A-Za-z0-9][A-Za-z0-9_.-]{0,99}))?(?![A-Za-z0-9_-])/g;
+const MENTION =
+  /(?<![A-Za-z0-9_`@/.])@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})(?:\/([A-Za-z0-9][A-Za-z0-9_.-]{0,99}))?(?![A-Za-z0-9_-])/g;
 
 /** Logins (teams as `org/team`) mentioned in `body`, first seen first, deduplicated ignoring case. */
 export function mentionsIn(body: string | undefined): string[] {
@@ -45,7 +46,12 @@ function withoutFencedCode(text: string): string {
     if (fence === undefined) {
       if (opener !== undefined) fence = opener;
       else kept.push(line);
-    } else if (opener !== undefined && opener[0] === fence[0] && opener.length >= fence.length && isBareFence(line)) {
+    } else if (
+      opener !== undefined &&
+      opener[0] === fence[0] &&
+      opener.length >= fence.length &&
+      isBareFence(line)
+    ) {
       fence = undefined;
     }
   }

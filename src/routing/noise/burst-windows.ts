@@ -68,15 +68,23 @@ const ITEMS_KEPT = 50;
 const MAX_CONFLICTS = 25;
 
 /** Which burst an event belongs to; undefined for events that always get their own card. */
-export function burstKeyOf(event: BrokerEvent, classification: Classification): BurstKey | undefined {
+export function burstKeyOf(
+  event: BrokerEvent,
+  classification: Classification,
+): BurstKey | undefined {
   if (isAtLeast(classification.priority, 'P1')) return undefined;
   const repo = event.repo?.fullName.toLowerCase();
   if (repo === undefined) return undefined;
   const onBranch = event.branch ?? event.sha;
   if (event.kind === 'push' && onBranch) return { family: 'push', repo, scope: onBranch };
   if (CI_KINDS.has(event.kind) && onBranch) return { family: 'ci', repo, scope: onBranch };
-  if (WORKFLOW_KINDS.has(event.kind) && onBranch) return { family: 'workflow', repo, scope: onBranch };
-  if ((event.kind === 'issues' || event.kind === 'pull_request') && LABEL_ACTIONS.has(event.action ?? '') && event.target) {
+  if (WORKFLOW_KINDS.has(event.kind) && onBranch)
+    return { family: 'workflow', repo, scope: onBranch };
+  if (
+    (event.kind === 'issues' || event.kind === 'pull_request') &&
+    LABEL_ACTIONS.has(event.action ?? '') &&
+    event.target
+  ) {
     return { family: 'labels', repo, scope: event.target.key };
   }
   return undefined;
@@ -93,29 +101,76 @@ export class BurstWindows {
    * Counts the event into its burst in this conversation. `alertId` is the alert the event would
    * post; it becomes the burst's card when the event opens the window.
    */
-  async absorb(tenantId: string, conversationId: string, key: BurstKey, item: BurstItem, alertId: string): Promise<BurstDecision> {
+  async absorb(
+    tenantId: string,
+    conversationId: string,
+    key: BurstKey,
+    item: BurstItem,
+    alertId: string,
+  ): Promise<BurstDecision> {
     const id = `${key.repo}|${key.family}|${key.scope}`;
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt += 1) {
       const now = this.clock.now();
       const open = await this.store.getRecord<BurstWindow>('burst', conversationId, id);
       try {
         if (!open) {
-          const window: BurstWindow = { ...key, alertId, firstAt: now, lastAt: now, count: 1, actors: item.actor ? [item.actor] : [], items: [item] };
-          await this.store.putRecord({ kind: 'burst', tenantId, partition: conversationId, id, data: window, expiresAt: now + this.windowMs }, { ifMatch: null });
+          const window: BurstWindow = {
+            ...key,
+            alertId,
+            firstAt: now,
+            lastAt: now,
+            count: 1,
+            actors: item.actor ? [item.actor] : [],
+            items: [item],
+          };
+          await this.store.putRecord(
+            {
+              kind: 'burst',
+              tenantId,
+              partition: conversationId,
+              id,
+              data: window,
+              expiresAt: now + this.windowMs,
+            },
+            { ifMatch: null },
+          );
           return { kind: 'post', window };
         }
         if (open.data.items.some((seen) => seen.deliveryKey === item.deliveryKey)) {
           // A re-run of the event that opened the window still has to (idempotently) queue its card.
-          return open.data.alertId === alertId ? { kind: 'post', window: open.data } : { kind: 'seen' };
+          return open.data.alertId === alertId
+            ? { kind: 'post', window: open.data }
+            : { kind: 'seen' };
         }
-        const actors = item.actor && !open.data.actors.includes(item.actor) ? [...open.data.actors, item.actor] : open.data.actors;
-        const window: BurstWindow = { ...open.data, lastAt: now, count: open.data.count + 1, actors, items: [...open.data.items, item].slice(-ITEMS_KEPT) };
-        await this.store.putRecord({ kind: 'burst', tenantId, partition: conversationId, id, data: window, expiresAt: now + this.windowMs }, { ifMatch: open.etag });
+        const actors =
+          item.actor && !open.data.actors.includes(item.actor)
+            ? [...open.data.actors, item.actor]
+            : open.data.actors;
+        const window: BurstWindow = {
+          ...open.data,
+          lastAt: now,
+          count: open.data.count + 1,
+          actors,
+          items: [...open.data.items, item].slice(-ITEMS_KEPT),
+        };
+        await this.store.putRecord(
+          {
+            kind: 'burst',
+            tenantId,
+            partition: conversationId,
+            id,
+            data: window,
+            expiresAt: now + this.windowMs,
+          },
+          { ifMatch: open.etag },
+        );
         return { kind: 'collapse', window };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
       }
     }
-    throw new Error(`burst window ${id} in ${conversationId}: ${MAX_CONFLICTS} concurrent writers won in a row`);
+    throw new Error(
+      `burst window ${id} in ${conversationId}: ${MAX_CONFLICTS} concurrent writers won in a row`,
+    );
   }
 }

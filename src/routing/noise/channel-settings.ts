@@ -33,11 +33,22 @@ export function isValidTimeZone(zone: string): boolean {
 /** The local date (`YYYY-MM-DD`) and minutes since local midnight of an instant in a zone. */
 export function localTime(at: number, timeZone: string): { date: string; minutes: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(new Date(at))
       .map((p) => [p.type, p.value]),
   );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
 }
 
 export function minutesOf(time: TimeOfDay): number {
@@ -64,25 +75,47 @@ export function inQuietHours(settings: ChannelSettings, now: number): boolean {
 
 export function isQuiet(settings: ChannelSettings | undefined, now: number): boolean {
   if (!settings) return false;
-  return (settings.quietUntil !== undefined && settings.quietUntil > now) || inQuietHours(settings, now);
+  return (
+    (settings.quietUntil !== undefined && settings.quietUntil > now) || inQuietHours(settings, now)
+  );
 }
 
 export class ChannelSettingsBook {
   constructor(private readonly store: Store) {}
 
   async get(tenantId: string, conversationId: string): Promise<ChannelSettings> {
-    return (await this.store.getRecord<ChannelSettings>('channel_settings', tenantId, conversationId))?.data ?? { conversationId, timeZone: 'UTC' };
+    return (
+      (await this.store.getRecord<ChannelSettings>('channel_settings', tenantId, conversationId))
+        ?.data ?? { conversationId, timeZone: 'UTC' }
+    );
   }
 
   /** Applies a change to the stored settings (last writer wins: settings are set by people, rarely). */
-  async change(tenantId: string, conversationId: string, change: (current: ChannelSettings) => ChannelSettings): Promise<ChannelSettings> {
+  async change(
+    tenantId: string,
+    conversationId: string,
+    change: (current: ChannelSettings) => ChannelSettings,
+  ): Promise<ChannelSettings> {
     const next = change(await this.get(tenantId, conversationId));
-    await this.store.putRecord({ kind: 'channel_settings', tenantId, partition: tenantId, id: conversationId, data: next });
+    await this.store.putRecord({
+      kind: 'channel_settings',
+      tenantId,
+      partition: tenantId,
+      id: conversationId,
+      data: next,
+    });
     return next;
   }
 
   /** Settings of every conversation that changed any (for the digest scheduler). */
   async all(tenantId: string): Promise<ChannelSettings[]> {
-    return (await this.store.queryRecords<ChannelSettings>({ kind: 'channel_settings', tenantId, partition: tenantId, limit: 1000 })).map((r) => r.data);
+    return (
+      await this.store.queryRecords<ChannelSettings>({
+        kind: 'channel_settings',
+        tenantId,
+        partition: tenantId,
+        limit: 1000,
+      })
+    ).map((r) => r.data);
   }
 }

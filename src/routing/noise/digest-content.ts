@@ -34,7 +34,13 @@ export interface Digest {
 const LIST_LIMIT = 15;
 
 export function isEmptyDigest(digest: Digest): boolean {
-  return digest.awaitingReview.length + digest.failing.length + digest.stale.length + digest.held.length === 0;
+  return (
+    digest.awaitingReview.length +
+      digest.failing.length +
+      digest.stale.length +
+      digest.held.length ===
+    0
+  );
 }
 
 export function buildDigest(args: {
@@ -50,11 +56,21 @@ export function buildDigest(args: {
   const mine = args.subscriptions.filter((s) => s.conversationId === args.conversationId);
   const covered = (repo: string) => {
     const [owner, name] = repo.split('/');
-    return mine.some((s) => scopeCovers(s.scope, { repo: { owner: owner!, name: name!, fullName: repo } } as Parameters<typeof scopeCovers>[1]));
+    return mine.some((s) =>
+      scopeCovers(s.scope, { repo: { owner: owner!, name: name!, fullName: repo } } as Parameters<
+        typeof scopeCovers
+      >[1]),
+    );
   };
   const relevant = args.work.filter((w) => covered(w.repo));
   const awaitingReview = relevant
-    .filter((w): w is OpenPullRequest => w.type === 'pr' && w.requestedReviewers.length > 0 && w.reviewRequestedAt !== undefined && now - w.reviewRequestedAt >= thresholds.reviewWaitMs)
+    .filter(
+      (w): w is OpenPullRequest =>
+        w.type === 'pr' &&
+        w.requestedReviewers.length > 0 &&
+        w.reviewRequestedAt !== undefined &&
+        now - w.reviewRequestedAt >= thresholds.reviewWaitMs,
+    )
     .map((w) => ({ ...w, waitingMs: now - w.reviewRequestedAt! }))
     .sort((a, b) => b.waitingMs - a.waitingMs)
     .slice(0, LIST_LIMIT);
@@ -64,15 +80,28 @@ export function buildDigest(args: {
     .sort((a, b) => b.failingMs - a.failingMs)
     .slice(0, LIST_LIMIT);
   const stale = relevant
-    .filter((w): w is OpenIssue => w.type === 'issue' && now - w.lastActivityAt >= thresholds.staleMs)
+    .filter(
+      (w): w is OpenIssue => w.type === 'issue' && now - w.lastActivityAt >= thresholds.staleMs,
+    )
     .map((w) => ({ ...w, idleMs: now - w.lastActivityAt }))
     .sort((a, b) => b.idleMs - a.idleMs)
     .slice(0, LIST_LIMIT);
-  return { conversationId: args.conversationId, date: args.date, awaitingReview, failing, stale, held: [...args.held], nudges: nudgesOf(awaitingReview, stale) };
+  return {
+    conversationId: args.conversationId,
+    date: args.date,
+    awaitingReview,
+    failing,
+    stale,
+    held: [...args.held],
+    nudges: nudgesOf(awaitingReview, stale),
+  };
 }
 
 /** Reviewers of waiting PRs, then assignees of stale issues; teams (`org/slug`) included. */
-function nudgesOf(awaitingReview: readonly OpenPullRequest[], stale: readonly OpenIssue[]): Nudge[] {
+function nudgesOf(
+  awaitingReview: readonly OpenPullRequest[],
+  stale: readonly OpenIssue[],
+): Nudge[] {
   const byLogin = new Map<string, Nudge>();
   const ask = (login: string, what: string) => {
     const key = login.toLowerCase();
@@ -80,7 +109,9 @@ function nudgesOf(awaitingReview: readonly OpenPullRequest[], stale: readonly Op
     nudge.asks.push(what);
     byLogin.set(key, nudge);
   };
-  for (const pr of awaitingReview) for (const reviewer of pr.requestedReviewers) ask(reviewer, `review ${pr.repo}#${pr.number}`);
-  for (const issue of stale) for (const assignee of issue.assignees) ask(assignee, `${issue.repo}#${issue.number}`);
+  for (const pr of awaitingReview)
+    for (const reviewer of pr.requestedReviewers) ask(reviewer, `review ${pr.repo}#${pr.number}`);
+  for (const issue of stale)
+    for (const assignee of issue.assignees) ask(assignee, `${issue.repo}#${issue.number}`);
   return [...byLogin.values()];
 }

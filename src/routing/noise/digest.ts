@@ -16,7 +16,13 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../log.js';
 import { ConflictError, type Store } from '../../store/store.js';
 import type { AlertOutbox } from '../alerts/alert-outbox.js';
-import { type ChannelSettings, isQuiet, localTime, minutesOf, type TimeOfDay } from './channel-settings.js';
+import {
+  type ChannelSettings,
+  isQuiet,
+  localTime,
+  minutesOf,
+  type TimeOfDay,
+} from './channel-settings.js';
 import { buildDigest, isEmptyDigest, type DigestThresholds } from './digest-content.js';
 import type { HeldAlert } from './held-alerts.js';
 import type { NoiseControl, NoiseCards, NoiseObserver } from './noise-control.js';
@@ -29,7 +35,10 @@ export interface DigestSource {
 }
 
 /** A chain node for a post no event caused (the write guard puts every post on a chain). */
-export type ScheduledChainStarter = (tenantId: string, what: string) => Promise<{ chainId: string; nodeId: string; depth: number }>;
+export type ScheduledChainStarter = (
+  tenantId: string,
+  what: string,
+) => Promise<{ chainId: string; nodeId: string; depth: number }>;
 
 export interface DigestSchedulerOptions extends DigestThresholds {
   store: Store;
@@ -58,7 +67,11 @@ export class DigestScheduler implements DigestSource {
   private firstRound: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: DigestSchedulerOptions) {
-    this.loop = new PollingLoop(async () => (await this.tick(), 0), o.pollMs ?? 60_000, (error) => o.logger.warn({ err: error }, 'digest scheduler: a round failed; will try again'));
+    this.loop = new PollingLoop(
+      async () => (await this.tick(), 0),
+      o.pollMs ?? 60_000,
+      (error) => o.logger.warn({ err: error }, 'digest scheduler: a round failed; will try again'),
+    );
   }
 
   /** The first round comes one poll after start, not at once: a starting process has other work. */
@@ -74,13 +87,20 @@ export class DigestScheduler implements DigestSource {
 
   /** One round over the tenant's subscribed conversations. Returns how many cards it queued. */
   async tick(): Promise<number> {
-    const conversations = new Set((await this.o.subscriptions.forTenant(this.o.tenantId, { fresh: true })).map((s) => s.conversationId));
+    const conversations = new Set(
+      (await this.o.subscriptions.forTenant(this.o.tenantId, { fresh: true })).map(
+        (s) => s.conversationId,
+      ),
+    );
     let queued = 0;
     for (const conversationId of conversations) {
       try {
         queued += await this.tickConversation(this.o.tenantId, conversationId);
       } catch (error) {
-        this.o.logger.warn({ err: error, conversation: conversationId }, 'digest scheduler: one conversation failed; the others carry on');
+        this.o.logger.warn(
+          { err: error, conversation: conversationId },
+          'digest scheduler: one conversation failed; the others carry on',
+        );
       }
     }
     if (queued > 0) this.o.onQueued?.();
@@ -108,7 +128,15 @@ export class DigestScheduler implements DigestSource {
     if (held.length === 0) return 0;
     const built = this.o.cards.held(held);
     const first = held[0]!;
-    await this.o.outbox.enqueue({ tenantId, conversationId, card: built.card, text: built.text, priority: highest(held), deliveryKey: `held:${first.alertId}`, ...first.chain });
+    await this.o.outbox.enqueue({
+      tenantId,
+      conversationId,
+      card: built.card,
+      text: built.text,
+      priority: highest(held),
+      deliveryKey: `held:${first.alertId}`,
+      ...first.chain,
+    });
     await this.o.noise.held.release(conversationId, held);
     this.o.observer?.onNoise?.('held_summary_sent', held.length);
     return 1;
@@ -118,7 +146,17 @@ export class DigestScheduler implements DigestSource {
   private async claimDay(tenantId: string, conversationId: string, date: string): Promise<boolean> {
     try {
       const now = this.o.clock.now();
-      await this.o.store.putRecord({ kind: 'digest', tenantId, partition: `sent|${tenantId}`, id: `${conversationId}|${date}`, data: { conversationId, date, at: now }, expiresAt: now + SENT_TTL_MS }, { ifMatch: null });
+      await this.o.store.putRecord(
+        {
+          kind: 'digest',
+          tenantId,
+          partition: `sent|${tenantId}`,
+          id: `${conversationId}|${date}`,
+          data: { conversationId, date, at: now },
+          expiresAt: now + SENT_TTL_MS,
+        },
+        { ifMatch: null },
+      );
       return true;
     } catch (error) {
       if (error instanceof ConflictError) return false;
@@ -127,15 +165,40 @@ export class DigestScheduler implements DigestSource {
   }
 
   /** Queues the digest; false when it was empty and `skipEmpty`. */
-  private async sendDigest(tenantId: string, settings: ChannelSettings, day: string, options: { skipEmpty: boolean }): Promise<boolean> {
+  private async sendDigest(
+    tenantId: string,
+    settings: ChannelSettings,
+    day: string,
+    options: { skipEmpty: boolean },
+  ): Promise<boolean> {
     const { conversationId } = settings;
     const now = this.o.clock.now();
-    const [work, subscriptions, held] = await Promise.all([this.o.work.list(tenantId), this.o.subscriptions.forTenant(tenantId), this.o.noise.held.list(tenantId, conversationId, 'quiet')]);
-    const digest = buildDigest({ conversationId, date: localTime(now, settings.timeZone).date, now, work, subscriptions, held, thresholds: this.o });
+    const [work, subscriptions, held] = await Promise.all([
+      this.o.work.list(tenantId),
+      this.o.subscriptions.forTenant(tenantId),
+      this.o.noise.held.list(tenantId, conversationId, 'quiet'),
+    ]);
+    const digest = buildDigest({
+      conversationId,
+      date: localTime(now, settings.timeZone).date,
+      now,
+      work,
+      subscriptions,
+      held,
+      thresholds: this.o,
+    });
     if (options.skipEmpty && isEmptyDigest(digest)) return false;
     const built = this.o.cards.digest(digest);
     const chain = await this.o.startChain(tenantId, `digest:${conversationId}:${day}`);
-    await this.o.outbox.enqueue({ tenantId, conversationId, card: built.card, text: built.text, priority: 'P2', deliveryKey: `digest:${day}`, ...chain });
+    await this.o.outbox.enqueue({
+      tenantId,
+      conversationId,
+      card: built.card,
+      text: built.text,
+      priority: 'P2',
+      deliveryKey: `digest:${day}`,
+      ...chain,
+    });
     await this.o.noise.held.release(conversationId, held);
     this.o.observer?.onNoise?.('digest_sent');
     return true;

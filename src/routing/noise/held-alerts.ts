@@ -32,18 +32,41 @@ export class HeldAlerts {
     private readonly clock: Clock,
   ) {}
 
-  async hold(tenantId: string, conversationId: string, alert: Omit<HeldAlert, 'at'>): Promise<void> {
+  async hold(
+    tenantId: string,
+    conversationId: string,
+    alert: Omit<HeldAlert, 'at'>,
+  ): Promise<void> {
     const now = this.clock.now();
-    await this.store.putRecord({ kind: 'digest', tenantId, partition: partitionOf(conversationId), id: PREFIX + alert.alertId, data: { ...alert, at: now }, expiresAt: now + HELD_TTL_MS });
+    await this.store.putRecord({
+      kind: 'digest',
+      tenantId,
+      partition: partitionOf(conversationId),
+      id: PREFIX + alert.alertId,
+      data: { ...alert, at: now },
+      expiresAt: now + HELD_TTL_MS,
+    });
   }
 
-  async list(tenantId: string, conversationId: string, reason: HeldAlert['reason']): Promise<HeldAlert[]> {
-    const records = await this.store.queryRecords<HeldAlert>({ kind: 'digest', tenantId, partition: partitionOf(conversationId), where: { reason }, oldestFirst: true, limit: 500 });
+  async list(
+    tenantId: string,
+    conversationId: string,
+    reason: HeldAlert['reason'],
+  ): Promise<HeldAlert[]> {
+    const records = await this.store.queryRecords<HeldAlert>({
+      kind: 'digest',
+      tenantId,
+      partition: partitionOf(conversationId),
+      where: { reason },
+      oldestFirst: true,
+      limit: 500,
+    });
     return records.map((r) => r.data);
   }
 
   /** After their summary is safely in the outbox. */
   async release(conversationId: string, alerts: readonly HeldAlert[]): Promise<void> {
-    for (const alert of alerts) await this.store.deleteRecord('digest', partitionOf(conversationId), PREFIX + alert.alertId);
+    for (const alert of alerts)
+      await this.store.deleteRecord('digest', partitionOf(conversationId), PREFIX + alert.alertId);
   }
 }

@@ -8,7 +8,13 @@
  *   timezone Europe/Berlin     the conversation's IANA zone (default UTC)
  *   digest at 08:30 | digest off | digest on | digest now
  */
-import { type ChannelSettings, type ChannelSettingsBook, isValidTimeZone, nextLocal, type TimeOfDay } from './channel-settings.js';
+import {
+  type ChannelSettings,
+  type ChannelSettingsBook,
+  isValidTimeZone,
+  nextLocal,
+  type TimeOfDay,
+} from './channel-settings.js';
 
 export type NoiseCommand =
   | { kind: 'quiet_until'; until?: TimeOfDay; forMs?: number }
@@ -36,43 +42,78 @@ function timeOfDay(text: string): TimeOfDay | undefined {
 }
 
 function duration(text: string): number | undefined {
-  const m = /^(?:(\d+)\s*h(?:ours?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?)?)?)?$/i.exec(text.replace(/\s+/g, ''));
+  const m = /^(?:(\d+)\s*h(?:ours?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?)?)?)?$/i.exec(
+    text.replace(/\s+/g, ''),
+  );
   if (!m || (m[1] === undefined && m[2] === undefined)) return undefined;
   return (Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60_000;
 }
 
 export function parseNoiseCommand(input: string): ParsedNoiseCommand {
-  const words = input.trim().replace(/^time zone\b/i, 'timezone').split(/\s+/);
+  const words = input
+    .trim()
+    .replace(/^time zone\b/i, 'timezone')
+    .split(/\s+/);
   const [verb, ...rest] = words;
   const arg = rest.join(' ');
   const lower = arg.toLowerCase();
   switch (verb?.toLowerCase()) {
     case 'quiet': {
-      if (arg === '') return { ok: true, command: { kind: 'quiet_until', forMs: DEFAULT_QUIET_MS } };
+      if (arg === '')
+        return { ok: true, command: { kind: 'quiet_until', forMs: DEFAULT_QUIET_MS } };
       if (lower === 'off') return { ok: true, command: { kind: 'quiet_off' } };
       if (lower.startsWith('hours')) {
         const span = arg.slice(5).trim();
         if (span.toLowerCase() === 'off') return { ok: true, command: { kind: 'quiet_hours_off' } };
         const [from, to] = span.split(/\s*-\s*/).map(timeOfDay);
-        if (!from || !to || from === to) return { ok: false, error: 'quiet hours want a start and an end, like `quiet hours 22:00-07:00` (or `quiet hours off`)' };
+        if (!from || !to || from === to)
+          return {
+            ok: false,
+            error:
+              'quiet hours want a start and an end, like `quiet hours 22:00-07:00` (or `quiet hours off`)',
+          };
         return { ok: true, command: { kind: 'quiet_hours', from, to } };
       }
       if (lower.startsWith('until')) {
         const until = timeOfDay(arg.slice(5).trim());
-        return until ? { ok: true, command: { kind: 'quiet_until', until } } : { ok: false, error: 'quiet until wants a 24-hour time, like `quiet until 18:00`' };
+        return until
+          ? { ok: true, command: { kind: 'quiet_until', until } }
+          : { ok: false, error: 'quiet until wants a 24-hour time, like `quiet until 18:00`' };
       }
       if (lower.startsWith('for')) {
         const ms = duration(arg.slice(3).trim());
-        if (ms === undefined || ms <= 0) return { ok: false, error: 'quiet for wants hours or minutes, like `quiet for 2h` or `quiet for 45m`' };
-        if (ms > MAX_QUIET_MS) return { ok: false, error: 'quiet for at most 7 days (for longer, `unsubscribe` is kinder)' };
+        if (ms === undefined || ms <= 0)
+          return {
+            ok: false,
+            error: 'quiet for wants hours or minutes, like `quiet for 2h` or `quiet for 45m`',
+          };
+        if (ms > MAX_QUIET_MS)
+          return {
+            ok: false,
+            error: 'quiet for at most 7 days (for longer, `unsubscribe` is kinder)',
+          };
         return { ok: true, command: { kind: 'quiet_until', forMs: ms } };
       }
-      return { ok: false, error: 'try `quiet`, `quiet for 2h`, `quiet until 18:00`, `quiet off` or `quiet hours 22:00-07:00`' };
+      return {
+        ok: false,
+        error:
+          'try `quiet`, `quiet for 2h`, `quiet until 18:00`, `quiet off` or `quiet hours 22:00-07:00`',
+      };
     }
     case 'timezone': {
-      if (arg === '' || !isValidTimeZone(arg)) return { ok: false, error: `\`${arg || '(nothing)'}\` is not a time zone I know: use an IANA name like \`Europe/Berlin\` or \`America/New_York\`` };
+      if (arg === '' || !isValidTimeZone(arg))
+        return {
+          ok: false,
+          error: `\`${arg || '(nothing)'}\` is not a time zone I know: use an IANA name like \`Europe/Berlin\` or \`America/New_York\``,
+        };
       // Intl gives the canonical spelling (`europe/berlin` → `Europe/Berlin`).
-      return { ok: true, command: { kind: 'timezone', zone: new Intl.DateTimeFormat('en-US', { timeZone: arg }).resolvedOptions().timeZone } };
+      return {
+        ok: true,
+        command: {
+          kind: 'timezone',
+          zone: new Intl.DateTimeFormat('en-US', { timeZone: arg }).resolvedOptions().timeZone,
+        },
+      };
     }
     case 'digest': {
       if (lower === 'off') return { ok: true, command: { kind: 'digest_off' } };
@@ -82,7 +123,10 @@ export function parseNoiseCommand(input: string): ParsedNoiseCommand {
         const at = timeOfDay(arg.slice(2).trim());
         if (at) return { ok: true, command: { kind: 'digest_at', at } };
       }
-      return { ok: false, error: 'try `digest at 08:30`, `digest off`, `digest on` or `digest now`' };
+      return {
+        ok: false,
+        error: 'try `digest at 08:30`, `digest off`, `digest on` or `digest now`',
+      };
     }
     default:
       return { ok: false, error: 'that is not a quiet, timezone or digest command' };
@@ -90,11 +134,22 @@ export function parseNoiseCommand(input: string): ParsedNoiseCommand {
 }
 
 /** Applies a settings command (not `digest_now`, which is an act) and returns the new settings. */
-export async function applyNoiseCommand(book: ChannelSettingsBook, tenantId: string, conversationId: string, command: Exclude<NoiseCommand, { kind: 'digest_now' }>, now: number): Promise<ChannelSettings> {
+export async function applyNoiseCommand(
+  book: ChannelSettingsBook,
+  tenantId: string,
+  conversationId: string,
+  command: Exclude<NoiseCommand, { kind: 'digest_now' }>,
+  now: number,
+): Promise<ChannelSettings> {
   return book.change(tenantId, conversationId, (current) => {
     switch (command.kind) {
       case 'quiet_until':
-        return { ...current, quietUntil: command.until ? nextLocal(now, command.until, current.timeZone) : now + command.forMs! };
+        return {
+          ...current,
+          quietUntil: command.until
+            ? nextLocal(now, command.until, current.timeZone)
+            : now + command.forMs!,
+        };
       case 'quiet_off': {
         const { quietUntil: _off, ...rest } = current;
         return rest;

@@ -12,7 +12,13 @@ import type { BrokerEvent } from '../../core/broker-event.js';
 import type { AlertOutbox } from '../alerts/alert-outbox.js';
 import type { NewOutboxEntry } from '../alerts/outbox-entry.js';
 import { UnknownAlertError } from '../alerts/alert-updates.js';
-import { BurstWindows, burstKeyOf, type BurstItem, type BurstKey, type BurstWindow } from './burst-windows.js';
+import {
+  BurstWindows,
+  burstKeyOf,
+  type BurstItem,
+  type BurstKey,
+  type BurstWindow,
+} from './burst-windows.js';
 import { type Classification, type Priority, priorityRank } from '../../core/classification.js';
 import { ChannelSettingsBook, isQuiet } from './channel-settings.js';
 import type { Digest } from './digest-content.js';
@@ -91,7 +97,12 @@ export class NoiseControl {
    * Places one alert. Returns true when the caller should queue it as usual; false when noise
    * control took care of it (held, folded, or an update of a burst card was queued).
    */
-  async place(event: BrokerEvent, classification: Classification, entry: NewOutboxEntry, storm?: StormHint): Promise<boolean> {
+  async place(
+    event: BrokerEvent,
+    classification: Classification,
+    entry: NewOutboxEntry,
+    storm?: StormHint,
+  ): Promise<boolean> {
     const { tenantId, conversationId, priority } = entry;
     const alertId = alertIdOf(entry.deliveryKey, conversationId);
     const item: BurstItem = {
@@ -103,9 +114,20 @@ export class NoiseControl {
       ...(event.url && { url: event.url }),
       ...(event.state && { state: event.state }),
     };
-    if (priority !== 'P0' && isQuiet(await this.settings.get(tenantId, conversationId), this.o.clock.now())) {
+    if (
+      priority !== 'P0' &&
+      isQuiet(await this.settings.get(tenantId, conversationId), this.o.clock.now())
+    ) {
       const chain = { chainId: entry.chainId, nodeId: entry.nodeId, depth: entry.depth };
-      await this.held.hold(tenantId, conversationId, { alertId, reason: 'quiet', priority, text: entry.text, chain, ...(event.url && { url: event.url }), ...(event.repo && { repo: event.repo.fullName }) });
+      await this.held.hold(tenantId, conversationId, {
+        alertId,
+        reason: 'quiet',
+        priority,
+        text: entry.text,
+        chain,
+        ...(event.url && { url: event.url }),
+        ...(event.repo && { repo: event.repo.fullName }),
+      });
       this.o.observer?.onNoise?.('held');
       return false;
     }
@@ -121,7 +143,10 @@ export class NoiseControl {
     if (decision.kind === 'post') return true;
     if (decision.kind === 'seen') return false;
     try {
-      await this.o.outbox.enqueueUpdate(decision.window.alertId, this.o.cards.burst(decision.window));
+      await this.o.outbox.enqueueUpdate(
+        decision.window.alertId,
+        this.o.cards.burst(decision.window),
+      );
     } catch (error) {
       // The burst's first card is gone (dropped as unpostable): this one is posted on its own.
       if (error instanceof UnknownAlertError) return true;
@@ -135,27 +160,61 @@ export class NoiseControl {
    * A repeat joins the card of the run's first event; on a dampened chain, the first alert opens
    * the storm's card and the next ones edit it. True when the alert was taken care of.
    */
-  private async placeStorm(entry: NewOutboxEntry, item: BurstItem, storm: StormHint): Promise<boolean> {
+  private async placeStorm(
+    entry: NewOutboxEntry,
+    item: BurstItem,
+    storm: StormHint,
+  ): Promise<boolean> {
     const { tenantId, conversationId } = entry;
     const repo = storm.where;
     let decision;
     if (storm.repeatOf) {
-      const key: BurstKey = { family: 'storm', repo, scope: `repeat:${storm.repeatOf.deliveryKey}` };
+      const key: BurstKey = {
+        family: 'storm',
+        repo,
+        scope: `repeat:${storm.repeatOf.deliveryKey}`,
+      };
       const firstAlertId = alertIdOf(storm.repeatOf.deliveryKey, conversationId);
       // The run's first event posted its own card before anyone knew it would repeat: it opens the window.
-      const opened = await this.bursts.absorb(tenantId, conversationId, key, { deliveryKey: storm.repeatOf.deliveryKey, at: storm.repeatOf.firstAt, ...(item.actor && { actor: item.actor }), what: item.what }, firstAlertId);
+      const opened = await this.bursts.absorb(
+        tenantId,
+        conversationId,
+        key,
+        {
+          deliveryKey: storm.repeatOf.deliveryKey,
+          at: storm.repeatOf.firstAt,
+          ...(item.actor && { actor: item.actor }),
+          what: item.what,
+        },
+        firstAlertId,
+      );
       if (opened.kind === 'seen' || opened.window.alertId !== firstAlertId) return false;
-      decision = await this.bursts.absorb(tenantId, conversationId, key, item, alertIdOf(entry.deliveryKey, conversationId));
+      decision = await this.bursts.absorb(
+        tenantId,
+        conversationId,
+        key,
+        item,
+        alertIdOf(entry.deliveryKey, conversationId),
+      );
     } else if (storm.dampenedChain) {
       const key: BurstKey = { family: 'storm', repo, scope: `chain:${storm.dampenedChain}` };
-      decision = await this.bursts.absorb(tenantId, conversationId, key, item, alertIdOf(entry.deliveryKey, conversationId));
+      decision = await this.bursts.absorb(
+        tenantId,
+        conversationId,
+        key,
+        item,
+        alertIdOf(entry.deliveryKey, conversationId),
+      );
     } else {
       return false;
     }
     if (decision.kind === 'post') return false;
     if (decision.kind === 'seen') return true;
     try {
-      await this.o.outbox.enqueueUpdate(decision.window.alertId, this.o.cards.burst(decision.window));
+      await this.o.outbox.enqueueUpdate(
+        decision.window.alertId,
+        this.o.cards.burst(decision.window),
+      );
     } catch (error) {
       // The storm's first card is not there (filtered, held, dropped): this one is posted on its own.
       if (error instanceof UnknownAlertError) return false;
@@ -167,13 +226,24 @@ export class NoiseControl {
 
   private async fold(entry: NewOutboxEntry, item: BurstItem): Promise<void> {
     const summaryKey = `fold:${entry.deliveryKey}`;
-    const decision = await this.folds.absorb(entry.tenantId, entry.conversationId, FOLD_KEY, { ...item, title: entry.text }, alertIdOf(summaryKey, entry.conversationId));
+    const decision = await this.folds.absorb(
+      entry.tenantId,
+      entry.conversationId,
+      FOLD_KEY,
+      { ...item, title: entry.text },
+      alertIdOf(summaryKey, entry.conversationId),
+    );
     if (decision.kind === 'seen') return;
     const summary = this.o.cards.folded(decision.window);
     if (decision.kind === 'post') {
       // The summary is an alert of its own, at the priority of what it folds, threaded nowhere.
       const { threadKey: _thread, ...rest } = entry;
-      await this.o.outbox.enqueue({ ...rest, deliveryKey: summaryKey, card: summary.card, text: summary.text });
+      await this.o.outbox.enqueue({
+        ...rest,
+        deliveryKey: summaryKey,
+        card: summary.card,
+        text: summary.text,
+      });
     } else {
       await this.o.outbox.enqueueUpdate(decision.window.alertId, summary);
     }

@@ -46,7 +46,14 @@ export type OpenWorkItem = OpenPullRequest | OpenIssue | FailingBranch;
 const OPEN_TTL_MS = 90 * 24 * 3600_000;
 const FAILING_TTL_MS = 30 * 24 * 3600_000;
 const CI_KINDS = new Set(['check_run', 'check_suite', 'workflow_run', 'status']);
-const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'error', 'startup_failure']);
+const FAILED = new Set([
+  'failure',
+  'timed_out',
+  'cancelled',
+  'action_required',
+  'error',
+  'startup_failure',
+]);
 
 const partitionOf = (tenantId: string) => `work|${tenantId}`;
 
@@ -66,12 +73,28 @@ export class OpenWork {
       await this.observeThread(event, repo, number, isPr);
       return;
     }
-    if (CI_KINDS.has(event.kind) && event.branch && event.branch === event.repo?.defaultBranch && event.state) {
+    if (
+      CI_KINDS.has(event.kind) &&
+      event.branch &&
+      event.branch === event.repo?.defaultBranch &&
+      event.state
+    ) {
       const id = `failing|${repo.toLowerCase()}|${event.branch}`;
       if (FAILED.has(event.state)) {
-        const existing = await this.store.getRecord<FailingBranch>('digest', partitionOf(event.tenantId), id);
+        const existing = await this.store.getRecord<FailingBranch>(
+          'digest',
+          partitionOf(event.tenantId),
+          id,
+        );
         const now = this.clock.now();
-        const item: FailingBranch = { type: 'failing', repo, branch: event.branch, what: event.title ?? event.kind, ...(event.url && { url: event.url }), since: existing?.data.since ?? now };
+        const item: FailingBranch = {
+          type: 'failing',
+          repo,
+          branch: event.branch,
+          what: event.title ?? event.kind,
+          ...(event.url && { url: event.url }),
+          since: existing?.data.since ?? now,
+        };
         await this.put(event.tenantId, id, item, FAILING_TTL_MS);
       } else if (event.state === 'success') {
         await this.store.deleteRecord('digest', partitionOf(event.tenantId), id);
@@ -80,41 +103,93 @@ export class OpenWork {
   }
 
   async list(tenantId: string): Promise<OpenWorkItem[]> {
-    return (await this.store.queryRecords<OpenWorkItem>({ kind: 'digest', tenantId, partition: partitionOf(tenantId), limit: 1000 })).map((r) => r.data);
+    return (
+      await this.store.queryRecords<OpenWorkItem>({
+        kind: 'digest',
+        tenantId,
+        partition: partitionOf(tenantId),
+        limit: 1000,
+      })
+    ).map((r) => r.data);
   }
 
-  private async observeThread(event: BrokerEvent, repo: string, number: number, isPr: boolean): Promise<void> {
+  private async observeThread(
+    event: BrokerEvent,
+    repo: string,
+    number: number,
+    isPr: boolean,
+  ): Promise<void> {
     const id = `${isPr ? 'pr' : 'issue'}|${repo.toLowerCase()}#${number}`;
     const partition = partitionOf(event.tenantId);
     if (event.action === 'closed' || event.state === 'closed' || event.state === 'merged') {
       await this.store.deleteRecord('digest', partition, id);
       return;
     }
-    const existing = (await this.store.getRecord<OpenWorkItem>('digest', partition, id))?.data as OpenPullRequest | OpenIssue | undefined;
+    const existing = (await this.store.getRecord<OpenWorkItem>('digest', partition, id))?.data as
+      OpenPullRequest | OpenIssue | undefined;
     // Only what was opened (or reopened) while we watched, or already known, is tracked.
-    if (!existing && event.action !== 'opened' && event.action !== 'reopened' && event.action !== 'review_requested' && event.action !== 'ready_for_review') return;
+    if (
+      !existing &&
+      event.action !== 'opened' &&
+      event.action !== 'reopened' &&
+      event.action !== 'review_requested' &&
+      event.action !== 'ready_for_review'
+    )
+      return;
     const now = this.clock.now();
     const common = {
       repo,
       number,
       title: event.title ?? existing?.title,
-      url: existing?.url ?? (event.kind === 'issues' || event.kind === 'pull_request' ? event.url : undefined),
+      url:
+        existing?.url ??
+        (event.kind === 'issues' || event.kind === 'pull_request' ? event.url : undefined),
       author: event.author ?? existing?.author,
       assignees: event.assignees ?? existing?.assignees ?? [],
       lastActivityAt: now,
     };
     if (!isPr) {
-      await this.put(event.tenantId, id, { type: 'issue', ...common } satisfies OpenIssue, OPEN_TTL_MS);
+      await this.put(
+        event.tenantId,
+        id,
+        { type: 'issue', ...common } satisfies OpenIssue,
+        OPEN_TTL_MS,
+      );
       return;
     }
     const before = existing?.type === 'pr' ? existing : undefined;
-    const requestedReviewers = event.requestedReviewers ?? (event.kind === 'pull_request' ? [] : before?.requestedReviewers ?? []);
+    const requestedReviewers =
+      event.requestedReviewers ??
+      (event.kind === 'pull_request' ? [] : (before?.requestedReviewers ?? []));
     // The wait starts with the first request and ends when nobody is asked any more.
-    const reviewRequestedAt = requestedReviewers.length === 0 ? undefined : before?.reviewRequestedAt ?? now;
-    await this.put(event.tenantId, id, { type: 'pr', ...common, requestedReviewers, ...(reviewRequestedAt !== undefined && { reviewRequestedAt }) } satisfies OpenPullRequest, OPEN_TTL_MS);
+    const reviewRequestedAt =
+      requestedReviewers.length === 0 ? undefined : (before?.reviewRequestedAt ?? now);
+    await this.put(
+      event.tenantId,
+      id,
+      {
+        type: 'pr',
+        ...common,
+        requestedReviewers,
+        ...(reviewRequestedAt !== undefined && { reviewRequestedAt }),
+      } satisfies OpenPullRequest,
+      OPEN_TTL_MS,
+    );
   }
 
-  private async put(tenantId: string, id: string, data: OpenWorkItem, ttlMs: number): Promise<void> {
-    await this.store.putRecord({ kind: 'digest', tenantId, partition: partitionOf(tenantId), id, data, expiresAt: this.clock.now() + ttlMs });
+  private async put(
+    tenantId: string,
+    id: string,
+    data: OpenWorkItem,
+    ttlMs: number,
+  ): Promise<void> {
+    await this.store.putRecord({
+      kind: 'digest',
+      tenantId,
+      partition: partitionOf(tenantId),
+      id,
+      data,
+      expiresAt: this.clock.now() + ttlMs,
+    });
   }
 }

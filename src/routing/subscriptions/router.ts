@@ -10,7 +10,12 @@
 import type { CardFamily } from '../../core/card-builders.js';
 import type { BrokerEvent } from '../../core/broker-event.js';
 import { type Classification, isAtLeast } from '../../core/classification.js';
-import { type Subscription, type SubscriptionFilters, type SubscriptionScope, featureOf } from './subscription.js';
+import {
+  type Subscription,
+  type SubscriptionFilters,
+  type SubscriptionScope,
+  featureOf,
+} from './subscription.js';
 
 /** The loop guard's verdict on the event's chain (src/loops). */
 export type LoopVerdict = 'proceed' | 'dampen' | 'break';
@@ -36,11 +41,15 @@ export function route(
   const chosen = new Map<string, Subscription>();
   for (const subscription of subscriptions) {
     if (subscription.tenantId !== event.tenantId) continue;
-    if (!scopeCovers(subscription.scope, event) || !subscription.features.includes(feature)) continue;
+    if (!scopeCovers(subscription.scope, event) || !subscription.features.includes(feature))
+      continue;
     if (!filtersPass(subscription.filters, event, classification)) continue;
     const earlier = chosen.get(subscription.conversationId);
     // The more specific subscription speaks for the conversation; among equals, the first.
-    if (earlier === undefined || (earlier.scope.repo === undefined && subscription.scope.repo !== undefined)) {
+    if (
+      earlier === undefined ||
+      (earlier.scope.repo === undefined && subscription.scope.repo !== undefined)
+    ) {
       chosen.set(subscription.conversationId, subscription);
     }
   }
@@ -68,7 +77,11 @@ export function scopeCovers(scope: SubscriptionScope, event: BrokerEvent): boole
 /** Targets that carry labels; label filters say nothing about pushes, checks or releases. */
 const LABELLED_TARGETS = new Set(['issue', 'pull_request', 'discussion']);
 
-export function filtersPass(filters: SubscriptionFilters, event: BrokerEvent, classification: Classification): boolean {
+export function filtersPass(
+  filters: SubscriptionFilters,
+  event: BrokerEvent,
+  classification: Classification,
+): boolean {
   const { labels, branches, authors, minPriority } = filters;
   if (minPriority !== undefined && !isAtLeast(classification.priority, minPriority)) return false;
   if (labels !== undefined && LABELLED_TARGETS.has(event.target?.kind ?? '')) {
@@ -78,7 +91,8 @@ export function filtersPass(filters: SubscriptionFilters, event: BrokerEvent, cl
   }
   if (branches !== undefined && branches.length > 0) {
     // A PR's branch, for a filter, is the one it merges into. Events about no branch pass.
-    const branch = event.target?.kind === 'pull_request' ? event.baseBranch ?? event.branch : event.branch;
+    const branch =
+      event.target?.kind === 'pull_request' ? (event.baseBranch ?? event.branch) : event.branch;
     if (branch !== undefined && !branches.includes(branch)) return false;
   }
   if (authors !== undefined && authors.length > 0) {

@@ -6,15 +6,28 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Store } from '../../store/store.js';
-import { canonicalFeatures, sameScope, scopeName, withoutFeatures, type Feature, type Subscription, type SubscriptionScope, type SubscriptionSpec } from './subscription.js';
+import {
+  canonicalFeatures,
+  sameScope,
+  scopeName,
+  withoutFeatures,
+  type Feature,
+  type Subscription,
+  type SubscriptionScope,
+  type SubscriptionSpec,
+} from './subscription.js';
 
 /** How long a tenant's subscriptions are cached for routing. */
 const CACHE_MS = 5_000;
 /** More than any tenant should need; the list reply says so if it is reached. */
 export const MAX_SUBSCRIPTIONS_PER_TENANT = 2_000;
 
-export type SubscribeOutcome = { status: 'created' | 'updated' | 'unchanged'; subscription: Subscription };
-export type UnsubscribeOutcome = { status: 'removed' | 'reduced'; subscription: Subscription } | { status: 'not_found' };
+export type SubscribeOutcome = {
+  status: 'created' | 'updated' | 'unchanged';
+  subscription: Subscription;
+};
+export type UnsubscribeOutcome =
+  { status: 'removed' | 'reduced'; subscription: Subscription } | { status: 'not_found' };
 
 export class SubscriptionBook {
   private readonly cache = new Map<string, { at: number; subscriptions: Subscription[] }>();
@@ -24,11 +37,20 @@ export class SubscriptionBook {
     private readonly clock: Clock,
   ) {}
 
-  async subscribe(tenantId: string, conversationId: string, spec: SubscriptionSpec, createdBy: string): Promise<SubscribeOutcome> {
+  async subscribe(
+    tenantId: string,
+    conversationId: string,
+    spec: SubscriptionSpec,
+    createdBy: string,
+  ): Promise<SubscribeOutcome> {
     const id = subscriptionId(conversationId, spec.scope);
     const existing = await this.store.getRecord<Subscription>('subscription', tenantId, id);
     const features = canonicalFeatures(spec.features);
-    if (existing && JSON.stringify({ f: canonicalFeatures(existing.data.features), x: existing.data.filters }) === JSON.stringify({ f: features, x: spec.filters })) {
+    if (
+      existing &&
+      JSON.stringify({ f: canonicalFeatures(existing.data.features), x: existing.data.filters }) ===
+        JSON.stringify({ f: features, x: spec.filters })
+    ) {
       return { status: 'unchanged', subscription: existing.data };
     }
     const subscription: Subscription = {
@@ -45,7 +67,12 @@ export class SubscriptionBook {
     return { status: existing ? 'updated' : 'created', subscription };
   }
 
-  async unsubscribe(tenantId: string, conversationId: string, scope: SubscriptionScope, features: readonly Feature[]): Promise<UnsubscribeOutcome> {
+  async unsubscribe(
+    tenantId: string,
+    conversationId: string,
+    scope: SubscriptionScope,
+    features: readonly Feature[],
+  ): Promise<UnsubscribeOutcome> {
     const id = subscriptionId(conversationId, scope);
     const existing = await this.store.getRecord<Subscription>('subscription', tenantId, id);
     if (!existing || !sameScope(existing.data.scope, scope)) return { status: 'not_found' };
@@ -61,15 +88,25 @@ export class SubscriptionBook {
 
   /** A conversation's subscriptions, oldest first. */
   async list(tenantId: string, conversationId: string): Promise<Subscription[]> {
-    return (await this.forTenant(tenantId, { fresh: true })).filter((s) => s.conversationId === conversationId);
+    return (await this.forTenant(tenantId, { fresh: true })).filter(
+      (s) => s.conversationId === conversationId,
+    );
   }
 
   /** Every subscription of the tenant (cached for routing). */
   async forTenant(tenantId: string, options: { fresh?: boolean } = {}): Promise<Subscription[]> {
     const cached = this.cache.get(tenantId);
-    if (!options.fresh && cached && this.clock.now() - cached.at < CACHE_MS) return cached.subscriptions;
-    const records = await this.store.queryRecords<Subscription>({ kind: 'subscription', tenantId, partition: tenantId, limit: MAX_SUBSCRIPTIONS_PER_TENANT });
-    const subscriptions = records.map((r) => r.data).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    if (!options.fresh && cached && this.clock.now() - cached.at < CACHE_MS)
+      return cached.subscriptions;
+    const records = await this.store.queryRecords<Subscription>({
+      kind: 'subscription',
+      tenantId,
+      partition: tenantId,
+      limit: MAX_SUBSCRIPTIONS_PER_TENANT,
+    });
+    const subscriptions = records
+      .map((r) => r.data)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     this.cache.set(tenantId, { at: this.clock.now(), subscriptions });
     return subscriptions;
   }
@@ -77,13 +114,20 @@ export class SubscriptionBook {
   /** Reynolds was removed from a conversation: its subscriptions go with it. */
   async removeConversation(tenantId: string, conversationId: string): Promise<number> {
     const mine = await this.list(tenantId, conversationId);
-    for (const subscription of mine) await this.store.deleteRecord('subscription', tenantId, subscription.id);
+    for (const subscription of mine)
+      await this.store.deleteRecord('subscription', tenantId, subscription.id);
     this.cache.delete(tenantId);
     return mine.length;
   }
 
   private async save(subscription: Subscription): Promise<void> {
-    await this.store.putRecord({ kind: 'subscription', tenantId: subscription.tenantId, partition: subscription.tenantId, id: subscription.id, data: subscription });
+    await this.store.putRecord({
+      kind: 'subscription',
+      tenantId: subscription.tenantId,
+      partition: subscription.tenantId,
+      id: subscription.id,
+      data: subscription,
+    });
     this.cache.delete(subscription.tenantId);
   }
 }

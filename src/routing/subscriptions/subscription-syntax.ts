@@ -58,7 +58,9 @@ export function parseSubscriptionCommand(input: string): ParseResult {
   const [first, ...rest] = tokens;
   const verb = first?.toLowerCase().replace(/^\//, '');
   if (verb === 'subscriptions' || verb === 'list') {
-    return rest.length === 0 ? { ok: true, command: { kind: 'list' } } : fail(`"${verb}" takes nothing after it.`);
+    return rest.length === 0
+      ? { ok: true, command: { kind: 'list' } }
+      : fail(`"${verb}" takes nothing after it.`);
   }
   if (verb !== 'subscribe' && verb !== 'unsubscribe') {
     const said = first === undefined ? 'Say' : `I don't know "${first}". Say`;
@@ -66,10 +68,12 @@ export function parseSubscriptionCommand(input: string): ParseResult {
   }
   const syntax = verb === 'subscribe' ? SUBSCRIBE_SYNTAX : UNSUBSCRIBE_SYNTAX;
   const [scopeToken, ...options] = rest;
-  const ownerOrRepo = 'Write owner/repo (for example octo-org/octo-repo), or owner alone for a whole organization';
+  const ownerOrRepo =
+    'Write owner/repo (for example octo-org/octo-repo), or owner alone for a whole organization';
   if (scopeToken === undefined) return fail(`Which repository? ${ownerOrRepo}: ${syntax}`);
   const scope = parseScope(scopeToken);
-  if (scope === undefined) return fail(`"${scopeToken}" is not a repository. ${ownerOrRepo}: ${syntax}`);
+  if (scope === undefined)
+    return fail(`"${scopeToken}" is not a repository. ${ownerOrRepo}: ${syntax}`);
   const features: Feature[] = [];
   const filters = new FilterBuilder();
   for (const token of options) {
@@ -80,10 +84,16 @@ export function parseSubscriptionCommand(input: string): ParseResult {
     if (problem !== undefined) return fail(`${problem}\nSyntax: ${syntax}`);
   }
   if (verb === 'unsubscribe') {
-    return { ok: true, command: { kind: 'unsubscribe', scope, features: canonicalFeatures(features) } };
+    return {
+      ok: true,
+      command: { kind: 'unsubscribe', scope, features: canonicalFeatures(features) },
+    };
   }
   const chosen = features.length === 0 ? [...DEFAULT_FEATURES] : canonicalFeatures(features);
-  return { ok: true, command: { kind: 'subscribe', scope, features: chosen, filters: filters.build() } };
+  return {
+    ok: true,
+    command: { kind: 'subscribe', scope, features: chosen, filters: filters.build() },
+  };
 }
 
 function unsubscribeFilterProblem(token: string): string {
@@ -91,7 +101,10 @@ function unsubscribeFilterProblem(token: string): string {
 }
 
 function parseScope(token: string): SubscriptionScope | undefined {
-  const path = token.replace(GITHUB_URL, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  const path = token
+    .replace(GITHUB_URL, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
   const [owner, repo, ...extra] = path.split('/');
   if (owner === undefined || !LOGIN.test(owner) || extra.length > 0) return undefined;
   if (repo === undefined) return { owner };
@@ -100,7 +113,8 @@ function parseScope(token: string): SubscriptionScope | undefined {
 
 function addFeature(features: Feature[], token: string): string | undefined {
   const name = token.toLowerCase();
-  if (!isFeature(name)) return `Unknown feature "${token}". Features: ${FEATURE_LIST}. Filters: ${FILTER_LIST}.`;
+  if (!isFeature(name))
+    return `Unknown feature "${token}". Features: ${FEATURE_LIST}. Filters: ${FILTER_LIST}.`;
   if (features.includes(name)) return `The feature "${name}" is given twice; give it once.`;
   features.push(name);
   return undefined;
@@ -135,9 +149,11 @@ class FilterBuilder {
       return `${sign}label: needs a label name, e.g. ${sign}label:bug (quote names with spaces: ${sign}label:"good first issue").`;
     }
     const same = (other: string): boolean => other.toLowerCase() === value.toLowerCase();
-    const [mine, theirs] = sign === '+' ? [this.include, this.exclude] : [this.exclude, this.include];
+    const [mine, theirs] =
+      sign === '+' ? [this.include, this.exclude] : [this.exclude, this.include];
     if (mine.some(same)) return `${sign}label:${quote(value)} is given twice; give it once.`;
-    if (theirs.some(same)) return `The label ${quote(value)} is both required (+label) and excluded (-label); pick one.`;
+    if (theirs.some(same))
+      return `The label ${quote(value)} is both required (+label) and excluded (-label); pick one.`;
     mine.push(value);
     return undefined;
   }
@@ -153,22 +169,26 @@ class FilterBuilder {
   private author(value: string): string | undefined {
     const login = value.replace(/^@/, '');
     if (!AUTHOR.test(login)) return `"${value}" is not a GitHub login: write author:octocat.`;
-    if (this.authors.some((author) => author.toLowerCase() === login.toLowerCase())) return `author:${login} is given twice; give it once.`;
+    if (this.authors.some((author) => author.toLowerCase() === login.toLowerCase()))
+      return `author:${login} is given twice; give it once.`;
     this.authors.push(login);
     return undefined;
   }
 
   private priority(value: string): string | undefined {
     const priority = value.toUpperCase();
-    if (!isPriority(priority)) return `"priority:${value}" is not a priority: write priority:P0, P1, P2 or P3 (P0 is the most important).`;
-    if (this.minPriority !== undefined) return `priority is given twice (priority:${this.minPriority} and priority:${priority}); give one.`;
+    if (!isPriority(priority))
+      return `"priority:${value}" is not a priority: write priority:P0, P1, P2 or P3 (P0 is the most important).`;
+    if (this.minPriority !== undefined)
+      return `priority is given twice (priority:${this.minPriority} and priority:${priority}); give one.`;
     this.minPriority = priority;
     return undefined;
   }
 
   build(): SubscriptionFilters {
     const filters: SubscriptionFilters = {};
-    if (this.include.length > 0 || this.exclude.length > 0) filters.labels = { include: [...this.include], exclude: [...this.exclude] };
+    if (this.include.length > 0 || this.exclude.length > 0)
+      filters.labels = { include: [...this.include], exclude: [...this.exclude] };
     if (this.branches.length > 0) filters.branches = [...this.branches];
     if (this.authors.length > 0) filters.authors = [...this.authors];
     if (this.minPriority !== undefined) filters.minPriority = this.minPriority;
@@ -226,7 +246,8 @@ function tokenize(input: string): string[] | string {
       inToken = true;
     }
   }
-  if (quoted) return 'A quote (") is not closed. Quote values with spaces like this: +label:"good first issue"';
+  if (quoted)
+    return 'A quote (") is not closed. Quote values with spaces like this: +label:"good first issue"';
   if (inToken) tokens.push(current);
   return tokens;
 }
@@ -239,7 +260,8 @@ function quote(value: string): string {
 /** The command that creates this subscription (default features are left implicit). */
 export function formatSubscription(subscription: SubscriptionSpec): string {
   const parts = ['subscribe', scopeName(subscription.scope)];
-  if (!isDefaultFeatureSet(subscription.features)) parts.push(...canonicalFeatures(subscription.features));
+  if (!isDefaultFeatureSet(subscription.features))
+    parts.push(...canonicalFeatures(subscription.features));
   const { labels, branches, authors, minPriority } = subscription.filters;
   for (const label of labels?.include ?? []) parts.push(`+label:${quote(label)}`);
   for (const label of labels?.exclude ?? []) parts.push(`-label:${quote(label)}`);
@@ -251,6 +273,7 @@ export function formatSubscription(subscription: SubscriptionSpec): string {
 
 /** The reply to `subscriptions`: one line per subscription, each a command that recreates it. */
 export function formatSubscriptionList(subscriptions: readonly SubscriptionSpec[]): string {
-  if (subscriptions.length === 0) return `This conversation has no subscriptions yet. Try: ${SUBSCRIBE_SYNTAX}`;
+  if (subscriptions.length === 0)
+    return `This conversation has no subscriptions yet. Try: ${SUBSCRIBE_SYNTAX}`;
   return subscriptions.map((subscription) => `- ${formatSubscription(subscription)}`).join('\n');
 }

@@ -83,7 +83,10 @@ export function canonicalFeatures(features: Iterable<Feature>): Feature[] {
 
 export function isDefaultFeatureSet(features: readonly Feature[]): boolean {
   const canonical = canonicalFeatures(features);
-  return canonical.length === DEFAULT_FEATURES.length && canonical.every((feature, index) => feature === DEFAULT_FEATURES[index]);
+  return (
+    canonical.length === DEFAULT_FEATURES.length &&
+    canonical.every((feature, index) => feature === DEFAULT_FEATURES[index])
+  );
 }
 
 /** `owner` or `owner/repo`. */
@@ -93,14 +96,20 @@ export function scopeName(scope: SubscriptionScope): string {
 
 /** GitHub owner and repository names are case-insensitive. */
 export function sameScope(a: SubscriptionScope, b: SubscriptionScope): boolean {
-  return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo?.toLowerCase() === b.repo?.toLowerCase();
+  return (
+    a.owner.toLowerCase() === b.owner.toLowerCase() &&
+    a.repo?.toLowerCase() === b.repo?.toLowerCase()
+  );
 }
 
 /**
  * What `unsubscribe` leaves of a subscription: without the named features, or nothing at all
  * (undefined) when none are named or none would remain.
  */
-export function withoutFeatures(subscription: Subscription, features: readonly Feature[]): Subscription | undefined {
+export function withoutFeatures(
+  subscription: Subscription,
+  features: readonly Feature[],
+): Subscription | undefined {
   if (features.length === 0) return undefined;
   const remaining = subscription.features.filter((feature) => !features.includes(feature));
   return remaining.length === 0 ? undefined : { ...subscription, features: remaining };

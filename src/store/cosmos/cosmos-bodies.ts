@@ -83,7 +83,8 @@ export type BodyChunkDocument = {
 };
 
 /** The `partition` filter is not redundant: the test server ignores the partition key of a query. */
-const CHUNKS_QUERY = 'SELECT c.n, c.body FROM c WHERE c.partition = @partition AND c.n < @count ORDER BY c.n';
+const CHUNKS_QUERY =
+  'SELECT c.n, c.body FROM c WHERE c.partition = @partition AND c.n < @count ORDER BY c.n';
 const CHUNK_IDS_QUERY = 'SELECT c.id, c.writtenAt, c._etag FROM c WHERE c.partition = @partition';
 const OLD_CHUNKS_QUERY = 'SELECT c.partition FROM c WHERE c.writtenAt <= @cutoff';
 
@@ -110,9 +111,14 @@ export class DeliveryBodies {
    * Writes `body` as chunks of the delivery `documentId`. Upserts: a redelivery racing the first
    * one rewrites identical chunks, which is harmless.
    */
-  async write(documentId: string, body: string): Promise<{ chunks: number; encoding: BodyEncoding }> {
+  async write(
+    documentId: string,
+    body: string,
+  ): Promise<{ chunks: number; encoding: BodyEncoding }> {
     // Intake decoded the body from UTF-8 bytes, so encoding it back as UTF-8 is lossless.
-    const encoded = (await gzipAsync(Buffer.from(body, 'utf8'), { level: GZIP_LEVEL })).toString('base64');
+    const encoded = (await gzipAsync(Buffer.from(body, 'utf8'), { level: GZIP_LEVEL })).toString(
+      'base64',
+    );
     const chunks = Math.ceil(encoded.length / CHUNK_CHARS);
     const writtenAt = this.clock.now();
     for (let first = 0; first < chunks; first += WRITE_CONCURRENCY) {
@@ -137,11 +143,20 @@ export class DeliveryBodies {
     const count = doc.bodyChunks ?? null;
     if (count === null) return doc.body;
     if (doc.bodyEncoding !== ENCODING) {
-      throw new BodyUnavailableError(doc.id, `it is encoded as ${String(doc.bodyEncoding)}, which this version cannot decode`);
+      throw new BodyUnavailableError(
+        doc.id,
+        `it is encoded as ${String(doc.bodyEncoding)}, which this version cannot decode`,
+      );
     }
-    const parameters = [{ name: '@partition', value: doc.id }, { name: '@count', value: count }];
+    const parameters = [
+      { name: '@partition', value: doc.id },
+      { name: '@count', value: count },
+    ];
     const { resources } = await this.container.items
-      .query<{ n: number; body: string }>({ query: CHUNKS_QUERY, parameters }, { partitionKey: doc.id })
+      .query<{ n: number; body: string }>(
+        { query: CHUNKS_QUERY, parameters },
+        { partitionKey: doc.id },
+      )
       .fetchAll();
     if (resources.length !== count || resources.some((chunk, i) => chunk.n !== i)) {
       const found = new Set(resources.map((chunk) => chunk.n));
@@ -153,9 +168,14 @@ export class DeliveryBodies {
     }
     try {
       // gzip's CRC also catches a chunk that is there but damaged.
-      return (await gunzipAsync(Buffer.from(resources.map((chunk) => chunk.body).join(''), 'base64'))).toString('utf8');
+      return (
+        await gunzipAsync(Buffer.from(resources.map((chunk) => chunk.body).join(''), 'base64'))
+      ).toString('utf8');
     } catch (error) {
-      throw new BodyUnavailableError(doc.id, `its ${count} chunks do not decode (${(error as Error).message})`);
+      throw new BodyUnavailableError(
+        doc.id,
+        `its ${count} chunks do not decode (${(error as Error).message})`,
+      );
     }
   }
 
@@ -170,8 +190,15 @@ export class DeliveryBodies {
         { partitionKey: documentId },
       )
       .fetchAll();
-    const doomed = writtenBefore === undefined ? resources : resources.filter((chunk) => chunk.writtenAt <= writtenBefore);
-    const results = await Promise.all(doomed.map((chunk) => deleteIfUnchanged(this.container.item(chunk.id, documentId), chunk._etag)));
+    const doomed =
+      writtenBefore === undefined
+        ? resources
+        : resources.filter((chunk) => chunk.writtenAt <= writtenBefore);
+    const results = await Promise.all(
+      doomed.map((chunk) =>
+        deleteIfUnchanged(this.container.item(chunk.id, documentId), chunk._etag),
+      ),
+    );
     return results.filter(Boolean).length;
   }
 

@@ -80,11 +80,16 @@ export type StoredRecordDocument = RecordDocument & SystemFields;
 const FORBIDDEN_IN_ID = /[%/\\?#]/g;
 
 export function toDocumentId(key: string): string {
-  return key.replace(FORBIDDEN_IN_ID, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return key.replace(
+    FORBIDDEN_IN_ID,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
 }
 
 export function fromDocumentId(id: string): string {
-  return id.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return id.replace(/%([0-9A-F]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
 }
 
 /** The delivery with its payload inline; the store moves a payload too big for that to chunks. */
@@ -114,7 +119,11 @@ export function newDocument(d: DeliveryInput, seq: number): DeliveryDocument {
 }
 
 /** The delivery with its payload moved out to `chunks` body chunks, already written. */
-export function withChunkedBody(doc: DeliveryDocument, chunks: number, encoding: BodyEncoding): DeliveryDocument {
+export function withChunkedBody(
+  doc: DeliveryDocument,
+  chunks: number,
+  encoding: BodyEncoding,
+): DeliveryDocument {
   return { ...doc, body: null, bodyChunks: chunks, bodyEncoding: encoding };
 }
 
@@ -154,11 +163,25 @@ function unleased(doc: DeliveryDocument): DeliveryDocument {
   return { ...ownFields(doc), leaseOwner: null, leaseUntil: null };
 }
 
-export function claimed(doc: DeliveryDocument, owner: string, leaseUntil: number): DeliveryDocument {
-  return { ...ownFields(doc), status: 'processing', leaseOwner: owner, leaseUntil, attempts: doc.attempts + 1 };
+export function claimed(
+  doc: DeliveryDocument,
+  owner: string,
+  leaseUntil: number,
+): DeliveryDocument {
+  return {
+    ...ownFields(doc),
+    status: 'processing',
+    leaseOwner: owner,
+    leaseUntil,
+    attempts: doc.attempts + 1,
+  };
 }
 
-export function completed(doc: DeliveryDocument, now: number, deliveryTtlMs: number): DeliveryDocument {
+export function completed(
+  doc: DeliveryDocument,
+  now: number,
+  deliveryTtlMs: number,
+): DeliveryDocument {
   return {
     ...unleased(doc),
     status: 'done',
@@ -173,7 +196,11 @@ export function completed(doc: DeliveryDocument, now: number, deliveryTtlMs: num
   };
 }
 
-export function retried(doc: DeliveryDocument, error: string, nextAttemptAt: number): DeliveryDocument {
+export function retried(
+  doc: DeliveryDocument,
+  error: string,
+  nextAttemptAt: number,
+): DeliveryDocument {
   return { ...unleased(doc), status: 'pending', lastError: error, nextAttemptAt };
 }
 
@@ -182,7 +209,12 @@ export function parked(doc: DeliveryDocument, error: string): DeliveryDocument {
 }
 
 export function released(doc: DeliveryDocument, notBefore?: number): DeliveryDocument {
-  return { ...unleased(doc), status: 'pending', attempts: Math.max(doc.attempts - 1, 0), ...(notBefore !== undefined && { nextAttemptAt: notBefore }) };
+  return {
+    ...unleased(doc),
+    status: 'pending',
+    attempts: Math.max(doc.attempts - 1, 0),
+    ...(notBefore !== undefined && { nextAttemptAt: notBefore }),
+  };
 }
 
 /** `body` is the payload as reassembled from chunks, for a chunked document. */
@@ -219,7 +251,8 @@ export function toRecordDocument(record: RecordInput<object>, now: number): Reco
     expiresAt: record.expiresAt ?? null,
   };
   // Seconds from this write, which is also where the server starts counting.
-  if (record.expiresAt !== undefined) doc.ttl = Math.max(1, Math.ceil((record.expiresAt - now) / 1000));
+  if (record.expiresAt !== undefined)
+    doc.ttl = Math.max(1, Math.ceil((record.expiresAt - now) / 1000));
   return doc;
 }
 

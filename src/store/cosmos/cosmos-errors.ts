@@ -29,7 +29,11 @@ export function ifMatch(etag: string): RequestOptions {
 }
 
 /** Writes `next` only if the document still has `etag`; undefined when it changed or vanished. */
-export async function replaceIfUnchanged<D extends ItemDefinition>(item: Item, etag: string, next: D): Promise<Stored<D> | undefined> {
+export async function replaceIfUnchanged<D extends ItemDefinition>(
+  item: Item,
+  etag: string,
+  next: D,
+): Promise<Stored<D> | undefined> {
   try {
     return (await item.replace(next, ifMatch(etag))).resource as Stored<D> | undefined;
   } catch (error) {
@@ -62,15 +66,26 @@ export async function orExisting<T>(createIfNotExists: () => Promise<T>): Promis
 }
 
 const NETWORK_ERRORS = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'REQUEST_SEND_ERROR', 'TimeoutError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'REQUEST_SEND_ERROR',
+  'TimeoutError',
 ]);
 
 /** Why Cosmos is unavailable, in words for an operator; undefined when the error means something else. */
 export function unavailableReason(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string') {
-    if (NETWORK_ERRORS.has(code)) return code === 'TimeoutError' ? 'the request timed out' : `network error ${code}`;
+    if (NETWORK_ERRORS.has(code))
+      return code === 'TimeoutError' ? 'the request timed out' : `network error ${code}`;
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
       return `TLS error ${code} (COSMOS_ALLOW_INSECURE_TLS is only for local emulators with self-signed certificates)`;
     }
@@ -78,9 +93,11 @@ export function unavailableReason(error: unknown): string | undefined {
   }
   const status = statusOf(error);
   if (status === undefined) return undefined;
-  if (status === 401 || status === 403) return `HTTP ${status}: the key was refused or writes are forbidden`;
+  if (status === 401 || status === 403)
+    return `HTTP ${status}: the key was refused or writes are forbidden`;
   if (status === 404) return 'HTTP 404: the database or container is missing (was init() run?)';
-  if (status === 408 || status === 429 || status >= 500) return `HTTP ${status}: the service is busy or unavailable`;
+  if (status === 408 || status === 429 || status >= 500)
+    return `HTTP ${status}: the service is busy or unavailable`;
   return undefined;
 }
 
@@ -94,7 +111,12 @@ const CREATE_ATTEMPTS = 3;
  * Creates the document unless a live one has its id; an expired one that the server has not
  * deleted yet no longer counts, and is taken over. Undefined when a live one is there.
  */
-export async function createUnlessLive<D extends Expiring>(container: Container, partitionKey: string, doc: D, clock: Clock): Promise<Stored<D> | undefined> {
+export async function createUnlessLive<D extends Expiring>(
+  container: Container,
+  partitionKey: string,
+  doc: D,
+  clock: Clock,
+): Promise<Stored<D> | undefined> {
   const item = container.item(doc.id, partitionKey);
   for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt += 1) {
     try {
@@ -108,5 +130,7 @@ export async function createUnlessLive<D extends Expiring>(container: Container,
     const replaced = await replaceIfUnchanged(item, existing._etag, doc);
     if (replaced) return replaced;
   }
-  throw new StoreUnavailableError(`Cosmos DB: ${doc.id} kept changing while it was being created; try again`);
+  throw new StoreUnavailableError(
+    `Cosmos DB: ${doc.id} kept changing while it was being created; try again`,
+  );
 }

@@ -7,7 +7,13 @@
 import type { Container } from '@azure/cosmos';
 import type { Clock } from '../../core/clock.js';
 import { BodyUnavailableError, type DeliveryBodies } from './cosmos-bodies.js';
-import { claimed, parked, retried, toItem, type StoredDeliveryDocument } from './cosmos-documents.js';
+import {
+  claimed,
+  parked,
+  retried,
+  toItem,
+  type StoredDeliveryDocument,
+} from './cosmos-documents.js';
 import { replaceIfUnchanged } from './cosmos-errors.js';
 import type { ClaimOptions } from '../store.js';
 import type { InboxItem } from '../../core/inbox-item.js';
@@ -84,7 +90,12 @@ export class CosmosInboxClaims {
 
   /** Ordering keys with an item under a live lease: their later items must wait. */
   private async heldOrderingKeys(now: number): Promise<Set<string>> {
-    const { resources } = await this.container.items.query<{ orderingKey: string }>({ query: HELD_QUERY, parameters: [{ name: '@now', value: now }] }).fetchAll();
+    const { resources } = await this.container.items
+      .query<{ orderingKey: string }>({
+        query: HELD_QUERY,
+        parameters: [{ name: '@now', value: now }],
+      })
+      .fetchAll();
     return new Set(resources.map((doc) => doc.orderingKey));
   }
   /**
@@ -94,7 +105,12 @@ export class CosmosInboxClaims {
    * wrote), and parked after BODY_READ_ATTEMPTS claims, chunk reference intact, for an operator.
    * Any other failure leaves the claim to lapse, as if this worker had crashed.
    */
-  private async claimOne(doc: StoredDeliveryDocument, owner: string, now: number, leaseMs: number): Promise<InboxItem | undefined> {
+  private async claimOne(
+    doc: StoredDeliveryDocument,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<InboxItem | undefined> {
     const item = this.container.item(doc.id, doc.id);
     const won = await replaceIfUnchanged(item, doc._etag, claimed(doc, owner, now + leaseMs));
     if (!won) return undefined;
@@ -105,8 +121,11 @@ export class CosmosInboxClaims {
       await replaceIfUnchanged(
         item,
         won._etag,
-        won.attempts >= BODY_READ_ATTEMPTS ? parked(won, error.message) : retried(won, error.message, now + leaseMs),
+        won.attempts >= BODY_READ_ATTEMPTS
+          ? parked(won, error.message)
+          : retried(won, error.message, now + leaseMs),
       );
       return undefined;
     }
-  }}
+  }
+}

@@ -5,9 +5,22 @@
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { Clock } from '../../core/clock.js';
-import { isExpired, toDocumentId, toRecord, toRecordDocument, type StoredRecordDocument } from './cosmos-documents.js';
+import {
+  isExpired,
+  toDocumentId,
+  toRecord,
+  toRecordDocument,
+  type StoredRecordDocument,
+} from './cosmos-documents.js';
 import { createUnlessLive, replaceIfUnchanged, statusOf } from './cosmos-errors.js';
-import { ConflictError, FILTER_FIELD, type RecordInput, type RecordKind, type RecordQuery, type StoredRecord } from '../store.js';
+import {
+  ConflictError,
+  FILTER_FIELD,
+  type RecordInput,
+  type RecordKind,
+  type RecordQuery,
+  type StoredRecord,
+} from '../store.js';
 
 /** Live: not expired yet, whatever the server did about it. */
 export const LIVE = '(IS_NULL(c.expiresAt) OR c.expiresAt > @now)';
@@ -22,7 +35,10 @@ export class CosmosRecords {
     private readonly guard: CosmosGuard,
   ) {}
 
-  async put<T extends object = Record<string, unknown>>(record: RecordInput<T>, options: { ifMatch?: string | null } = {}): Promise<StoredRecord<T>> {
+  async put<T extends object = Record<string, unknown>>(
+    record: RecordInput<T>,
+    options: { ifMatch?: string | null } = {},
+  ): Promise<StoredRecord<T>> {
     const { kind, partition } = record;
     return this.guard(`write a ${kind} record`, async () => {
       const now = this.clock.now();
@@ -45,12 +61,20 @@ export class CosmosRecords {
     });
   }
 
-  async get<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined> {
-    const doc = await this.guard(`read a ${kind} record`, () => this.read(kind, partition, toDocumentId(id)));
+  async get<T extends object = Record<string, unknown>>(
+    kind: RecordKind,
+    partition: string,
+    id: string,
+  ): Promise<StoredRecord<T> | undefined> {
+    const doc = await this.guard(`read a ${kind} record`, () =>
+      this.read(kind, partition, toDocumentId(id)),
+    );
     return doc && !isExpired(doc, this.clock.now()) ? toRecord<T>(kind, doc) : undefined;
   }
 
-  async query<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]> {
+  async query<T extends object = Record<string, unknown>>(
+    query: RecordQuery,
+  ): Promise<StoredRecord<T>[]> {
     if (query.limit <= 0) return [];
     const parameters: SqlParameter[] = [
       { name: '@limit', value: Math.floor(query.limit) },
@@ -64,7 +88,8 @@ export class CosmosRecords {
     }
     Object.entries(query.where ?? {}).forEach(([field, value], i) => {
       // Values are parameters; field names cannot be, hence the whitelist.
-      if (!FILTER_FIELD.test(field)) throw new Error(`not a filterable field name: ${JSON.stringify(field)}`);
+      if (!FILTER_FIELD.test(field))
+        throw new Error(`not a filterable field name: ${JSON.stringify(field)}`);
       sql += ` AND c.data.${field} = @v${i}`;
       parameters.push({ name: `@v${i}`, value });
     });
@@ -72,7 +97,9 @@ export class CosmosRecords {
     // With a partition the query stays in one logical partition; without, it fans out.
     const feed = query.partition === undefined ? {} : { partitionKey: query.partition };
     const { resources } = await this.guard(`query ${query.kind} records`, () =>
-      this.containers[query.kind].items.query<StoredRecordDocument>({ query: sql, parameters }, feed).fetchAll(),
+      this.containers[query.kind].items
+        .query<StoredRecordDocument>({ query: sql, parameters }, feed)
+        .fetchAll(),
     );
     return resources.map((doc) => toRecord<T>(query.kind, doc));
   }
@@ -92,9 +119,14 @@ export class CosmosRecords {
     });
   }
 
-
-  private async read(kind: RecordKind, partition: string, id: string): Promise<StoredRecordDocument | undefined> {
-    const { resource } = await this.containers[kind].item(id, partition).read<StoredRecordDocument>();
+  private async read(
+    kind: RecordKind,
+    partition: string,
+    id: string,
+  ): Promise<StoredRecordDocument | undefined> {
+    const { resource } = await this.containers[kind]
+      .item(id, partition)
+      .read<StoredRecordDocument>();
     return resource;
   }
 }

@@ -36,10 +36,29 @@ import {
   type DeliveryDocument,
   type StoredDeliveryDocument,
 } from './cosmos-documents.js';
-import { createUnlessLive, deleteIfUnchanged, orExisting, replaceIfUnchanged, unavailableReason } from './cosmos-errors.js';
+import {
+  createUnlessLive,
+  deleteIfUnchanged,
+  orExisting,
+  replaceIfUnchanged,
+  unavailableReason,
+} from './cosmos-errors.js';
 import { CosmosInboxClaims } from './cosmos-inbox-claims.js';
 import { CosmosRecords, LIVE } from './cosmos-records.js';
-import { ConflictError, LeaseLostError, RECORD_KINDS, StoreUnavailableError, type AcceptResult, type ClaimOptions, type InboxCounts, type RecordInput, type RecordKind, type RecordQuery, type Store, type StoredRecord } from '../store.js';
+import {
+  ConflictError,
+  LeaseLostError,
+  RECORD_KINDS,
+  StoreUnavailableError,
+  type AcceptResult,
+  type ClaimOptions,
+  type InboxCounts,
+  type RecordInput,
+  type RecordKind,
+  type RecordQuery,
+  type Store,
+  type StoredRecord,
+} from '../store.js';
 import { INBOX_STATUSES, type DeliveryInput, type InboxItem } from '../../core/inbox-item.js';
 
 export interface CosmosStoreOptions {
@@ -83,8 +102,8 @@ const INDEXING_POLICY: IndexingPolicy = {
 const FAILED_QUERY = `SELECT TOP @limit * FROM c WHERE c.status = 'failed' ORDER BY c.seq`;
 const COUNT_QUERY = `SELECT VALUE COUNT(1) FROM c WHERE c.status = @status AND ${LIVE}`;
 // `partition` is absent on deliveries (partitioned by id) and then left out of the projection.
-const EXPIRED_QUERY = 'SELECT c.id, c.partition, c._etag FROM c WHERE IS_NUMBER(c.expiresAt) AND c.expiresAt <= @now';
-
+const EXPIRED_QUERY =
+  'SELECT c.id, c.partition, c._etag FROM c WHERE IS_NUMBER(c.expiresAt) AND c.expiresAt <= @now';
 
 export class CosmosStore implements Store {
   readonly kind = 'cosmos' as const;
@@ -101,7 +120,9 @@ export class CosmosStore implements Store {
     this.client = new CosmosClient({
       endpoint: options.endpoint,
       key: options.key,
-      ...(options.allowInsecureTls ? { agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }) } : {}),
+      ...(options.allowInsecureTls
+        ? { agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }) }
+        : {}),
       connectionPolicy: {
         requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         /*
@@ -117,15 +138,21 @@ export class CosmosStore implements Store {
     });
     this.database = this.client.database(options.databaseId);
     this.container = this.database.container(DELIVERIES_CONTAINER);
-    this.records = Object.fromEntries(RECORD_KINDS.map((kind) => [kind, this.database.container(kind)])) as Record<RecordKind, Container>;
-    this.recordStore = new CosmosRecords(this.records, options.clock, (what, action) => this.guard(what, action));
+    this.records = Object.fromEntries(
+      RECORD_KINDS.map((kind) => [kind, this.database.container(kind)]),
+    ) as Record<RecordKind, Container>;
+    this.recordStore = new CosmosRecords(this.records, options.clock, (what, action) =>
+      this.guard(what, action),
+    );
     this.bodies = new DeliveryBodies(this.database.container(BODIES_CONTAINER), options.clock);
     this.claims = new CosmosInboxClaims(this.container, this.bodies, options.clock);
   }
 
   async init(): Promise<void> {
     await this.guard('create the database and its containers', async () => {
-      await orExisting(() => this.client.databases.createIfNotExists({ id: this.options.databaseId }));
+      await orExisting(() =>
+        this.client.databases.createIfNotExists({ id: this.options.databaseId }),
+      );
       await Promise.all([
         this.createContainer(DELIVERIES_CONTAINER, '/id'),
         this.createContainer(BODIES_CONTAINER, '/partition'),
@@ -156,7 +183,9 @@ export class CosmosStore implements Store {
         const { chunks, encoding } = await this.bodies.write(doc.id, d.body);
         doc = withChunkedBody(doc, chunks, encoding);
       }
-      return (await createUnlessLive(this.container, doc.id, doc, this.options.clock)) ? 'accepted' : 'duplicate';
+      return (await createUnlessLive(this.container, doc.id, doc, this.options.clock))
+        ? 'accepted'
+        : 'duplicate';
     });
   }
 
@@ -164,7 +193,9 @@ export class CosmosStore implements Store {
   async getDelivery(key: string): Promise<InboxItem | undefined> {
     return this.guard('read a delivery', async () => {
       const doc = await this.read(toDocumentId(key));
-      return doc && !isExpired(doc, this.options.clock.now()) ? toItem(doc, await this.bodies.read(doc)) : undefined;
+      return doc && !isExpired(doc, this.options.clock.now())
+        ? toItem(doc, await this.bodies.read(doc))
+        : undefined;
     });
   }
 
@@ -173,11 +204,11 @@ export class CosmosStore implements Store {
     return this.guard('claim inbox items', () => this.claims.claim(options));
   }
 
-
-
   async completeInbox(key: string, owner: string): Promise<void> {
     const now = this.options.clock.now();
-    const before = await this.leased(key, owner, 'complete', (doc) => completed(doc, now, this.options.deliveryTtlMs));
+    const before = await this.leased(key, owner, 'complete', (doc) =>
+      completed(doc, now, this.options.deliveryTtlMs),
+    );
     if (!before.bodyChunks) return;
     /*
      * The chunks are deleted rather than given a ttl: a delete is one small request per chunk,
@@ -190,7 +221,12 @@ export class CosmosStore implements Store {
     await this.bodies.remove(before.id).catch(() => undefined);
   }
 
-  async retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void> {
+  async retryInbox(
+    key: string,
+    owner: string,
+    error: string,
+    nextAttemptAt: number,
+  ): Promise<void> {
     await this.leased(key, owner, 'retry', (doc) => retried(doc, error, nextAttemptAt));
   }
 
@@ -207,7 +243,10 @@ export class CosmosStore implements Store {
     if (limit <= 0) return [];
     return this.guard('list failed items', async () => {
       const { resources } = await this.container.items
-        .query<StoredDeliveryDocument>({ query: FAILED_QUERY, parameters: [{ name: '@limit', value: Math.floor(limit) }] })
+        .query<StoredDeliveryDocument>({
+          query: FAILED_QUERY,
+          parameters: [{ name: '@limit', value: Math.floor(limit) }],
+        })
         .fetchAll();
       return Promise.all(resources.map(async (doc) => toItem(doc, await this.bodies.read(doc))));
     });
@@ -219,7 +258,13 @@ export class CosmosStore implements Store {
     const counts = await this.guard('count inbox items', () =>
       Promise.all(
         INBOX_STATUSES.map(async (status) => {
-          const query = { query: COUNT_QUERY, parameters: [{ name: '@status', value: status }, { name: '@now', value: now }] };
+          const query = {
+            query: COUNT_QUERY,
+            parameters: [
+              { name: '@status', value: status },
+              { name: '@now', value: now },
+            ],
+          };
           const { resources } = await this.container.items.query<number>(query).fetchAll();
           return [status, resources[0] ?? 0] as const;
         }),
@@ -228,15 +273,24 @@ export class CosmosStore implements Store {
     return Object.fromEntries(counts) as InboxCounts;
   }
 
-  putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options?: { ifMatch?: string | null }): Promise<StoredRecord<T>> {
+  putRecord<T extends object = Record<string, unknown>>(
+    record: RecordInput<T>,
+    options?: { ifMatch?: string | null },
+  ): Promise<StoredRecord<T>> {
     return this.recordStore.put(record, options);
   }
 
-  getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined> {
+  getRecord<T extends object = Record<string, unknown>>(
+    kind: RecordKind,
+    partition: string,
+    id: string,
+  ): Promise<StoredRecord<T> | undefined> {
     return this.recordStore.get(kind, partition, id);
   }
 
-  queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]> {
+  queryRecords<T extends object = Record<string, unknown>>(
+    query: RecordQuery,
+  ): Promise<StoredRecord<T>[]> {
     return this.recordStore.query(query);
   }
 
@@ -261,7 +315,11 @@ export class CosmosStore implements Store {
         );
         while (expired.hasMoreResults()) {
           const { resources } = await expired.fetchNext();
-          const results = await Promise.all(resources.map((doc) => deleteIfUnchanged(container.item(doc.id, doc.partition ?? doc.id), doc._etag)));
+          const results = await Promise.all(
+            resources.map((doc) =>
+              deleteIfUnchanged(container.item(doc.id, doc.partition ?? doc.id), doc._etag),
+            ),
+          );
           deleted += results.filter(Boolean).length;
         }
       }
@@ -297,7 +355,8 @@ export class CosmosStore implements Store {
       );
     }
     // A container created by hand without TTL would silently ignore every document's `ttl`.
-    if (resource.defaultTtl === undefined) await this.database.container(id).replace({ ...resource, defaultTtl: -1 });
+    if (resource.defaultTtl === undefined)
+      await this.database.container(id).replace({ ...resource, defaultTtl: -1 });
   }
 
   private async read(id: string): Promise<StoredDeliveryDocument | undefined> {
@@ -306,17 +365,22 @@ export class CosmosStore implements Store {
     return resource;
   }
 
-
-
   /**
    * Reads the item, checks the lease, and writes the change only if nobody touched it since.
    * Returns the document as it was before the change.
    */
-  private async leased(key: string, owner: string, what: string, change: (doc: DeliveryDocument) => DeliveryDocument): Promise<DeliveryDocument> {
+  private async leased(
+    key: string,
+    owner: string,
+    what: string,
+    change: (doc: DeliveryDocument) => DeliveryDocument,
+  ): Promise<DeliveryDocument> {
     return this.guard(`${what} an inbox item`, async () => {
       const doc = await this.read(toDocumentId(key));
-      if (!doc || doc.status !== 'processing' || doc.leaseOwner !== owner) throw new LeaseLostError(key, owner);
-      if (!(await replaceIfUnchanged(this.container.item(doc.id, doc.id), doc._etag, change(doc)))) throw new LeaseLostError(key, owner);
+      if (!doc || doc.status !== 'processing' || doc.leaseOwner !== owner)
+        throw new LeaseLostError(key, owner);
+      if (!(await replaceIfUnchanged(this.container.item(doc.id, doc.id), doc._etag, change(doc))))
+        throw new LeaseLostError(key, owner);
       return doc;
     });
   }
@@ -326,7 +390,12 @@ export class CosmosStore implements Store {
     try {
       return await action();
     } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof LeaseLostError || error instanceof ConflictError) throw error;
+      if (
+        error instanceof StoreUnavailableError ||
+        error instanceof LeaseLostError ||
+        error instanceof ConflictError
+      )
+        throw error;
       const reason = unavailableReason(error);
       if (reason === undefined) throw error;
       throw new StoreUnavailableError(

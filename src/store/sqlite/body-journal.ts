@@ -21,7 +21,16 @@
  * No library: this is a segment file with offsets, not a general log; the write ordering against
  * SQLite's commit is the point, and it has to sit inside our group commit.
  */
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writevSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  unlinkSync,
+  writevSync,
+} from 'node:fs';
 import path from 'node:path';
 
 export interface BodyRef {
@@ -113,7 +122,10 @@ export class BodyJournal {
     let remaining = this.size - this.sizeAtBatchStart;
     while (remaining > 0) {
       const written = writev(fd, buffers, position);
-      if (written <= 0) throw Object.assign(new Error(`body journal: no progress writing segment ${this.active}`), { code: 'ENOSPC' });
+      if (written <= 0)
+        throw Object.assign(new Error(`body journal: no progress writing segment ${this.active}`), {
+          code: 'ENOSPC',
+        });
       position += written;
       remaining -= written;
       if (remaining > 0) buffers = skipBytes(buffers, written);
@@ -123,7 +135,8 @@ export class BodyJournal {
 
   /** The batch committed: its reservations are live, its releases take effect. */
   commit(): void {
-    for (const ref of this.pendingRefs) this.live.set(ref.segment, (this.live.get(ref.segment) ?? 0) + 1);
+    for (const ref of this.pendingRefs)
+      this.live.set(ref.segment, (this.live.get(ref.segment) ?? 0) + 1);
     const releases = this.pendingReleases;
     this.pending = [];
     this.pendingRefs = [];
@@ -156,7 +169,10 @@ export class BodyJournal {
     const fd = this.fd(ref.segment);
     while (read < ref.length) {
       const n = readSync(fd, body, read, ref.length - read, ref.offset + read);
-      if (n === 0) throw new Error(`body journal segment ${ref.segment} ends before offset ${ref.offset + ref.length}`);
+      if (n === 0)
+        throw new Error(
+          `body journal segment ${ref.segment} ends before offset ${ref.offset + ref.length}`,
+        );
       read += n;
     }
     return body;

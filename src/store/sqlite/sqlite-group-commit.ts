@@ -47,7 +47,12 @@ export class GroupCommit {
    */
   write<T>(run: () => T, options: { savepoint?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, savepoint: options.savepoint ?? true, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({
+        run,
+        savepoint: options.savepoint ?? true,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -74,7 +79,10 @@ export class GroupCommit {
         for (const write of batch) {
           try {
             // A nested transaction is a savepoint: a failing write undoes only itself.
-            outcomes.push({ ok: true, value: write.savepoint ? db.transaction(write.run)() : write.run() });
+            outcomes.push({
+              ok: true,
+              value: write.savepoint ? db.transaction(write.run)() : write.run(),
+            });
           } catch (error) {
             // Some errors (disk full, I/O) make SQLite roll back the whole transaction. The writes
             // after this one would then each commit on their own, outside the batch and before

@@ -63,4 +63,5 @@ ALTER TABLE deliveries ADD COLUMN body_length INTEGER;
 `;
 
 /** Columns of a delivery read back with its body (inline) or where its body is (journal). */
-export const DELIVERY_WITH_BODY = 'd.*, b.body AS body FROM deliveries d LEFT JOIN delivery_bodies b ON b.seq = d.seq';
+export const DELIVERY_WITH_BODY =
+  'd.*, b.body AS body FROM deliveries d LEFT JOIN delivery_bodies b ON b.seq = d.seq';

@@ -62,10 +62,34 @@ export const DUE_SQL = `
     ORDER BY d.seq LIMIT @limit`;
 
 /** `insert`'s parameters in its column order (received_at also starts next_attempt_at). */
-type InsertValues = [string, string, string, string, string | null, string, number, number, number | null, number | null, number | null];
+type InsertValues = [
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  number,
+  number,
+  number | null,
+  number | null,
+  number | null,
+];
 
 function insertValues(d: DeliveryInput, ref: BodyRef | undefined): InsertValues {
-  return [d.key, d.tenantId, d.deliveryId, d.event, d.action ?? null, d.orderingKey, d.receivedAt, d.receivedAt, ref?.segment ?? null, ref?.offset ?? null, ref?.length ?? null];
+  return [
+    d.key,
+    d.tenantId,
+    d.deliveryId,
+    d.event,
+    d.action ?? null,
+    d.orderingKey,
+    d.receivedAt,
+    d.receivedAt,
+    ref?.segment ?? null,
+    ref?.offset ?? null,
+    ref?.length ?? null,
+  ];
 }
 
 /**
@@ -80,7 +104,9 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
     ON CONFLICT (key) DO NOTHING`);
   const insertBody = db.prepare('INSERT INTO delivery_bodies (seq, body) VALUES (?, ?)');
-  const expiredSeq = db.prepare('SELECT seq FROM deliveries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?');
+  const expiredSeq = db.prepare(
+    'SELECT seq FROM deliveries WHERE key = ? AND expires_at IS NOT NULL AND expires_at <= ?',
+  );
   const deleteDelivery = db.prepare('DELETE FROM deliveries WHERE seq = ?');
   const deleteBody = db.prepare('DELETE FROM delivery_bodies WHERE seq = ?');
   const due = db.prepare(DUE_SQL);
@@ -93,7 +119,9 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     UPDATE deliveries SET status = 'done', completed_at = @now, expires_at = @expiresAt, lease_owner = NULL, lease_until = NULL,
       body_segment = NULL, body_offset = NULL, body_length = NULL
     WHERE seq = @seq`);
-  const expiredDeliveries = db.prepare('SELECT seq FROM deliveries WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?');
+  const expiredDeliveries = db.prepare(
+    'SELECT seq FROM deliveries WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?',
+  );
   const recordColumns = `
     INSERT INTO records (kind, partition, id, tenant_id, data, updated_at, expires_at, etag)
     VALUES (@kind, @partition, @id, @tenantId, @data, @updatedAt, @expiresAt, @etag)
@@ -108,15 +136,17 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     return inserted.changes === 1;
   });
   /** The key is taken: if only by an expired row (the sweeper may lag), take its place. */
-  const replaceExpired = db.transaction((d: DeliveryInput, row: InsertValues, now: number): AcceptResult => {
-    const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
-    if (!expired) return 'duplicate';
-    deleteDelivery.run(expired.seq);
-    deleteBody.run(expired.seq);
-    const inserted = insert.run(...row);
-    if (!journal) insertBody.run(inserted.lastInsertRowid, d.body);
-    return 'accepted';
-  });
+  const replaceExpired = db.transaction(
+    (d: DeliveryInput, row: InsertValues, now: number): AcceptResult => {
+      const expired = expiredSeq.get(d.key, now) as { seq: number } | undefined;
+      if (!expired) return 'duplicate';
+      deleteDelivery.run(expired.seq);
+      deleteBody.run(expired.seq);
+      const inserted = insert.run(...row);
+      if (!journal) insertBody.run(inserted.lastInsertRowid, d.body);
+      return 'accepted';
+    },
+  );
 
   return {
     ping: db.transaction(() => undefined).immediate,
@@ -138,7 +168,9 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
         throw error;
       }
     },
-    get: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.key = ? AND (d.expires_at IS NULL OR d.expires_at > ?)`),
+    get: db.prepare(
+      `SELECT ${DELIVERY_WITH_BODY} WHERE d.key = ? AND (d.expires_at IS NULL OR d.expires_at > ?)`,
+    ),
     claim(owner: string, limit: number, now: number, leaseUntil: number): DeliveryRow[] {
       const rows = due.all({ now, limit }) as DeliveryRow[];
       for (const row of rows) {
@@ -152,7 +184,8 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     },
     /** Done: the body is dropped, the row kept until expiresAt for dedupe. */
     complete(params: { key: string; owner: string; now: number; expiresAt: number }): number {
-      const done = leasedRow.get(params) as { seq: number; body_segment: number | null } | undefined;
+      const done = leasedRow.get(params) as
+        { seq: number; body_segment: number | null } | undefined;
       if (!done) return 0;
       complete.run({ seq: done.seq, now: params.now, expiresAt: params.expiresAt });
       if (done.body_segment !== null) journal?.release(done.body_segment);
@@ -166,15 +199,23 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     retry: db.prepare(`
       UPDATE deliveries SET status = 'pending', next_attempt_at = @nextAttemptAt, last_error = @error,
         lease_owner = NULL, lease_until = NULL ${open}`),
-    park: db.prepare(`UPDATE deliveries SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL ${open}`),
+    park: db.prepare(
+      `UPDATE deliveries SET status = 'failed', last_error = @error, lease_owner = NULL, lease_until = NULL ${open}`,
+    ),
     release: db.prepare(`
       UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until = NULL,
         next_attempt_at = COALESCE(@notBefore, next_attempt_at) ${open}`),
-    failed: db.prepare(`SELECT ${DELIVERY_WITH_BODY} WHERE d.status = 'failed' ORDER BY d.seq LIMIT ?`),
+    failed: db.prepare(
+      `SELECT ${DELIVERY_WITH_BODY} WHERE d.status = 'failed' ORDER BY d.seq LIMIT ?`,
+    ),
     // Counted through the partial indexes: cheap however long the history.
-    openCounts: db.prepare(`SELECT status, count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing') GROUP BY status`),
+    openCounts: db.prepare(
+      `SELECT status, count(*) AS n FROM deliveries WHERE status IN ('pending', 'processing') GROUP BY status`,
+    ),
     failedCount: db.prepare(`SELECT count(*) AS n FROM deliveries WHERE status = 'failed'`),
-    doneCount: db.prepare('SELECT count(*) AS n FROM deliveries WHERE expires_at IS NOT NULL AND expires_at > ?'),
+    doneCount: db.prepare(
+      'SELECT count(*) AS n FROM deliveries WHERE expires_at IS NOT NULL AND expires_at > ?',
+    ),
     sweep(now: number, limit: number): number {
       const rows = expiredDeliveries.all(now, limit) as { seq: number }[];
       for (const { seq } of rows) {
@@ -185,13 +226,19 @@ export function prepareStatements(db: Database.Database, journal?: BodyJournal) 
     },
     upsertRecord: db.prepare(recordColumns),
     /** Create-if-absent: inserts unless a live record exists (an expired one is replaced). */
-    createRecord: db.prepare(`${recordColumns} WHERE records.expires_at IS NOT NULL AND records.expires_at <= @now`),
+    createRecord: db.prepare(
+      `${recordColumns} WHERE records.expires_at IS NOT NULL AND records.expires_at <= @now`,
+    ),
     replaceRecord: db.prepare(`
       UPDATE records SET tenant_id = @tenantId, data = @data, updated_at = @updatedAt, expires_at = @expiresAt, etag = @etag
       WHERE kind = @kind AND partition = @partition AND id = @id AND etag = @ifMatch
         AND (expires_at IS NULL OR expires_at > @now)`),
-    getRecord: db.prepare('SELECT * FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
-    deleteRecord: db.prepare('DELETE FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)'),
+    getRecord: db.prepare(
+      'SELECT * FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)',
+    ),
+    deleteRecord: db.prepare(
+      'DELETE FROM records WHERE kind = ? AND partition = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)',
+    ),
     sweepRecords: (() => {
       const statement = db.prepare(`
         DELETE FROM records WHERE (kind, partition, id) IN (

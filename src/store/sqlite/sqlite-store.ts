@@ -19,9 +19,34 @@ import type { Clock } from '../../core/clock.js';
 import { BodyJournal, type BodyJournalOptions } from './body-journal.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { MIGRATE_FROM_V1, SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
-import { prepareStatements, toItem, toRecord, type DeliveryRow, type RecordRow, type SqliteStatements } from './sqlite-statements.js';
-import { ConflictError, FILTER_FIELD, LeaseLostError, StoreUnavailableError, type AcceptResult, type RecordInput, type RecordKind, type RecordQuery, type StoredRecord, type ClaimOptions, type InboxCounts, type Store } from '../store.js';
-import { INBOX_STATUSES, type DeliveryInput, type InboxItem, type InboxStatus } from '../../core/inbox-item.js';
+import {
+  prepareStatements,
+  toItem,
+  toRecord,
+  type DeliveryRow,
+  type RecordRow,
+  type SqliteStatements,
+} from './sqlite-statements.js';
+import {
+  ConflictError,
+  FILTER_FIELD,
+  LeaseLostError,
+  StoreUnavailableError,
+  type AcceptResult,
+  type RecordInput,
+  type RecordKind,
+  type RecordQuery,
+  type StoredRecord,
+  type ClaimOptions,
+  type InboxCounts,
+  type Store,
+} from '../store.js';
+import {
+  INBOX_STATUSES,
+  type DeliveryInput,
+  type InboxItem,
+  type InboxStatus,
+} from '../../core/inbox-item.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -63,7 +88,12 @@ export class SqliteStore implements Store {
   private readonly commits = new GroupCommit(
     () => this.db,
     (error) => this.unavailable('commit', error),
-    () => this.journal && { beforeCommit: () => this.journal!.flush(), afterCommit: () => this.journal!.commit(), afterRollback: () => this.journal!.rollback() },
+    () =>
+      this.journal && {
+        beforeCommit: () => this.journal!.flush(),
+        afterCommit: () => this.journal!.commit(),
+        afterRollback: () => this.journal!.rollback(),
+      },
   );
 
   constructor(private readonly options: SqliteStoreOptions) {}
@@ -71,7 +101,8 @@ export class SqliteStore implements Store {
   async init(): Promise<void> {
     if (this.db) return;
     this.guard('open', () => {
-      if (this.options.file !== ':memory:') mkdirSync(path.dirname(this.options.file), { recursive: true });
+      if (this.options.file !== ':memory:')
+        mkdirSync(path.dirname(this.options.file), { recursive: true });
       const db = new Database(this.options.file);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -81,9 +112,23 @@ export class SqliteStore implements Store {
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       const journal =
-        this.options.file === ':memory:' ? undefined : new BodyJournal({ dir: this.options.file + BODY_JOURNAL_SUFFIX, fsync: this.options.synchronous === 'full', segmentBytes: this.options.journalSegmentBytes, writev: this.options.journalWritev });
+        this.options.file === ':memory:'
+          ? undefined
+          : new BodyJournal({
+              dir: this.options.file + BODY_JOURNAL_SUFFIX,
+              fsync: this.options.synchronous === 'full',
+              segmentBytes: this.options.journalSegmentBytes,
+              writev: this.options.journalWritev,
+            });
       const statements = prepareStatements(db, journal);
-      journal?.open(new Map((statements.liveSegments.all() as { segment: number; n: number }[]).map((row) => [row.segment, row.n])));
+      journal?.open(
+        new Map(
+          (statements.liveSegments.all() as { segment: number; n: number }[]).map((row) => [
+            row.segment,
+            row.n,
+          ]),
+        ),
+      );
       this.db = db;
       this.journal = journal;
       this.statements = statements;
@@ -112,11 +157,16 @@ export class SqliteStore implements Store {
     // The journal writes the bytes, so the body string is not kept until the end-of-turn commit:
     // 20 KB per delivery that every young-generation GC meanwhile would copy (bench/README.md).
     const input = this.journal && d.bodyBytes ? { ...d, body: '' } : d;
-    return this.write('accept delivery', () => sql.accept(input, this.options.clock.now()), { savepoint: false });
+    return this.write('accept delivery', () => sql.accept(input, this.options.clock.now()), {
+      savepoint: false,
+    });
   }
 
   async getDelivery(key: string): Promise<InboxItem | undefined> {
-    const row = this.guard('read delivery', () => this.sql().get.get(key, this.options.clock.now()) as DeliveryRow | undefined);
+    const row = this.guard(
+      'read delivery',
+      () => this.sql().get.get(key, this.options.clock.now()) as DeliveryRow | undefined,
+    );
     return row && this.toItem(row);
   }
 
@@ -130,12 +180,24 @@ export class SqliteStore implements Store {
   async completeInbox(key: string, owner: string): Promise<void> {
     const now = this.options.clock.now();
     const sql = this.sql();
-    await this.leased(key, owner, 'complete', () => sql.complete({ key, owner, now, expiresAt: now + this.options.deliveryTtlMs }));
+    await this.leased(key, owner, 'complete', () =>
+      sql.complete({ key, owner, now, expiresAt: now + this.options.deliveryTtlMs }),
+    );
   }
 
-  async retryInbox(key: string, owner: string, error: string, nextAttemptAt: number): Promise<void> {
+  async retryInbox(
+    key: string,
+    owner: string,
+    error: string,
+    nextAttemptAt: number,
+  ): Promise<void> {
     const sql = this.sql();
-    await this.leased(key, owner, 'retry', () => sql.retry.run({ key, owner, error, nextAttemptAt }).changes);
+    await this.leased(
+      key,
+      owner,
+      'retry',
+      () => sql.retry.run({ key, owner, error, nextAttemptAt }).changes,
+    );
   }
 
   async parkInbox(key: string, owner: string, error: string): Promise<void> {
@@ -145,7 +207,12 @@ export class SqliteStore implements Store {
 
   async releaseInbox(key: string, owner: string, notBefore?: number): Promise<void> {
     const sql = this.sql();
-    await this.leased(key, owner, 'release', () => sql.release.run({ key, owner, notBefore: notBefore ?? null }).changes);
+    await this.leased(
+      key,
+      owner,
+      'release',
+      () => sql.release.run({ key, owner, notBefore: notBefore ?? null }).changes,
+    );
   }
 
   async listFailed(limit: number): Promise<InboxItem[]> {
@@ -157,14 +224,18 @@ export class SqliteStore implements Store {
     const sql = this.sql();
     return this.guard('count inbox', () => {
       const counts = Object.fromEntries(INBOX_STATUSES.map((s) => [s, 0])) as InboxCounts;
-      for (const row of sql.openCounts.all() as { status: InboxStatus; n: number }[]) counts[row.status] = row.n;
+      for (const row of sql.openCounts.all() as { status: InboxStatus; n: number }[])
+        counts[row.status] = row.n;
       counts.failed = (sql.failedCount.get() as { n: number }).n;
       counts.done = (sql.doneCount.get(this.options.clock.now()) as { n: number }).n;
       return counts;
     });
   }
 
-  async putRecord<T extends object = Record<string, unknown>>(record: RecordInput<T>, options: { ifMatch?: string | null } = {}): Promise<StoredRecord<T>> {
+  async putRecord<T extends object = Record<string, unknown>>(
+    record: RecordInput<T>,
+    options: { ifMatch?: string | null } = {},
+  ): Promise<StoredRecord<T>> {
     const now = this.options.clock.now();
     const stored: StoredRecord<T> = { ...record, updatedAt: now, etag: randomUUID() };
     const row = {
@@ -189,32 +260,53 @@ export class SqliteStore implements Store {
     return stored;
   }
 
-  async getRecord<T extends object = Record<string, unknown>>(kind: RecordKind, partition: string, id: string): Promise<StoredRecord<T> | undefined> {
-    const row = this.guard(`read ${kind}`, () => this.sql().getRecord.get(kind, partition, id, this.options.clock.now()) as RecordRow | undefined);
+  async getRecord<T extends object = Record<string, unknown>>(
+    kind: RecordKind,
+    partition: string,
+    id: string,
+  ): Promise<StoredRecord<T> | undefined> {
+    const row = this.guard(
+      `read ${kind}`,
+      () =>
+        this.sql().getRecord.get(kind, partition, id, this.options.clock.now()) as
+          RecordRow | undefined,
+    );
     return row && toRecord<T>(row);
   }
 
-  async queryRecords<T extends object = Record<string, unknown>>(query: RecordQuery): Promise<StoredRecord<T>[]> {
+  async queryRecords<T extends object = Record<string, unknown>>(
+    query: RecordQuery,
+  ): Promise<StoredRecord<T>[]> {
     const params: (string | number)[] = [query.kind, query.tenantId, this.options.clock.now()];
-    let sql = 'SELECT * FROM records WHERE kind = ? AND tenant_id = ? AND (expires_at IS NULL OR expires_at > ?)';
+    let sql =
+      'SELECT * FROM records WHERE kind = ? AND tenant_id = ? AND (expires_at IS NULL OR expires_at > ?)';
     if (query.partition !== undefined) {
       sql += ' AND partition = ?';
       params.push(query.partition);
     }
     for (const [field, value] of Object.entries(query.where ?? {})) {
-      if (!FILTER_FIELD.test(field)) throw new Error(`not a filterable field name: ${JSON.stringify(field)}`);
+      if (!FILTER_FIELD.test(field))
+        throw new Error(`not a filterable field name: ${JSON.stringify(field)}`);
       sql += ` AND json_extract(data, '$.${field}') = ?`;
       params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     }
-    sql += query.oldestFirst ? ' ORDER BY updated_at ASC LIMIT ?' : ' ORDER BY updated_at DESC LIMIT ?';
+    sql += query.oldestFirst
+      ? ' ORDER BY updated_at ASC LIMIT ?'
+      : ' ORDER BY updated_at DESC LIMIT ?';
     params.push(query.limit);
-    const rows = this.guard(`query ${query.kind}`, () => this.cachedStatement(sql).all(...params) as RecordRow[]);
+    const rows = this.guard(
+      `query ${query.kind}`,
+      () => this.cachedStatement(sql).all(...params) as RecordRow[],
+    );
     return rows.map((row) => toRecord<T>(row));
   }
 
   async deleteRecord(kind: RecordKind, partition: string, id: string): Promise<boolean> {
     const sql = this.sql();
-    return this.write(`delete ${kind}`, () => sql.deleteRecord.run(kind, partition, id, this.options.clock.now()).changes > 0);
+    return this.write(
+      `delete ${kind}`,
+      () => sql.deleteRecord.run(kind, partition, id, this.options.clock.now()).changes > 0,
+    );
   }
 
   async sweepExpired(): Promise<number> {
@@ -249,7 +341,10 @@ export class SqliteStore implements Store {
   private cachedStatement(sql: string): Database.Statement {
     let statement = this.statementCache.get(sql);
     if (!statement) {
-      if (!this.db) throw new StoreUnavailableError('the SQLite store is not open (init() was not called, or it was closed)');
+      if (!this.db)
+        throw new StoreUnavailableError(
+          'the SQLite store is not open (init() was not called, or it was closed)',
+        );
       statement = this.db.prepare(sql);
       if (this.statementCache.size < 256) this.statementCache.set(sql, statement);
     }
@@ -257,12 +352,20 @@ export class SqliteStore implements Store {
   }
 
   private sql(): SqliteStatements {
-    if (!this.statements) throw new StoreUnavailableError('the SQLite store is not open (init() was not called, or it was closed)');
+    if (!this.statements)
+      throw new StoreUnavailableError(
+        'the SQLite store is not open (init() was not called, or it was closed)',
+      );
     return this.statements;
   }
 
   /** A lease-checked update, group-committed; no row changed means the caller no longer holds the item. */
-  private async leased(key: string, owner: string, what: string, update: () => number): Promise<void> {
+  private async leased(
+    key: string,
+    owner: string,
+    what: string,
+    update: () => number,
+  ): Promise<void> {
     const changed = await this.write(`${what} inbox item`, update);
     if (changed === 0) throw new LeaseLostError(key, owner);
   }
@@ -275,7 +378,10 @@ export class SqliteStore implements Store {
   private unavailable(what: string, error: unknown): unknown {
     if (error instanceof StoreUnavailableError) return error;
     const code = (error as { code?: string }).code ?? '';
-    return new StoreUnavailableError(`SQLite could not ${what} (${code || (error as Error).message}) in ${this.options.file}: check DATA_DIR's disk space, permissions, and that no other process holds the file`, { cause: error });
+    return new StoreUnavailableError(
+      `SQLite could not ${what} (${code || (error as Error).message}) in ${this.options.file}: check DATA_DIR's disk space, permissions, and that no other process holds the file`,
+      { cause: error },
+    );
   }
 
   /**
@@ -288,7 +394,8 @@ export class SqliteStore implements Store {
     } catch (error) {
       if (error instanceof StoreUnavailableError || error instanceof LeaseLostError) throw error;
       const code = (error as { code?: string }).code ?? '';
-      if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PERM)/.test(code)) throw this.unavailable(what, error);
+      if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|PERM)/.test(code))
+        throw this.unavailable(what, error);
       throw error;
     }
   }

@@ -6,7 +6,11 @@
  */
 import type { SignInService } from '../../identity/sign-in-service.js';
 import type { GuardedGitHub } from '../../loops/guarded-github.js';
-import { signInNotConfiguredLine, tokenExpiredLine, tokenUnreadableLine } from '../../persona/sign-in-replies.js';
+import {
+  signInNotConfiguredLine,
+  tokenExpiredLine,
+  tokenUnreadableLine,
+} from '../../persona/sign-in-replies.js';
 import type { GitHubLink } from '../identity/write-permission.js';
 
 export interface ActingPersonDeps {
@@ -28,20 +32,50 @@ export function cardLine(line: string): string {
   return line.replaceAll('**', '');
 }
 
-export async function actingPerson(deps: ActingPersonDeps, tenantId: string, aadObjectId: string | undefined): Promise<ActingPerson> {
-  if (!deps.signIn || !deps.writerFor) return { kind: 'refused', text: 'Not done: GitHub sign-in is not set up here, so nobody can act as themselves yet.', detail: cardLine(signInNotConfiguredLine()) };
+export async function actingPerson(
+  deps: ActingPersonDeps,
+  tenantId: string,
+  aadObjectId: string | undefined,
+): Promise<ActingPerson> {
+  if (!deps.signIn || !deps.writerFor)
+    return {
+      kind: 'refused',
+      text: 'Not done: GitHub sign-in is not set up here, so nobody can act as themselves yet.',
+      detail: cardLine(signInNotConfiguredLine()),
+    };
   if (!aadObjectId) return { kind: 'none' };
   const lookup = await deps.signIn.tokenFor(tenantId, aadObjectId);
   switch (lookup.kind) {
     case 'token':
-      return { kind: 'person', link: { aadObjectId, login: lookup.link.login, proof: 'github', linkedAt: lookup.link.verifiedAt }, github: deps.writerFor(lookup.token) };
+      return {
+        kind: 'person',
+        link: {
+          aadObjectId,
+          login: lookup.link.login,
+          proof: 'github',
+          linkedAt: lookup.link.verifiedAt,
+        },
+        github: deps.writerFor(lookup.token),
+      };
     case 'none':
       return { kind: 'none' };
     case 'expired':
-      return { kind: 'refused', text: 'Not done: your GitHub sign-in has lapsed.', detail: cardLine(tokenExpiredLine(lookup.login)) };
+      return {
+        kind: 'refused',
+        text: 'Not done: your GitHub sign-in has lapsed.',
+        detail: cardLine(tokenExpiredLine(lookup.login)),
+      };
     case 'unreadable':
-      return { kind: 'refused', text: 'Not done: your GitHub sign-in could not be read.', detail: cardLine(tokenUnreadableLine()) };
+      return {
+        kind: 'refused',
+        text: 'Not done: your GitHub sign-in could not be read.',
+        detail: cardLine(tokenUnreadableLine()),
+      };
     case 'unavailable':
-      return { kind: 'refused', text: 'Not done: GitHub could not be reached to renew your sign-in; nothing was written.', detail: 'Try again in a minute.' };
+      return {
+        kind: 'refused',
+        text: 'Not done: GitHub could not be reached to renew your sign-in; nothing was written.',
+        detail: 'Try again in a minute.',
+      };
   }
 }

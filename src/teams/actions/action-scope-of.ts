@@ -7,7 +7,9 @@ import { conversationScopeId } from '../sending/conversation-scope-id.js';
 import type { ActionScope } from './chat-action.js';
 
 /** Undefined when the tenant is not served or the activity names no conversation. */
-export function actionScopeOf(tenantOf: (activity: Activity) => string | undefined): (context: TurnContext) => ActionScope | undefined {
+export function actionScopeOf(
+  tenantOf: (activity: Activity) => string | undefined,
+): (context: TurnContext) => ActionScope | undefined {
   return (context) => {
     const tenantId = tenantOf(context.activity);
     const conversationId = conversationScopeId(context.activity.conversation?.id);

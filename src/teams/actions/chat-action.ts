@@ -17,7 +17,14 @@ import type { AdaptiveCardJson } from '../cards/alert-card.js';
  */
 /** What the `status` action reports: the store and the inbox, as the health routes see them. */
 export interface StatusSource {
-  status(): Promise<{ store: string; ready: boolean; pending: number; processing: number; failed: number; mcp?: McpServerState[] }>;
+  status(): Promise<{
+    store: string;
+    ready: boolean;
+    pending: number;
+    processing: number;
+    failed: number;
+    mcp?: McpServerState[];
+  }>;
 }
 
 /** Another MCP server the chat may use (src/mcp/client/mcp-connections.ts), as `status` tells it. */

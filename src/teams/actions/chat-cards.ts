@@ -22,11 +22,24 @@ function card(body: Element[], actions: Element[] = []): AdaptiveCardJson {
   };
 }
 
-const title = (text: string): Element => ({ type: 'TextBlock', text, weight: 'Bolder', size: 'Medium', wrap: true });
-const line = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
+const title = (text: string): Element => ({
+  type: 'TextBlock',
+  text,
+  weight: 'Bolder',
+  size: 'Medium',
+  wrap: true,
+});
+const line = (text: string, extra: Element = {}): Element => ({
+  type: 'TextBlock',
+  text,
+  wrap: true,
+  ...extra,
+});
 const facts = (pairs: Array<[string, string | undefined]>): Element => ({
   type: 'FactSet',
-  facts: pairs.filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '').map(([name, value]) => ({ title: name, value })),
+  facts: pairs
+    .filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '')
+    .map(([name, value]) => ({ title: name, value })),
 });
 const openUrl = (label: string, url: string | undefined): Element[] => {
   const safe = safeUrl(url);
@@ -41,14 +54,22 @@ export function verdictWord(verdict: ChainSummary['verdict']): string {
   return verdict === 'break' ? 'stopped' : verdict === 'dampen' ? 'dampened' : 'flowing';
 }
 
-const CHECKS_WORDS = { success: 'passing', failure: 'failing', pending: 'running', none: 'none' } as const;
+const CHECKS_WORDS = {
+  success: 'passing',
+  failure: 'failing',
+  pending: 'running',
+  none: 'none',
+} as const;
 
 export function pullCard(pull: PullRequestView, chains: ChainSummary[]): AdaptiveCardJson {
   const checks = `${CHECKS_WORDS[pull.checks.state]}${pull.checks.total > 0 ? ` (${pull.checks.total})` : ''}${pull.checks.failing.length > 0 ? `: ${compactList(pull.checks.failing, 4)}` : ''}`;
   return card(
     [
       title(`${plain(pull.repo)}#${pull.number}: ${plain(pull.title)}`),
-      line(`Pull request by ${plain(pull.author)} · ${pull.state} · ${plain(pull.headRef)} → ${plain(pull.baseRef)}`, { isSubtle: true, spacing: 'None' }),
+      line(
+        `Pull request by ${plain(pull.author)} · ${pull.state} · ${plain(pull.headRef)} → ${plain(pull.baseRef)}`,
+        { isSubtle: true, spacing: 'None' },
+      ),
       facts([
         ['Checks', checks],
         ['Approved', compactList(pull.reviews.approved)],
@@ -68,7 +89,10 @@ export function issueCard(issue: IssueView, chains: ChainSummary[]): AdaptiveCar
   return card(
     [
       title(`${plain(issue.repo)}#${issue.number}: ${plain(issue.title)}`),
-      line(`Issue by ${plain(issue.author)} · ${issue.state} · ${issue.comments} comments`, { isSubtle: true, spacing: 'None' }),
+      line(`Issue by ${plain(issue.author)} · ${issue.state} · ${issue.comments} comments`, {
+        isSubtle: true,
+        spacing: 'None',
+      }),
       facts([
         ['Assignees', compactList(issue.assignees) ?? 'nobody yet'],
         ['Labels', compactList(issue.labels)],
@@ -84,7 +108,10 @@ function chainFact(chains: ChainSummary[]): string {
   if (chains.length === 0) return 'no recent event chain';
   return chains
     .slice(0, 3)
-    .map((chain) => `${escapeMarkdown(chain.chainId)} (${verdictWord(chain.verdict)}, ${chain.nodes} events)`)
+    .map(
+      (chain) =>
+        `${escapeMarkdown(chain.chainId)} (${verdictWord(chain.verdict)}, ${chain.nodes} events)`,
+    )
     .join(' · ');
 }
 
@@ -94,17 +121,36 @@ export function chainsCard(chains: ChainSummary[], heading: string): AdaptiveCar
     ...chains.map((chain) => ({
       type: 'Container',
       separator: true,
-      style: chain.verdict === 'break' ? 'attention' : chain.verdict === 'dampen' ? 'warning' : 'default',
+      style:
+        chain.verdict === 'break'
+          ? 'attention'
+          : chain.verdict === 'dampen'
+            ? 'warning'
+            : 'default',
       items: [
-        line(`**${escapeMarkdown(chain.chainId)}** · ${verdictWord(chain.verdict)} · score ${chain.score.toFixed(2)} · ${chain.nodes} events, depth ${chain.depth}`),
-        line(`${plain(chain.root)}${chain.reason ? ` — ${plain(chain.reason)}` : ''}`, { isSubtle: true, spacing: 'None' }),
-        line(`last seen ${when(chain.updatedAt)}`, { isSubtle: true, spacing: 'None', size: 'Small' }),
+        line(
+          `**${escapeMarkdown(chain.chainId)}** · ${verdictWord(chain.verdict)} · score ${chain.score.toFixed(2)} · ${chain.nodes} events, depth ${chain.depth}`,
+        ),
+        line(`${plain(chain.root)}${chain.reason ? ` — ${plain(chain.reason)}` : ''}`, {
+          isSubtle: true,
+          spacing: 'None',
+        }),
+        line(`last seen ${when(chain.updatedAt)}`, {
+          isSubtle: true,
+          spacing: 'None',
+          size: 'Small',
+        }),
       ],
     })),
   ]);
 }
 
-export function chainStoppedCard(chain: ChainSummary, signals: Signal[], audit: AuditEntry[], url?: string): AdaptiveCardJson {
+export function chainStoppedCard(
+  chain: ChainSummary,
+  signals: Signal[],
+  audit: AuditEntry[],
+  url?: string,
+): AdaptiveCardJson {
   return card(
     [
       title(`Chain ${escapeMarkdown(chain.chainId)}: ${verdictWord(chain.verdict)}`),
@@ -116,8 +162,27 @@ export function chainStoppedCard(chain: ChainSummary, signals: Signal[], audit: 
         ['Repository', chain.repo ? plain(chain.repo) : undefined],
         ['Admins told', chain.adminAlerted ? 'yes' : 'no'],
       ]),
-      ...(signals.length > 0 ? [line('**Signals**', { spacing: 'Medium' }), ...signals.map((s) => line(`${s.name} (${s.strength.toFixed(2)}): ${plain(s.detail)}`, { spacing: 'None' }))] : []),
-      ...(audit.length > 0 ? [line('**Audit**', { spacing: 'Medium' }), ...audit.slice(-8).map((a) => line(`${when(a.at)} · ${a.what} by ${plain(a.who, 60)}: ${plain(a.detail)}`, { spacing: 'None', size: 'Small' }))] : []),
+      ...(signals.length > 0
+        ? [
+            line('**Signals**', { spacing: 'Medium' }),
+            ...signals.map((s) =>
+              line(`${s.name} (${s.strength.toFixed(2)}): ${plain(s.detail)}`, { spacing: 'None' }),
+            ),
+          ]
+        : []),
+      ...(audit.length > 0
+        ? [
+            line('**Audit**', { spacing: 'Medium' }),
+            ...audit
+              .slice(-8)
+              .map((a) =>
+                line(`${when(a.at)} · ${a.what} by ${plain(a.who, 60)}: ${plain(a.detail)}`, {
+                  spacing: 'None',
+                  size: 'Small',
+                }),
+              ),
+          ]
+        : []),
     ],
     openUrl('Open the chain', url),
   );
@@ -134,15 +199,26 @@ export interface StatusView {
 
 export function statusCard(status: StatusView, headline: string): AdaptiveCardJson {
   const pool = status.pool;
-  const breakers = pool?.roles.flatMap((role) => role.deployments.filter((d) => d.breaker !== 'closed').map((d) => `${role.role}/${d.name} ${d.breaker}`)) ?? [];
+  const breakers =
+    pool?.roles.flatMap((role) =>
+      role.deployments
+        .filter((d) => d.breaker !== 'closed')
+        .map((d) => `${role.role}/${d.name} ${d.breaker}`),
+    ) ?? [];
   return card([
     title('Reynolds status'),
     line(headline),
     facts([
       ['Store', `${status.store} (${status.ready ? 'reachable' : 'NOT reachable'})`],
-      ['Inbox', `${status.pending} waiting · ${status.processing} in progress · ${status.failed} failed`],
+      [
+        'Inbox',
+        `${status.pending} waiting · ${status.processing} in progress · ${status.failed} failed`,
+      ],
       ['Model pool', poolLine(pool)],
-      ['Breakers open', pool?.configured ? (breakers.length > 0 ? breakers.join(', ') : 'none') : undefined],
+      [
+        'Breakers open',
+        pool?.configured ? (breakers.length > 0 ? breakers.join(', ') : 'none') : undefined,
+      ],
       ['Pilot', pool ? `${pool.pilot.stagePercent}% of repos` : undefined],
     ]),
   ]);
@@ -159,7 +235,12 @@ export interface ReviewerSuggestion {
   why: string;
 }
 
-export function reviewersCard(heading: string, suggestions: ReviewerSuggestion[], notes: string[], url?: string): AdaptiveCardJson {
+export function reviewersCard(
+  heading: string,
+  suggestions: ReviewerSuggestion[],
+  notes: string[],
+  url?: string,
+): AdaptiveCardJson {
   return card(
     [
       title(heading),

@@ -7,7 +7,12 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from '../../log.js';
 import type { AdaptiveCardJson } from '../cards/alert-card.js';
-import { answerCardAction, CARD_VERBS, type CardActionDeps, type CardActionsInFlight } from './card-actions.js';
+import {
+  answerCardAction,
+  CARD_VERBS,
+  type CardActionDeps,
+  type CardActionsInFlight,
+} from './card-actions.js';
 
 export function registerCardActions(app: Application<TurnState>, deps: CardActionDeps): void {
   const inFlight: CardActionsInFlight = new Map();
@@ -21,9 +26,20 @@ export function registerCardActions(app: Application<TurnState>, deps: CardActio
 }
 
 /** Everyone in the conversation sees the new state, not just the person who clicked. */
-async function showToEveryone(context: TurnContext, card: AdaptiveCardJson, logger: Logger): Promise<void> {
+async function showToEveryone(
+  context: TurnContext,
+  card: AdaptiveCardJson,
+  logger: Logger,
+): Promise<void> {
   if (!context.activity.replyToId) return;
   const update = MessageFactory.attachment(CardFactory.adaptiveCard(card));
   update.id = context.activity.replyToId;
-  await context.updateActivity(update).catch((err: unknown) => logger.warn({ err }, 'could not update the alert card for everyone; the person who clicked sees the result'));
+  await context
+    .updateActivity(update)
+    .catch((err: unknown) =>
+      logger.warn(
+        { err },
+        'could not update the alert card for everyone; the person who clicked sees the result',
+      ),
+    );
 }

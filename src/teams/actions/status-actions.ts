@@ -2,7 +2,12 @@
 import type { PoolSnapshot } from '../../models/model-pool.js';
 import { helpLines, statusLine } from '../../persona/replies.js';
 import { scopeName } from '../../routing/subscriptions/subscription.js';
-import { type ChatAction, type ChatActionDeps, type McpServerState, textReply } from './chat-action.js';
+import {
+  type ChatAction,
+  type ChatActionDeps,
+  type McpServerState,
+  textReply,
+} from './chat-action.js';
 import { poolLine, statusCard } from './chat-cards.js';
 
 export const helpAction: ChatAction = {
@@ -35,7 +40,13 @@ export const statusAction: ChatAction = {
 /** Other MCP servers, when any are configured: a server that is down is said, with why. */
 function mcpLine(servers: McpServerState[] | undefined): string {
   if (!servers || servers.length === 0) return '';
-  const each = servers.map((s) => (s.state === 'connected' ? `${s.name} (connected, ${s.tools} tool${s.tools === 1 ? '' : 's'})` : s.state === 'down' ? `${s.name} (down: ${s.error ?? 'unreachable'})` : `${s.name} (connecting)`));
+  const each = servers.map((s) =>
+    s.state === 'connected'
+      ? `${s.name} (connected, ${s.tools} tool${s.tools === 1 ? '' : 's'})`
+      : s.state === 'down'
+        ? `${s.name} (down: ${s.error ?? 'unreachable'})`
+        : `${s.name} (connecting)`,
+  );
   return ` MCP servers: ${each.join(', ')}.`;
 }
 
@@ -44,25 +55,44 @@ export const pilotStatusAction: ChatAction = {
   async run(scope, _parameters, deps) {
     const pool = poolSnapshotOf(deps);
     if (!pool || !pool.configured) {
-      return textReply('No model pool is configured here, so there is no pilot to be in: alerts go out as they are, without AI enrichment or write-backs.');
+      return textReply(
+        'No model pool is configured here, so there is no pilot to be in: alerts go out as they are, without AI enrichment or write-backs.',
+      );
     }
     const { stagePercent, allow, deny } = pool.pilot;
     const subscriptions = await deps.subscriptions.list(scope.tenantId, scope.conversationId);
-    const repos = subscriptions.filter((s) => s.scope.repo !== undefined).map((s) => scopeName(s.scope));
-    const orgs = subscriptions.filter((s) => s.scope.repo === undefined).map((s) => scopeName(s.scope));
-    const lines = [`Pilot stage: **${stagePercent}%** of tenant+repo pairs get AI enrichment and write-backs.`];
+    const repos = subscriptions
+      .filter((s) => s.scope.repo !== undefined)
+      .map((s) => scopeName(s.scope));
+    const orgs = subscriptions
+      .filter((s) => s.scope.repo === undefined)
+      .map((s) => scopeName(s.scope));
+    const lines = [
+      `Pilot stage: **${stagePercent}%** of tenant+repo pairs get AI enrichment and write-backs.`,
+    ];
     if (allow.length > 0) lines.push(`Always in: ${allow.join(', ')}.`);
     if (deny.length > 0) lines.push(`Always out: ${deny.join(', ')}.`);
-    if (repos.length === 0) lines.push('This conversation follows no single repository, so there is nothing of its own to check.');
-    for (const repo of repos) lines.push(`- ${repo}: ${pilotWord(deps, scope.tenantId, repo, pool)}`);
-    if (orgs.length > 0) lines.push(`Whole organizations (${orgs.join(', ')}) are decided repo by repo.`);
+    if (repos.length === 0)
+      lines.push(
+        'This conversation follows no single repository, so there is nothing of its own to check.',
+      );
+    for (const repo of repos)
+      lines.push(`- ${repo}: ${pilotWord(deps, scope.tenantId, repo, pool)}`);
+    if (orgs.length > 0)
+      lines.push(`Whole organizations (${orgs.join(', ')}) are decided repo by repo.`);
     return textReply(lines.join('\n'));
   },
 };
 
 /** In or out, from the pool's own gate when there is one; otherwise only what the lists and the stage settle. */
-export function pilotWord(deps: ChatActionDeps, tenantId: string, repo: string, pool: PoolSnapshot): string {
-  if (deps.pilot) return deps.pilot.includes(tenantId, repo) ? 'in the pilot' : 'not in the pilot yet';
+export function pilotWord(
+  deps: ChatActionDeps,
+  tenantId: string,
+  repo: string,
+  pool: PoolSnapshot,
+): string {
+  if (deps.pilot)
+    return deps.pilot.includes(tenantId, repo) ? 'in the pilot' : 'not in the pilot yet';
   const lower = repo.toLowerCase();
   if (pool.pilot.deny.some((r) => r.toLowerCase() === lower)) return 'not in the pilot (deny list)';
   if (pool.pilot.allow.some((r) => r.toLowerCase() === lower)) return 'in the pilot (allow list)';
@@ -71,6 +101,11 @@ export function pilotWord(deps: ChatActionDeps, tenantId: string, repo: string, 
   return `decided by the rollout hash at ${pool.pilot.stagePercent}%`;
 }
 
-export function inPilot(deps: ChatActionDeps, tenantId: string, repo: string, pool: PoolSnapshot): boolean {
+export function inPilot(
+  deps: ChatActionDeps,
+  tenantId: string,
+  repo: string,
+  pool: PoolSnapshot,
+): boolean {
   return pilotWord(deps, tenantId, repo, pool).startsWith('in the pilot');
 }

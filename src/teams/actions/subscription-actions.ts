@@ -11,7 +11,11 @@ import { type ActionParameters, type ChatAction, stringParam, textReply } from '
 /** Features and filters may come as a list or as one space-separated string. */
 function words(parameters: ActionParameters, name: string): string[] {
   const value = parameters[name];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v !== '');
+  if (Array.isArray(value))
+    return value
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   const text = stringParam(parameters, name);
   return text ? [text] : [];
 }
@@ -21,9 +25,16 @@ function subscriptionAction(verb: 'subscribe' | 'unsubscribe'): ChatAction {
     name: verb,
     async run(scope, parameters, deps) {
       const repo = stringParam(parameters, 'repo');
-      const extras = verb === 'subscribe' ? [...words(parameters, 'features'), ...words(parameters, 'filters')] : words(parameters, 'features');
+      const extras =
+        verb === 'subscribe'
+          ? [...words(parameters, 'features'), ...words(parameters, 'filters')]
+          : words(parameters, 'features');
       // The parser explains a missing repository better than we could here.
-      const outcome = await runSubscriptionCommand(deps.subscriptions, scope, [verb, repo ?? '', ...extras].join(' ').trim());
+      const outcome = await runSubscriptionCommand(
+        deps.subscriptions,
+        scope,
+        [verb, repo ?? '', ...extras].join(' ').trim(),
+      );
       return textReply(outcome.text);
     },
   };
@@ -35,7 +46,9 @@ export const unsubscribeAction = subscriptionAction('unsubscribe');
 export const listSubscriptionsAction: ChatAction = {
   name: 'list_subscriptions',
   async run(scope, _parameters, deps) {
-    return textReply((await runSubscriptionCommand(deps.subscriptions, scope, 'subscriptions')).text);
+    return textReply(
+      (await runSubscriptionCommand(deps.subscriptions, scope, 'subscriptions')).text,
+    );
   },
 };
 

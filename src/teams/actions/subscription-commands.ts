@@ -5,7 +5,11 @@
  */
 import { subscribedLine, syntaxErrorLine, unsubscribedLine } from '../../persona/replies.js';
 import type { SubscriptionBook } from '../../routing/subscriptions/subscription-book.js';
-import { formatSubscription, formatSubscriptionList, parseSubscriptionCommand } from '../../routing/subscriptions/subscription-syntax.js';
+import {
+  formatSubscription,
+  formatSubscriptionList,
+  parseSubscriptionCommand,
+} from '../../routing/subscriptions/subscription-syntax.js';
 import { scopeName } from '../../routing/subscriptions/subscription.js';
 
 export interface SubscriptionOutcome {
@@ -23,15 +27,35 @@ export async function runSubscriptionCommand(
   if (!parsed.ok) return { ok: false, text: syntaxErrorLine(parsed.error) };
   const command = parsed.command;
   if (command.kind === 'list') {
-    return { ok: true, text: formatSubscriptionList(await subscriptions.list(where.tenantId, where.conversationId)) };
+    return {
+      ok: true,
+      text: formatSubscriptionList(await subscriptions.list(where.tenantId, where.conversationId)),
+    };
   }
   if (command.kind === 'subscribe') {
-    const outcome = await subscriptions.subscribe(where.tenantId, where.conversationId, command, where.userId);
-    return { ok: true, text: subscribedLine(outcome.status, `\`${formatSubscription(outcome.subscription)}\``) };
+    const outcome = await subscriptions.subscribe(
+      where.tenantId,
+      where.conversationId,
+      command,
+      where.userId,
+    );
+    return {
+      ok: true,
+      text: subscribedLine(outcome.status, `\`${formatSubscription(outcome.subscription)}\``),
+    };
   }
-  const outcome = await subscriptions.unsubscribe(where.tenantId, where.conversationId, command.scope, command.features);
+  const outcome = await subscriptions.unsubscribe(
+    where.tenantId,
+    where.conversationId,
+    command.scope,
+    command.features,
+  );
   return {
     ok: true,
-    text: unsubscribedLine(outcome.status, scopeName(command.scope), outcome.status === 'reduced' ? outcome.subscription.features.join(', ') : undefined),
+    text: unsubscribedLine(
+      outcome.status,
+      scopeName(command.scope),
+      outcome.status === 'reduced' ? outcome.subscription.features.join(', ') : undefined,
+    ),
   };
 }

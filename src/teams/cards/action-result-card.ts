@@ -34,8 +34,17 @@ const GITHUB = 'https://github.com';
 export function buildActionResultCard(input: ResultCardInput): AdaptiveCardJson {
   const { request } = input;
   const repoUrl = `${GITHUB}/${request.repo.split('/').map(encodeURIComponent).join('/')}`;
-  const url = safeUrl(input.url) ?? `${repoUrl}/${input.isPullRequest ? 'pull' : 'issues'}/${request.number}`;
-  const data = (verb: CardVerb) => ({ verb, repo: request.repo, number: request.number, chainId: request.chainId, nodeId: request.nodeId, deliveryId: request.deliveryId, rev: input.rev });
+  const url =
+    safeUrl(input.url) ?? `${repoUrl}/${input.isPullRequest ? 'pull' : 'issues'}/${request.number}`;
+  const data = (verb: CardVerb) => ({
+    verb,
+    repo: request.repo,
+    number: request.number,
+    chainId: request.chainId,
+    nodeId: request.nodeId,
+    deliveryId: request.deliveryId,
+    rev: input.rev,
+  });
   const open = input.state === 'open';
   const act = Object.fromEntries(
     Object.entries({
@@ -51,7 +60,8 @@ export function buildActionResultCard(input: ResultCardInput): AdaptiveCardJson 
     repo: link(request.repo, repoUrl),
     title: link(title, url),
     outcome: { text: plain(input.outcome.text, 300), color: input.outcome.tone },
-    ...(input.detail !== undefined && input.detail.trim() !== '' && { detail: plain(input.detail, 600) }),
+    ...(input.detail !== undefined &&
+      input.detail.trim() !== '' && { detail: plain(input.detail, 600) }),
     url,
     act,
     fallbackText: plain(`${title}: ${input.outcome.text}`),
@@ -69,6 +79,12 @@ export function stateAfter(verb: CardVerb): SubjectState {
 }
 
 export function doneLine(verb: CardVerb, login: string): string {
-  const what = { comment: 'Commented', close: 'Closed', reopen: 'Reopened', approve: 'Approved', request_changes: 'Changes requested' }[verb];
+  const what = {
+    comment: 'Commented',
+    close: 'Closed',
+    reopen: 'Reopened',
+    approve: 'Approved',
+    request_changes: 'Changes requested',
+  }[verb];
   return `${what} by @${login} via Reynolds`;
 }

@@ -14,7 +14,13 @@ import { buildAlertCard, buildChainBrokenCard } from './alert-card.js';
 
 export function alertCardBuilder(canAct: boolean): AlertCardBuilder {
   return ({ event, classification, chain, enrichment }) => {
-    const card = buildAlertCard({ event, classification, chain, canAct, enrichment: enrichment && notesOf(enrichment) });
+    const card = buildAlertCard({
+      event,
+      classification,
+      chain,
+      canAct,
+      enrichment: enrichment && notesOf(enrichment),
+    });
     return { card, text: String(card.fallbackText ?? event.title ?? event.kind) };
   };
 }
@@ -23,7 +29,10 @@ export function alertCardBuilder(canAct: boolean): AlertCardBuilder {
 export const buildAlert: AlertCardBuilder = alertCardBuilder(false);
 
 /** Whether cards carry write buttons: credentials to write with, and not switched off. */
-export function cardActionsEnabled(config: { CARD_ACTIONS: 'on' | 'off'; GITHUB_OAUTH_CLIENT_ID?: string }): boolean {
+export function cardActionsEnabled(config: {
+  CARD_ACTIONS: 'on' | 'off';
+  GITHUB_OAUTH_CLIENT_ID?: string;
+}): boolean {
   // People act with their own tokens (sign-in), so the buttons need sign-in, not Reynolds's credentials.
   return config.CARD_ACTIONS === 'on' && config.GITHUB_OAUTH_CLIENT_ID !== undefined;
 }
@@ -39,7 +48,12 @@ function notesOf(notes: EnrichmentNotes): { summary?: string; notes: string[] } 
     ...(notes.securityNotes ?? []).slice(0, 2).map((note) => `Security: ${note}`),
     notes.labels?.length ? `Suggested labels: ${notes.labels.join(', ')}` : undefined,
     notes.duplicates?.length ? `Possible duplicates: ${notes.duplicates.join(', ')}` : undefined,
-    notes.roles.length ? `From the ${notes.roles.join(', ')} model${notes.roles.length === 1 ? '' : 's'}` : undefined,
+    notes.roles.length
+      ? `From the ${notes.roles.join(', ')} model${notes.roles.length === 1 ? '' : 's'}`
+      : undefined,
   ];
-  return { summary: notes.summary, notes: lines.filter((line): line is string => line !== undefined) };
+  return {
+    summary: notes.summary,
+    notes: lines.filter((line): line is string => line !== undefined),
+  };
 }

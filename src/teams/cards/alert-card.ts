@@ -83,7 +83,11 @@ export function expand(name: string, json: TemplateJson, view: object): Adaptive
     templates.set(name, template);
   }
   const card: unknown = template.expand({ $root: view });
-  if (typeof card !== 'object' || card === null || (card as { type?: unknown }).type !== 'AdaptiveCard') {
+  if (
+    typeof card !== 'object' ||
+    card === null ||
+    (card as { type?: unknown }).type !== 'AdaptiveCard'
+  ) {
     throw new Error(`card template "${name}" did not expand to an AdaptiveCard`);
   }
   return card as AdaptiveCardJson;
@@ -94,14 +98,19 @@ export function buildAlertCard(input: AlertCardInput): AdaptiveCardJson {
   return expand(family, FAMILY_TEMPLATES[family], alertView(input, family));
 }
 
-export function buildChainBrokenCard(input: { chain: ChainSummary; chainUrl: string }): AdaptiveCardJson {
+export function buildChainBrokenCard(input: {
+  chain: ChainSummary;
+  chainUrl: string;
+}): AdaptiveCardJson {
   return expand('chain_broken', chainBrokenTemplate, chainBrokenView(input.chain, input.chainUrl));
 }
 
 function alertView(input: AlertCardInput, family: CardFamily) {
   const { event, classification } = input;
   const host = hostOf(event.url);
-  const repoUrl = event.repo ? `${host}/${encodeURIComponent(event.repo.owner)}/${encodeURIComponent(event.repo.name)}` : undefined;
+  const repoUrl = event.repo
+    ? `${host}/${encodeURIComponent(event.repo.owner)}/${encodeURIComponent(event.repo.name)}`
+    : undefined;
   const orgUrl = event.org !== undefined ? `${host}/${encodeURIComponent(event.org)}` : undefined;
   // "Open on GitHub" is always there, so something must be openable: the subject, else its home.
   const url = safeUrl(event.url) ?? repoUrl ?? orgUrl ?? DEFAULT_HOST;
@@ -109,7 +118,8 @@ function alertView(input: AlertCardInput, family: CardFamily) {
   const title = titleOf(event, family);
   const subtitle = subtitleOf(event);
   const state = displayState(event, family);
-  const summary = input.enrichment?.summary === undefined ? undefined : excerpt(input.enrichment.summary, 600);
+  const summary =
+    input.enrichment?.summary === undefined ? undefined : excerpt(input.enrichment.summary, 600);
   const notes = (input.enrichment?.notes ?? [])
     .slice(0, MAX_NOTES)
     .map((note) => plain(note))
@@ -121,18 +131,25 @@ function alertView(input: AlertCardInput, family: CardFamily) {
     category: categoryLine(classification.category, classification.urgency),
     title: link(title, url),
     subtitle: plain(subtitle),
-    state: state === undefined ? undefined : { label: plain(stateLabel(state)), color: stateColor(state, family) },
+    state:
+      state === undefined
+        ? undefined
+        : { label: plain(stateLabel(state)), color: stateColor(state, family) },
     severity: event.severity === undefined ? undefined : severityBadge(event.severity),
     facts: withoutUndefined(factsOf(event, family, state)),
     labels: compactList(event.labels, 8),
-    why: plain(classification.reasons.slice(0, 2).join(' '), 400) || plain(`Rule ${classification.rule}.`),
+    why:
+      plain(classification.reasons.slice(0, 2).join(' '), 400) ||
+      plain(`Rule ${classification.rule}.`),
     excerpt: excerpt(event.body),
     summary,
     notes: notes.length > 0 ? notes.map((note) => `- ${note}`).join('\n') : undefined,
     url,
     act: act === undefined ? undefined : withoutUndefined(act),
     // What clients that cannot render the card show instead, and a fair one-line summary.
-    fallbackText: plain(`${classification.priority} · ${where ?? 'GitHub'}${numberPart(event)}: ${title}`),
+    fallbackText: plain(
+      `${classification.priority} · ${where ?? 'GitHub'}${numberPart(event)}: ${title}`,
+    ),
   });
 }
 
@@ -184,7 +201,8 @@ function subtitleOf(event: BrokerEvent): string {
 function titleOf(event: BrokerEvent, family: CardFamily): string {
   if (event.title !== undefined && event.title.trim() !== '') return event.title;
   if (family === 'push' && event.branch !== undefined) return `Push to ${event.branch}`;
-  if (family === 'deployment' && event.environment !== undefined) return `Deployment to ${event.environment}`;
+  if (family === 'deployment' && event.environment !== undefined)
+    return `Deployment to ${event.environment}`;
   const where = event.repo?.fullName ?? event.org;
   return `${kindWord(event)}${where === undefined ? '' : ` in ${where}`}`;
 }
@@ -194,7 +212,8 @@ function titleOf(event: BrokerEvent, family: CardFamily): string {
  * event that says so is converting it. A deployment being created has no state yet but its action.
  */
 function displayState(event: BrokerEvent, family: CardFamily): string | undefined {
-  if (family === 'pull_request' && event.state === 'open' && event.action === 'converted_to_draft') return 'draft';
+  if (family === 'pull_request' && event.state === 'open' && event.action === 'converted_to_draft')
+    return 'draft';
   if (family === 'deployment') return event.state ?? event.action;
   return event.state;
 }
@@ -206,14 +225,18 @@ function factsOf(event: BrokerEvent, family: CardFamily, state: string | undefin
       ? `${event.branch} → ${event.baseBranch}`
       : event.branch;
   // All zeros is GitHub's "no commit" (a deleted branch's `after`).
-  const commit = event.sha !== undefined && !/^0+$/.test(event.sha) ? event.sha.slice(0, 7) : undefined;
+  const commit =
+    event.sha !== undefined && !/^0+$/.test(event.sha) ? event.sha.slice(0, 7) : undefined;
   const files = event.changedPaths?.length;
   return {
     branch: branch === undefined ? undefined : plain(branch),
     commit: commit === undefined ? undefined : plain(commit),
     files: files === undefined || files === 0 ? undefined : String(files),
     environment: event.environment === undefined ? undefined : plain(event.environment),
-    tag: family === 'release' && event.target?.kind === 'release' ? plain(event.target.key) : undefined,
+    tag:
+      family === 'release' && event.target?.kind === 'release'
+        ? plain(event.target.key)
+        : undefined,
     author: event.author === undefined ? undefined : plain(event.author),
     assignees: compactList(event.assignees),
     reviewers: compactList(event.requestedReviewers),
@@ -234,7 +257,12 @@ function onWhat(event: BrokerEvent): string | undefined {
   const target = event.target;
   if (target === undefined) return undefined;
   const word = TARGET_WORDS[target.kind] ?? stateLabel(target.kind);
-  const which = target.number !== undefined ? `#${target.number}` : target.kind === 'commit' ? target.key.slice(0, 7) : '';
+  const which =
+    target.number !== undefined
+      ? `#${target.number}`
+      : target.kind === 'commit'
+        ? target.key.slice(0, 7)
+        : '';
   return plain(`${word} ${which}`.trim());
 }
 
@@ -247,7 +275,8 @@ function writeActions(input: AlertCardInput, family: CardFamily): WriteActions |
   const { event, chain } = input;
   const number = event.target?.number;
   if (!input.canAct || !ACTIONABLE_FAMILIES.has(family)) return undefined;
-  if (event.repo === undefined || number === undefined || GONE_ACTIONS.has(event.action ?? '')) return undefined;
+  if (event.repo === undefined || number === undefined || GONE_ACTIONS.has(event.action ?? ''))
+    return undefined;
   const repo = event.repo.fullName;
   const data = (verb: CardVerb): CardActionData => ({
     verb,
@@ -275,7 +304,8 @@ function chainBrokenView(chain: ChainSummary, chainUrl: string) {
   const stopped = chain.verdict === 'break';
   const where = chain.repo ?? 'GitHub';
   const minutes = Math.max(0, Math.round((chain.updatedAt - chain.startedAt) / 60_000));
-  const span = minutes < 1 ? 'in under a minute' : `over ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const span =
+    minutes < 1 ? 'in under a minute' : `over ${minutes} minute${minutes === 1 ? '' : 's'}`;
   const effect = stopped
     ? 'Reynolds stopped it: no more alerts or GitHub writes on this chain.'
     : 'Reynolds dampened it: alerts still flow, GitHub writes on this chain are held back.';
@@ -283,11 +313,20 @@ function chainBrokenView(chain: ChainSummary, chainUrl: string) {
   const badge = stopped ? 'Loop stopped' : 'Loop dampened';
   return withoutUndefined({
     badge,
-    repo: chain.repo === undefined ? 'GitHub' : link(chain.repo, `${DEFAULT_HOST}/${chain.repo.split('/').map(encodeURIComponent).join('/')}`),
+    repo:
+      chain.repo === undefined
+        ? 'GitHub'
+        : link(
+            chain.repo,
+            `${DEFAULT_HOST}/${chain.repo.split('/').map(encodeURIComponent).join('/')}`,
+          ),
     title: plain(stopped ? `Loop stopped on ${where}` : `Loop dampened on ${where}`),
     what: plain(what, 600),
     facts: withoutUndefined({
-      reason: chain.reason === undefined || chain.reason.trim() === '' ? undefined : plain(chain.reason, 400),
+      reason:
+        chain.reason === undefined || chain.reason.trim() === ''
+          ? undefined
+          : plain(chain.reason, 400),
       score: chain.score.toFixed(2),
       depth: String(chain.depth),
       nodes: String(chain.nodes),
@@ -299,13 +338,17 @@ function chainBrokenView(chain: ChainSummary, chainUrl: string) {
     // A bad chain URL is a configuration slip; the card still goes out, pointing at nothing worse than GitHub.
     chainUrl: safeUrl(chainUrl) ?? DEFAULT_HOST,
     // Plain text (clients that cannot render the card show it as is): not escaped like card text.
-    fallbackText: plainLine(`${stopped ? 'Loop stopped' : 'Loop dampened'} on ${where}: ${cut(chain.reason ?? chain.root, 200)}`),
+    fallbackText: plainLine(
+      `${stopped ? 'Loop stopped' : 'Loop dampened'} on ${where}: ${cut(chain.reason ?? chain.root, 200)}`,
+    ),
   });
 }
 
 function timeOf(ms: number): string {
   const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? 'unknown' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return Number.isNaN(date.getTime())
+    ? 'unknown'
+    : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** Drops absent values, so the templates' `exists(...)` sees absent, not `undefined`. */

@@ -65,9 +65,41 @@ export function categoryLine(category: Category, urgency: Urgency): string {
   return `${CATEGORY_WORDS[category]} · ${URGENCY_WORDS[urgency]}`;
 }
 
-const GOOD_STATES = new Set(['success', 'merged', 'approved', 'fixed', 'published', 'released', 'built', 'resolved', 'answered', 'completed', 'active']);
-const BAD_STATES = new Set(['failure', 'failed', 'error', 'errored', 'timed_out', 'startup_failure', 'action_required', 'changes_requested', 'inactive']);
-const WAITING_STATES = new Set(['pending', 'queued', 'waiting', 'requested', 'in_progress', 'stale', 'dismissed', 'draft', 'prerelease']);
+const GOOD_STATES = new Set([
+  'success',
+  'merged',
+  'approved',
+  'fixed',
+  'published',
+  'released',
+  'built',
+  'resolved',
+  'answered',
+  'completed',
+  'active',
+]);
+const BAD_STATES = new Set([
+  'failure',
+  'failed',
+  'error',
+  'errored',
+  'timed_out',
+  'startup_failure',
+  'action_required',
+  'changes_requested',
+  'inactive',
+]);
+const WAITING_STATES = new Set([
+  'pending',
+  'queued',
+  'waiting',
+  'requested',
+  'in_progress',
+  'stale',
+  'dismissed',
+  'draft',
+  'prerelease',
+]);
 
 /** The colour of a state word: green done, red broken, amber waiting, blue open, plain otherwise. */
 export function stateColor(state: string, family: string): CardColor {
@@ -115,10 +147,7 @@ const MARKDOWN_ACTIVE = /[\\`*_[\]]/g;
  * host would evaluate. Backslash escapes are CommonMark, which Teams' renderers follow.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(MARKDOWN_ACTIVE, '\\$&')
-    .replaceAll('${', '$\\{')
-    .replaceAll('{{', '{\\{');
+  return text.replace(MARKDOWN_ACTIVE, '\\$&').replaceAll('${', '$\\{').replaceAll('{{', '{\\{');
 }
 
 /**

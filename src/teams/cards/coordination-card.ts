@@ -17,7 +17,12 @@ export const buildCoordinationCard: CoordinationCardBuilder = (notice) => {
     version: CARD_VERSION,
     fallbackText: text,
     body: [
-      { type: 'TextBlock', text: unblocked ? 'Unblocked' : 'Heads up', weight: 'Bolder', color: unblocked ? 'good' : 'warning' },
+      {
+        type: 'TextBlock',
+        text: unblocked ? 'Unblocked' : 'Heads up',
+        weight: 'Bolder',
+        color: unblocked ? 'good' : 'warning',
+      },
       { type: 'TextBlock', text, wrap: true },
     ],
     ...(url && { actions: [{ type: 'Action.OpenUrl', title: 'Open on GitHub', url }] }),

@@ -25,7 +25,13 @@ export const buildInterventionCard: InterventionCardBuilder = (notice) => {
     version: CARD_VERSION,
     fallbackText: text,
     body: [
-      { type: 'TextBlock', text: `Before it bites: ${TITLES[notice.rule] ?? notice.rule}`, weight: 'Bolder', color: 'warning', wrap: true },
+      {
+        type: 'TextBlock',
+        text: `Before it bites: ${TITLES[notice.rule] ?? notice.rule}`,
+        weight: 'Bolder',
+        color: 'warning',
+        wrap: true,
+      },
       { type: 'TextBlock', text, wrap: true },
     ],
     ...(url && { actions: [{ type: 'Action.OpenUrl', title: 'Open on GitHub', url }] }),

@@ -35,14 +35,38 @@ function ago(ms: number): string {
   return hours >= 48 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
 }
 
-function card(title: string, sections: Array<{ heading?: string; lines: string[] }>, fallback: string): BuiltCard {
-  const body: Record<string, unknown>[] = [{ type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true }];
+function card(
+  title: string,
+  sections: Array<{ heading?: string; lines: string[] }>,
+  fallback: string,
+): BuiltCard {
+  const body: Record<string, unknown>[] = [
+    { type: 'TextBlock', text: title, weight: 'Bolder', size: 'Medium', wrap: true },
+  ];
   for (const section of sections) {
     if (section.lines.length === 0) continue;
-    if (section.heading) body.push({ type: 'TextBlock', text: section.heading, weight: 'Bolder', spacing: 'Medium', wrap: true });
-    body.push({ type: 'TextBlock', text: section.lines.map((line) => `- ${line}`).join('\n'), wrap: true, spacing: 'Small' });
+    if (section.heading)
+      body.push({
+        type: 'TextBlock',
+        text: section.heading,
+        weight: 'Bolder',
+        spacing: 'Medium',
+        wrap: true,
+      });
+    body.push({
+      type: 'TextBlock',
+      text: section.lines.map((line) => `- ${line}`).join('\n'),
+      wrap: true,
+      spacing: 'Small',
+    });
   }
-  const built: AdaptiveCardJson = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, fallbackText: fallback };
+  const built: AdaptiveCardJson = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    fallbackText: fallback,
+  };
   return { card: built, text: fallback };
 }
 
@@ -61,17 +85,22 @@ function itemLines(window: BurstWindow, shown = SHOWN): string[] {
 
 /** "in 40 s" under a minute and a half (a storm is fast), else the burst wording. */
 function stormSpan(ms: number): string {
-  return ms < 90_000 ? `in ${Math.max(0, Math.round(ms / 1000))} s` : span(ms).replace('in the last', 'in');
+  return ms < 90_000
+    ? `in ${Math.max(0, Math.round(ms / 1000))} s`
+    : span(ms).replace('in the last', 'in');
 }
 
 /** "merge-queue[bot] posted the same comment 20 times in 40 s", or a dampened chain's count. */
 function stormCard(window: BurstWindow): BuiltCard {
   const what = window.items.find((item) => item.what !== undefined)?.what ?? 'event';
   // A repeat storm's window opens at its second event; its first item is the first post.
-  const elapsed = stormSpan(window.lastAt - Math.min(window.firstAt, ...window.items.map((item) => item.at)));
-  const title = window.scope.startsWith('repeat:') && window.actors.length === 1
-    ? `${window.actors[0]} posted the same ${what} ${window.count} times on ${window.repo} ${elapsed}`
-    : `${plural(window.count, NOUNS.storm)} on ${window.repo} by ${window.actors.join(', ') || 'automation'} ${elapsed}: Reynolds sees a loop and holds back its own writes`;
+  const elapsed = stormSpan(
+    window.lastAt - Math.min(window.firstAt, ...window.items.map((item) => item.at)),
+  );
+  const title =
+    window.scope.startsWith('repeat:') && window.actors.length === 1
+      ? `${window.actors[0]} posted the same ${what} ${window.count} times on ${window.repo} ${elapsed}`
+      : `${plural(window.count, NOUNS.storm)} on ${window.repo} by ${window.actors.join(', ') || 'automation'} ${elapsed}: Reynolds sees a loop and holds back its own writes`;
   return card(plain(title), [{ heading: 'Latest', lines: itemLines(window) }], title);
 }
 
@@ -79,7 +108,10 @@ export const noiseCards: NoiseCards = {
   burst(window) {
     if (window.family === 'storm') return stormCard(window);
     const people = window.actors.length === 1 ? '1 person' : `${window.actors.length} people`;
-    const where = window.family === 'labels' ? `on ${window.repo}${window.scope}` : `to ${window.scope} in ${window.repo}`;
+    const where =
+      window.family === 'labels'
+        ? `on ${window.repo}${window.scope}`
+        : `to ${window.scope} in ${window.repo}`;
     const title = `${plural(window.count, NOUNS[window.family])} ${where}${window.actors.length > 0 ? ` by ${people}` : ''} ${span(window.lastAt - window.firstAt)}`;
     return card(plain(title), [{ heading: 'Latest', lines: itemLines(window) }], title);
   },
@@ -95,15 +127,47 @@ export const noiseCards: NoiseCards = {
   },
 
   digest(digest) {
-    const waiting = digest.awaitingReview.length + digest.failing.length + digest.stale.length + digest.held.length;
-    const title = waiting === 0 ? `Daily digest for ${digest.date}: nothing is waiting. Enjoy it.` : `Daily digest for ${digest.date}: ${waiting} thing${waiting === 1 ? '' : 's'} waiting`;
-    return card(plain(title), [
-      { heading: 'Awaiting review', lines: digest.awaitingReview.map((pr) => `${link(`${pr.repo}#${pr.number} ${pr.title ?? ''}`.trim(), pr.url)}: ${ago(pr.waitingMs)}, asked ${plain(pr.requestedReviewers.map((r) => `@${r}`).join(', '))}`) },
-      { heading: 'Failing default branches', lines: digest.failing.map((f) => `${link(`${f.repo} ${f.branch}`, f.url)}: ${plain(f.what, 80)}, failing for ${ago(f.failingMs)}`) },
-      { heading: 'Stale issues', lines: digest.stale.map((i) => `${link(`${i.repo}#${i.number} ${i.title ?? ''}`.trim(), i.url)}: quiet for ${ago(i.idleMs)}`) },
-      { heading: 'Held while quiet', lines: heldLines(digest.held) },
-      { heading: 'Nudges', lines: digest.nudges.map((n) => `@${plain(n.login, 60)}: ${plain(n.asks.join(', '))}`) },
-    ], title);
+    const waiting =
+      digest.awaitingReview.length +
+      digest.failing.length +
+      digest.stale.length +
+      digest.held.length;
+    const title =
+      waiting === 0
+        ? `Daily digest for ${digest.date}: nothing is waiting. Enjoy it.`
+        : `Daily digest for ${digest.date}: ${waiting} thing${waiting === 1 ? '' : 's'} waiting`;
+    return card(
+      plain(title),
+      [
+        {
+          heading: 'Awaiting review',
+          lines: digest.awaitingReview.map(
+            (pr) =>
+              `${link(`${pr.repo}#${pr.number} ${pr.title ?? ''}`.trim(), pr.url)}: ${ago(pr.waitingMs)}, asked ${plain(pr.requestedReviewers.map((r) => `@${r}`).join(', '))}`,
+          ),
+        },
+        {
+          heading: 'Failing default branches',
+          lines: digest.failing.map(
+            (f) =>
+              `${link(`${f.repo} ${f.branch}`, f.url)}: ${plain(f.what, 80)}, failing for ${ago(f.failingMs)}`,
+          ),
+        },
+        {
+          heading: 'Stale issues',
+          lines: digest.stale.map(
+            (i) =>
+              `${link(`${i.repo}#${i.number} ${i.title ?? ''}`.trim(), i.url)}: quiet for ${ago(i.idleMs)}`,
+          ),
+        },
+        { heading: 'Held while quiet', lines: heldLines(digest.held) },
+        {
+          heading: 'Nudges',
+          lines: digest.nudges.map((n) => `@${plain(n.login, 60)}: ${plain(n.asks.join(', '))}`),
+        },
+      ],
+      title,
+    );
   },
 };
 

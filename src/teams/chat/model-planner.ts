@@ -4,7 +4,17 @@
  * voice, the `tools` augmentation, one tool per chat action). FallbackPlanner puts the offline
  * planner behind it, so a model that is down costs the user wit, not answers.
  */
-import { type AI, ActionPlanner, type ChatCompletionAction, OpenAIModel, PromptManager, type Plan, type Planner, type PromptTemplate, type TurnState } from '@microsoft/teams-ai';
+import {
+  type AI,
+  ActionPlanner,
+  type ChatCompletionAction,
+  OpenAIModel,
+  PromptManager,
+  type Plan,
+  type Planner,
+  type PromptTemplate,
+  type TurnState,
+} from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -36,9 +46,18 @@ const FELL_BACK = 'temp.reynoldsOffline';
  */
 export function promptsFolder(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../prompts'), path.resolve(here, '../../../src/prompts'), path.resolve(here, '../../src/prompts')];
-  const found = candidates.find((folder) => existsSync(path.join(folder, CHAT_PROMPT, 'config.json')));
-  if (!found) throw new Error(`the chat prompt folder was not found (looked in ${candidates.join(', ')}); run npm run build, which copies src/prompts`);
+  const candidates = [
+    path.resolve(here, '../prompts'),
+    path.resolve(here, '../../../src/prompts'),
+    path.resolve(here, '../../src/prompts'),
+  ];
+  const found = candidates.find((folder) =>
+    existsSync(path.join(folder, CHAT_PROMPT, 'config.json')),
+  );
+  if (!found)
+    throw new Error(
+      `the chat prompt folder was not found (looked in ${candidates.join(', ')}); run npm run build, which copies src/prompts`,
+    );
   return found;
 }
 
@@ -55,16 +74,31 @@ export function createChatModel(settings: ChatModelSettings): OpenAIModel {
       clientOptions,
     });
   }
-  return new OpenAIModel({ apiKey: settings.apiKey, endpoint: settings.endpoint, defaultModel: settings.model, useSystemMessages: true, clientOptions });
+  return new OpenAIModel({
+    apiKey: settings.apiKey,
+    endpoint: settings.endpoint,
+    defaultModel: settings.model,
+    useSystemMessages: true,
+    clientOptions,
+  });
 }
 
 /**
  * `extraActions`: tools offered beside actions.json's (other MCP servers' tools, external-tools.ts),
  * asked for on every turn because servers come and go.
  */
-export function createActionPlanner<TState extends TurnState>(settings: ChatModelSettings, folder = promptsFolder(), extraActions?: () => ChatCompletionAction[]): ActionPlanner<TState> {
+export function createActionPlanner<TState extends TurnState>(
+  settings: ChatModelSettings,
+  folder = promptsFolder(),
+  extraActions?: () => ChatCompletionAction[],
+): ActionPlanner<TState> {
   const prompts = new PromptManager({ promptsFolder: folder });
-  if (!extraActions) return new ActionPlanner<TState>({ model: createChatModel(settings), prompts, defaultPrompt: CHAT_PROMPT });
+  if (!extraActions)
+    return new ActionPlanner<TState>({
+      model: createChatModel(settings),
+      prompts,
+      defaultPrompt: CHAT_PROMPT,
+    });
   let builtIn: ChatCompletionAction[] | undefined;
   const withExtras = async (): Promise<PromptTemplate> => {
     // The planner completes the prompt manager's cached template by name, not the one returned
@@ -74,7 +108,11 @@ export function createActionPlanner<TState extends TurnState>(settings: ChatMode
     template.actions = [...builtIn, ...extraActions()];
     return template;
   };
-  return new ActionPlanner<TState>({ model: createChatModel(settings), prompts, defaultPrompt: withExtras });
+  return new ActionPlanner<TState>({
+    model: createChatModel(settings),
+    prompts,
+    defaultPrompt: withExtras,
+  });
 }
 
 /**
@@ -92,7 +130,10 @@ export class FallbackPlanner<TState extends TurnState = TurnState> implements Pl
     try {
       return await this.primary.beginTask(context, state, ai);
     } catch (error) {
-      this.logger.warn({ err: error, conversation: context.activity.conversation?.id }, 'the chat model failed; the offline planner answers this message');
+      this.logger.warn(
+        { err: error, conversation: context.activity.conversation?.id },
+        'the chat model failed; the offline planner answers this message',
+      );
       state.setValue(FELL_BACK, true);
       await context.sendActivity(modelDownLine());
       return this.offline.beginTask(context, state, ai);
@@ -106,10 +147,12 @@ export class FallbackPlanner<TState extends TurnState = TurnState> implements Pl
     } catch (error) {
       // The action has already answered; only the model's follow-up is lost. A tool call left
       // without its answer would make every later request fail, so the history goes too.
-      this.logger.warn({ err: error, conversation: context.activity.conversation?.id }, 'the chat model failed after an action; history reset');
+      this.logger.warn(
+        { err: error, conversation: context.activity.conversation?.id },
+        'the chat model failed after an action; history reset',
+      );
       state.deleteValue(CHAT_HISTORY);
       return { type: 'plan', commands: [] };
     }
   }
 }
-

@@ -7,7 +7,11 @@ import type { Clock } from '../../core/clock.js';
 import { digestQueuedLine, noiseSettingsLine, syntaxErrorLine } from '../../persona/replies.js';
 import type { ChannelSettingsBook, TimeOfDay } from '../../routing/noise/channel-settings.js';
 import type { DigestSource } from '../../routing/noise/digest.js';
-import { applyNoiseCommand, NOISE_COMMAND, parseNoiseCommand } from '../../routing/noise/noise-commands.js';
+import {
+  applyNoiseCommand,
+  NOISE_COMMAND,
+  parseNoiseCommand,
+} from '../../routing/noise/noise-commands.js';
 
 export class NoiseChat {
   readonly pattern = NOISE_COMMAND;
@@ -28,7 +32,13 @@ export class NoiseChat {
       await this.digests.digestNow(tenantId, conversationId);
       return digestQueuedLine();
     }
-    const settings = await applyNoiseCommand(this.settings, tenantId, conversationId, command, this.clock.now());
+    const settings = await applyNoiseCommand(
+      this.settings,
+      tenantId,
+      conversationId,
+      command,
+      this.clock.now(),
+    );
     return noiseSettingsLine(command.kind, settings, this.defaultDigestAt);
   }
 }

@@ -5,7 +5,14 @@
  * An action's output ends the task (continueTask plans nothing), because the action has already
  * answered the user.
  */
-import type { AI, Plan, Planner, PredictedDoCommand, PredictedSayCommand, TurnState } from '@microsoft/teams-ai';
+import type {
+  AI,
+  Plan,
+  Planner,
+  PredictedDoCommand,
+  PredictedSayCommand,
+  TurnState,
+} from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { capabilitiesLine } from '../../persona/chat-replies.js';
 import { greetingLine } from '../../persona/replies.js';
@@ -13,19 +20,33 @@ import { USE_TOOL_ACTION, matchIntent } from './chat-intents.js';
 
 export class OfflinePlanner<TState extends TurnState = TurnState> implements Planner<TState> {
   async beginTask(context: TurnContext, state: TState, _ai: AI<TState>): Promise<Plan> {
-    const input = typeof state.temp.input === 'string' ? state.temp.input : (context.activity.text ?? '');
+    const input =
+      typeof state.temp.input === 'string' ? state.temp.input : (context.activity.text ?? '');
     const intent = matchIntent(input);
     if (intent.kind === 'tool') {
-      const parameters = { server: intent.server, tool: intent.tool, arguments: intent.arguments, ...(intent.argumentsError ? { argumentsError: intent.argumentsError } : {}) };
+      const parameters = {
+        server: intent.server,
+        tool: intent.tool,
+        arguments: intent.arguments,
+        ...(intent.argumentsError ? { argumentsError: intent.argumentsError } : {}),
+      };
       const command: PredictedDoCommand = { type: 'DO', action: USE_TOOL_ACTION, parameters };
       return { type: 'plan', commands: [command] };
     }
     if (intent.kind === 'action') {
-      const command: PredictedDoCommand = { type: 'DO', action: intent.action, parameters: intent.parameters };
+      const command: PredictedDoCommand = {
+        type: 'DO',
+        action: intent.action,
+        parameters: intent.parameters,
+      };
       return { type: 'plan', commands: [command] };
     }
-    const text = intent.kind === 'greeting' ? greetingLine(context.activity.from?.name) : capabilitiesLine();
-    const say: PredictedSayCommand = { type: 'SAY', response: { role: 'assistant', content: text } };
+    const text =
+      intent.kind === 'greeting' ? greetingLine(context.activity.from?.name) : capabilitiesLine();
+    const say: PredictedSayCommand = {
+      type: 'SAY',
+      response: { role: 'assistant', content: text },
+    };
     return { type: 'plan', commands: [say] };
   }
 

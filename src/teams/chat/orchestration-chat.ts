@@ -6,7 +6,12 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { syntaxErrorLine } from '../../persona/replies.js';
-import { answerOrchestrationCommand, ORCHESTRATION_COMMAND, parseOrchestrationCommand, type OrchestrationParts } from '../../orchestration/orchestration-commands.js';
+import {
+  answerOrchestrationCommand,
+  ORCHESTRATION_COMMAND,
+  parseOrchestrationCommand,
+  type OrchestrationParts,
+} from '../../orchestration/orchestration-commands.js';
 import { InvalidScopeError } from '../../orchestration/portfolio-scopes.js';
 
 export class OrchestrationChat {
@@ -22,7 +27,12 @@ export class OrchestrationChat {
     const parsed = parseOrchestrationCommand(text);
     if (!parsed.ok) return syntaxErrorLine(parsed.error);
     try {
-      return await answerOrchestrationCommand(this.parts, tenantId, parsed.command, this.clock.now());
+      return await answerOrchestrationCommand(
+        this.parts,
+        tenantId,
+        parsed.command,
+        this.clock.now(),
+      );
     } catch (error) {
       if (error instanceof InvalidScopeError) return syntaxErrorLine(error.message);
       throw error;

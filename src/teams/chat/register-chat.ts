@@ -21,9 +21,15 @@ export interface ChatSetup extends Omit<ChatActionDeps, 'status' | 'subscription
 }
 
 /** The planner the Application is built with; `extraActions` are other MCP servers' tools, offered to the model. */
-export function chatPlanner(model: ChatModelSettings | undefined, logger: Logger, extraActions?: Parameters<typeof createActionPlanner>[2]): Planner<TurnState> {
+export function chatPlanner(
+  model: ChatModelSettings | undefined,
+  logger: Logger,
+  extraActions?: Parameters<typeof createActionPlanner>[2],
+): Planner<TurnState> {
   const offline = new OfflinePlanner();
-  return model ? new FallbackPlanner(createActionPlanner(model, undefined, extraActions), offline, logger) : offline;
+  return model
+    ? new FallbackPlanner(createActionPlanner(model, undefined, extraActions), offline, logger)
+    : offline;
 }
 
 export interface ChatDeps {
@@ -34,6 +40,15 @@ export interface ChatDeps {
 }
 
 /** Registers the chat actions; the commands use the returned dispatch for help and status. */
-export function registerChat(app: Application<TurnState>, chat: ChatSetup, deps: ChatDeps): ChatDispatch {
-  return registerChatActions(app, { logger: deps.logger, ...chat, status: deps.status, subscriptions: deps.subscriptions }, deps.scopeOf, deps.logger);
+export function registerChat(
+  app: Application<TurnState>,
+  chat: ChatSetup,
+  deps: ChatDeps,
+): ChatDispatch {
+  return registerChatActions(
+    app,
+    { logger: deps.logger, ...chat, status: deps.status, subscriptions: deps.subscriptions },
+    deps.scopeOf,
+    deps.logger,
+  );
 }

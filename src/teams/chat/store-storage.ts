@@ -42,8 +42,13 @@ export class StoreStorage implements Storage {
     const items: StoreItems = {};
     await Promise.all(
       keys.map(async (key) => {
-        const record = await this.store.getRecord<ChatStateData>('chat_state', this.tenantId, stateId(key));
-        if (record && record.data.key === key) items[key] = { ...record.data.value, eTag: record.etag };
+        const record = await this.store.getRecord<ChatStateData>(
+          'chat_state',
+          this.tenantId,
+          stateId(key),
+        );
+        if (record && record.data.key === key)
+          items[key] = { ...record.data.value, eTag: record.etag };
       }),
     );
     return items;
@@ -55,13 +60,24 @@ export class StoreStorage implements Storage {
         const { eTag, ...value } = (item ?? {}) as Record<string, unknown>;
         const id = stateId(key);
         const conditional = typeof eTag === 'string' && eTag !== '*' && eTag !== '';
-        const record = { kind: 'chat_state' as const, tenantId: this.tenantId, partition: this.tenantId, id, data: { key, value }, expiresAt: this.clock.now() + this.ttlMs };
+        const record = {
+          kind: 'chat_state' as const,
+          tenantId: this.tenantId,
+          partition: this.tenantId,
+          id,
+          data: { key, value },
+          expiresAt: this.clock.now() + this.ttlMs,
+        };
         try {
-          await this.store.putRecord<ChatStateData>(record, conditional ? { ifMatch: eTag } : undefined);
+          await this.store.putRecord<ChatStateData>(
+            record,
+            conditional ? { ifMatch: eTag } : undefined,
+          );
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
           // MemoryStorage writes an eTagged item whose stored copy is gone (here: expired); so do we.
-          if (await this.store.getRecord('chat_state', this.tenantId, id)) throw new ChatStateConflictError(key);
+          if (await this.store.getRecord('chat_state', this.tenantId, id))
+            throw new ChatStateConflictError(key);
           await this.store.putRecord<ChatStateData>(record);
         }
       }),
@@ -69,11 +85,15 @@ export class StoreStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => this.store.deleteRecord('chat_state', this.tenantId, stateId(key))));
+    await Promise.all(
+      keys.map((key) => this.store.deleteRecord('chat_state', this.tenantId, stateId(key))),
+    );
   }
 }
 
 export function stateId(key: string): string {
   const encoded = encodeURIComponent(key);
-  return encoded.length <= MAX_ID_LENGTH ? encoded : `sha256-${createHash('sha256').update(key).digest('hex')}`;
+  return encoded.length <= MAX_ID_LENGTH
+    ? encoded
+    : `sha256-${createHash('sha256').update(key).digest('hex')}`;
 }

@@ -14,13 +14,29 @@ export type ChangeDecision = { allowed: true } | { allowed: false; reason: strin
  * `repo` is `owner/name` when the change concerns one repository; undefined means any, which only
  * an admin or an allow entry without repositories covers.
  */
-export async function mayChange(identity: IdentityBook, tenantId: string, user: TeamsUser, conversationId: string, repo: string | undefined, what: string): Promise<ChangeDecision> {
-  if (!user.aadObjectId) return { allowed: false, reason: `I do not know who you are, so I cannot ${what} for you. Sign in with your work account.` };
+export async function mayChange(
+  identity: IdentityBook,
+  tenantId: string,
+  user: TeamsUser,
+  conversationId: string,
+  repo: string | undefined,
+  what: string,
+): Promise<ChangeDecision> {
+  if (!user.aadObjectId)
+    return {
+      allowed: false,
+      reason: `I do not know who you are, so I cannot ${what} for you. Sign in with your work account.`,
+    };
   const policy = await identity.policy(tenantId, conversationId);
   if (identity.isAdmin(user, policy)) return { allowed: true };
   const keys = new Set(principalKeys(user));
-  const mine = policy.allow.filter((entry) => entry.keys.some((key) => key === EVERYONE || keys.has(key)));
-  if (mine.some((entry) => (repo === undefined ? entry.repos.length === 0 : coversRepo(entry, repo)))) return { allowed: true };
+  const mine = policy.allow.filter((entry) =>
+    entry.keys.some((key) => key === EVERYONE || keys.has(key)),
+  );
+  if (
+    mine.some((entry) => (repo === undefined ? entry.repos.length === 0 : coversRepo(entry, repo)))
+  )
+    return { allowed: true };
   const target = repo ?? 'any repository';
   return {
     allowed: false,

@@ -38,9 +38,23 @@ export class IdentityBook {
   }
 
   async link(tenantId: string, aadObjectId: string, login: string): Promise<GitHubLink> {
-    if (!GITHUB_LOGIN.test(login)) throw new RangeError(`"${login}" is not a GitHub login (letters, digits and single hyphens, up to 39 characters)`);
-    const link: GitHubLink = { aadObjectId, login, proof: 'self-asserted', linkedAt: this.clock.now() };
-    await this.store.putRecord({ kind: 'identity', tenantId, partition: tenantId, id: linkId(aadObjectId), data: link });
+    if (!GITHUB_LOGIN.test(login))
+      throw new RangeError(
+        `"${login}" is not a GitHub login (letters, digits and single hyphens, up to 39 characters)`,
+      );
+    const link: GitHubLink = {
+      aadObjectId,
+      login,
+      proof: 'self-asserted',
+      linkedAt: this.clock.now(),
+    };
+    await this.store.putRecord({
+      kind: 'identity',
+      tenantId,
+      partition: tenantId,
+      id: linkId(aadObjectId),
+      data: link,
+    });
     return link;
   }
 
@@ -49,17 +63,32 @@ export class IdentityBook {
   }
 
   async linkOf(tenantId: string, aadObjectId: string): Promise<GitHubLink | undefined> {
-    return (await this.store.getRecord<GitHubLink>('identity', tenantId, linkId(aadObjectId)))?.data;
+    return (await this.store.getRecord<GitHubLink>('identity', tenantId, linkId(aadObjectId)))
+      ?.data;
   }
 
   async policy(tenantId: string, conversationId: string): Promise<ConversationPolicy> {
-    return (await this.store.getRecord<ConversationPolicy>('identity', tenantId, policyId(conversationId)))?.data ?? { allow: [] };
+    return (
+      (
+        await this.store.getRecord<ConversationPolicy>(
+          'identity',
+          tenantId,
+          policyId(conversationId),
+        )
+      )?.data ?? { allow: [] }
+    );
   }
 
   /** The first person seen installing Reynolds in a conversation becomes its admin; later installs change nothing. */
-  async noteInstaller(tenantId: string, conversationId: string, aadObjectId: string | undefined): Promise<void> {
+  async noteInstaller(
+    tenantId: string,
+    conversationId: string,
+    aadObjectId: string | undefined,
+  ): Promise<void> {
     if (!aadObjectId) return;
-    await this.edit(tenantId, conversationId, (policy) => (policy.installer ? undefined : { ...policy, installer: aadObjectId }));
+    await this.edit(tenantId, conversationId, (policy) =>
+      policy.installer ? undefined : { ...policy, installer: aadObjectId },
+    );
   }
 
   /** Reynolds was removed from the conversation: its installer and allow-list go with it. */
@@ -72,9 +101,16 @@ export class IdentityBook {
   }
 
   /** Adds or widens an entry: an entry with the same keys is replaced. */
-  async allow(tenantId: string, conversationId: string, entry: Omit<AllowEntry, 'addedAt'>): Promise<ConversationPolicy> {
+  async allow(
+    tenantId: string,
+    conversationId: string,
+    entry: Omit<AllowEntry, 'addedAt'>,
+  ): Promise<ConversationPolicy> {
     const added: AllowEntry = { ...entry, addedAt: this.clock.now() };
-    return (await this.edit(tenantId, conversationId, (policy) => ({ ...policy, allow: [...policy.allow.filter((e) => !sameKeys(e.keys, added.keys)), added] })))!;
+    return (await this.edit(tenantId, conversationId, (policy) => ({
+      ...policy,
+      allow: [...policy.allow.filter((e) => !sameKeys(e.keys, added.keys)), added],
+    })))!;
   }
 
   /** Removes every entry that names any of `keys`; returns how many went. */
@@ -89,20 +125,47 @@ export class IdentityBook {
   }
 
   /** `verified`: the person's GitHub sign-in (src/identity/); without it, only a self-asserted link is found, and that cannot act. */
-  async mayWrite(tenantId: string, user: TeamsUser, conversationId: string, repo: string, act: WriteAct, verified?: GitHubLink): Promise<WriteDecision> {
-    const [link, policy] = await Promise.all([verified ?? (user.aadObjectId ? this.linkOf(tenantId, user.aadObjectId) : undefined), this.policy(tenantId, conversationId)]);
+  async mayWrite(
+    tenantId: string,
+    user: TeamsUser,
+    conversationId: string,
+    repo: string,
+    act: WriteAct,
+    verified?: GitHubLink,
+  ): Promise<WriteDecision> {
+    const [link, policy] = await Promise.all([
+      verified ?? (user.aadObjectId ? this.linkOf(tenantId, user.aadObjectId) : undefined),
+      this.policy(tenantId, conversationId),
+    ]);
     return mayWrite(user, repo, act, { link, policy, tenantAdmins: this.tenantAdmins });
   }
 
   /** Read, change, write with the etag; retried when someone else wrote in between. `change` returning undefined means no change. */
-  private async edit(tenantId: string, conversationId: string, change: (policy: ConversationPolicy) => ConversationPolicy | undefined): Promise<ConversationPolicy | undefined> {
+  private async edit(
+    tenantId: string,
+    conversationId: string,
+    change: (policy: ConversationPolicy) => ConversationPolicy | undefined,
+  ): Promise<ConversationPolicy | undefined> {
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.store.getRecord<ConversationPolicy>('identity', tenantId, policyId(conversationId));
+      const stored = await this.store.getRecord<ConversationPolicy>(
+        'identity',
+        tenantId,
+        policyId(conversationId),
+      );
       const current = stored?.data ?? { allow: [] };
       const next = change(current);
       if (next === undefined) return current;
       try {
-        await this.store.putRecord({ kind: 'identity', tenantId, partition: tenantId, id: policyId(conversationId), data: next }, { ifMatch: stored?.etag ?? null });
+        await this.store.putRecord(
+          {
+            kind: 'identity',
+            tenantId,
+            partition: tenantId,
+            id: policyId(conversationId),
+            data: next,
+          },
+          { ifMatch: stored?.etag ?? null },
+        );
         return next;
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= EDIT_ATTEMPTS) throw error;

@@ -44,7 +44,13 @@ export type SignInReply =
   | { card: AdaptiveCardJson; text: string; followUp: Promise<string> };
 
 /** What to answer; never throws for GitHub trouble (that is a line), only for a broken store. */
-export async function runSignInCommand(deps: SignInCommandDeps, command: SignInCommand, tenantId: string, user: TeamsUser, shared: boolean): Promise<SignInReply> {
+export async function runSignInCommand(
+  deps: SignInCommandDeps,
+  command: SignInCommand,
+  tenantId: string,
+  user: TeamsUser,
+  shared: boolean,
+): Promise<SignInReply> {
   const aad = user.aadObjectId;
   switch (command) {
     case 'whoami': {
@@ -57,9 +63,12 @@ export async function runSignInCommand(deps: SignInCommandDeps, command: SignInC
     case 'sign_out': {
       if (!aad) return { text: lines.anonymousSignInLine() };
       const hadLegacy = await deps.identity.unlink(tenantId, aad);
-      const outcome = deps.signIn ? await deps.signIn.signOut(tenantId, aad) : { kind: 'not_signed_in' as const };
+      const outcome = deps.signIn
+        ? await deps.signIn.signOut(tenantId, aad)
+        : { kind: 'not_signed_in' as const };
       if (outcome.kind === 'signed_out') return { text: lines.signedOutLine(outcome.login) };
-      if (outcome.kind === 'forgotten_only') return { text: lines.signedOutLocallyLine(outcome.login) };
+      if (outcome.kind === 'forgotten_only')
+        return { text: lines.signedOutLocallyLine(outcome.login) };
       return { text: hadLegacy ? lines.legacyLinkForgottenLine() : lines.notSignedInLine() };
     }
     case 'sign_in': {
@@ -70,8 +79,15 @@ export async function runSignInCommand(deps: SignInCommandDeps, command: SignInC
         started = await deps.signIn.start(tenantId, aad);
       } catch (error) {
         if (!(error instanceof GitHubOAuthError)) throw error;
-        deps.logger.warn({ err: error, kind: error.kind }, 'GitHub gave no device code; sign-in not started');
-        return { text: lines.signInUnavailableLine(error.kind === 'misconfigured' ? 'misconfigured' : 'unreachable') };
+        deps.logger.warn(
+          { err: error, kind: error.kind },
+          'GitHub gave no device code; sign-in not started',
+        );
+        return {
+          text: lines.signInUnavailableLine(
+            error.kind === 'misconfigured' ? 'misconfigured' : 'unreachable',
+          ),
+        };
       }
       const minutes = Math.max(1, Math.floor(started.code.expiresInSeconds / 60));
       const followUp = started.done.then(
@@ -81,7 +97,16 @@ export async function runSignInCommand(deps: SignInCommandDeps, command: SignInC
           return lines.signInFailedLine();
         },
       );
-      return { card: buildSignInCard({ userCode: started.code.userCode, verificationUri: started.code.verificationUri, minutes, shared }), text: lines.signInStartedLine(minutes), followUp };
+      return {
+        card: buildSignInCard({
+          userCode: started.code.userCode,
+          verificationUri: started.code.verificationUri,
+          minutes,
+          shared,
+        }),
+        text: lines.signInStartedLine(minutes),
+        followUp,
+      };
     }
   }
 }
@@ -102,22 +127,52 @@ function outcomeLine(outcome: SignInOutcome, name: string | undefined): string {
 }
 
 /** Registers the commands on the Teams AI application (before its catch-all message route). */
-export function registerSignInCommands(app: Application<TurnState>, deps: SignInCommandDeps & { botAppId: string; tenantOf: (context: TurnContext) => string | undefined }): void {
+export function registerSignInCommands(
+  app: Application<TurnState>,
+  deps: SignInCommandDeps & {
+    botAppId: string;
+    tenantOf: (context: TurnContext) => string | undefined;
+  },
+): void {
   app.message(SIGN_IN_COMMAND, async (context) => {
     const tenantId = deps.tenantOf(context);
     if (!tenantId) return; // the app's beforeTurn already answered an activity from another tenant
     const command = parseSignInCommand(context.activity.text ?? '')!;
-    const shared = context.activity.conversation?.conversationType === 'channel' || context.activity.conversation?.conversationType === 'groupChat';
-    const reply = await runSignInCommand(deps, command, tenantId, teamsUserOf(context.activity), shared);
+    const shared =
+      context.activity.conversation?.conversationType === 'channel' ||
+      context.activity.conversation?.conversationType === 'groupChat';
+    const reply = await runSignInCommand(
+      deps,
+      command,
+      tenantId,
+      teamsUserOf(context.activity),
+      shared,
+    );
     if (!('card' in reply)) {
       await context.sendActivity(reply.text);
       return;
     }
-    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(reply.card), reply.text));
+    await context.sendActivity(
+      MessageFactory.attachment(CardFactory.adaptiveCard(reply.card), reply.text),
+    );
     const reference = TurnContext.getConversationReference(context.activity);
-    const adapter = context.adapter as unknown as { continueConversationAsync(botAppId: string, reference: unknown, logic: (context: TurnContext) => Promise<void>): Promise<void> };
+    const adapter = context.adapter as unknown as {
+      continueConversationAsync(
+        botAppId: string,
+        reference: unknown,
+        logic: (context: TurnContext) => Promise<void>,
+      ): Promise<void>;
+    };
     void reply.followUp
-      .then((text) => adapter.continueConversationAsync(deps.botAppId, reference, async (later) => void (await later.sendActivity(text))))
-      .catch((err: unknown) => deps.logger.warn({ err }, 'could not post the sign-in result; the person can say whoami'));
+      .then((text) =>
+        adapter.continueConversationAsync(
+          deps.botAppId,
+          reference,
+          async (later) => void (await later.sendActivity(text)),
+        ),
+      )
+      .catch((err: unknown) =>
+        deps.logger.warn({ err }, 'could not post the sign-in result; the person can say whoami'),
+      );
   });
 }

@@ -60,7 +60,8 @@ export interface PermissionFacts {
 
 export type RefusalCode = 'anonymous' | 'unlinked' | 'not_allowed';
 
-export type WriteDecision = { allowed: true; githubLogin: string } | { allowed: false; code: RefusalCode; reason: string };
+export type WriteDecision =
+  { allowed: true; githubLogin: string } | { allowed: false; code: RefusalCode; reason: string };
 
 export const EVERYONE = '*';
 
@@ -72,7 +73,11 @@ export function principalKeys(user: TeamsUser): string[] {
   return keys;
 }
 
-export function isAdmin(user: TeamsUser, policy: ConversationPolicy, tenantAdmins: ReadonlySet<string>): boolean {
+export function isAdmin(
+  user: TeamsUser,
+  policy: ConversationPolicy,
+  tenantAdmins: ReadonlySet<string>,
+): boolean {
   const aad = user.aadObjectId?.toLowerCase();
   if (aad === undefined) return false;
   return tenantAdmins.has(aad) || policy.installer?.toLowerCase() === aad;
@@ -86,21 +91,36 @@ export function coversRepo(entry: AllowEntry, repo: string): boolean {
   return entry.repos.some((scope) => scope === wanted || scope === owner);
 }
 
-export function mayWrite(user: TeamsUser, repo: string, act: WriteAct, facts: PermissionFacts): WriteDecision {
+export function mayWrite(
+  user: TeamsUser,
+  repo: string,
+  act: WriteAct,
+  facts: PermissionFacts,
+): WriteDecision {
   if (!user.aadObjectId) {
     return {
       allowed: false,
       code: 'anonymous',
-      reason: 'Teams did not tell me who you are (anonymous or external access), so I cannot write to GitHub for you. Sign in with your work account and try again.',
+      reason:
+        'Teams did not tell me who you are (anonymous or external access), so I cannot write to GitHub for you. Sign in with your work account and try again.',
     };
   }
   if (!facts.link || facts.link.proof !== 'github') {
-    return { allowed: false, code: 'unlinked', reason: 'Sign in to act: say `@Reynolds sign in`, approve on GitHub, then try again. I act as you, so GitHub needs to know it is you.' };
+    return {
+      allowed: false,
+      code: 'unlinked',
+      reason:
+        'Sign in to act: say `@Reynolds sign in`, approve on GitHub, then try again. I act as you, so GitHub needs to know it is you.',
+    };
   }
-  if (isAdmin(user, facts.policy, facts.tenantAdmins)) return { allowed: true, githubLogin: facts.link.login };
+  if (isAdmin(user, facts.policy, facts.tenantAdmins))
+    return { allowed: true, githubLogin: facts.link.login };
   const keys = new Set(principalKeys(user));
-  const mine = facts.policy.allow.filter((entry) => entry.keys.some((key) => key === EVERYONE || keys.has(key)));
-  if (mine.some((entry) => coversRepo(entry, repo))) return { allowed: true, githubLogin: facts.link.login };
+  const mine = facts.policy.allow.filter((entry) =>
+    entry.keys.some((key) => key === EVERYONE || keys.has(key)),
+  );
+  if (mine.some((entry) => coversRepo(entry, repo)))
+    return { allowed: true, githubLogin: facts.link.login };
   return {
     allowed: false,
     code: 'not_allowed',
@@ -112,5 +132,11 @@ export function mayWrite(user: TeamsUser, repo: string, act: WriteAct, facts: Pe
 }
 
 export function actWords(act: WriteAct): string {
-  return { comment: 'comment', close: 'close', reopen: 'reopen', approve: 'approve', request_changes: 'request changes' }[act];
+  return {
+    comment: 'comment',
+    close: 'close',
+    reopen: 'reopen',
+    approve: 'approve',
+    request_changes: 'request changes',
+  }[act];
 }

@@ -4,11 +4,25 @@
  * pasted GitHub links. Every failure answers with a notice card; nothing here throws into Teams.
  */
 import type { Application, TurnState } from '@microsoft/teams-ai';
-import { CardFactory, type Activity, type MessagingExtensionAttachment, type MessagingExtensionResult } from 'botbuilder';
+import {
+  CardFactory,
+  type Activity,
+  type MessagingExtensionAttachment,
+  type MessagingExtensionResult,
+} from 'botbuilder';
 import { type GitHubLink, parseGitHubLink } from '../../github/github-links.js';
 import { GitHubReadError, type GitHubReader, type IssueView } from '../../github/github-reader.js';
 import type { SubscriptionBook } from '../../routing/subscriptions/subscription-book.js';
-import { type GitHubCard, type SelectedItem, commitCard, infoCard, issueCard, noticeCard, pullRequestCard, releaseCard } from '../cards/github-card.js';
+import {
+  type GitHubCard,
+  type SelectedItem,
+  commitCard,
+  infoCard,
+  issueCard,
+  noticeCard,
+  pullRequestCard,
+  releaseCard,
+} from '../cards/github-card.js';
 import { buildSearchQuery, distinctScopes, parseSearch } from './search-query.js';
 
 export const SEARCH_COMMAND = 'searchPullRequests';
@@ -27,14 +41,26 @@ export interface MessageExtensionDeps {
   onError?: (error: unknown, what: string) => void;
 }
 
-export function registerMessageExtension(app: Application<TurnState>, deps: MessageExtensionDeps): void {
-  const guarded = async (what: string, run: () => Promise<MessagingExtensionResult>): Promise<MessagingExtensionResult> => {
+export function registerMessageExtension(
+  app: Application<TurnState>,
+  deps: MessageExtensionDeps,
+): void {
+  const guarded = async (
+    what: string,
+    run: () => Promise<MessagingExtensionResult>,
+  ): Promise<MessagingExtensionResult> => {
     try {
       return await run();
     } catch (error) {
       if (error instanceof GitHubReadError) return list([noticeCard(error, what)]);
       deps.onError?.(error, what); // a store or code failure here: logged, and said plainly
-      return list([infoCard('Reynolds could not answer', 'Something failed on Reynolds\'s side (it is logged). Try again in a moment.', 'attention')]);
+      return list([
+        infoCard(
+          'Reynolds could not answer',
+          "Something failed on Reynolds's side (it is logged). Try again in a moment.",
+          'attention',
+        ),
+      ]);
     }
   };
 
@@ -42,27 +68,57 @@ export function registerMessageExtension(app: Application<TurnState>, deps: Mess
     guarded('search', async () => {
       const tenantId = deps.tenantOf(context.activity);
       if (!tenantId) return list([wrongTenant()]);
-      const text = typeof query.parameters[SEARCH_PARAMETER] === 'string' ? (query.parameters[SEARCH_PARAMETER] as string) : '';
+      const text =
+        typeof query.parameters[SEARCH_PARAMETER] === 'string'
+          ? (query.parameters[SEARCH_PARAMETER] as string)
+          : '';
       const parsed = parseSearch(text);
-      const scopes = distinctScopes((await deps.subscriptions.forTenant(tenantId)).map((s) => s.scope));
-      const onlyRepo = parsed.repo ?? (scopes.length === 1 && scopes[0]!.repo !== undefined ? `${scopes[0]!.owner}/${scopes[0]!.repo}` : undefined);
-      if (parsed.number !== undefined && onlyRepo !== undefined) return list([await lookUp(deps.github, onlyRepo, parsed.number)]);
+      const scopes = distinctScopes(
+        (await deps.subscriptions.forTenant(tenantId)).map((s) => s.scope),
+      );
+      const onlyRepo =
+        parsed.repo ??
+        (scopes.length === 1 && scopes[0]!.repo !== undefined
+          ? `${scopes[0]!.owner}/${scopes[0]!.repo}`
+          : undefined);
+      if (parsed.number !== undefined && onlyRepo !== undefined)
+        return list([await lookUp(deps.github, onlyRepo, parsed.number)]);
       if (parsed.repo === undefined && scopes.length === 0) return list([noSubscriptions()]);
       const count = Math.max(1, Math.min(MAX_RESULTS, query.count || MAX_RESULTS));
-      const result = await deps.github.search(buildSearchQuery(parsed, scopes), count + Math.max(0, query.skip));
+      const result = await deps.github.search(
+        buildSearchQuery(parsed, scopes),
+        count + Math.max(0, query.skip),
+      );
       const items = result.items.slice(Math.max(0, query.skip), Math.max(0, query.skip) + count);
       if (items.length === 0) return list([emptyResult(text)]);
-      return list(await Promise.all(items.map((item, i) => resultCard(deps.github, item, i < DETAILED_RESULTS))));
+      return list(
+        await Promise.all(
+          items.map((item, i) => resultCard(deps.github, item, i < DETAILED_RESULTS)),
+        ),
+      );
     }),
   );
 
   app.messageExtensions.selectItem(async (context, _state, item: Partial<SelectedItem>) =>
     guarded('selected item', async () => {
       if (!deps.tenantOf(context.activity)) return list([wrongTenant()]);
-      if ((item.kind !== 'pull' && item.kind !== 'issue') || typeof item.repo !== 'string' || !Number.isInteger(item.number)) {
-        return list([infoCard('Cannot open that item', 'The picked item carries no repository and number.', 'warning')]);
+      if (
+        (item.kind !== 'pull' && item.kind !== 'issue') ||
+        typeof item.repo !== 'string' ||
+        !Number.isInteger(item.number)
+      ) {
+        return list([
+          infoCard(
+            'Cannot open that item',
+            'The picked item carries no repository and number.',
+            'warning',
+          ),
+        ]);
       }
-      const card = item.kind === 'pull' ? pullRequestCard(await deps.github.getPullRequest(item.repo, item.number!)) : issueCard(await deps.github.getIssue(item.repo, item.number!));
+      const card =
+        item.kind === 'pull'
+          ? pullRequestCard(await deps.github.getPullRequest(item.repo, item.number!))
+          : issueCard(await deps.github.getIssue(item.repo, item.number!));
       return list([card]);
     }),
   );
@@ -86,7 +142,9 @@ export function registerMessageExtension(app: Application<TurnState>, deps: Mess
 async function lookUp(github: GitHubReader, repo: string, number: number): Promise<GitHubCard> {
   // The issues API answers for both, and says which it is.
   const issue = await github.getIssue(repo, number);
-  return issue.isPullRequest ? pullRequestCard(await github.getPullRequest(repo, number)) : issueCard(issue);
+  return issue.isPullRequest
+    ? pullRequestCard(await github.getPullRequest(repo, number))
+    : issueCard(issue);
 }
 
 async function unfurl(github: GitHubReader, link: GitHubLink): Promise<GitHubCard> {
@@ -109,7 +167,11 @@ function describe(link: GitHubLink): string {
 }
 
 /** A search hit; PRs near the top get their checks and reviews, the rest what search knows. */
-async function resultCard(github: GitHubReader, item: IssueView, detailed: boolean): Promise<GitHubCard> {
+async function resultCard(
+  github: GitHubReader,
+  item: IssueView,
+  detailed: boolean,
+): Promise<GitHubCard> {
   if (!item.isPullRequest || !detailed) return issueCard(item);
   try {
     return pullRequestCard(await github.getPullRequest(item.repo, item.number));
@@ -123,21 +185,41 @@ function list(cards: GitHubCard[]): MessagingExtensionResult {
 }
 
 function attachmentOf(card: GitHubCard): MessagingExtensionAttachment {
-  const preview = CardFactory.thumbnailCard(card.preview.title, card.preview.text ?? '', undefined, undefined, {
-    ...(card.preview.subtitle ? { subtitle: card.preview.subtitle } : {}),
-    ...(card.preview.tap ? { tap: card.preview.tap as never } : {}),
-  });
+  const preview = CardFactory.thumbnailCard(
+    card.preview.title,
+    card.preview.text ?? '',
+    undefined,
+    undefined,
+    {
+      ...(card.preview.subtitle ? { subtitle: card.preview.subtitle } : {}),
+      ...(card.preview.tap ? { tap: card.preview.tap as never } : {}),
+    },
+  );
   return { ...CardFactory.adaptiveCard(card.card), preview };
 }
 
 function wrongTenant(): GitHubCard {
-  return infoCard('Not available here', 'This Reynolds serves its own organisation\'s Teams tenant only.', 'attention');
+  return infoCard(
+    'Not available here',
+    "This Reynolds serves its own organisation's Teams tenant only.",
+    'attention',
+  );
 }
 
 function noSubscriptions(): GitHubCard {
-  return infoCard('Nothing to search yet', 'No repositories are subscribed in this tenant.', 'warning', 'Name one (repo:owner/name text), or subscribe a channel: @Reynolds subscribe owner/name.');
+  return infoCard(
+    'Nothing to search yet',
+    'No repositories are subscribed in this tenant.',
+    'warning',
+    'Name one (repo:owner/name text), or subscribe a channel: @Reynolds subscribe owner/name.',
+  );
 }
 
 function emptyResult(text: string): GitHubCard {
-  return infoCard('No matches', `Nothing matches "${text.trim() || 'open pull requests'}".`, 'default', 'Try repo:owner/name, #123, author:login, state:open|closed|merged|draft, is:issue or is:pr.');
+  return infoCard(
+    'No matches',
+    `Nothing matches "${text.trim() || 'open pull requests'}".`,
+    'default',
+    'Try repo:owner/name, #123, author:login, state:open|closed|merged|draft, is:issue or is:pr.',
+  );
 }

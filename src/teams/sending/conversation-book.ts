@@ -26,23 +26,50 @@ export class ConversationBook {
     private readonly clock: Clock,
   ) {}
 
-  async remember(tenantId: string, reference: Partial<ConversationReference>, details: { scope: ConversationScope; name?: string; teamId?: string }): Promise<KnownConversation> {
+  async remember(
+    tenantId: string,
+    reference: Partial<ConversationReference>,
+    details: { scope: ConversationScope; name?: string; teamId?: string },
+  ): Promise<KnownConversation> {
     const conversationId = reference.conversation?.id;
-    if (!conversationId) throw new Error('a conversation reference without a conversation id cannot be kept');
-    const existing = await this.store.getRecord<KnownConversation>('conversation', tenantId, conversationId);
+    if (!conversationId)
+      throw new Error('a conversation reference without a conversation id cannot be kept');
+    const existing = await this.store.getRecord<KnownConversation>(
+      'conversation',
+      tenantId,
+      conversationId,
+    );
     const now = this.clock.now();
-    const known: KnownConversation = { conversationId, ...details, reference, installedAt: existing?.data.installedAt ?? now, updatedAt: now };
-    await this.store.putRecord({ kind: 'conversation', tenantId, partition: tenantId, id: conversationId, data: known });
+    const known: KnownConversation = {
+      conversationId,
+      ...details,
+      reference,
+      installedAt: existing?.data.installedAt ?? now,
+      updatedAt: now,
+    };
+    await this.store.putRecord({
+      kind: 'conversation',
+      tenantId,
+      partition: tenantId,
+      id: conversationId,
+      data: known,
+    });
     return known;
   }
 
   async find(tenantId: string, conversationId: string): Promise<KnownConversation | undefined> {
-    return (await this.store.getRecord<KnownConversation>('conversation', tenantId, conversationId))?.data;
+    return (await this.store.getRecord<KnownConversation>('conversation', tenantId, conversationId))
+      ?.data;
   }
 
   /** The tenant's conversations Reynolds is installed in, most recently active first. */
   async list(tenantId: string, limit = 500): Promise<KnownConversation[]> {
-    const records = await this.store.queryRecords<KnownConversation>({ kind: 'conversation', tenantId, partition: tenantId, limit });
+    const records = await this.store.queryRecords<KnownConversation>({
+      kind: 'conversation',
+      tenantId,
+      partition: tenantId,
+      limit,
+    });
     return records.map((r) => r.data).sort((a, b) => b.updatedAt - a.updatedAt);
   }
 

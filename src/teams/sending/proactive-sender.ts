@@ -7,7 +7,13 @@
  * silent. 429, 412, 502, 503 and 504 (and network errors) are retried with jittered exponential
  * backoff that honours Retry-After; the alert is late, not lost.
  */
-import { CardFactory, MessageFactory, type CloudAdapterBase, type ConversationReference, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  MessageFactory,
+  type CloudAdapterBase,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
 import { PollingLoop } from '../../broker/polling-loop.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../log.js';
@@ -60,7 +66,15 @@ export class ProactiveSender {
 
   constructor(private readonly o: ProactiveSenderOptions) {
     this.connector = new ConnectorBackoff(o.clock, o.random);
-    this.loop = new PollingLoop(() => this.sendDue(), o.pollMs ?? 200, (error) => o.logger.warn({ err: error }, 'proactive sender: could not read the outbox; will try again'));
+    this.loop = new PollingLoop(
+      () => this.sendDue(),
+      o.pollMs ?? 200,
+      (error) =>
+        o.logger.warn(
+          { err: error },
+          'proactive sender: could not read the outbox; will try again',
+        ),
+    );
   }
 
   start(): void {
@@ -84,8 +98,12 @@ export class ProactiveSender {
     const due = await this.o.outbox.due(this.o.tenantId, this.o.concurrency ?? 16);
     // One post at a time per conversation keeps a thread's cards in order.
     const perConversation = new Map<string, StoredRecord<OutboxEntry>>();
-    for (const record of due) if (!perConversation.has(record.data.conversationId)) perConversation.set(record.data.conversationId, record);
-    const results = await Promise.all([...perConversation.values()].map((record) => this.sendOne(record)));
+    for (const record of due)
+      if (!perConversation.has(record.data.conversationId))
+        perConversation.set(record.data.conversationId, record);
+    const results = await Promise.all(
+      [...perConversation.values()].map((record) => this.sendOne(record)),
+    );
     return results.filter(Boolean).length;
   }
 
@@ -108,11 +126,19 @@ export class ProactiveSender {
         // Looked up before the guard: the guard records an act as done, and this one is not yet.
         editing = await this.o.posted?.find(entry.updateOf);
         if (!editing && (await outbox.isQueued(entry.tenantId, entry.updateOf))) {
-          await outbox.postpone(claimed, clock.now() + RETRY_BASE_MS, 'the card to edit is not posted yet', false);
+          await outbox.postpone(
+            claimed,
+            clock.now() + RETRY_BASE_MS,
+            'the card to edit is not posted yet',
+            false,
+          );
           return false;
         }
         if (!editing) {
-          await this.drop(claimed, 'the card to edit was never posted (dropped, or older than 30 days)');
+          await this.drop(
+            claimed,
+            'the card to edit was never posted (dropped, or older than 30 days)',
+          );
           return false;
         }
       }
@@ -123,11 +149,21 @@ export class ProactiveSender {
           repo: entry.conversationId,
           target: entry.threadKey ?? 'alert',
           // Each revision of an edit is its own act (the guard does an act once).
-          detail: entry.updateOf ? `${entry.id}#${claimed.data.revisionKey ?? claimed.data.revision}` : entry.id,
+          detail: entry.updateOf
+            ? `${entry.id}#${claimed.data.revisionKey ?? claimed.data.revision}`
+            : entry.id,
           who: 'reynolds',
-          trigger: { chainId: entry.chainId, nodeId: entry.nodeId, depth: entry.depth, actorKind: 'self' },
+          trigger: {
+            chainId: entry.chainId,
+            nodeId: entry.nodeId,
+            depth: entry.depth,
+            actorKind: 'self',
+          },
         },
-        () => (editing ? this.edit(entry, conversation.reference, editing) : this.post(entry, conversation.reference, conversation.scope === 'channel')),
+        () =>
+          editing
+            ? this.edit(entry, conversation.reference, editing)
+            : this.post(entry, conversation.reference, conversation.scope === 'channel'),
       );
       if (!outcome.done) {
         await this.drop(claimed, `the loop guard refused it: ${outcome.reason}`);
@@ -145,19 +181,47 @@ export class ProactiveSender {
         return false;
       }
       // The connector failing (5xx, no answer) pauses all posting; a 429 holds back this alert only.
-      const delay = status === undefined || status >= 500 ? this.connector.failed(retryAfterMs(error)) - clock.now() : (retryAfterMs(error) ?? this.backoff(claimed.data.attempts));
-      await outbox.postpone(claimed, clock.now() + delay, `${status ?? 'network'}: ${(error as Error).message}`);
+      const delay =
+        status === undefined || status >= 500
+          ? this.connector.failed(retryAfterMs(error)) - clock.now()
+          : (retryAfterMs(error) ?? this.backoff(claimed.data.attempts));
+      await outbox.postpone(
+        claimed,
+        clock.now() + delay,
+        `${status ?? 'network'}: ${(error as Error).message}`,
+      );
       this.o.observer?.onRetry?.(entry, status, delay);
-      this.o.logger.warn({ conversation: entry.conversationId, status, delayMs: delay, attempt: claimed.data.attempts }, 'Teams did not take the alert; will retry');
+      this.o.logger.warn(
+        {
+          conversation: entry.conversationId,
+          status,
+          delayMs: delay,
+          attempt: claimed.data.attempts,
+        },
+        'Teams did not take the alert; will retry',
+      );
       return false;
     }
   }
 
   /** Posts the card; in a channel, as a reply in the thread of its PR/issue when there is one. */
-  private async post(entry: OutboxEntry, reference: Partial<ConversationReference>, isChannel: boolean): Promise<string | undefined> {
-    const root = isChannel && entry.threadKey ? await this.o.threads.root(entry.tenantId, entry.conversationId, entry.threadKey) : undefined;
+  private async post(
+    entry: OutboxEntry,
+    reference: Partial<ConversationReference>,
+    isChannel: boolean,
+  ): Promise<string | undefined> {
+    const root =
+      isChannel && entry.threadKey
+        ? await this.o.threads.root(entry.tenantId, entry.conversationId, entry.threadKey)
+        : undefined;
     const target: Partial<ConversationReference> = root
-      ? { ...reference, conversation: { ...reference.conversation!, id: `${entry.conversationId};messageid=${root}` } }
+      ? {
+          ...reference,
+          conversation: {
+            ...reference.conversation!,
+            id: `${entry.conversationId};messageid=${root}`,
+          },
+        }
       : reference;
     let activityId: string | undefined;
     await this.inTurn(target, async (context) => {
@@ -166,17 +230,36 @@ export class ProactiveSender {
       const response = await context.sendActivity(activity);
       activityId = response?.id;
     });
-    if (isChannel && entry.threadKey && !root && activityId) await this.o.threads.start(entry.tenantId, entry.conversationId, entry.threadKey, activityId);
+    if (isChannel && entry.threadKey && !root && activityId)
+      await this.o.threads.start(entry.tenantId, entry.conversationId, entry.threadKey, activityId);
     if (activityId && this.o.posted) {
       const { tenantId, conversationId, priority, chainId, nodeId, depth, threadKey } = entry;
-      await this.o.posted.record({ alertId: entry.id, tenantId, conversationId, postedTo: target.conversation?.id ?? conversationId, activityId, priority, chainId, nodeId, depth, ...(threadKey !== undefined && { threadKey }) });
+      await this.o.posted.record({
+        alertId: entry.id,
+        tenantId,
+        conversationId,
+        postedTo: target.conversation?.id ?? conversationId,
+        activityId,
+        priority,
+        chainId,
+        nodeId,
+        depth,
+        ...(threadKey !== undefined && { threadKey }),
+      });
     }
     return activityId;
   }
 
   /** Edits a posted card in place (`updateActivity`: PUT .../activities/{activityId}). */
-  private async edit(entry: OutboxEntry, reference: Partial<ConversationReference>, posted: PostedAlert): Promise<string> {
-    const target: Partial<ConversationReference> = { ...reference, conversation: { ...reference.conversation!, id: posted.postedTo } };
+  private async edit(
+    entry: OutboxEntry,
+    reference: Partial<ConversationReference>,
+    posted: PostedAlert,
+  ): Promise<string> {
+    const target: Partial<ConversationReference> = {
+      ...reference,
+      conversation: { ...reference.conversation!, id: posted.postedTo },
+    };
     await this.inTurn(target, async (context) => {
       const activity = MessageFactory.attachment(CardFactory.adaptiveCard(entry.card));
       activity.summary = entry.text;
@@ -192,7 +275,10 @@ export class ProactiveSender {
    * post the connector refused would count as posted and leave the outbox: a lost alert. Found by
    * bench/faults (connector-500); tests/teams/proactive-sender.test.ts runs with such a handler.
    */
-  private async inTurn(target: Partial<ConversationReference>, send: (context: TurnContext) => Promise<void>): Promise<void> {
+  private async inTurn(
+    target: Partial<ConversationReference>,
+    send: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     let failure: { error: unknown } | undefined;
     await this.o.adapter.continueConversationAsync(this.o.botAppId, target, async (context) => {
       try {
@@ -207,7 +293,10 @@ export class ProactiveSender {
   private async drop(record: StoredRecord<OutboxEntry>, reason: string): Promise<void> {
     await this.o.outbox.remove(record);
     this.o.observer?.onDropped?.(record.data, reason);
-    this.o.logger.error({ conversation: record.data.conversationId, delivery: record.data.deliveryKey, reason }, 'alert dropped: it can never be posted');
+    this.o.logger.error(
+      { conversation: record.data.conversationId, delivery: record.data.deliveryKey, reason },
+      'alert dropped: it can never be posted',
+    );
   }
 
   private backoff(attempt: number): number {
@@ -218,14 +307,19 @@ export class ProactiveSender {
 
 function statusOf(error: unknown): number | undefined {
   const e = error as { statusCode?: unknown; status?: unknown; response?: { status?: unknown } };
-  for (const candidate of [e?.statusCode, e?.status, e?.response?.status]) if (typeof candidate === 'number') return candidate;
+  for (const candidate of [e?.statusCode, e?.status, e?.response?.status])
+    if (typeof candidate === 'number') return candidate;
   return undefined;
 }
 
 /** Retry-After in seconds or as an HTTP date, from whichever shape of error the connector threw. */
 function retryAfterMs(error: unknown): number | undefined {
-  const headers = (error as { response?: { headers?: unknown } })?.response?.headers as { get?: (name: string) => string | null | undefined } & Record<string, unknown> | undefined;
-  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers?.['retry-after'] as string | undefined);
+  const headers = (error as { response?: { headers?: unknown } })?.response?.headers as
+    ({ get?: (name: string) => string | null | undefined } & Record<string, unknown>) | undefined;
+  const raw =
+    typeof headers?.get === 'function'
+      ? headers.get('retry-after')
+      : (headers?.['retry-after'] as string | undefined);
   if (!raw) return undefined;
   const seconds = Number(raw);
   if (Number.isFinite(seconds)) return Math.max(0, Math.min(RETRY_MAX_MS, seconds * 1000));

@@ -23,7 +23,8 @@ export class TeamsRateLimits {
     const windows = this.threadWindows(conversationId);
     const tenant = this.tenantWindow(tenantId);
     // Check all first, so a refusal does not spend tokens in the windows that had some.
-    if (tenant.getTokensRemaining() < 1 || windows.some((w) => w.getTokensRemaining() < 1)) return false;
+    if (tenant.getTokensRemaining() < 1 || windows.some((w) => w.getTokensRemaining() < 1))
+      return false;
     return tenant.tryRemoveTokens(1) && windows.every((w) => w.tryRemoveTokens(1));
   }
 
@@ -44,7 +45,11 @@ export class TeamsRateLimits {
   private tenantWindow(tenantId: string): RateLimiter {
     let window = this.tenants.get(tenantId);
     if (!window) {
-      window = new RateLimiter({ tokensPerInterval: TENANT_PER_SECOND, interval: 1_000, fireImmediately: true });
+      window = new RateLimiter({
+        tokensPerInterval: TENANT_PER_SECOND,
+        interval: 1_000,
+        fireImmediately: true,
+      });
       this.tenants.set(tenantId, window);
     }
     return window;

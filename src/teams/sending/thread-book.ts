@@ -5,7 +5,12 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Store } from '../../store/store.js';
-import { readThreadRecord, threadRootId, writeThreadRecord, type AlertThread } from '../../routing/alerts/thread-record.js';
+import {
+  readThreadRecord,
+  threadRootId,
+  writeThreadRecord,
+  type AlertThread,
+} from '../../routing/alerts/thread-record.js';
 
 export class ThreadBook {
   constructor(
@@ -13,13 +18,30 @@ export class ThreadBook {
     private readonly clock: Clock,
   ) {}
 
-  async root(tenantId: string, conversationId: string, threadKey: string): Promise<string | undefined> {
-    return (await readThreadRecord<AlertThread>(this.store, conversationId, threadRootId(threadKey)))?.rootActivityId;
+  async root(
+    tenantId: string,
+    conversationId: string,
+    threadKey: string,
+  ): Promise<string | undefined> {
+    return (
+      await readThreadRecord<AlertThread>(this.store, conversationId, threadRootId(threadKey))
+    )?.rootActivityId;
   }
 
-  async start(tenantId: string, conversationId: string, threadKey: string, rootActivityId: string): Promise<void> {
+  async start(
+    tenantId: string,
+    conversationId: string,
+    threadKey: string,
+    rootActivityId: string,
+  ): Promise<void> {
     const now = this.clock.now();
     const data: AlertThread = { threadKey, rootActivityId, startedAt: now };
-    await writeThreadRecord(this.store, { tenantId, conversationId, id: threadRootId(threadKey), data, now });
+    await writeThreadRecord(this.store, {
+      tenantId,
+      conversationId,
+      id: threadRootId(threadKey),
+      data,
+      now,
+    });
   }
 }

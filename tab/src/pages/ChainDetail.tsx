@@ -1,5 +1,16 @@
 /** One chain: its picture, the signals that scored it and its audit trail. */
-import { Badge, Link, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Badge,
+  Link,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 import type { AuditEntry, ChainNode, ChainSummary } from '../../../src/core/chain-records';
 import { api } from '../api';
 import { Empty, Failure, Loading, formatTime } from '../states';
@@ -16,9 +27,23 @@ interface ChainAnswer {
 }
 
 export function ChainDetail({ chainId }: { chainId: string }) {
-  const polled = usePolling(() => api<ChainAnswer>(`/api/chains/${encodeURIComponent(chainId)}`), 5000, [chainId]);
+  const polled = usePolling(
+    () => api<ChainAnswer>(`/api/chains/${encodeURIComponent(chainId)}`),
+    5000,
+    [chainId],
+  );
   const back = <Link href="#/chains">← All chains</Link>;
-  if (!polled.data) return <section>{back}{polled.error ? <Failure error={polled.error} retry={polled.reload} /> : <Loading what="the chain" />}</section>;
+  if (!polled.data)
+    return (
+      <section>
+        {back}
+        {polled.error ? (
+          <Failure error={polled.error} retry={polled.reload} />
+        ) : (
+          <Loading what="the chain" />
+        )}
+      </section>
+    );
   const { chain, nodes, edges, audit, truncated } = polled.data;
   const scored = nodes.filter((n) => n.signals.length > 0);
   return (
@@ -26,13 +51,18 @@ export function ChainDetail({ chainId }: { chainId: string }) {
       {back}
       <h2 style={{ marginBottom: 4 }}>{chain.root}</h2>
       <Text>
-        {chain.repo ?? 'no repository'} · depth {chain.depth} · {chain.nodes} nodes · score {chain.score.toFixed(2)} ·{' '}
+        {chain.repo ?? 'no repository'} · depth {chain.depth} · {chain.nodes} nodes · score{' '}
+        {chain.score.toFixed(2)} ·{' '}
         <Badge appearance="filled" color={VERDICT_BADGE[chain.verdict]} data-testid="chain-verdict">
           {chain.verdict}
         </Badge>
         {chain.reason ? ` · ${chain.reason}` : ''}
       </Text>
-      {truncated && <Empty title="Only the first nodes are shown">This chain is longer than the tab draws; its verdict and score cover all of it.</Empty>}
+      {truncated && (
+        <Empty title="Only the first nodes are shown">
+          This chain is longer than the tab draws; its verdict and score cover all of it.
+        </Empty>
+      )}
       <ChainPicture nodes={nodes} edges={edges} />
       <Subtitle2 as="h3">Signals</Subtitle2>
       {scored.length === 0 ? (
@@ -63,7 +93,9 @@ export function ChainDetail({ chainId }: { chainId: string }) {
       )}
       <Subtitle2 as="h3">Audit trail</Subtitle2>
       {audit.length === 0 ? (
-        <Text block>No audit entries: Reynolds neither acted nor changed its verdict on this chain.</Text>
+        <Text block>
+          No audit entries: Reynolds neither acted nor changed its verdict on this chain.
+        </Text>
       ) : (
         <Table aria-label="Audit trail" size="small" data-testid="audit">
           <TableHeader>

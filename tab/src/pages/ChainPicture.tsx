@@ -12,16 +12,41 @@ const ROW = 70;
 const RADIUS = 16;
 const MARGIN = 30;
 
-export function ChainPicture({ nodes, edges }: { nodes: ChainNode[]; edges: Array<{ from: string; to: string; link: string }> }) {
-  const position = new Map(nodes.map((node, index) => [node.nodeId, { x: MARGIN + index * COLUMN + RADIUS, y: MARGIN + node.depth * ROW + RADIUS }]));
+export function ChainPicture({
+  nodes,
+  edges,
+}: {
+  nodes: ChainNode[];
+  edges: Array<{ from: string; to: string; link: string }>;
+}) {
+  const position = new Map(
+    nodes.map((node, index) => [
+      node.nodeId,
+      { x: MARGIN + index * COLUMN + RADIUS, y: MARGIN + node.depth * ROW + RADIUS },
+    ]),
+  );
   const maxDepth = Math.max(0, ...nodes.map((n) => n.depth));
   const width = MARGIN * 2 + Math.max(1, nodes.length) * COLUMN;
   const height = MARGIN * 2 + (maxDepth + 1) * ROW;
   return (
     <div style={{ overflowX: 'auto', margin: '12px 0' }}>
-      <svg width={width} height={height} role="img" aria-label={`Chain of ${nodes.length} nodes`} data-testid="chain-picture">
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`Chain of ${nodes.length} nodes`}
+        data-testid="chain-picture"
+      >
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="10"
+            refY="5"
+            markerWidth="6"
+            markerHeight="6"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" fill={tokens.colorNeutralForeground3} />
           </marker>
         </defs>
@@ -41,7 +66,13 @@ export function ChainPicture({ nodes, edges }: { nodes: ChainNode[]; edges: Arra
                 strokeWidth={1.5}
                 markerEnd="url(#arrow)"
               />
-              <text x={(from.x + to.x) / 2} y={(from.y + to.y) / 2 - 4} fontSize={10} textAnchor="middle" fill={tokens.colorNeutralForeground3}>
+              <text
+                x={(from.x + to.x) / 2}
+                y={(from.y + to.y) / 2 - 4}
+                fontSize={10}
+                textAnchor="middle"
+                fill={tokens.colorNeutralForeground3}
+              >
                 {edge.link}
               </text>
             </g>
@@ -51,17 +82,41 @@ export function ChainPicture({ nodes, edges }: { nodes: ChainNode[]; edges: Arra
           const at = position.get(node.nodeId)!;
           const colour = VERDICT_COLOUR[node.verdict];
           return (
-            <g key={node.nodeId} data-testid="chain-node" data-kind={node.kind} data-verdict={node.verdict}>
+            <g
+              key={node.nodeId}
+              data-testid="chain-node"
+              data-kind={node.kind}
+              data-verdict={node.verdict}
+            >
               <title>{`${node.summary}\n${new Date(node.at).toISOString()} · score ${node.score.toFixed(2)} · ${node.verdict}`}</title>
               {node.kind === 'act' ? (
-                <rect x={at.x - RADIUS} y={at.y - RADIUS} width={RADIUS * 2} height={RADIUS * 2} rx={4} fill={colour} />
+                <rect
+                  x={at.x - RADIUS}
+                  y={at.y - RADIUS}
+                  width={RADIUS * 2}
+                  height={RADIUS * 2}
+                  rx={4}
+                  fill={colour}
+                />
               ) : (
                 <circle cx={at.x} cy={at.y} r={RADIUS} fill={colour} />
               )}
-              <text x={at.x} y={at.y + 4} fontSize={11} textAnchor="middle" fill={tokens.colorNeutralForegroundInverted}>
+              <text
+                x={at.x}
+                y={at.y + 4}
+                fontSize={11}
+                textAnchor="middle"
+                fill={tokens.colorNeutralForegroundInverted}
+              >
                 {node.depth}
               </text>
-              <text x={at.x} y={at.y + RADIUS + 14} fontSize={10} textAnchor="middle" fill={tokens.colorNeutralForeground1}>
+              <text
+                x={at.x}
+                y={at.y + RADIUS + 14}
+                fontSize={10}
+                textAnchor="middle"
+                fill={tokens.colorNeutralForeground1}
+              >
                 {(node.actor ?? node.kind).slice(0, 16)}
               </text>
             </g>

@@ -1,5 +1,17 @@
 /** Personal tab, event chains: the recent chains (filterable, live) and one chain opened. */
-import { Badge, Field, Input, Link, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow } from '@fluentui/react-components';
+import {
+  Badge,
+  Field,
+  Input,
+  Link,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+} from '@fluentui/react-components';
 import { useState } from 'react';
 import type { ChainSummary } from '../../../src/core/chain-records';
 import { api } from '../api';
@@ -36,10 +48,19 @@ function ChainList() {
     <section>
       <div style={{ display: 'flex', gap: 12, marginBottom: 12 }}>
         <Field label="Repository" hint={repo.trim() && !repoFilter ? 'owner/name' : undefined}>
-          <Input value={repo} onChange={(_, d) => setRepo(d.value)} placeholder="owner/name" data-testid="filter-repo" />
+          <Input
+            value={repo}
+            onChange={(_, d) => setRepo(d.value)}
+            placeholder="owner/name"
+            data-testid="filter-repo"
+          />
         </Field>
         <Field label="Verdict">
-          <Select value={verdict} onChange={(_, d) => setVerdict(d.value)} data-testid="filter-verdict">
+          <Select
+            value={verdict}
+            onChange={(_, d) => setVerdict(d.value)}
+            data-testid="filter-verdict"
+          >
             <option value="">any</option>
             <option value="proceed">proceed</option>
             <option value="dampen">dampen</option>
@@ -49,11 +70,17 @@ function ChainList() {
       </div>
       {polled.error && <Failure error={polled.error} retry={polled.reload} />}
       {!polled.data && polled.loading && <Loading what="chains" />}
-      {polled.data && polled.data.chains.length === 0 &&
+      {polled.data &&
+        polled.data.chains.length === 0 &&
         (filtered ? (
-          <Empty title="No chains match">Clear the repository or verdict filter to see every recent chain.</Empty>
+          <Empty title="No chains match">
+            Clear the repository or verdict filter to see every recent chain.
+          </Empty>
         ) : (
-          <Empty title="No chains yet">Post a GitHub webhook to /api/github/webhook (or run npm run simulate) and chains appear here within seconds.</Empty>
+          <Empty title="No chains yet">
+            Post a GitHub webhook to /api/github/webhook (or run npm run simulate) and chains appear
+            here within seconds.
+          </Empty>
         ))}
       {polled.data && polled.data.chains.length > 0 && (
         <Table aria-label="Recent event chains" data-testid="chains-table">

@@ -1,5 +1,15 @@
 /** The configured tab's content: the channel's subscriptions and its recent alerts. */
-import { Badge, Subtitle2, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Badge,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 import { api } from '../api';
 import type { Route } from '../App';
 import type { Host } from '../host';
@@ -9,7 +19,13 @@ import { ConversationPicker, conversationOf } from './ConversationPicker';
 import { SubscriptionList, type SubscriptionView } from './SubscriptionList';
 
 interface Alerts {
-  pending: Array<{ text: string; priority: string; createdAt: number; attempts: number; lastError?: string }>;
+  pending: Array<{
+    text: string;
+    priority: string;
+    createdAt: number;
+    attempts: number;
+    lastError?: string;
+  }>;
   threads: Array<{ threadKey: string; startedAt: number }>;
 }
 
@@ -18,25 +34,40 @@ export function ChannelPage({ host, route }: { host: Host; route: Route }) {
   return (
     <section>
       <ConversationPicker host={host} route={route} chosen={conversationId} />
-      {conversationId ? <ChannelContent conversationId={conversationId} /> : host.inTeams && <Empty title="No channel">Open this tab in a channel or group chat.</Empty>}
+      {conversationId ? (
+        <ChannelContent conversationId={conversationId} />
+      ) : (
+        host.inTeams && <Empty title="No channel">Open this tab in a channel or group chat.</Empty>
+      )}
     </section>
   );
 }
 
 function ChannelContent({ conversationId }: { conversationId: string }) {
   const q = `conversationId=${encodeURIComponent(conversationId)}`;
-  const subs = usePolling(() => api<{ subscriptions: SubscriptionView[] }>(`/api/subscriptions?${q}`), 5000, [q]);
+  const subs = usePolling(
+    () => api<{ subscriptions: SubscriptionView[] }>(`/api/subscriptions?${q}`),
+    5000,
+    [q],
+  );
   const alerts = usePolling(() => api<Alerts>(`/api/alerts?${q}`), 3000, [q]);
   return (
     <>
       <Subtitle2 as="h3">Subscriptions</Subtitle2>
       {subs.error && <Failure error={subs.error} retry={subs.reload} />}
-      {subs.data ? <SubscriptionList subscriptions={subs.data.subscriptions} /> : !subs.error && <Loading what="subscriptions" />}
+      {subs.data ? (
+        <SubscriptionList subscriptions={subs.data.subscriptions} />
+      ) : (
+        !subs.error && <Loading what="subscriptions" />
+      )}
       <Subtitle2 as="h3">Recent alerts</Subtitle2>
       {alerts.error && <Failure error={alerts.error} retry={alerts.reload} />}
       {!alerts.data && !alerts.error && <Loading what="alerts" />}
       {alerts.data && alerts.data.pending.length + alerts.data.threads.length === 0 && (
-        <Empty title="No alerts yet">Alerts appear here when a subscribed repository has news. Nothing is queued and no thread was started in the last 30 days.</Empty>
+        <Empty title="No alerts yet">
+          Alerts appear here when a subscribed repository has news. Nothing is queued and no thread
+          was started in the last 30 days.
+        </Empty>
       )}
       {alerts.data && alerts.data.pending.length > 0 && (
         <Table aria-label="Alerts waiting to be posted" size="small" data-testid="pending-alerts">
@@ -56,7 +87,10 @@ function ChannelContent({ conversationId }: { conversationId: string }) {
                   <Badge appearance="tint">{a.priority}</Badge>
                 </TableCell>
                 <TableCell>{formatTime(a.createdAt)}</TableCell>
-                <TableCell>{a.attempts}{a.lastError ? ` (${a.lastError})` : ''}</TableCell>
+                <TableCell>
+                  {a.attempts}
+                  {a.lastError ? ` (${a.lastError})` : ''}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -81,7 +115,8 @@ function ChannelContent({ conversationId }: { conversationId: string }) {
         </Table>
       )}
       <Text size={200} block style={{ marginTop: 8 }}>
-        Posted alerts are listed by the thread they started (channels keep one thread per PR, issue or commit).
+        Posted alerts are listed by the thread they started (channels keep one thread per PR, issue
+        or commit).
       </Text>
     </>
   );

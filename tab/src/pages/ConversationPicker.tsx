@@ -20,13 +20,35 @@ export function conversationOf(host: Host, route: Route): string | undefined {
   return host.conversationId ?? route.params.get('conversationId') ?? undefined;
 }
 
-export function ConversationPicker({ host, route, chosen }: { host: Host; route: Route; chosen?: string }) {
-  const polled = usePolling(() => api<{ conversations: Known[] }>('/api/conversations'), 10_000, []);
+export function ConversationPicker({
+  host,
+  route,
+  chosen,
+}: {
+  host: Host;
+  route: Route;
+  chosen?: string;
+}) {
+  const polled = usePolling(
+    () => api<{ conversations: Known[] }>('/api/conversations'),
+    10_000,
+    [],
+  );
   if (host.inTeams) return null;
-  if (!polled.data) return polled.error ? <Failure error={polled.error} retry={polled.reload} /> : <Loading what="conversations" />;
+  if (!polled.data)
+    return polled.error ? (
+      <Failure error={polled.error} retry={polled.reload} />
+    ) : (
+      <Loading what="conversations" />
+    );
   const channels = polled.data.conversations.filter((c) => c.scope !== 'personal');
   if (channels.length === 0) {
-    return <Empty title="Reynolds is in no channel or group chat yet">Add Reynolds to a team or group chat (or, locally, message it from the Agents Playground), then reload this page.</Empty>;
+    return (
+      <Empty title="Reynolds is in no channel or group chat yet">
+        Add Reynolds to a team or group chat (or, locally, message it from the Agents Playground),
+        then reload this page.
+      </Empty>
+    );
   }
   const choose = (conversationId: string) => {
     const params = new URLSearchParams(route.params);
@@ -35,8 +57,15 @@ export function ConversationPicker({ host, route, chosen }: { host: Host; route:
     window.location.hash = `#/${route.page}?${params}`;
   };
   return (
-    <Field label="Conversation (local mode: pick which one to configure)" style={{ marginBottom: 12 }}>
-      <Select value={chosen ?? ''} onChange={(_, d) => choose(d.value)} data-testid="conversation-picker">
+    <Field
+      label="Conversation (local mode: pick which one to configure)"
+      style={{ marginBottom: 12 }}
+    >
+      <Select
+        value={chosen ?? ''}
+        onChange={(_, d) => choose(d.value)}
+        data-testid="conversation-picker"
+      >
         <option value="">choose a channel or chat...</option>
         {channels.map((c) => (
           <option key={c.conversationId} value={c.conversationId}>

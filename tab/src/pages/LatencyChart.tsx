@@ -8,7 +8,8 @@ const PAD = 24;
 
 export function LatencyChart({ points }: { points: PoolSnapshot['history'] }) {
   const measured = points.filter((p) => p.p95Ms !== null || p.p50Ms !== null);
-  if (measured.length === 0) return <div data-testid="latency-empty">No answers yet, so no latency to chart.</div>;
+  if (measured.length === 0)
+    return <div data-testid="latency-empty">No answers yet, so no latency to chart.</div>;
   const first = measured[0]!.at;
   const last = measured.at(-1)!.at;
   const span = Math.max(1, last - first);
@@ -21,14 +22,43 @@ export function LatencyChart({ points }: { points: PoolSnapshot['history'] }) {
       .map((p) => `${x(p.at).toFixed(1)},${y(pick(p)!).toFixed(1)}`)
       .join(' ');
   return (
-    <svg width={WIDTH} height={HEIGHT} role="img" aria-label="Latency p50 and p95 over time" data-testid="latency-chart">
-      <line x1={PAD} x2={WIDTH - PAD} y1={HEIGHT - PAD / 2} y2={HEIGHT - PAD / 2} stroke={tokens.colorNeutralStroke1} />
+    <svg
+      width={WIDTH}
+      height={HEIGHT}
+      role="img"
+      aria-label="Latency p50 and p95 over time"
+      data-testid="latency-chart"
+    >
+      <line
+        x1={PAD}
+        x2={WIDTH - PAD}
+        y1={HEIGHT - PAD / 2}
+        y2={HEIGHT - PAD / 2}
+        stroke={tokens.colorNeutralStroke1}
+      />
       <text x={2} y={12} fontSize={10} fill={tokens.colorNeutralForeground3}>
         {Math.round(top)} ms
       </text>
-      <polyline points={line((p) => p.p50Ms)} fill="none" stroke={tokens.colorPaletteBlueForeground2} strokeWidth={2} />
-      <polyline points={line((p) => p.p95Ms)} fill="none" stroke={tokens.colorPaletteMarigoldForeground1} strokeWidth={2} strokeDasharray="4 2" />
-      <text x={WIDTH - PAD} y={12} fontSize={10} textAnchor="end" fill={tokens.colorNeutralForeground3}>
+      <polyline
+        points={line((p) => p.p50Ms)}
+        fill="none"
+        stroke={tokens.colorPaletteBlueForeground2}
+        strokeWidth={2}
+      />
+      <polyline
+        points={line((p) => p.p95Ms)}
+        fill="none"
+        stroke={tokens.colorPaletteMarigoldForeground1}
+        strokeWidth={2}
+        strokeDasharray="4 2"
+      />
+      <text
+        x={WIDTH - PAD}
+        y={12}
+        fontSize={10}
+        textAnchor="end"
+        fill={tokens.colorNeutralForeground3}
+      >
         — p50 - - p95
       </text>
     </svg>

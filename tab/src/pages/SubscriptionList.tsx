@@ -1,5 +1,14 @@
 /** A conversation's current subscriptions, each with the chat command that recreates it. */
-import { Button, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 
 export interface SubscriptionView {
   id: string;
@@ -9,8 +18,19 @@ export interface SubscriptionView {
   createdBy: string;
 }
 
-export function SubscriptionList({ subscriptions, onRemove }: { subscriptions: SubscriptionView[]; onRemove?: (name: string) => void }) {
-  if (subscriptions.length === 0) return <Text block data-testid="no-subscriptions">No subscriptions yet: choose repositories below (or in the tab's settings) and save.</Text>;
+export function SubscriptionList({
+  subscriptions,
+  onRemove,
+}: {
+  subscriptions: SubscriptionView[];
+  onRemove?: (name: string) => void;
+}) {
+  if (subscriptions.length === 0)
+    return (
+      <Text block data-testid="no-subscriptions">
+        No subscriptions yet: choose repositories below (or in the tab's settings) and save.
+      </Text>
+    );
   return (
     <Table aria-label="Subscriptions" size="small" data-testid="subscriptions">
       <TableHeader>

@@ -29,7 +29,9 @@ function problems(card: unknown): string[] {
   const parsed = new AC.AdaptiveCard();
   const errors: AC.IValidationError[] = [];
   parsed.parse(card, errors);
-  return [...errors, ...parsed.validateProperties().failures.flatMap((f) => f.errors)].filter((e) => e.error !== AC.ValidationError.UnsupportedCardVersion).map((e) => e.message);
+  return [...errors, ...parsed.validateProperties().failures.flatMap((f) => f.errors)]
+    .filter((e) => e.error !== AC.ValidationError.UnsupportedCardVersion)
+    .map((e) => e.message);
 }
 
 describe('coordination alerts', function () {
@@ -38,12 +40,21 @@ describe('coordination alerts', function () {
     const store = new SqliteStore({ file: ':memory:', clock, deliveryTtlMs: 1000 });
     await store.init();
     const book = new SubscriptionBook(store, clock);
-    const spec = (owner: string, repo?: string) => ({ scope: { owner, repo }, features: [...DEFAULT_FEATURES], filters: {} });
+    const spec = (owner: string, repo?: string) => ({
+      scope: { owner, repo },
+      features: [...DEFAULT_FEATURES],
+      filters: {},
+    });
     await book.subscribe(TENANT, 'conv-web', spec('acme', 'web'), 'alice');
     await book.subscribe(TENANT, 'conv-org', spec('acme'), 'bob');
     await book.subscribe(TENANT, 'conv-api', spec('acme', 'api'), 'carol');
     let woken = 0;
-    const alerts = new CoordinationAlerts(book, new AlertOutbox(store, clock, TENANT), buildCoordinationCard, () => (woken += 1));
+    const alerts = new CoordinationAlerts(
+      book,
+      new AlertOutbox(store, clock, TENANT),
+      buildCoordinationCard,
+      () => (woken += 1),
+    );
     const context = {
       event: { tenantId: TENANT },
       item: { key: 'hook|d-1' },
@@ -52,7 +63,9 @@ describe('coordination alerts', function () {
     assert.equal(await alerts.post(context, [notice]), 2);
     assert.equal(await alerts.post(context, [notice]), 0, 'a rerun queues nothing twice');
     assert.equal(woken, 1);
-    const entries = (await store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId: TENANT, limit: 10 })).map((r) => r.data);
+    const entries = (
+      await store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId: TENANT, limit: 10 })
+    ).map((r) => r.data);
     assert.deepEqual(entries.map((e) => e.conversationId).sort(), ['conv-org', 'conv-web']);
     for (const entry of entries) {
       assert.equal(entry.threadKey, 'Acme/Web#5');
@@ -63,11 +76,20 @@ describe('coordination alerts', function () {
   });
 
   it('builds a valid card that says what happened and links the dependency', function () {
-    const { card, text } = buildCoordinationCard({ ...notice, kind: 'warning', change: 'reverted', text: 'heads up: acme/api#12 was *reverted*' });
+    const { card, text } = buildCoordinationCard({
+      ...notice,
+      kind: 'warning',
+      change: 'reverted',
+      text: 'heads up: acme/api#12 was *reverted*',
+    });
     assert.deepEqual(problems(card), []);
     assert.equal(text, 'heads up: acme/api#12 was \\*reverted\\*');
     assert.match(JSON.stringify(card), /"Heads up"/);
     assert.match(JSON.stringify(card), /https:\/\/github\.com\/acme\/api\/pull\/12/);
-    assert.equal(buildCoordinationCard({ ...notice, url: 'javascript:alert(1)' }).card.actions, undefined, 'no unsafe links');
+    assert.equal(
+      buildCoordinationCard({ ...notice, url: 'javascript:alert(1)' }).card.actions,
+      undefined,
+      'no unsafe links',
+    );
   });
 });

@@ -3,11 +3,25 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { BrokerEvent } from '../../../src/core/broker-event.js';
 import { normalise } from '../../../src/github/normalise.js';
-import { CATEGORIES, type Category, type Classification, type Priority, URGENCIES } from '../../../src/core/classification.js';
-import { RULES, classify, type ClassifyContext } from '../../../src/routing/classification/classifier.js';
+import {
+  CATEGORIES,
+  type Category,
+  type Classification,
+  type Priority,
+  URGENCIES,
+} from '../../../src/core/classification.js';
+import {
+  RULES,
+  classify,
+  type ClassifyContext,
+} from '../../../src/routing/classification/classifier.js';
 import { parseCodeOwners } from '../../../src/routing/classification/codeowners.js';
 import { mentionsIn } from '../../../src/routing/classification/mentions.js';
-import { exampleOf, loadWebhookExamples, type WebhookExample } from '../../support/webhook-examples.js';
+import {
+  exampleOf,
+  loadWebhookExamples,
+  type WebhookExample,
+} from '../../support/webhook-examples.js';
 
 function eventOf(event: string, payload: unknown): BrokerEvent {
   return normalise({
@@ -19,7 +33,11 @@ function eventOf(event: string, payload: unknown): BrokerEvent {
   });
 }
 
-function classifyPayload(event: string, payload: unknown, context?: ClassifyContext): Classification {
+function classifyPayload(
+  event: string,
+  payload: unknown,
+  context?: ClassifyContext,
+): Classification {
   return classify(eventOf(event, payload), context);
 }
 
@@ -28,7 +46,11 @@ function classifyExample(example: WebhookExample, context?: ClassifyContext): Cl
 }
 
 /** A writable copy of a recorded payload, for the variants the recordings lack. */
-function copyOf(event: string, action: string | undefined, where?: (payload: Record<string, any>) => boolean): Record<string, any> {
+function copyOf(
+  event: string,
+  action: string | undefined,
+  where?: (payload: Record<string, any>) => boolean,
+): Record<string, any> {
   return structuredClone(exampleOf(event, action, where).payload) as Record<string, any>;
 }
 
@@ -216,7 +238,9 @@ const pairOf = (example: WebhookExample): string => `${example.event}:${example.
 function assertWellFormed(result: Classification): void {
   assert.ok(URGENCIES.includes(result.urgency));
   assert.ok(CATEGORIES.includes(result.category));
-  assert.ok(result.reasons.length > 0 && result.reasons.every((reason) => reason.trim().length > 0));
+  assert.ok(
+    result.reasons.length > 0 && result.reasons.every((reason) => reason.trim().length > 0),
+  );
   assert.ok(RULES.some((rule) => rule.id === result.rule));
   const lower = result.stakeholders.map((login) => login.toLowerCase());
   assert.equal(new Set(lower).size, lower.length, 'stakeholders are deduplicated ignoring case');
@@ -259,9 +283,19 @@ describe('classify', () => {
     };
 
     it('ranks an alert by severity: critical P0, high P1, medium P2, low P3', () => {
-      assert.deepEqual(pick(dependabot('critical')), ['P0', 'immediate', 'security', 'critical-security']);
+      assert.deepEqual(pick(dependabot('critical')), [
+        'P0',
+        'immediate',
+        'security',
+        'critical-security',
+      ]);
       assert.deepEqual(pick(dependabot('high')), ['P1', 'today', 'security', 'high-security']);
-      assert.deepEqual(pick(dependabot('medium')), ['P2', 'this_week', 'security', 'security-finding']);
+      assert.deepEqual(pick(dependabot('medium')), [
+        'P2',
+        'this_week',
+        'security',
+        'security-finding',
+      ]);
       assert.deepEqual(pick(dependabot('low')), ['P3', 'whenever', 'security', 'low-security']);
       assert.equal(dependabot('high').reasons[0], 'A high-severity Dependabot alert is open.');
     });
@@ -276,14 +310,24 @@ describe('classify', () => {
     it('a critical advisory published is P0; the same advisory withdrawn is P3', () => {
       const payload = copyOf('security_advisory', 'published');
       payload.security_advisory.severity = 'critical';
-      assert.deepEqual(pick(classifyPayload('security_advisory', payload)), ['P0', 'immediate', 'security', 'critical-security']);
+      assert.deepEqual(pick(classifyPayload('security_advisory', payload)), [
+        'P0',
+        'immediate',
+        'security',
+        'critical-security',
+      ]);
       assert.equal(classifyExample(exampleOf('security_advisory', 'withdrawn')).priority, 'P3');
     });
 
     it('a fixed critical alert asks nothing of anyone', () => {
       const payload = copyOf('dependabot_alert', 'fixed');
       payload.alert.security_advisory.severity = 'critical';
-      assert.deepEqual(pick(classifyPayload('dependabot_alert', payload)), ['P3', 'whenever', 'security', 'security-resolved']);
+      assert.deepEqual(pick(classifyPayload('dependabot_alert', payload)), [
+        'P3',
+        'whenever',
+        'security',
+        'security-resolved',
+      ]);
     });
 
     it('a leaked secret is P0 whatever its (absent) severity', () => {
@@ -304,20 +348,39 @@ describe('classify', () => {
     };
 
     it('a failing check on the default branch is P1 and immediate; on a feature branch P2', () => {
-      assert.deepEqual(pick(failingCheck('master')), ['P1', 'immediate', 'ci_failure', 'ci-failed-on-default-branch']);
+      assert.deepEqual(pick(failingCheck('master')), [
+        'P1',
+        'immediate',
+        'ci_failure',
+        'ci-failed-on-default-branch',
+      ]);
       assert.equal(
         failingCheck('master').reasons[0],
         'Check "Octocoders-linter" failed on the default branch (master), which is broken for everyone.',
       );
-      assert.deepEqual(pick(failingCheck('changes')), ['P2', 'this_week', 'ci_failure', 'ci-failed']);
+      assert.deepEqual(pick(failingCheck('changes')), [
+        'P2',
+        'this_week',
+        'ci_failure',
+        'ci-failed',
+      ]);
     });
 
     it('a cancelled run on the default branch is not a failure', () => {
-      const payload = copyOf('workflow_run', 'completed', (p) => p.workflow_run.conclusion === 'success');
+      const payload = copyOf(
+        'workflow_run',
+        'completed',
+        (p) => p.workflow_run.conclusion === 'success',
+      );
       payload.workflow_run.conclusion = 'cancelled';
       assert.equal(classifyPayload('workflow_run', payload).category, 'activity');
       payload.workflow_run.conclusion = 'timed_out';
-      assert.deepEqual(pick(classifyPayload('workflow_run', payload)), ['P1', 'immediate', 'ci_failure', 'ci-failed-on-default-branch']);
+      assert.deepEqual(pick(classifyPayload('workflow_run', payload)), [
+        'P1',
+        'immediate',
+        'ci_failure',
+        'ci-failed-on-default-branch',
+      ]);
     });
 
     it('a failing commit status on the default branch is P1', () => {
@@ -328,16 +391,45 @@ describe('classify', () => {
 
     it('a failed deployment: P0 to production, P1 elsewhere; a successful one is P3', () => {
       const deploy = (state: string, environment: string): Classification => {
-        const payload = copyOf('deployment_status', 'created', (p) => p.deployment_status.state === 'success');
+        const payload = copyOf(
+          'deployment_status',
+          'created',
+          (p) => p.deployment_status.state === 'success',
+        );
         payload.deployment_status.state = state;
         payload.deployment_status.environment = environment;
         return classifyPayload('deployment_status', payload);
       };
-      assert.deepEqual(pick(deploy('failure', 'production')), ['P0', 'immediate', 'ci_failure', 'failed-production-deployment']);
-      assert.deepEqual(pick(deploy('error', 'prod-eu')), ['P0', 'immediate', 'ci_failure', 'failed-production-deployment']);
-      assert.deepEqual(pick(deploy('failure', 'staging')), ['P1', 'today', 'ci_failure', 'failed-deployment']);
-      assert.deepEqual(pick(deploy('failure', 'preprod')), ['P1', 'today', 'ci_failure', 'failed-deployment']);
-      assert.deepEqual(pick(deploy('success', 'production')), ['P3', 'whenever', 'release', 'shipping']);
+      assert.deepEqual(pick(deploy('failure', 'production')), [
+        'P0',
+        'immediate',
+        'ci_failure',
+        'failed-production-deployment',
+      ]);
+      assert.deepEqual(pick(deploy('error', 'prod-eu')), [
+        'P0',
+        'immediate',
+        'ci_failure',
+        'failed-production-deployment',
+      ]);
+      assert.deepEqual(pick(deploy('failure', 'staging')), [
+        'P1',
+        'today',
+        'ci_failure',
+        'failed-deployment',
+      ]);
+      assert.deepEqual(pick(deploy('failure', 'preprod')), [
+        'P1',
+        'today',
+        'ci_failure',
+        'failed-deployment',
+      ]);
+      assert.deepEqual(pick(deploy('success', 'production')), [
+        'P3',
+        'whenever',
+        'release',
+        'shipping',
+      ]);
     });
 
     it('a merged revert into the default branch is P1; into another branch, or unmerged, it is not', () => {
@@ -356,7 +448,11 @@ describe('classify', () => {
 
   describe('pull requests, reviews and incidents', () => {
     it('a Dependabot PR is a dependency update, and the bot is no stakeholder', () => {
-      const payload = copyOf('pull_request', 'opened', (p) => p.pull_request.requested_reviewers.length === 0);
+      const payload = copyOf(
+        'pull_request',
+        'opened',
+        (p) => p.pull_request.requested_reviewers.length === 0,
+      );
       payload.pull_request.user = { login: 'dependabot[bot]', type: 'Bot' };
       payload.pull_request.head.ref = 'dependabot/npm_and_yarn/lodash-4.17.21';
       const result = classifyPayload('pull_request', payload);
@@ -365,7 +461,11 @@ describe('classify', () => {
     });
 
     it('a Renovate branch is a dependency update even when a person opened the PR', () => {
-      const payload = copyOf('pull_request', 'opened', (p) => p.pull_request.requested_reviewers.length === 0);
+      const payload = copyOf(
+        'pull_request',
+        'opened',
+        (p) => p.pull_request.requested_reviewers.length === 0,
+      );
       payload.pull_request.head.ref = 'renovate/got-13.x';
       assert.equal(classifyPayload('pull_request', payload).category, 'dependency_update');
     });
@@ -394,7 +494,12 @@ describe('classify', () => {
       const payload = copyOf('pull_request_review', 'submitted');
       assert.equal(classifyPayload('pull_request_review', payload).priority, 'P3');
       payload.review.state = 'approved';
-      assert.deepEqual(pick(classifyPayload('pull_request_review', payload)), ['P2', 'this_week', 'activity', 'review-verdict']);
+      assert.deepEqual(pick(classifyPayload('pull_request_review', payload)), [
+        'P2',
+        'this_week',
+        'activity',
+        'review-verdict',
+      ]);
     });
 
     it('incident labels set the level; updates rank one step lower', () => {
@@ -403,19 +508,52 @@ describe('classify', () => {
         payload.issue.labels = labels.map((name) => ({ name }));
         return classifyPayload('issues', payload);
       };
-      assert.deepEqual(pick(opened(['outage'])), ['P0', 'immediate', 'incident', 'incident-reported']);
-      assert.deepEqual(pick(opened(['Sev-1', 'bug'])), ['P1', 'today', 'incident', 'incident-reported']);
-      assert.deepEqual(pick(opened(['severity: low'])), ['P3', 'whenever', 'incident', 'incident-reported']);
-      assert.deepEqual(pick(opened(['kind/regression'])), ['P1', 'today', 'incident', 'incident-reported']);
-      assert.deepEqual(pick(opened(['bugfix', 'enhancement'])), ['P2', 'this_week', 'activity', 'work-opened']);
+      assert.deepEqual(pick(opened(['outage'])), [
+        'P0',
+        'immediate',
+        'incident',
+        'incident-reported',
+      ]);
+      assert.deepEqual(pick(opened(['Sev-1', 'bug'])), [
+        'P1',
+        'today',
+        'incident',
+        'incident-reported',
+      ]);
+      assert.deepEqual(pick(opened(['severity: low'])), [
+        'P3',
+        'whenever',
+        'incident',
+        'incident-reported',
+      ]);
+      assert.deepEqual(pick(opened(['kind/regression'])), [
+        'P1',
+        'today',
+        'incident',
+        'incident-reported',
+      ]);
+      assert.deepEqual(pick(opened(['bugfix', 'enhancement'])), [
+        'P2',
+        'this_week',
+        'activity',
+        'work-opened',
+      ]);
       const comment = copyOf('issue_comment', 'created');
       comment.issue.labels = [{ name: 'outage' }];
-      assert.deepEqual(pick(classifyPayload('issue_comment', comment)), ['P1', 'today', 'incident', 'incident-update']);
+      assert.deepEqual(pick(classifyPayload('issue_comment', comment)), [
+        'P1',
+        'today',
+        'incident',
+        'incident-update',
+      ]);
     });
 
     it('a bug label on a pull request is not an incident', () => {
       const payload = copyOf('pull_request', 'labeled');
-      assert.deepEqual(payload.pull_request.labels.map((label: { name: string }) => label.name), ['bug']);
+      assert.deepEqual(
+        payload.pull_request.labels.map((label: { name: string }) => label.name),
+        ['bug'],
+      );
       assert.equal(classifyPayload('pull_request', payload).category, 'activity');
     });
   });
@@ -430,7 +568,11 @@ describe('classify', () => {
     });
 
     it('a bot editing a PR is housekeeping; a bot opening one is not', () => {
-      const edited = copyOf('pull_request', 'opened', (p) => p.pull_request.requested_reviewers.length === 0);
+      const edited = copyOf(
+        'pull_request',
+        'opened',
+        (p) => p.pull_request.requested_reviewers.length === 0,
+      );
       edited.action = 'edited';
       edited.sender = { login: 'github-actions[bot]', type: 'Bot' };
       assert.equal(classifyPayload('pull_request', edited).rule, 'bot-housekeeping');
@@ -443,12 +585,27 @@ describe('classify', () => {
       payload.sender = { login: 'pager[bot]', type: 'Bot' };
       payload.label = { name: 'outage' };
       payload.issue.labels = [{ name: 'outage' }];
-      assert.deepEqual(pick(classifyPayload('issues', payload)), ['P0', 'immediate', 'incident', 'incident-reported']);
+      assert.deepEqual(pick(classifyPayload('issues', payload)), [
+        'P0',
+        'immediate',
+        'incident',
+        'incident-reported',
+      ]);
     });
 
     it('stars and forks are housekeeping, P3', () => {
-      assert.deepEqual(pick(classifyExample(exampleOf('star', 'created'))), ['P3', 'whenever', 'housekeeping', 'housekeeping-event']);
-      assert.deepEqual(pick(classifyExample(exampleOf('fork', undefined))), ['P3', 'whenever', 'housekeeping', 'housekeeping-event']);
+      assert.deepEqual(pick(classifyExample(exampleOf('star', 'created'))), [
+        'P3',
+        'whenever',
+        'housekeeping',
+        'housekeeping-event',
+      ]);
+      assert.deepEqual(pick(classifyExample(exampleOf('fork', undefined))), [
+        'P3',
+        'whenever',
+        'housekeeping',
+        'housekeeping-event',
+      ]);
     });
 
     it('an unknown event type is kept as P3 activity', () => {
@@ -484,47 +641,86 @@ describe('classify', () => {
 
     it('a comment that mentions someone is P2 and makes them stakeholders; code does not', () => {
       const payload = copyOf('issue_comment', 'created');
-      payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
+      payload.issue.pull_request = {
+        url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1',
+      };
       payload.comment.body = body;
       const result = classifyPayload('issue_comment', payload);
       assert.deepEqual(pick(result), ['P2', 'this_week', 'discussion', 'mentioned-in-comment']);
-      assert.deepEqual(result.stakeholders, ['Codertocat', 'alice', 'Bob-Smith', 'octo-org/reviewers']);
-      assert.equal(result.reasons[0], 'A comment addresses @alice, @Bob-Smith, @octo-org/reviewers.');
+      assert.deepEqual(result.stakeholders, [
+        'Codertocat',
+        'alice',
+        'Bob-Smith',
+        'octo-org/reviewers',
+      ]);
+      assert.equal(
+        result.reasons[0],
+        'A comment addresses @alice, @Bob-Smith, @octo-org/reviewers.',
+      );
     });
 
     it('a mention only inside code leaves the comment at P3', () => {
       const payload = copyOf('issue_comment', 'created');
-      payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
+      payload.issue.pull_request = {
+        url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1',
+      };
       payload.comment.body = 'see `@alice`\n```\n@bob\n```';
       const result = classifyPayload('issue_comment', payload);
       assert.deepEqual(pick(result), ['P3', 'whenever', 'discussion', 'conversation']);
       assert.deepEqual(result.stakeholders, ['Codertocat']);
     });
 
-    it('names the CODEOWNERS owners of a push\'s changed files, last rule winning, emails left out', () => {
-      const codeowners = parseCodeOwners(['*  @everyone', '*.md @octo-org/docs docs@example.com @Codertocat', '/src/ @core'].join('\n'));
+    it("names the CODEOWNERS owners of a push's changed files, last rule winning, emails left out", () => {
+      const codeowners = parseCodeOwners(
+        ['*  @everyone', '*.md @octo-org/docs docs@example.com @Codertocat', '/src/ @core'].join(
+          '\n',
+        ),
+      );
       const push = exampleOf('push', undefined, (p) => p['ref'] === 'refs/heads/master');
       const result = classifyExample(push, { codeowners });
       assert.deepEqual(result.stakeholders, ['octo-org/docs', 'Codertocat']);
-      assert.equal(result.reasons[1], 'CODEOWNERS names @octo-org/docs, @Codertocat for the changed files.');
+      assert.equal(
+        result.reasons[1],
+        'CODEOWNERS names @octo-org/docs, @Codertocat for the changed files.',
+      );
       assert.deepEqual(classifyExample(push).stakeholders, [], 'no CODEOWNERS, no owners');
     });
 
     it('orders stakeholders: assignees, reviewers, author, mentioned, code owners; first spelling kept', () => {
-      const payload = copyOf('pull_request', 'opened', (p) => p.pull_request.requested_reviewers.length > 0);
+      const payload = copyOf(
+        'pull_request',
+        'opened',
+        (p) => p.pull_request.requested_reviewers.length > 0,
+      );
       payload.pull_request.assignees = [{ login: 'assignee-1' }];
       payload.pull_request.requested_reviewers = [{ login: 'reviewer-1' }];
       payload.pull_request.user = { login: 'author-1' };
       payload.pull_request.body = 'cc @mention-1 and @Assignee-1';
       const codeowners = parseCodeOwners('* @owner-1 @AUTHOR-1');
-      const result = classifyPayload('pull_request', payload, { codeowners, changedPaths: ['x.ts'] });
-      assert.deepEqual(result.stakeholders, ['assignee-1', 'reviewer-1', 'author-1', 'mention-1', 'owner-1']);
+      const result = classifyPayload('pull_request', payload, {
+        codeowners,
+        changedPaths: ['x.ts'],
+      });
+      assert.deepEqual(result.stakeholders, [
+        'assignee-1',
+        'reviewer-1',
+        'author-1',
+        'mention-1',
+        'owner-1',
+      ]);
     });
 
     it('takes the changed paths from the caller for a PR, after the other stakeholders', () => {
       const codeowners = parseCodeOwners('/src/ @core-dev\n/docs/ @writer');
-      const pr = exampleOf('pull_request', 'opened', (p) => (p as any).pull_request.requested_reviewers.length === 0);
-      const result = classifyExample(pr, { codeowners, changedPaths: ['src/index.ts', 'README.md'] });
+      const pr = exampleOf(
+        'pull_request',
+        'opened',
+        (p) => (p as any).pull_request.requested_reviewers.length === 0,
+      );
+      const result = classifyExample(pr, {
+        codeowners,
+        changedPaths: ['src/index.ts', 'README.md'],
+      });
       assert.deepEqual(result.stakeholders, ['Codertocat', 'core-dev']);
     });
   });
@@ -540,11 +736,19 @@ describe('classify', () => {
     });
 
     it('never throws and always answers within the scales, on arbitrary payloads', () => {
-      const names = [...new Set(loadWebhookExamples().map((example) => example.event)), 'secret_scanning_alert', 'unknown'];
+      const names = [
+        ...new Set(loadWebhookExamples().map((example) => example.event)),
+        'secret_scanning_alert',
+        'unknown',
+      ];
       fc.assert(
-        fc.property(fc.constantFrom(...names), fc.dictionary(fc.string(), fc.jsonValue()), (name, payload) => {
-          assertWellFormed(classifyPayload(name, payload));
-        }),
+        fc.property(
+          fc.constantFrom(...names),
+          fc.dictionary(fc.string(), fc.jsonValue()),
+          (name, payload) => {
+            assertWellFormed(classifyPayload(name, payload));
+          },
+        ),
         { numRuns: 1_000 },
       );
     });
@@ -552,7 +756,10 @@ describe('classify', () => {
     it('docs/classification.md lists the same rules in the same order', () => {
       const doc = readFileSync(new URL('../../../docs/classification.md', import.meta.url), 'utf8');
       const documented = [...doc.matchAll(/^\| \d+ \| `([a-z-]+)` \|/gm)].map((match) => match[1]);
-      assert.deepEqual(documented, RULES.map((rule) => rule.id));
+      assert.deepEqual(
+        documented,
+        RULES.map((rule) => rule.id),
+      );
     });
   });
 });

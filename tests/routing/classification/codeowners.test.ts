@@ -38,7 +38,7 @@ function matches(pattern: string, path: string): boolean {
 describe('CODEOWNERS', () => {
   const owners = parseCodeOwners(GITHUB_EXAMPLE);
 
-  it('reads GitHub\'s example without problems', () => {
+  it("reads GitHub's example without problems", () => {
     assert.deepEqual(owners.problems, []);
     assert.equal(owners.rules.length, 14);
   });
@@ -46,7 +46,11 @@ describe('CODEOWNERS', () => {
   it('the last matching rule wins', () => {
     assert.deepEqual(owners.ownersOf('README.md'), ['@global-owner1', '@global-owner2']);
     assert.deepEqual(owners.ownersOf('lib/app.js'), ['@js-owner']);
-    assert.deepEqual(owners.ownersOf('src/app.js'), ['@sources'], 'the later /src/ rule beats *.js');
+    assert.deepEqual(
+      owners.ownersOf('src/app.js'),
+      ['@sources'],
+      'the later /src/ rule beats *.js',
+    );
     assert.deepEqual(owners.ownersOf('src/vendor/lib/x.js'), ['@vendoring']);
   });
 
@@ -80,7 +84,8 @@ describe('CODEOWNERS', () => {
 
   it('**/logs owns logs directories at any depth', () => {
     const only = parseCodeOwners('**/logs @octocat');
-    for (const path of ['logs/a', 'build/logs/a', 'deeply/nested/logs/x/y.txt']) assert.deepEqual(only.ownersOf(path), ['@octocat'], path);
+    for (const path of ['logs/a', 'build/logs/a', 'deeply/nested/logs/x/y.txt'])
+      assert.deepEqual(only.ownersOf(path), ['@octocat'], path);
     assert.deepEqual(only.ownersOf('build/catalogs/a'), []);
   });
 
@@ -122,12 +127,15 @@ describe('CODEOWNERS', () => {
       ['a***b', 'aXXb', true],
     ];
     for (const [pattern, path, expected] of cases) {
-      it(`${pattern} ${expected ? 'matches' : 'does not match'} ${path}`, () => assert.equal(matches(pattern, path), expected));
+      it(`${pattern} ${expected ? 'matches' : 'does not match'} ${path}`, () =>
+        assert.equal(matches(pattern, path), expected));
     }
   });
 
   it('reports and skips lines GitHub would skip', () => {
-    const parsed = parseCodeOwners(['!*.md @x', '*.[ch] @c', 'ok/ @fine', 'src/ not-an-owner', '/ @root'].join('\n'));
+    const parsed = parseCodeOwners(
+      ['!*.md @x', '*.[ch] @c', 'ok/ @fine', 'src/ not-an-owner', '/ @root'].join('\n'),
+    );
     assert.deepEqual(
       parsed.rules.map((rule) => rule.pattern),
       ['ok/'],
@@ -149,14 +157,20 @@ describe('CODEOWNERS', () => {
 
   it('never throws on arbitrary text or paths, and matches in bounded time', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 400 }), fc.array(fc.string({ maxLength: 200 }), { maxLength: 5 }), (text, paths) => {
-        const parsed = parseCodeOwners(text);
-        for (const owner of parsed.ownersFor(paths)) assert.equal(typeof owner, 'string');
-      }),
+      fc.property(
+        fc.string({ maxLength: 400 }),
+        fc.array(fc.string({ maxLength: 200 }), { maxLength: 5 }),
+        (text, paths) => {
+          const parsed = parseCodeOwners(text);
+          for (const owner of parsed.ownersFor(paths)) assert.equal(typeof owner, 'string');
+        },
+      ),
       { numRuns: 1_000 },
     );
     const started = Date.now();
-    parseCodeOwners('**/a/**/b/**/c/**/d/*e*f*g*h @x').ownersOf(`${'a/b/c/d/'.repeat(25)}${'x'.repeat(1000)}`);
+    parseCodeOwners('**/a/**/b/**/c/**/d/*e*f*g*h @x').ownersOf(
+      `${'a/b/c/d/'.repeat(25)}${'x'.repeat(1000)}`,
+    );
     assert.ok(Date.now() - started < 500, 'no catastrophic backtracking');
   });
 });

@@ -36,10 +36,26 @@ describe('daily digest', function () {
     ({ store, clock } = await manualStore(Date.UTC(2026, 5, 1, 6, 0)));
     outbox = new AlertOutbox(store, clock, TENANT);
     outcomes = [];
-    noise = new NoiseControl({ store, clock, outbox, cards: noiseCards, burstWindowMs: 60_000, observer: { onNoise: (o) => outcomes.push(o) } });
+    noise = new NoiseControl({
+      store,
+      clock,
+      outbox,
+      cards: noiseCards,
+      burstWindowMs: 60_000,
+      observer: { onNoise: (o) => outcomes.push(o) },
+    });
     work = new OpenWork(store, clock);
     subscriptions = new SubscriptionBook(store, clock);
-    await subscriptions.subscribe(TENANT, 'c1', { scope: { owner: 'acme', repo: 'app' }, features: ['issues', 'pulls', 'workflows'], filters: {} }, 'test');
+    await subscriptions.subscribe(
+      TENANT,
+      'c1',
+      {
+        scope: { owner: 'acme', repo: 'app' },
+        features: ['issues', 'pulls', 'workflows'],
+        filters: {},
+      },
+      'test',
+    );
   });
   afterEach(async function () {
     await store.close();
@@ -47,7 +63,13 @@ describe('daily digest', function () {
 
   const scheduler = () =>
     new DigestScheduler({
-      store, clock, outbox, noise, subscriptions, work, cards: noiseCards,
+      store,
+      clock,
+      outbox,
+      noise,
+      subscriptions,
+      work,
+      cards: noiseCards,
       logger: createLogger({ level: 'silent', secretValues: [] }),
       tenantId: TENANT,
       startChain: async () => ({ chainId: 'ch-digest', nodeId: 'n-digest', depth: 0 }),
@@ -56,38 +78,135 @@ describe('daily digest', function () {
       staleMs: 14 * DAY,
       observer: { onNoise: (o) => outcomes.push(o) },
     });
-  const queued = async () => (await store.queryRecords<OutboxEntry>({ kind: 'outbox', tenantId: TENANT, partition: TENANT, limit: 50, oldestFirst: true })).map((r) => r.data);
+  const queued = async () =>
+    (
+      await store.queryRecords<OutboxEntry>({
+        kind: 'outbox',
+        tenantId: TENANT,
+        partition: TENANT,
+        limit: 50,
+        oldestFirst: true,
+      })
+    ).map((r) => r.data);
   const text = (entry: OutboxEntry) => JSON.stringify(entry.card);
 
   async function seedWork() {
-    const pr = { kind: 'pull_request', target: { kind: 'pull_request' as const, key: '#12', number: 12 }, title: 'Faster builds', url: 'https://github.com/acme/app/pull/12', author: 'dana' };
+    const pr = {
+      kind: 'pull_request',
+      target: { kind: 'pull_request' as const, key: '#12', number: 12 },
+      title: 'Faster builds',
+      url: 'https://github.com/acme/app/pull/12',
+      author: 'dana',
+    };
     await work.observe(anEvent({ ...pr, action: 'opened', requestedReviewers: [] }));
-    await work.observe(anEvent({ ...pr, action: 'review_requested', requestedReviewers: ['erin', 'acme/core'] }));
-    await work.observe(anEvent({ kind: 'issues', action: 'opened', target: { kind: 'issue', key: '#7', number: 7 }, title: 'Old bug', assignees: ['frank'] }));
-    await work.observe(anEvent({ kind: 'issues', action: 'opened', target: { kind: 'issue', key: '#8', number: 8 }, title: 'Closed soon' }));
-    await work.observe(anEvent({ kind: 'issues', action: 'closed', target: { kind: 'issue', key: '#8', number: 8 } }));
-    await work.observe(anEvent({ kind: 'check_suite', action: 'completed', branch: 'main', state: 'failure', title: 'CI' }));
-    await work.observe(anEvent({ kind: 'check_suite', action: 'completed', branch: 'feature', state: 'failure', title: 'CI' }));
+    await work.observe(
+      anEvent({ ...pr, action: 'review_requested', requestedReviewers: ['erin', 'acme/core'] }),
+    );
+    await work.observe(
+      anEvent({
+        kind: 'issues',
+        action: 'opened',
+        target: { kind: 'issue', key: '#7', number: 7 },
+        title: 'Old bug',
+        assignees: ['frank'],
+      }),
+    );
+    await work.observe(
+      anEvent({
+        kind: 'issues',
+        action: 'opened',
+        target: { kind: 'issue', key: '#8', number: 8 },
+        title: 'Closed soon',
+      }),
+    );
+    await work.observe(
+      anEvent({
+        kind: 'issues',
+        action: 'closed',
+        target: { kind: 'issue', key: '#8', number: 8 },
+      }),
+    );
+    await work.observe(
+      anEvent({
+        kind: 'check_suite',
+        action: 'completed',
+        branch: 'main',
+        state: 'failure',
+        title: 'CI',
+      }),
+    );
+    await work.observe(
+      anEvent({
+        kind: 'check_suite',
+        action: 'completed',
+        branch: 'feature',
+        state: 'failure',
+        title: 'CI',
+      }),
+    );
     // A repository this conversation does not follow.
-    await work.observe(anEvent({ kind: 'issues', action: 'opened', repo: { owner: 'acme', name: 'secret', fullName: 'acme/secret' }, target: { kind: 'issue', key: '#1', number: 1 } }));
+    await work.observe(
+      anEvent({
+        kind: 'issues',
+        action: 'opened',
+        repo: { owner: 'acme', name: 'secret', fullName: 'acme/secret' },
+        target: { kind: 'issue', key: '#1', number: 1 },
+      }),
+    );
   }
 
   it('projects open work from events and builds the digest with nudges', async function () {
     await seedWork();
     clock.advance(15 * DAY);
-    const digest = buildDigest({ conversationId: 'c1', date: '2026-06-16', now: clock.now(), work: await work.list(TENANT), subscriptions: await subscriptions.forTenant(TENANT), held: [], thresholds: { reviewWaitMs: 24 * HOUR, staleMs: 14 * DAY } });
-    assert.deepEqual(digest.awaitingReview.map((p) => `${p.repo}#${p.number}`), ['acme/app#12']);
-    assert.deepEqual(digest.failing.map((f) => f.branch), ['main'], 'only the default branch counts');
-    assert.deepEqual(digest.stale.map((i) => i.number), [7], 'closed issues and other repos are out; the PR is not an issue');
+    const digest = buildDigest({
+      conversationId: 'c1',
+      date: '2026-06-16',
+      now: clock.now(),
+      work: await work.list(TENANT),
+      subscriptions: await subscriptions.forTenant(TENANT),
+      held: [],
+      thresholds: { reviewWaitMs: 24 * HOUR, staleMs: 14 * DAY },
+    });
+    assert.deepEqual(
+      digest.awaitingReview.map((p) => `${p.repo}#${p.number}`),
+      ['acme/app#12'],
+    );
+    assert.deepEqual(
+      digest.failing.map((f) => f.branch),
+      ['main'],
+      'only the default branch counts',
+    );
+    assert.deepEqual(
+      digest.stale.map((i) => i.number),
+      [7],
+      'closed issues and other repos are out; the PR is not an issue',
+    );
     assert.deepEqual(digest.nudges, [
       { login: 'erin', asks: ['review acme/app#12'] },
       { login: 'acme/core', asks: ['review acme/app#12'] },
       { login: 'frank', asks: ['acme/app#7'] },
     ]);
     // Green again: no longer failing; review done: no longer waiting.
-    await work.observe(anEvent({ kind: 'check_suite', action: 'completed', branch: 'main', state: 'success' }));
-    await work.observe(anEvent({ kind: 'pull_request', action: 'closed', state: 'merged', target: { kind: 'pull_request', key: '#12', number: 12 } }));
-    const later = buildDigest({ conversationId: 'c1', date: 'x', now: clock.now(), work: await work.list(TENANT), subscriptions: await subscriptions.forTenant(TENANT), held: [], thresholds: { reviewWaitMs: 24 * HOUR, staleMs: 14 * DAY } });
+    await work.observe(
+      anEvent({ kind: 'check_suite', action: 'completed', branch: 'main', state: 'success' }),
+    );
+    await work.observe(
+      anEvent({
+        kind: 'pull_request',
+        action: 'closed',
+        state: 'merged',
+        target: { kind: 'pull_request', key: '#12', number: 12 },
+      }),
+    );
+    const later = buildDigest({
+      conversationId: 'c1',
+      date: 'x',
+      now: clock.now(),
+      work: await work.list(TENANT),
+      subscriptions: await subscriptions.forTenant(TENANT),
+      held: [],
+      thresholds: { reviewWaitMs: 24 * HOUR, staleMs: 14 * DAY },
+    });
     assert.deepEqual([later.awaitingReview.length, later.failing.length], [0, 0]);
   });
 
@@ -107,9 +226,26 @@ describe('daily digest', function () {
     assert.deepEqual(outcomes, ['digest_sent']);
 
     // A conversation in Berlin with its own time gets it at 08:30 Berlin (06:30 UTC).
-    await subscriptions.subscribe(TENANT, 'c2', { scope: { owner: 'acme' }, features: ['issues'], filters: {} }, 'test');
-    await applyNoiseCommand(noise.settings, TENANT, 'c2', { kind: 'timezone', zone: 'Europe/Berlin' }, clock.now());
-    await applyNoiseCommand(noise.settings, TENANT, 'c2', { kind: 'digest_at', at: '08:30' }, clock.now());
+    await subscriptions.subscribe(
+      TENANT,
+      'c2',
+      { scope: { owner: 'acme' }, features: ['issues'], filters: {} },
+      'test',
+    );
+    await applyNoiseCommand(
+      noise.settings,
+      TENANT,
+      'c2',
+      { kind: 'timezone', zone: 'Europe/Berlin' },
+      clock.now(),
+    );
+    await applyNoiseCommand(
+      noise.settings,
+      TENANT,
+      'c2',
+      { kind: 'digest_at', at: '08:30' },
+      clock.now(),
+    );
     clock.set(Date.UTC(2026, 5, 4, 6, 29));
     await a.tick();
     assert.equal((await queued()).filter((e) => e.conversationId === 'c2').length, 0);
@@ -131,10 +267,26 @@ describe('daily digest', function () {
   });
 
   it('gives alerts held by quiet mode back as one summary when the quiet ends, or in the digest', async function () {
-    await applyNoiseCommand(noise.settings, TENANT, 'c1', { kind: 'quiet_until', forMs: 2 * HOUR }, clock.now());
+    await applyNoiseCommand(
+      noise.settings,
+      TENANT,
+      'c1',
+      { kind: 'quiet_until', forMs: 2 * HOUR },
+      clock.now(),
+    );
     for (const title of ['one', 'two', 'three']) {
       const event = anEvent({ kind: 'issues', action: 'opened', title });
-      await noise.place(event, classified('P2'), { tenantId: TENANT, conversationId: 'c1', card: {}, text: title, priority: 'P2', deliveryKey: `k-${title}`, chainId: 'ch', nodeId: 'n', depth: 0 });
+      await noise.place(event, classified('P2'), {
+        tenantId: TENANT,
+        conversationId: 'c1',
+        card: {},
+        text: title,
+        priority: 'P2',
+        deliveryKey: `k-${title}`,
+        chainId: 'ch',
+        nodeId: 'n',
+        depth: 0,
+      });
       clock.advance(1_000);
     }
     const digests = scheduler();
@@ -148,8 +300,28 @@ describe('daily digest', function () {
     assert.ok(outcomes.includes('held_summary_sent'));
 
     // Quiet hours over the digest time: the digest waits for the end, and lists what was held.
-    await applyNoiseCommand(noise.settings, TENANT, 'c1', { kind: 'quiet_hours', from: '08:00', to: '10:00' }, clock.now());
-    await noise.place(anEvent({ kind: 'issues', action: 'opened', title: 'four' }), classified('P3'), { tenantId: TENANT, conversationId: 'c1', card: {}, text: 'four', priority: 'P3', deliveryKey: 'k-four', chainId: 'ch', nodeId: 'n', depth: 0 });
+    await applyNoiseCommand(
+      noise.settings,
+      TENANT,
+      'c1',
+      { kind: 'quiet_hours', from: '08:00', to: '10:00' },
+      clock.now(),
+    );
+    await noise.place(
+      anEvent({ kind: 'issues', action: 'opened', title: 'four' }),
+      classified('P3'),
+      {
+        tenantId: TENANT,
+        conversationId: 'c1',
+        card: {},
+        text: 'four',
+        priority: 'P3',
+        deliveryKey: 'k-four',
+        chainId: 'ch',
+        nodeId: 'n',
+        depth: 0,
+      },
+    );
     clock.set(Date.UTC(2026, 5, 1, 9, 30));
     assert.equal(await digests.tick(), 0, 'quiet hours: the digest waits');
     clock.set(Date.UTC(2026, 5, 1, 10, 0));

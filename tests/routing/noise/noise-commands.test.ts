@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
-import { ChannelSettingsBook, inQuietHours, isQuiet, localTime, nextLocal } from '../../../src/routing/noise/channel-settings.js';
-import { applyNoiseCommand, NOISE_COMMAND, parseNoiseCommand } from '../../../src/routing/noise/noise-commands.js';
+import {
+  ChannelSettingsBook,
+  inQuietHours,
+  isQuiet,
+  localTime,
+  nextLocal,
+} from '../../../src/routing/noise/channel-settings.js';
+import {
+  applyNoiseCommand,
+  NOISE_COMMAND,
+  parseNoiseCommand,
+} from '../../../src/routing/noise/noise-commands.js';
 import { manualStore, TENANT } from './noise-fixtures.js';
 
 describe('quiet, timezone and digest commands', function () {
@@ -49,31 +59,69 @@ describe('quiet, timezone and digest commands', function () {
   }
 
   it('answers time questions in the conversation zone, quiet hours wrapping midnight', function () {
-    const settings = { conversationId: 'c', timeZone: 'Europe/Berlin', quietHours: { from: '22:00', to: '07:00' } };
+    const settings = {
+      conversationId: 'c',
+      timeZone: 'Europe/Berlin',
+      quietHours: { from: '22:00', to: '07:00' },
+    };
     // 21:30 UTC in June is 23:30 in Berlin (CEST).
-    assert.deepEqual(localTime(Date.UTC(2026, 5, 1, 21, 30), 'Europe/Berlin'), { date: '2026-06-01', minutes: 23 * 60 + 30 });
+    assert.deepEqual(localTime(Date.UTC(2026, 5, 1, 21, 30), 'Europe/Berlin'), {
+      date: '2026-06-01',
+      minutes: 23 * 60 + 30,
+    });
     assert.equal(inQuietHours(settings, Date.UTC(2026, 5, 1, 21, 30)), true);
     assert.equal(inQuietHours(settings, Date.UTC(2026, 5, 1, 4, 59)), true, '06:59 Berlin');
     assert.equal(inQuietHours(settings, Date.UTC(2026, 5, 1, 5, 0)), false, '07:00 Berlin');
-    assert.equal(inQuietHours({ ...settings, timeZone: 'UTC' }, Date.UTC(2026, 5, 1, 21, 30)), false, '21:30 UTC is not quiet');
+    assert.equal(
+      inQuietHours({ ...settings, timeZone: 'UTC' }, Date.UTC(2026, 5, 1, 21, 30)),
+      false,
+      '21:30 UTC is not quiet',
+    );
     assert.equal(isQuiet({ conversationId: 'c', timeZone: 'UTC', quietUntil: 100 }, 99), true);
     assert.equal(isQuiet({ conversationId: 'c', timeZone: 'UTC', quietUntil: 100 }, 100), false);
     assert.equal(isQuiet(undefined, 0), false);
     // The next 18:00 in New York (EDT, UTC-4) after 12:00 UTC is 22:00 UTC the same day; after 23:00 UTC, the next day.
-    assert.equal(nextLocal(Date.UTC(2026, 5, 1, 12, 0), '18:00', 'America/New_York'), Date.UTC(2026, 5, 1, 22, 0));
-    assert.equal(nextLocal(Date.UTC(2026, 5, 1, 23, 0), '18:00', 'America/New_York'), Date.UTC(2026, 5, 2, 22, 0));
+    assert.equal(
+      nextLocal(Date.UTC(2026, 5, 1, 12, 0), '18:00', 'America/New_York'),
+      Date.UTC(2026, 5, 1, 22, 0),
+    );
+    assert.equal(
+      nextLocal(Date.UTC(2026, 5, 1, 23, 0), '18:00', 'America/New_York'),
+      Date.UTC(2026, 5, 2, 22, 0),
+    );
   });
 
   it('applies commands to the stored settings of one conversation', async function () {
     const { store, clock } = await manualStore(Date.UTC(2026, 5, 1, 12, 0));
     const book = new ChannelSettingsBook(store);
-    await applyNoiseCommand(book, TENANT, 'c1', { kind: 'timezone', zone: 'Europe/Berlin' }, clock.now());
-    const quiet = await applyNoiseCommand(book, TENANT, 'c1', { kind: 'quiet_until', until: '18:00' }, clock.now());
+    await applyNoiseCommand(
+      book,
+      TENANT,
+      'c1',
+      { kind: 'timezone', zone: 'Europe/Berlin' },
+      clock.now(),
+    );
+    const quiet = await applyNoiseCommand(
+      book,
+      TENANT,
+      'c1',
+      { kind: 'quiet_until', until: '18:00' },
+      clock.now(),
+    );
     assert.equal(quiet.quietUntil, Date.UTC(2026, 5, 1, 16, 0), '18:00 in Berlin');
     await applyNoiseCommand(book, TENANT, 'c1', { kind: 'digest_at', at: '08:30' }, clock.now());
     await applyNoiseCommand(book, TENANT, 'c1', { kind: 'quiet_off' }, clock.now());
-    assert.deepEqual(await book.get(TENANT, 'c1'), { conversationId: 'c1', timeZone: 'Europe/Berlin', digestAt: '08:30', digestOff: false });
-    assert.deepEqual(await book.get(TENANT, 'c2'), { conversationId: 'c2', timeZone: 'UTC' }, 'others keep the defaults');
+    assert.deepEqual(await book.get(TENANT, 'c1'), {
+      conversationId: 'c1',
+      timeZone: 'Europe/Berlin',
+      digestAt: '08:30',
+      digestOff: false,
+    });
+    assert.deepEqual(
+      await book.get(TENANT, 'c2'),
+      { conversationId: 'c2', timeZone: 'UTC' },
+      'others keep the defaults',
+    );
     await store.close();
   });
 });

@@ -6,7 +6,9 @@ import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 
 export const TENANT = 'tenant-n';
 
-export async function manualStore(start = Date.UTC(2026, 5, 1, 6, 0)): Promise<{ store: SqliteStore; clock: ManualClock }> {
+export async function manualStore(
+  start = Date.UTC(2026, 5, 1, 6, 0),
+): Promise<{ store: SqliteStore; clock: ManualClock }> {
   const clock = new ManualClock(start);
   const store = new SqliteStore({ file: ':memory:', clock, deliveryTtlMs: 3600_000 });
   await store.init();
@@ -31,9 +33,23 @@ export function anEvent(fields: Partial<BrokerEvent> & Pick<BrokerEvent, 'kind'>
 }
 
 export function push(actor: string, i: number, branch = 'main'): BrokerEvent {
-  return anEvent({ kind: 'push', branch, sha: `${String(i).padStart(7, '0')}abcdef`, title: `commit ${i}`, actor: { login: actor, isBot: false }, target: { kind: 'commit', key: `sha${i}` } });
+  return anEvent({
+    kind: 'push',
+    branch,
+    sha: `${String(i).padStart(7, '0')}abcdef`,
+    title: `commit ${i}`,
+    actor: { login: actor, isBot: false },
+    target: { kind: 'commit', key: `sha${i}` },
+  });
 }
 
 export function classified(priority: Priority): Classification {
-  return { priority, urgency: 'whenever', category: 'activity', stakeholders: [], reasons: ['test'], rule: 'test' };
+  return {
+    priority,
+    urgency: 'whenever',
+    category: 'activity',
+    stakeholders: [],
+    reasons: ['test'],
+    rule: 'test',
+  };
 }

@@ -39,7 +39,15 @@ describe('subscription syntax', () => {
       assert.deepEqual(parsed('subscribe octo-org/octo-repo'), {
         kind: 'subscribe',
         scope: { owner: 'octo-org', repo: 'octo-repo' },
-        features: ['issues', 'pulls', 'reviews', 'releases', 'deployments', 'workflows', 'security'],
+        features: [
+          'issues',
+          'pulls',
+          'reviews',
+          'releases',
+          'deployments',
+          'workflows',
+          'security',
+        ],
         filters: {},
       });
     });
@@ -57,7 +65,9 @@ describe('subscription syntax', () => {
 
     it('reads features in any case and order, in canonical order, with every filter', () => {
       assert.deepEqual(
-        parsed('Subscribe octo-org/octo-repo Security comments +label:bug -label:"won\'t fix" branch:main branch:release author:@octocat priority:p1'),
+        parsed(
+          'Subscribe octo-org/octo-repo Security comments +label:bug -label:"won\'t fix" branch:main branch:release author:@octocat priority:p1',
+        ),
         {
           kind: 'subscribe',
           scope: { owner: 'octo-org', repo: 'octo-repo' },
@@ -81,13 +91,21 @@ describe('subscription syntax', () => {
     });
 
     it('quoted label names keep spaces, quotes and backslashes', () => {
-      const command = parsed('subscribe o/r +label:"good first issue" +label:"say \\"hi\\"" +label:"back\\\\slash"');
-      assert.deepEqual(command.kind === 'subscribe' && command.filters.labels?.include, ['good first issue', 'say "hi"', 'back\\slash']);
+      const command = parsed(
+        'subscribe o/r +label:"good first issue" +label:"say \\"hi\\"" +label:"back\\\\slash"',
+      );
+      assert.deepEqual(command.kind === 'subscribe' && command.filters.labels?.include, [
+        'good first issue',
+        'say "hi"',
+        'back\\slash',
+      ]);
     });
 
     it('an author filter may name a bot account', () => {
       const command = parsed('subscribe o/r author:dependabot[bot]');
-      assert.deepEqual(command.kind === 'subscribe' && command.filters.authors, ['dependabot[bot]']);
+      assert.deepEqual(command.kind === 'subscribe' && command.filters.authors, [
+        'dependabot[bot]',
+      ]);
     });
   });
 
@@ -98,7 +116,11 @@ describe('subscription syntax', () => {
         scope: { owner: 'octo-org', repo: 'octo-repo' },
         features: ['comments', 'commits'],
       });
-      assert.deepEqual(parsed('unsubscribe octo-org'), { kind: 'unsubscribe', scope: { owner: 'octo-org' }, features: [] });
+      assert.deepEqual(parsed('unsubscribe octo-org'), {
+        kind: 'unsubscribe',
+        scope: { owner: 'octo-org' },
+        features: [],
+      });
     });
 
     it('subscriptions and list ask for the list', () => {
@@ -136,17 +158,26 @@ describe('subscription syntax', () => {
       ['subscribe o/r label:bug', [/\+label:bug/, /-label:bug/]],
       ['subscribe o/r +label:', [/needs a label name/]],
       ['subscribe o/r +label:bug +label:BUG', [/given twice/]],
-      ['subscribe o/r +label:bug -label:bug', [/both required \(\+label\) and excluded \(-label\)/]],
+      [
+        'subscribe o/r +label:bug -label:bug',
+        [/both required \(\+label\) and excluded \(-label\)/],
+      ],
       ['subscribe o/r +branch:main', [/Only labels take \+ or -/]],
       ['subscribe o/r branch:main branch:main', [/branch:main is given twice/]],
       ['subscribe o/r branch:"has space"', [/not a branch name/]],
       ['subscribe o/r author:not_a_login!', [/not a GitHub login/]],
       ['subscribe o/r author:a author:A', [/author:A is given twice/]],
       ['subscribe o/r priority:P5', [/P0, P1, P2 or P3/]],
-      ['subscribe o/r priority:P1 priority:P2', [/priority is given twice \(priority:P1 and priority:P2\)/]],
+      [
+        'subscribe o/r priority:P1 priority:P2',
+        [/priority is given twice \(priority:P1 and priority:P2\)/],
+      ],
       ['subscribe o/r colour:red', [/Unknown filter "colour:"/, /\+label:x/]],
       ['subscribe o/r +label:"unclosed', [/quote \("\) is not closed/]],
-      ['unsubscribe o/r +label:bug', [/unsubscribe takes features only/, /unsubscribe owner\/repo/]],
+      [
+        'unsubscribe o/r +label:bug',
+        [/unsubscribe takes features only/, /unsubscribe owner\/repo/],
+      ],
       ['subscriptions now', [/takes nothing after it/]],
     ];
     for (const [input, mustMention] of cases) {
@@ -157,7 +188,10 @@ describe('subscription syntax', () => {
     }
 
     it('every filter and feature error ends with the syntax to use', () => {
-      assert.match(errorOf('subscribe o/r nope'), /Syntax: subscribe owner\/repo \[features\.\.\.\]/);
+      assert.match(
+        errorOf('subscribe o/r nope'),
+        /Syntax: subscribe owner\/repo \[features\.\.\.\]/,
+      );
     });
   });
 
@@ -168,22 +202,60 @@ describe('subscription syntax', () => {
         features: [...DEFAULT_FEATURES],
         filters: { labels: { include: ['good first issue'], exclude: ['wip'] }, minPriority: 'P2' },
       };
-      assert.equal(formatSubscription(spec), 'subscribe octo-org/octo-repo +label:"good first issue" -label:wip priority:P2');
       assert.equal(
-        formatSubscription({ scope: { owner: 'o' }, features: ['security', 'issues'], filters: {} }),
+        formatSubscription(spec),
+        'subscribe octo-org/octo-repo +label:"good first issue" -label:wip priority:P2',
+      );
+      assert.equal(
+        formatSubscription({
+          scope: { owner: 'o' },
+          features: ['security', 'issues'],
+          filters: {},
+        }),
         'subscribe o issues security',
       );
     });
 
     it('lists subscriptions one a line, or says there are none', () => {
-      const spec: SubscriptionSpec = { scope: { owner: 'o', repo: 'r' }, features: ['pulls'], filters: {} };
-      assert.equal(formatSubscriptionList([spec, { ...spec, scope: { owner: 'p' } }]), '- subscribe o/r pulls\n- subscribe p pulls');
+      const spec: SubscriptionSpec = {
+        scope: { owner: 'o', repo: 'r' },
+        features: ['pulls'],
+        filters: {},
+      };
+      assert.equal(
+        formatSubscriptionList([spec, { ...spec, scope: { owner: 'p' } }]),
+        '- subscribe o/r pulls\n- subscribe p pulls',
+      );
       assert.match(formatSubscriptionList([]), /no subscriptions yet/);
     });
   });
 
   describe('properties', () => {
-    const words = ['subscribe', 'unsubscribe', 'subscriptions', 'list', 'o/r', 'o', '/', 'issues', 'pulls', '+label:', '-label:', 'label:', 'branch:', 'author:', 'priority:', 'P1', '"', '\\', '\\"', '@', ' ', '\n', '\t'];
+    const words = [
+      'subscribe',
+      'unsubscribe',
+      'subscriptions',
+      'list',
+      'o/r',
+      'o',
+      '/',
+      'issues',
+      'pulls',
+      '+label:',
+      '-label:',
+      'label:',
+      'branch:',
+      'author:',
+      'priority:',
+      'P1',
+      '"',
+      '\\',
+      '\\"',
+      '@',
+      ' ',
+      '\n',
+      '\t',
+    ];
 
     function assertAnswered(result: ParseResult): void {
       if (result.ok) assert.ok(['subscribe', 'unsubscribe', 'list'].includes(result.command.kind));
@@ -192,14 +264,21 @@ describe('subscription syntax', () => {
 
     it('never throws on arbitrary strings', () => {
       fc.assert(
-        fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (input) => assertAnswered(parseSubscriptionCommand(input))),
+        fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (input) =>
+          assertAnswered(parseSubscriptionCommand(input)),
+        ),
         { numRuns: 2_000 },
       );
     });
 
     it('never throws on strings made of its own syntax', () => {
-      const soup = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 8 })), { maxLength: 20 }).map((parts) => parts.join(''));
-      fc.assert(fc.property(soup, (input) => assertAnswered(parseSubscriptionCommand(input))), { numRuns: 3_000 });
+      const soup = fc
+        .array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 8 })), { maxLength: 20 })
+        .map((parts) => parts.join(''));
+      fc.assert(
+        fc.property(soup, (input) => assertAnswered(parseSubscriptionCommand(input))),
+        { numRuns: 3_000 },
+      );
     });
 
     // Alphanumeric runs joined by single hyphens, at most 39 characters: GitHub's login rule.
@@ -207,12 +286,18 @@ describe('subscription syntax', () => {
       .array(fc.stringMatching(/^[A-Za-z0-9]{1,8}$/), { minLength: 1, maxLength: 4 })
       .map((parts) => parts.join('-'))
       .filter((value) => value.length <= 39);
-    const repo = fc.stringMatching(/^[A-Za-z0-9._-]{1,100}$/).filter((value) => value !== '.' && value !== '..' && !value.endsWith('.git'));
+    const repo = fc
+      .stringMatching(/^[A-Za-z0-9._-]{1,100}$/)
+      .filter((value) => value !== '.' && value !== '..' && !value.endsWith('.git'));
     // Includes a quote, which the formatter must quote for the tokenizer to read it back.
     const branch = fc
-      .stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.#"'é+-]{0,10}(?:\/[A-Za-z0-9][A-Za-z0-9_.#"'é+-]{0,10}){0,2}$/)
+      .stringMatching(
+        /^[A-Za-z0-9][A-Za-z0-9_.#"'é+-]{0,10}(?:\/[A-Za-z0-9][A-Za-z0-9_.#"'é+-]{0,10}){0,2}$/,
+      )
       .filter((value) => !value.includes('..') && !value.endsWith('.') && !value.endsWith('.lock'));
-    const label = fc.string({ unit: 'binary', minLength: 1, maxLength: 50 }).filter((value) => value.trim() !== '');
+    const label = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 50 })
+      .filter((value) => value.trim() !== '');
     const features = fc.subarray([...FEATURES], { minLength: 1 }) as fc.Arbitrary<Feature[]>;
     const spec: fc.Arbitrary<SubscriptionSpec> = fc
       .record({
@@ -225,16 +310,29 @@ describe('subscription syntax', () => {
         authors: fc.uniqueArray(login, { selector: (value) => value.toLowerCase(), maxLength: 3 }),
         minPriority: fc.option(fc.constantFrom(...PRIORITIES), { nil: undefined }),
       })
-      .map(({ owner, repo: name, features: chosen, labels, split, branches, authors, minPriority }) => ({
-        scope: name === undefined ? { owner } : { owner, repo: name },
-        features: chosen,
-        filters: {
-          ...(labels.length > 0 && { labels: { include: labels.slice(0, split), exclude: labels.slice(split) } }),
-          ...(branches.length > 0 && { branches }),
-          ...(authors.length > 0 && { authors }),
-          ...(minPriority !== undefined && { minPriority }),
-        },
-      }));
+      .map(
+        ({
+          owner,
+          repo: name,
+          features: chosen,
+          labels,
+          split,
+          branches,
+          authors,
+          minPriority,
+        }) => ({
+          scope: name === undefined ? { owner } : { owner, repo: name },
+          features: chosen,
+          filters: {
+            ...(labels.length > 0 && {
+              labels: { include: labels.slice(0, split), exclude: labels.slice(split) },
+            }),
+            ...(branches.length > 0 && { branches }),
+            ...(authors.length > 0 && { authors }),
+            ...(minPriority !== undefined && { minPriority }),
+          },
+        }),
+      );
 
     it('format then parse gives the same subscription back', () => {
       fc.assert(
@@ -252,7 +350,13 @@ describe('subscription syntax', () => {
 
 describe('featureOf', () => {
   const eventOf = (event: string, payload: unknown): BrokerEvent =>
-    normalise({ tenantId: 't', deliveryId: 'd', event, payload: payload as Record<string, unknown>, receivedAt: 0 });
+    normalise({
+      tenantId: 't',
+      deliveryId: 'd',
+      event,
+      payload: payload as Record<string, unknown>,
+      receivedAt: 0,
+    });
 
   /** The feature of every recorded event type, written independently of the code; absent: none. */
   const EXPECTED: Record<string, Feature | undefined> = {
@@ -288,10 +392,16 @@ describe('featureOf', () => {
 
   it('maps every recorded event type as expected, administration to nothing', () => {
     for (const example of loadWebhookExamples()) {
-      const pr = example.event === 'issues' && typeof (example.payload['issue'] as Record<string, unknown>)['pull_request'] === 'object';
+      const pr =
+        example.event === 'issues' &&
+        typeof (example.payload['issue'] as Record<string, unknown>)['pull_request'] === 'object';
       const publicized = example.event === 'repository' && example.action === 'publicized';
       const expected = pr ? 'pulls' : publicized ? 'security' : EXPECTED[example.event];
-      assert.equal(featureOf(eventOf(example.event, example.payload)), expected, `${example.event}#${example.index}`);
+      assert.equal(
+        featureOf(eventOf(example.event, example.payload)),
+        expected,
+        `${example.event}#${example.index}`,
+      );
     }
   });
 

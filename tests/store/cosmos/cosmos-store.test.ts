@@ -3,8 +3,16 @@ import https from 'node:https';
 import net from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
 import { ManualClock } from '../../../src/core/clock.js';
-import { BODIES_CONTAINER, MAX_DOCUMENT_BYTES, ORPHAN_GRACE_MS } from '../../../src/store/cosmos/cosmos-bodies.js';
-import { CosmosStore, DELIVERIES_CONTAINER, type CosmosStoreOptions } from '../../../src/store/cosmos/cosmos-store.js';
+import {
+  BODIES_CONTAINER,
+  MAX_DOCUMENT_BYTES,
+  ORPHAN_GRACE_MS,
+} from '../../../src/store/cosmos/cosmos-bodies.js';
+import {
+  CosmosStore,
+  DELIVERIES_CONTAINER,
+  type CosmosStoreOptions,
+} from '../../../src/store/cosmos/cosmos-store.js';
 import { RECORD_KINDS, StoreUnavailableError } from '../../../src/store/store.js';
 import { type DeliveryInput } from '../../../src/core/inbox-item.js';
 import { startCosmosServer, type CosmosTestServer } from '../../support/cosmos-server.js';
@@ -32,7 +40,11 @@ describe('CosmosStore', function () {
     await server?.stop();
   });
 
-  function storeOptions(clock: ManualClock, databaseId: string, overrides: Partial<CosmosStoreOptions> = {}): CosmosStoreOptions {
+  function storeOptions(
+    clock: ManualClock,
+    databaseId: string,
+    overrides: Partial<CosmosStoreOptions> = {},
+  ): CosmosStoreOptions {
     return {
       endpoint: server.endpoint,
       key: server.key,
@@ -46,7 +58,11 @@ describe('CosmosStore', function () {
   }
 
   /** A store on a database of its own; cleanup drops the database so big test bodies do not pile up. */
-  function open(clock: ManualClock): { store: CosmosStore; databaseId: string; cleanup(): Promise<void> } {
+  function open(clock: ManualClock): {
+    store: CosmosStore;
+    databaseId: string;
+    cleanup(): Promise<void>;
+  } {
     databases += 1;
     const databaseId = `reynolds-test-${databases}`;
     return {
@@ -58,8 +74,15 @@ describe('CosmosStore', function () {
     };
   }
 
-  async function rawDelivery(databaseId: string, id: string): Promise<Record<string, unknown> | undefined> {
-    const { resource } = await admin.database(databaseId).container(DELIVERIES_CONTAINER).item(id, id).read();
+  async function rawDelivery(
+    databaseId: string,
+    id: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    const { resource } = await admin
+      .database(databaseId)
+      .container(DELIVERIES_CONTAINER)
+      .item(id, id)
+      .read();
     return resource as Record<string, unknown> | undefined;
   }
 
@@ -108,15 +131,32 @@ describe('CosmosStore', function () {
         };
         const [a, b] = await Promise.all([drain(store, 'replica-a'), drain(replica, 'replica-b')]);
         const inA = new Set(a);
-        assert.deepEqual(a.filter((key) => new Set(b).has(key)), [], 'no item is claimed by both');
+        assert.deepEqual(
+          a.filter((key) => new Set(b).has(key)),
+          [],
+          'no item is claimed by both',
+        );
         assert.equal(a.length + b.length, 200);
-        assert.deepEqual([...new Set([...a, ...b])].sort(), [...keys].sort(), 'every item is claimed');
+        assert.deepEqual(
+          [...new Set([...a, ...b])].sort(),
+          [...keys].sort(),
+          'every item is claimed',
+        );
         assert.ok(a.length > 0 && b.length > 0, 'both replicas took part');
         for (const key of keys) {
           const item = await store.getDelivery(key);
-          assert.equal(item?.leaseOwner, inA.has(key) ? 'replica-a' : 'replica-b', `${key} is leased by whoever got it`);
+          assert.equal(
+            item?.leaseOwner,
+            inA.has(key) ? 'replica-a' : 'replica-b',
+            `${key} is leased by whoever got it`,
+          );
         }
-        assert.deepEqual(await store.inboxCounts(), { pending: 0, processing: 200, done: 0, failed: 0 });
+        assert.deepEqual(await store.inboxCounts(), {
+          pending: 0,
+          processing: 200,
+          done: 0,
+          failed: 0,
+        });
       } finally {
         await replica.close();
       }
@@ -128,7 +168,11 @@ describe('CosmosStore', function () {
       await store.acceptDelivery(parkedOne);
       const pending = await rawDelivery(databaseId, kept.key);
       assert.ok(pending);
-      assert.equal(pending.ttl, undefined, 'a pending delivery must never be deleted by the server');
+      assert.equal(
+        pending.ttl,
+        undefined,
+        'a pending delivery must never be deleted by the server',
+      );
       assert.equal(pending.expiresAt, null);
 
       await store.claimInbox({ owner: 'w', limit: 2, leaseMs: 60_000 });
@@ -144,12 +188,25 @@ describe('CosmosStore', function () {
       assert.equal(parked?.expiresAt, null);
     });
 
-    it('gives expiring records a server ttl in their kind\'s container, partitioned by /partition', async function () {
-      await store.putRecord({ kind: 'echo', tenantId: 't', partition: 'o/r|#1', id: 'e1', data: {}, expiresAt: clock.now() + 90_500 });
+    it("gives expiring records a server ttl in their kind's container, partitioned by /partition", async function () {
+      await store.putRecord({
+        kind: 'echo',
+        tenantId: 't',
+        partition: 'o/r|#1',
+        id: 'e1',
+        data: {},
+        expiresAt: clock.now() + 90_500,
+      });
       await store.putRecord({ kind: 'chain', tenantId: 't', partition: 't', id: 'c1', data: {} });
-      const echo = (await admin.database(databaseId).container('echo').item('e1', 'o/r|#1').read()).resource;
-      assert.equal(echo?.ttl, 91, 'rounded up, so the server never deletes before reads call it expired');
-      const chain = (await admin.database(databaseId).container('chain').item('c1', 't').read()).resource;
+      const echo = (await admin.database(databaseId).container('echo').item('e1', 'o/r|#1').read())
+        .resource;
+      assert.equal(
+        echo?.ttl,
+        91,
+        'rounded up, so the server never deletes before reads call it expired',
+      );
+      const chain = (await admin.database(databaseId).container('chain').item('c1', 't').read())
+        .resource;
       assert.ok(chain);
       assert.equal(chain.ttl, undefined);
     });
@@ -183,16 +240,29 @@ describe('CosmosStore', function () {
     it('init() turns TTL on in a container someone created without it', async function () {
       const database = admin.database(databaseId);
       await database.container(DELIVERIES_CONTAINER).delete();
-      await database.containers.create({ id: DELIVERIES_CONTAINER, partitionKey: { paths: ['/id'] } });
-      assert.equal((await database.container(DELIVERIES_CONTAINER).read()).resource?.defaultTtl, undefined);
+      await database.containers.create({
+        id: DELIVERIES_CONTAINER,
+        partitionKey: { paths: ['/id'] },
+      });
+      assert.equal(
+        (await database.container(DELIVERIES_CONTAINER).read()).resource?.defaultTtl,
+        undefined,
+      );
       await store.init();
-      assert.equal((await database.container(DELIVERIES_CONTAINER).read()).resource?.defaultTtl, -1);
+      assert.equal(
+        (await database.container(DELIVERIES_CONTAINER).read()).resource?.defaultTtl,
+        -1,
+      );
     });
 
     it('init() refuses a deliveries container partitioned by something else', async function () {
       const database = admin.database(databaseId);
       await database.container(DELIVERIES_CONTAINER).delete();
-      await database.containers.create({ id: DELIVERIES_CONTAINER, partitionKey: { paths: ['/tenantId'] }, defaultTtl: -1 });
+      await database.containers.create({
+        id: DELIVERIES_CONTAINER,
+        partitionKey: { paths: ['/tenantId'] },
+        defaultTtl: -1,
+      });
       await assert.rejects(store.init(), /partitioned by \/tenantId, but Reynolds needs \/id/);
     });
 
@@ -200,9 +270,15 @@ describe('CosmosStore', function () {
       const d = delivery({ key: 'hook-1:a/b\\c?d#e%2F' });
       assert.equal(await store.acceptDelivery(d), 'accepted');
       assert.equal(await store.acceptDelivery(d), 'duplicate');
-      assert.equal(await store.acceptDelivery({ ...d, key: 'hook-1:a%2Fb\\c?d#e%2F' }), 'accepted', 'escaping stays one-to-one');
+      assert.equal(
+        await store.acceptDelivery({ ...d, key: 'hook-1:a%2Fb\\c?d#e%2F' }),
+        'accepted',
+        'escaping stays one-to-one',
+      );
       assert.equal((await store.getDelivery(d.key))?.key, d.key);
-      const claimedKeys = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 1000 })).map((i) => i.key);
+      const claimedKeys = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 1000 })).map(
+        (i) => i.key,
+      );
       assert.deepEqual(claimedKeys, [d.key, 'hook-1:a%2Fb\\c?d#e%2F']);
       await store.completeInbox(d.key, 'w');
       assert.equal((await store.getDelivery(d.key))?.status, 'done');
@@ -247,7 +323,10 @@ describe('CosmosStore', function () {
       const { resources: containers } = await database.containers.readAll().fetchAll();
       let largest = { container: '', id: '', bytes: 0 };
       for (const { id: container } of containers) {
-        const { resources } = await database.container(container).items.query<{ id: string }>('SELECT * FROM c').fetchAll();
+        const { resources } = await database
+          .container(container)
+          .items.query<{ id: string }>('SELECT * FROM c')
+          .fetchAll();
         for (const doc of resources) {
           const bytes = Buffer.byteLength(JSON.stringify(doc), 'utf8');
           if (bytes > largest.bytes) largest = { container, id: doc.id, bytes };
@@ -258,12 +337,22 @@ describe('CosmosStore', function () {
 
     async function assertNoDocumentOverTheCap(): Promise<void> {
       const largest = await largestRawDocument();
-      assert.ok(largest.bytes <= MAX_DOCUMENT_BYTES, `${largest.container}/${largest.id} is ${largest.bytes} bytes, over ${MAX_DOCUMENT_BYTES}`);
+      assert.ok(
+        largest.bytes <= MAX_DOCUMENT_BYTES,
+        `${largest.container}/${largest.id} is ${largest.bytes} bytes, over ${MAX_DOCUMENT_BYTES}`,
+      );
     }
 
     /** Compared with ===: assert.equal on two 25 MB strings would try to print a diff of them. */
-    function assertSameBody(actual: string | null | undefined, expected: string, what: string): void {
-      assert.ok(actual === expected, `${what}: got ${actual?.length ?? actual} characters, expected ${expected.length}, not identical`);
+    function assertSameBody(
+      actual: string | null | undefined,
+      expected: string,
+      what: string,
+    ): void {
+      assert.ok(
+        actual === expected,
+        `${what}: got ${actual?.length ?? actual} characters, expected ${expected.length}, not identical`,
+      );
     }
 
     async function acceptLarge(body: string): Promise<DeliveryInput> {
@@ -281,7 +370,10 @@ describe('CosmosStore', function () {
       assert.equal(raw?.bodyEncoding, 'gzip-base64');
       const chunks = await rawChunks();
       assert.equal(raw?.bodyChunks, chunks.length);
-      assert.deepEqual(chunks.map((c) => c.id), chunks.map((_, n) => `${d.key}:${n}`));
+      assert.deepEqual(
+        chunks.map((c) => c.id),
+        chunks.map((_, n) => `${d.key}:${n}`),
+      );
       assert.ok(chunks.every((c) => c.partition === d.key));
       await assertNoDocumentOverTheCap();
 
@@ -298,7 +390,10 @@ describe('CosmosStore', function () {
 
       const raw = await rawDelivery(databaseId, d.key);
       assert.equal(raw?.body, null);
-      assert.ok(typeof raw?.bodyChunks === 'number' && raw.bodyChunks > 1, `${String(raw?.bodyChunks)} chunks: compression alone must not be enough here`);
+      assert.ok(
+        typeof raw?.bodyChunks === 'number' && raw.bodyChunks > 1,
+        `${String(raw?.bodyChunks)} chunks: compression alone must not be enough here`,
+      );
       assert.equal((await rawChunks()).length, raw.bodyChunks);
       await assertNoDocumentOverTheCap();
 
@@ -325,24 +420,39 @@ describe('CosmosStore', function () {
 
       clock.advance(1000);
       assert.equal(await store.acceptDelivery(d), 'duplicate');
-      assert.equal(await store.acceptDelivery({ ...d, body: pushPayload(4 * MB, mulberry32(4), 'random') }), 'duplicate');
+      assert.equal(
+        await store.acceptDelivery({ ...d, body: pushPayload(4 * MB, mulberry32(4), 'random') }),
+        'duplicate',
+      );
       assert.deepEqual(await rawChunks(), before, 'same chunks, same etags');
       assertSameBody((await store.getDelivery(d.key))?.body, body, 'the first body is kept');
     });
 
     it('deletes the chunks when the item completes, and keeps them while it is retried or parked', async function () {
-      const [done, parkedOne] = [await acceptLarge(pushPayload(3 * MB, mulberry32(5), 'random')), await acceptLarge(pushPayload(3 * MB, mulberry32(6), 'random'))];
-      const partitions = async () => [...new Set((await rawChunks()).map((c) => c.partition))].sort();
+      const [done, parkedOne] = [
+        await acceptLarge(pushPayload(3 * MB, mulberry32(5), 'random')),
+        await acceptLarge(pushPayload(3 * MB, mulberry32(6), 'random')),
+      ];
+      const partitions = async () =>
+        [...new Set((await rawChunks()).map((c) => c.partition))].sort();
       assert.deepEqual(await partitions(), [done.key, parkedOne.key].sort());
 
       await store.claimInbox({ owner: 'w', limit: 2, leaseMs: 60_000 });
       await store.retryInbox(done.key, 'w', 'boom', clock.now());
       await store.parkInbox(parkedOne.key, 'w', 'gave up');
-      assert.deepEqual(await partitions(), [done.key, parkedOne.key].sort(), 'retrying or parking keeps the body');
+      assert.deepEqual(
+        await partitions(),
+        [done.key, parkedOne.key].sort(),
+        'retrying or parking keeps the body',
+      );
       await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 });
       await store.completeInbox(done.key, 'w');
 
-      assert.deepEqual(await partitions(), [parkedOne.key], 'only the completed item lost its chunks');
+      assert.deepEqual(
+        await partitions(),
+        [parkedOne.key],
+        'only the completed item lost its chunks',
+      );
       const raw = await rawDelivery(databaseId, done.key);
       assert.equal(raw?.status, 'done');
       assert.equal(raw?.bodyChunks, null);
@@ -361,20 +471,46 @@ describe('CosmosStore', function () {
       const done = await acceptLarge(pushPayload(3 * MB, mulberry32(8), 'random'));
       const doneChunks = (await rawChunks()).filter((c) => c.partition === done.key);
       const fullChunks = await Promise.all(
-        doneChunks.map(async (c) => (await admin.database(databaseId).container(BODIES_CONTAINER).item(c.id, c.partition).read()).resource),
+        doneChunks.map(
+          async (c) =>
+            (
+              await admin
+                .database(databaseId)
+                .container(BODIES_CONTAINER)
+                .item(c.id, c.partition)
+                .read()
+            ).resource,
+        ),
       );
-      assert.deepEqual((await store.claimInbox({ owner: 'w', limit: 2, leaseMs: 60_000 })).map((i) => i.key), [kept.key, done.key]);
+      assert.deepEqual(
+        (await store.claimInbox({ owner: 'w', limit: 2, leaseMs: 60_000 })).map((i) => i.key),
+        [kept.key, done.key],
+      );
       await store.completeInbox(done.key, 'w');
-      for (const chunk of fullChunks) await admin.database(databaseId).container(BODIES_CONTAINER).items.create(chunk);
+      for (const chunk of fullChunks)
+        await admin.database(databaseId).container(BODIES_CONTAINER).items.create(chunk);
       // Intake wrote the chunks, then failed to create the delivery.
       const abandoned = await acceptLarge(pushPayload(3 * MB, mulberry32(9), 'random'));
-      await admin.database(databaseId).container(DELIVERIES_CONTAINER).item(abandoned.key, abandoned.key).delete();
+      await admin
+        .database(databaseId)
+        .container(DELIVERIES_CONTAINER)
+        .item(abandoned.key, abandoned.key)
+        .delete();
 
-      const orphans = doneChunks.length + (await rawChunks()).filter((c) => c.partition === abandoned.key).length;
-      assert.equal(await store.sweepExpired(), 0, 'nothing is an orphan within the grace: intake may be between its two writes');
+      const orphans =
+        doneChunks.length + (await rawChunks()).filter((c) => c.partition === abandoned.key).length;
+      assert.equal(
+        await store.sweepExpired(),
+        0,
+        'nothing is an orphan within the grace: intake may be between its two writes',
+      );
       clock.advance(ORPHAN_GRACE_MS);
       assert.equal(await store.sweepExpired(), orphans);
-      assert.deepEqual([...new Set((await rawChunks()).map((c) => c.partition))], [kept.key], 'the pending item keeps its chunks');
+      assert.deepEqual(
+        [...new Set((await rawChunks()).map((c) => c.partition))],
+        [kept.key],
+        'the pending item keeps its chunks',
+      );
       assertSameBody((await store.getDelivery(kept.key))?.body, kept.body, 'and its body');
     });
 
@@ -387,19 +523,29 @@ describe('CosmosStore', function () {
       assert.ok(count > 1);
       await bodies.item(`${broken.key}:1`, broken.key).delete();
 
-      const missing = new RegExp(`body of delivery ${broken.key} cannot be reassembled: chunk 1 of ${count} is missing from delivery_bodies`);
+      const missing = new RegExp(
+        `body of delivery ${broken.key} cannot be reassembled: chunk 1 of ${count} is missing from delivery_bodies`,
+      );
       await assert.rejects(store.getDelivery(broken.key), missing);
 
       const leaseMs = 60_000;
       const claimed = await store.claimInbox({ owner: 'w', limit: 10, leaseMs });
-      assert.deepEqual(claimed.map((i) => i.key), [fine.key], 'the broken item is not handed out, and does not hold up the rest');
+      assert.deepEqual(
+        claimed.map((i) => i.key),
+        [fine.key],
+        'the broken item is not handed out, and does not hold up the rest',
+      );
       await store.completeInbox(fine.key, 'w');
       let raw = await rawDelivery(databaseId, broken.key);
       assert.equal(raw?.status, 'pending');
       assert.equal(raw?.attempts, 1);
       assert.equal(raw?.nextAttemptAt, clock.now() + leaseMs);
       assert.match(String(raw?.lastError), missing);
-      assert.deepEqual(await store.claimInbox({ owner: 'w', limit: 10, leaseMs }), [], 'not before the lease would have run out');
+      assert.deepEqual(
+        await store.claimInbox({ owner: 'w', limit: 10, leaseMs }),
+        [],
+        'not before the lease would have run out',
+      );
 
       for (const attempt of [2, 3]) {
         clock.advance(leaseMs);
@@ -414,15 +560,28 @@ describe('CosmosStore', function () {
 
       // A chunk that is there but damaged is caught too (gzip's CRC), not handed out garbled.
       const damaged = await acceptLarge(pushPayload(3 * MB, mulberry32(11), 'random'));
-      const chunk = (await bodies.item(`${damaged.key}:0`, damaged.key).read<{ body: string }>()).resource;
+      const chunk = (await bodies.item(`${damaged.key}:0`, damaged.key).read<{ body: string }>())
+        .resource;
       assert.ok(chunk);
       const middle = chunk.body.length >> 1;
-      await bodies.item(`${damaged.key}:0`, damaged.key).replace({ ...chunk, body: chunk.body.slice(0, middle) + (chunk.body[middle] === 'A' ? 'B' : 'A') + chunk.body.slice(middle + 1) });
-      await assert.rejects(store.getDelivery(damaged.key), /cannot be reassembled: its \d+ chunks? do not decode/);
+      await bodies
+        .item(`${damaged.key}:0`, damaged.key)
+        .replace({
+          ...chunk,
+          body:
+            chunk.body.slice(0, middle) +
+            (chunk.body[middle] === 'A' ? 'B' : 'A') +
+            chunk.body.slice(middle + 1),
+        });
+      await assert.rejects(
+        store.getDelivery(damaged.key),
+        /cannot be reassembled: its \d+ chunks? do not decode/,
+      );
     });
 
     it('init() creates the body container partitioned by /partition, with TTL on', async function () {
-      const container = (await admin.database(databaseId).container(BODIES_CONTAINER).read()).resource;
+      const container = (await admin.database(databaseId).container(BODIES_CONTAINER).read())
+        .resource;
       assert.equal(container?.defaultTtl, -1);
       assert.deepEqual(container?.partitionKey?.paths, ['/partition']);
     });
@@ -452,7 +611,10 @@ describe('CosmosStore', function () {
           return true;
         });
         await assert.rejects(store.ping(), StoreUnavailableError);
-        await assert.rejects(store.claimInbox({ owner: 'w', limit: 1, leaseMs: 1000 }), StoreUnavailableError);
+        await assert.rejects(
+          store.claimInbox({ owner: 'w', limit: 1, leaseMs: 1000 }),
+          StoreUnavailableError,
+        );
         assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
       } finally {
         await store.close();
@@ -517,7 +679,28 @@ describe('CosmosStore', function () {
 
 const MB = 1024 * 1024;
 
-const WORDS = ['fix', 'add', 'refactor', 'bump', 'parser', 'webhook', 'retry', 'lease', 'cosmos', 'chunk', 'test', 'docs', 'ünïcødé', 'naïve', 'café', '✓', '🚀', 'the', 'of', 'and'];
+const WORDS = [
+  'fix',
+  'add',
+  'refactor',
+  'bump',
+  'parser',
+  'webhook',
+  'retry',
+  'lease',
+  'cosmos',
+  'chunk',
+  'test',
+  'docs',
+  'ünïcødé',
+  'naïve',
+  'café',
+  '✓',
+  '🚀',
+  'the',
+  'of',
+  'and',
+];
 
 /**
  * A push payload of at least `bytes` UTF-8 bytes, as JSON: a huge `commits` array. 'repetitive'
@@ -526,8 +709,10 @@ const WORDS = ['fix', 'add', 'refactor', 'bump', 'parser', 'webhook', 'retry', '
  * compress far less, so a big one needs several chunks. Non-ASCII text checks the bytes survive.
  */
 function pushPayload(bytes: number, random: () => number, kind: 'repetitive' | 'random'): string {
-  const hex = (length: number) => Array.from({ length }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
-  const words = (count: number) => Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+  const hex = (length: number) =>
+    Array.from({ length }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+  const words = (count: number) =>
+    Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
   const author = { name: 'Zoë Ünïcødé', email: 'zoe@example.com', username: 'zoe' };
   const commits: object[] = [];
   let size = 0;
@@ -537,14 +722,20 @@ function pushPayload(bytes: number, random: () => number, kind: 'repetitive' | '
       id,
       tree_id: hex(40),
       distinct: true,
-      message: kind === 'random' ? `${words(12)}\n\n${hex(200)} ${words(40)}` : `Fix the flaky retry test (#${i % 50})\n\nThe lease ran out before the worker finished.`,
+      message:
+        kind === 'random'
+          ? `${words(12)}\n\n${hex(200)} ${words(40)}`
+          : `Fix the flaky retry test (#${i % 50})\n\nThe lease ran out before the worker finished.`,
       timestamp: '2026-01-01T00:00:00Z',
       url: `https://github.com/octo-org/octo-repo/commit/${id}`,
       author,
       committer: author,
       added: kind === 'random' ? [`src/${hex(8)}/${words(1)}.ts`] : ['src/store/cosmos-bodies.ts'],
       removed: [],
-      modified: kind === 'random' ? [`src/${hex(8)}.ts`, `tests/${hex(8)}.test.ts`] : ['src/store/cosmos-store.ts', 'tests/store/cosmos-store.test.ts'],
+      modified:
+        kind === 'random'
+          ? [`src/${hex(8)}.ts`, `tests/${hex(8)}.test.ts`]
+          : ['src/store/cosmos-store.ts', 'tests/store/cosmos-store.test.ts'],
     };
     commits.push(commit);
     size += Buffer.byteLength(JSON.stringify(commit)) + 1;

@@ -14,7 +14,10 @@ function tempDir(): { dir: string; cleanup(): void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const segmentFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.bodies')).sort();
+const segmentFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.bodies'))
+    .sort();
 const body = (n: number, size = 1000) => JSON.stringify({ n, pad: 'x'.repeat(size) });
 
 describe('BodyJournal', function () {
@@ -25,7 +28,10 @@ describe('BodyJournal', function () {
     const refs = [1, 2, 3].map((n) => journal.reserve(Buffer.from(body(n))));
     journal.flush();
     journal.commit();
-    assert.deepEqual(refs.map((ref) => JSON.parse(journal.read(ref).toString()).n), [1, 2, 3]);
+    assert.deepEqual(
+      refs.map((ref) => JSON.parse(journal.read(ref).toString()).n),
+      [1, 2, 3],
+    );
     assert.equal(journal.segments().live.get(refs[0]!.segment), 3);
     journal.close();
     cleanup();
@@ -79,10 +85,13 @@ describe('BodyJournal', function () {
     const { dir, cleanup } = tempDir();
     let budget = 1500; // bytes the "disk" takes before it is full
     const partial = (fd: number, buffers: readonly NodeJS.ArrayBufferView[], position: number) => {
-      const all = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      const all = Buffer.concat(
+        buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
+      );
       // At most 700 bytes per call, as a kernel may return early.
       const n = Math.min(all.length, 700, budget);
-      if (n === 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      if (n === 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       budget -= n;
       return writevSync(fd, [all.subarray(0, n)], position);
     };
@@ -91,7 +100,11 @@ describe('BodyJournal', function () {
     const first = journal.reserve(Buffer.from(body(1)));
     journal.flush(); // 1,020 bytes in two short writes
     journal.commit();
-    assert.equal(JSON.parse(journal.read(first).toString()).n, 1, 'every byte of a short write is written');
+    assert.equal(
+      JSON.parse(journal.read(first).toString()).n,
+      1,
+      'every byte of a short write is written',
+    );
     journal.reserve(Buffer.from(body(2)));
     assert.throws(() => journal.flush(), /ENOSPC/, 'what does not fit fails the batch');
     journal.rollback();
@@ -143,17 +156,26 @@ describe('SqliteStore with the body journal', function () {
     for (const d of deliveries) assert.equal(await store.acceptDelivery(d), 'accepted');
     assert.equal(await store.acceptDelivery(deliveries[0]!), 'duplicate');
     const inSqlite = new Database(file, { readonly: true });
-    assert.equal((inSqlite.prepare('SELECT count(*) AS n FROM delivery_bodies').get() as { n: number }).n, 0);
+    assert.equal(
+      (inSqlite.prepare('SELECT count(*) AS n FROM delivery_bodies').get() as { n: number }).n,
+      0,
+    );
     inSqlite.close();
     const live = [...store.journalSegments()!.live.values()].reduce((a, b) => a + b, 0);
     assert.equal(live, 30, 'the duplicate reserved nothing');
     assert.ok(segmentFiles(file + BODY_JOURNAL_SUFFIX).length >= 3);
 
     const claimed = await store.claimInbox({ owner: 'w', limit: 100, leaseMs: 60_000 });
-    assert.deepEqual(claimed.map((item) => item.body), deliveries.map((d) => d.body));
+    assert.deepEqual(
+      claimed.map((item) => item.body),
+      deliveries.map((d) => d.body),
+    );
     for (const item of claimed) await store.completeInbox(item.key, 'w');
     assert.deepEqual([...store.journalSegments()!.live.values()], []);
-    assert.ok(segmentFiles(file + BODY_JOURNAL_SUFFIX).length <= 1, 'only the active segment may remain');
+    assert.ok(
+      segmentFiles(file + BODY_JOURNAL_SUFFIX).length <= 1,
+      'only the active segment may remain',
+    );
     assert.equal((await store.getDelivery(deliveries[5]!.key))?.body, null);
     await store.close();
     cleanup();
@@ -165,7 +187,11 @@ describe('SqliteStore with the body journal', function () {
     const clock = new ManualClock();
     const first = open(file, clock, 3000);
     await first.init();
-    const [done, failed, pending] = [delivery({ body: body(1) }), delivery({ body: body(2) }), delivery({ body: body(3) })];
+    const [done, failed, pending] = [
+      delivery({ body: body(1) }),
+      delivery({ body: body(2) }),
+      delivery({ body: body(3) }),
+    ];
     for (const d of [done, failed, pending]) await first.acceptDelivery(d);
     const items = await first.claimInbox({ owner: 'w', limit: 2, leaseMs: 60_000 });
     await first.completeInbox(items[0]!.key, 'w');
@@ -174,7 +200,10 @@ describe('SqliteStore with the body journal', function () {
     const second = open(file, clock, 3000);
     await second.init();
     assert.equal((await second.listFailed(10))[0]?.body, failed.body);
-    assert.equal((await second.claimInbox({ owner: 'x', limit: 10, leaseMs: 60_000 }))[0]?.body, pending.body);
+    assert.equal(
+      (await second.claimInbox({ owner: 'x', limit: 10, leaseMs: 60_000 }))[0]?.body,
+      pending.body,
+    );
     const live = [...second.journalSegments()!.live.values()].reduce((a, b) => a + b, 0);
     assert.equal(live, 2);
     await first.close();
@@ -191,12 +220,17 @@ describe('SqliteStore with the body journal', function () {
     await store.acceptDelivery(before);
     const locker = new Database(file);
     locker.exec('BEGIN IMMEDIATE');
-    await assert.rejects(store.acceptDelivery(delivery({ body: body(2, 4000) })), StoreUnavailableError);
+    await assert.rejects(
+      store.acceptDelivery(delivery({ body: body(2, 4000) })),
+      StoreUnavailableError,
+    );
     locker.exec('ROLLBACK');
     locker.close();
     const after = delivery({ body: body(3) });
     await store.acceptDelivery(after);
-    const bodies = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 60_000 })).map((item) => item.body);
+    const bodies = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 60_000 })).map(
+      (item) => item.body,
+    );
     assert.deepEqual(bodies, [before.body, after.body]);
     await store.close();
     cleanup();
@@ -209,23 +243,36 @@ describe('SqliteStore with the body journal', function () {
     const writev = (fd: number, buffers: readonly NodeJS.ArrayBufferView[], position: number) => {
       if (!full) return writevSync(fd, buffers, position);
       // The first 100 bytes fit, then the disk is full.
-      const all = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      const all = Buffer.concat(
+        buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
+      );
       if (all.length > 100) return writevSync(fd, [all.subarray(0, 100)], position);
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     };
-    const store = new SqliteStore({ file, clock: new ManualClock(), deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS, journalWritev: writev });
+    const store = new SqliteStore({
+      file,
+      clock: new ManualClock(),
+      deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS,
+      journalWritev: writev,
+    });
     await store.init();
     const before = delivery({ body: body(1) });
     await store.acceptDelivery(before);
     full = true;
     const lost = delivery({ body: body(2, 4000) });
     await assert.rejects(store.acceptDelivery(lost), StoreUnavailableError);
-    assert.equal(await store.getDelivery(lost.key), undefined, 'not accepted, so GitHub redelivers it');
+    assert.equal(
+      await store.getDelivery(lost.key),
+      undefined,
+      'not accepted, so GitHub redelivers it',
+    );
     full = false;
     const after = delivery({ body: body(3) });
     await store.acceptDelivery(after);
     await store.acceptDelivery(lost); // the redelivery
-    const bodies = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 60_000 })).map((item) => item.body);
+    const bodies = (await store.claimInbox({ owner: 'w', limit: 10, leaseMs: 60_000 })).map(
+      (item) => item.body,
+    );
     assert.deepEqual(bodies, [before.body, after.body, lost.body]);
     await store.close();
     cleanup();
@@ -281,7 +328,9 @@ CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_
     old.pragma('user_version = 1');
     const d = delivery({ body: body(7) });
     const seq = old
-      .prepare("INSERT INTO deliveries (key, tenant_id, delivery_id, event, ordering_key, received_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0)")
+      .prepare(
+        "INSERT INTO deliveries (key, tenant_id, delivery_id, event, ordering_key, received_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0)",
+      )
       .run(d.key, d.tenantId, d.deliveryId, d.event, d.orderingKey, d.receivedAt).lastInsertRowid;
     old.prepare('INSERT INTO delivery_bodies (seq, body) VALUES (?, ?)').run(seq, d.body);
     old.close();
@@ -292,7 +341,10 @@ CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_
     await store.completeInbox(d.key, 'w');
     const fresh = delivery({ body: body(8) });
     await store.acceptDelivery(fresh);
-    assert.equal((await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 }))[0]?.body, fresh.body);
+    assert.equal(
+      (await store.claimInbox({ owner: 'w', limit: 1, leaseMs: 60_000 }))[0]?.body,
+      fresh.body,
+    );
     await store.close();
     cleanup();
   });

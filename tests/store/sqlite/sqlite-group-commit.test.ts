@@ -6,8 +6,12 @@ import { GroupCommit } from '../../../src/store/sqlite/sqlite-group-commit.js';
 function setup(): { db: Database.Database; commits: GroupCommit; rows(): string[] } {
   const db = new Database(':memory:');
   db.exec('CREATE TABLE t (v TEXT PRIMARY KEY)');
-  const commits = new GroupCommit(() => db, (error) => error);
-  const rows = (): string[] => (db.prepare('SELECT v FROM t ORDER BY v').all() as { v: string }[]).map((r) => r.v);
+  const commits = new GroupCommit(
+    () => db,
+    (error) => error,
+  );
+  const rows = (): string[] =>
+    (db.prepare('SELECT v FROM t ORDER BY v').all() as { v: string }[]).map((r) => r.v);
   return { db, commits, rows };
 }
 
@@ -20,7 +24,10 @@ describe('GroupCommit', function () {
       commits.write(() => insert.run('a'), { savepoint: false }), // UNIQUE violation
       commits.write(() => insert.run('b'), { savepoint: false }),
     ]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.deepEqual(rows(), ['a', 'b']);
     db.close();
   });
@@ -35,7 +42,10 @@ describe('GroupCommit', function () {
       }),
       commits.write(() => insert.run('y')),
     ]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'fulfilled'],
+    );
     assert.deepEqual(rows(), ['y']);
     db.close();
   });
@@ -55,7 +65,11 @@ describe('GroupCommit', function () {
       ),
       commits.write(() => insert.run('after'), { savepoint: false }),
     ]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected'], 'no caller is told its write committed');
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected', 'rejected'],
+      'no caller is told its write committed',
+    );
     assert.deepEqual(rows(), [], 'and none did: "after" was not committed outside the batch');
     assert.equal(db.inTransaction, false);
     assert.equal(await commits.write(() => insert.run('next').changes), 1, 'the next batch works');

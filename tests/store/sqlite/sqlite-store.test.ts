@@ -12,12 +12,18 @@ import { CONTRACT_DELIVERY_TTL_MS, delivery, storeContract } from '../contract.j
 
 function tempFile(): { file: string; cleanup(): Promise<void> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'reynolds-sqlite-'));
-  return { file: path.join(dir, 'reynolds.sqlite'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    file: path.join(dir, 'reynolds.sqlite'),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 storeContract('sqlite', async (clock) => {
   const { file, cleanup } = tempFile();
-  return { store: new SqliteStore({ file, clock, deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS }), cleanup };
+  return {
+    store: new SqliteStore({ file, clock, deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS }),
+    cleanup,
+  };
 });
 
 describe('SqliteStore', function () {
@@ -34,7 +40,10 @@ describe('SqliteStore', function () {
     await second.init();
     assert.equal((await second.getDelivery(d.key))?.status, 'processing');
     clock.advance(30_000);
-    assert.equal((await second.claimInbox({ owner: 'restarted', limit: 1, leaseMs: 30_000 }))[0]?.key, d.key);
+    assert.equal(
+      (await second.claimInbox({ owner: 'restarted', limit: 1, leaseMs: 30_000 }))[0]?.key,
+      d.key,
+    );
     await first.close();
     await second.close();
     await cleanup();
@@ -42,23 +51,40 @@ describe('SqliteStore', function () {
 
   it('answers StoreUnavailableError, not a crash, while another process holds the write lock', async function () {
     const { file, cleanup } = tempFile();
-    const store = new SqliteStore({ file, clock: new ManualClock(), deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS });
+    const store = new SqliteStore({
+      file,
+      clock: new ManualClock(),
+      deliveryTtlMs: CONTRACT_DELIVERY_TTL_MS,
+    });
     await store.init();
     const locker = new Database(file);
     locker.exec('BEGIN EXCLUSIVE');
     await assert.rejects(store.acceptDelivery(delivery()), StoreUnavailableError);
     locker.exec('ROLLBACK');
     locker.close();
-    assert.equal(await store.acceptDelivery(delivery()), 'accepted', 'works again once the lock is gone');
+    assert.equal(
+      await store.acceptDelivery(delivery()),
+      'accepted',
+      'works again once the lock is gone',
+    );
     await store.close();
     await cleanup();
   });
 
   it('group-commits writes of one turn: a failing write undoes only itself', async function () {
-    const store = new SqliteStore({ file: ':memory:', clock: new ManualClock(), deliveryTtlMs: 1000 });
+    const store = new SqliteStore({
+      file: ':memory:',
+      clock: new ManualClock(),
+      deliveryTtlMs: 1000,
+    });
     await store.init();
     const [a, b] = [delivery(), delivery()];
-    const results = await Promise.allSettled([store.acceptDelivery(a), store.completeInbox(a.key, 'nobody'), store.acceptDelivery(b), store.acceptDelivery(a)]);
+    const results = await Promise.allSettled([
+      store.acceptDelivery(a),
+      store.completeInbox(a.key, 'nobody'),
+      store.acceptDelivery(b),
+      store.acceptDelivery(a),
+    ]);
     assert.deepEqual(
       results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name)),
       ['accepted', 'LeaseLostError', 'accepted', 'duplicate'],
@@ -87,9 +113,13 @@ describe('SqliteStore', function () {
   it('claims without scanning the history or the backlog: every table read goes through an index, the live-lease check through the leased items only', function () {
     const db = new Database(':memory:');
     db.exec(SCHEMA);
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${DUE_SQL}`).all({ now: 0, limit: 1 }) as { detail: string }[]).map((row) => row.detail);
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${DUE_SQL}`).all({ now: 0, limit: 1 }) as { detail: string }[]
+    ).map((row) => row.detail);
     db.close();
-    const scans = plan.filter((step) => /^SCAN deliveries\b/.test(step) && !/USING (COVERING )?INDEX/.test(step));
+    const scans = plan.filter(
+      (step) => /^SCAN deliveries\b/.test(step) && !/USING (COVERING )?INDEX/.test(step),
+    );
     assert.deepEqual(scans, [], `full scans in: ${plan.join(' | ')}`);
     // Through the open-items index instead, every claim read the whole backlog (4.7 ms at 100,000: bench:claim).
     assert.ok(
@@ -99,7 +129,11 @@ describe('SqliteStore', function () {
   });
 
   it('answers StoreUnavailableError when it was never opened', async function () {
-    const store = new SqliteStore({ file: ':memory:', clock: new ManualClock(), deliveryTtlMs: 1000 });
+    const store = new SqliteStore({
+      file: ':memory:',
+      clock: new ManualClock(),
+      deliveryTtlMs: 1000,
+    });
     await assert.rejects(store.acceptDelivery(delivery()), StoreUnavailableError);
   });
 });

@@ -13,7 +13,11 @@ import { formatMarker, withMarker } from '../../../src/loops/marker.js';
 import type { Classification, Priority } from '../../../src/core/classification.js';
 import { classify } from '../../../src/routing/classification/classifier.js';
 import { cardFamilyOf } from '../../../src/routing/subscriptions/router.js';
-import { type AdaptiveCardJson, buildAlertCard, buildChainBrokenCard } from '../../../src/teams/cards/alert-card.js';
+import {
+  type AdaptiveCardJson,
+  buildAlertCard,
+  buildChainBrokenCard,
+} from '../../../src/teams/cards/alert-card.js';
 import { buildChainBroken } from '../../../src/teams/cards/alert-card-builder.js';
 import { EXCERPT_LIMIT, cut, excerpt, safeUrl } from '../../../src/teams/cards/card-text.js';
 import { parserErrors, schemaErrors } from '../../support/adaptive-card-schema.js';
@@ -25,15 +29,29 @@ const CHAIN = { chainId: 'chain-7f3a', nodeId: 'node-42' };
 const MARKER_KEY = 'marker-key-for-tests-0123456789';
 
 function eventOf(event: string, payload: unknown, deliveryId = 'delivery-1'): BrokerEvent {
-  return normalise({ tenantId: 'tenant-1', deliveryId, event, payload: payload as Json, receivedAt: Date.UTC(2030, 0, 1) });
+  return normalise({
+    tenantId: 'tenant-1',
+    deliveryId,
+    event,
+    payload: payload as Json,
+    receivedAt: Date.UTC(2030, 0, 1),
+  });
 }
 
 /** A writable copy of a recorded payload, for the variants the recordings lack. */
-function copyOf(event: string, action: string | undefined, where?: (payload: Json) => boolean): Json {
+function copyOf(
+  event: string,
+  action: string | undefined,
+  where?: (payload: Json) => boolean,
+): Json {
   return structuredClone(exampleOf(event, action, where).payload) as Json;
 }
 
-function cardFor(event: BrokerEvent, canAct = true, classification: Classification = classify(event)): AdaptiveCardJson {
+function cardFor(
+  event: BrokerEvent,
+  canAct = true,
+  classification: Classification = classify(event),
+): AdaptiveCardJson {
   return buildAlertCard({ event, classification, chain: CHAIN, canAct });
 }
 
@@ -46,16 +64,22 @@ function allActions(card: Json): Json[] {
     if (Array.isArray(node)) return node.forEach(walk);
     if (typeof node !== 'object' || node === null) return;
     const object = node as Json;
-    if (typeof object['type'] === 'string' && object['type'].startsWith('Action.')) found.push(object);
+    if (typeof object['type'] === 'string' && object['type'].startsWith('Action.'))
+      found.push(object);
     Object.values(object).forEach(walk);
   };
   walk(card);
   return found;
 }
 
-const executes = (card: Json): Json[] => allActions(card).filter((a) => a['type'] === 'Action.Execute');
-const topTitles = (card: Json): string[] => (card['actions'] as Json[]).map((a) => a['title'] as string);
-const verbs = (card: Json): string[] => executes(card).map((a) => a['verb'] as string).sort();
+const executes = (card: Json): Json[] =>
+  allActions(card).filter((a) => a['type'] === 'Action.Execute');
+const topTitles = (card: Json): string[] =>
+  (card['actions'] as Json[]).map((a) => a['title'] as string);
+const verbs = (card: Json): string[] =>
+  executes(card)
+    .map((a) => a['verb'] as string)
+    .sort();
 
 function texts(card: Json): string[] {
   const found: string[] = [];
@@ -63,7 +87,8 @@ function texts(card: Json): string[] {
     if (Array.isArray(node)) return node.forEach(walk);
     if (typeof node !== 'object' || node === null) return;
     const object = node as Json;
-    for (const key of ['text', 'value']) if (typeof object[key] === 'string') found.push(object[key]);
+    for (const key of ['text', 'value'])
+      if (typeof object[key] === 'string') found.push(object[key]);
     Object.values(object).forEach(walk);
   };
   walk(card);
@@ -76,7 +101,12 @@ function textBlock(card: Json, match: (text: string) => boolean): Json | undefin
     if (hit !== undefined || typeof node !== 'object' || node === null) return;
     if (Array.isArray(node)) return node.forEach(walk);
     const object = node as Json;
-    if (object['type'] === 'TextBlock' && typeof object['text'] === 'string' && match(object['text'])) hit = object;
+    if (
+      object['type'] === 'TextBlock' &&
+      typeof object['text'] === 'string' &&
+      match(object['text'])
+    )
+      hit = object;
     else Object.values(object).forEach(walk);
   };
   walk(card);
@@ -86,25 +116,44 @@ function textBlock(card: Json, match: (text: string) => boolean): Json | undefin
 /** The priority badge: the first column of the header row. */
 function badgeOf(card: Json): { style: string; text: string; color: string } {
   const column = card['body'][0]['columns'][0];
-  return { style: column['style'], text: column['items'][0]['text'], color: column['items'][0]['color'] };
+  return {
+    style: column['style'],
+    text: column['items'][0]['text'],
+    color: column['items'][0]['color'],
+  };
 }
 
 /** Problems every alert card must be free of, whatever its event. */
 function problemsOf(card: Json, event: BrokerEvent, canAct: boolean): string[] {
   const json = JSON.stringify(card);
-  const problems = [...parserErrors(card).map((e) => `parser: ${e}`), ...schemaErrors(card).map((e) => `schema: ${e}`)];
+  const problems = [
+    ...parserErrors(card).map((e) => `parser: ${e}`),
+    ...schemaErrors(card).map((e) => `schema: ${e}`),
+  ];
   const leftover = json.match(/\$\{[^}]*\}?/);
   if (leftover) problems.push(`template placeholder survived: ${leftover[0]}`);
-  if (json.includes('<!--') || json.includes('reynolds:')) problems.push('an HTML comment or chain marker is shown');
+  if (json.includes('<!--') || json.includes('reynolds:'))
+    problems.push('an HTML comment or chain marker is shown');
   const first = (card['actions'] as Json[])[0];
-  if (first?.['type'] !== 'Action.OpenUrl' || first['title'] !== 'Open on GitHub') problems.push('"Open on GitHub" is not the first action');
-  const writes = allActions(card).filter((a) => a['type'] === 'Action.Execute' || a['type'] === 'Action.ShowCard');
+  if (first?.['type'] !== 'Action.OpenUrl' || first['title'] !== 'Open on GitHub')
+    problems.push('"Open on GitHub" is not the first action');
+  const writes = allActions(card).filter(
+    (a) => a['type'] === 'Action.Execute' || a['type'] === 'Action.ShowCard',
+  );
   if (!canAct && writes.length > 0) problems.push('write actions without canAct');
-  if (cardFamilyOf(event) === 'security' && writes.length > 0) problems.push('write actions on a security card');
+  if (cardFamilyOf(event) === 'security' && writes.length > 0)
+    problems.push('write actions on a security card');
   for (const execute of executes(card)) {
     const data = execute['data'] as Json;
-    const expected = { verb: execute['verb'], repo: event.repo?.fullName, number: event.target?.number, ...CHAIN, deliveryId: event.deliveryId };
-    if (JSON.stringify(data) !== JSON.stringify(expected)) problems.push(`Execute ${execute['verb']} data is ${JSON.stringify(data)}`);
+    const expected = {
+      verb: execute['verb'],
+      repo: event.repo?.fullName,
+      number: event.target?.number,
+      ...CHAIN,
+      deliveryId: event.deliveryId,
+    };
+    if (JSON.stringify(data) !== JSON.stringify(expected))
+      problems.push(`Execute ${execute['verb']} data is ${JSON.stringify(data)}`);
   }
   return problems;
 }
@@ -117,8 +166,25 @@ describe('alert cards', function () {
 
     it('covers all the recordings and every card family', function () {
       assert.equal(examples.length, 329);
-      const families = new Set(examples.map((example) => cardFamilyOf(eventOf(example.event, example.payload))));
-      assert.deepEqual([...families].sort(), ['comment', 'deployment', 'discussion', 'generic', 'issue', 'pull_request', 'release', 'review', 'push', 'security', 'workflow'].sort());
+      const families = new Set(
+        examples.map((example) => cardFamilyOf(eventOf(example.event, example.payload))),
+      );
+      assert.deepEqual(
+        [...families].sort(),
+        [
+          'comment',
+          'deployment',
+          'discussion',
+          'generic',
+          'issue',
+          'pull_request',
+          'release',
+          'review',
+          'push',
+          'security',
+          'workflow',
+        ].sort(),
+      );
     });
 
     examples.forEach((example, i) => {
@@ -128,19 +194,35 @@ describe('alert cards', function () {
         for (const canAct of [true, false]) {
           const card = cardFor(event, canAct, classification);
           assert.deepEqual(problemsOf(card, event, canAct), [], `canAct=${canAct}`);
-          const expected = { P0: 'attention', P1: 'warning', P2: 'accent', P3: 'default' }[classification.priority];
-          assert.deepEqual(badgeOf(card), { style: expected, text: classification.priority, color: expected });
+          const expected = { P0: 'attention', P1: 'warning', P2: 'accent', P3: 'default' }[
+            classification.priority
+          ];
+          assert.deepEqual(badgeOf(card), {
+            style: expected,
+            text: classification.priority,
+            color: expected,
+          });
         }
       });
     });
   });
 
   describe('pull requests', function () {
-    const opened = eventOf('pull_request', exampleOf('pull_request', 'opened').payload, 'delivery-pr');
+    const opened = eventOf(
+      'pull_request',
+      exampleOf('pull_request', 'opened').payload,
+      'delivery-pr',
+    );
 
     it('an open PR offers Approve, Request changes, Comment and Close when the conversation can act', function () {
       const card = cardFor(opened);
-      assert.deepEqual(topTitles(card), ['Open on GitHub', 'Approve', 'Request changes', 'Comment', 'Close']);
+      assert.deepEqual(topTitles(card), [
+        'Open on GitHub',
+        'Approve',
+        'Request changes',
+        'Comment',
+        'Close',
+      ]);
       assert.deepEqual(verbs(card), ['approve', 'close', 'comment', 'request_changes']);
       const comment = (card['actions'] as Json[]).find((a) => a['title'] === 'Comment')!;
       assert.equal(comment['type'], 'Action.ShowCard');
@@ -158,8 +240,14 @@ describe('alert cards', function () {
     it('shows the repo (linked), the title (linked), the actor, the state, the branches and the why', function () {
       const card = cardFor(opened);
       const shown = texts(card).join('\n');
-      assert.ok(shown.includes('[Codertocat/Hello-World](https://github.com/Codertocat/Hello-World)'));
-      assert.ok(shown.includes('[Update the README with new information.](https://github.com/Codertocat/Hello-World/pull/2)'));
+      assert.ok(
+        shown.includes('[Codertocat/Hello-World](https://github.com/Codertocat/Hello-World)'),
+      );
+      assert.ok(
+        shown.includes(
+          '[Update the README with new information.](https://github.com/Codertocat/Hello-World/pull/2)',
+        ),
+      );
       assert.ok(shown.includes('Pull request #2 opened by Codertocat'));
       assert.ok(shown.includes('changes → master'));
       assert.ok(shown.includes('Why: A pull request was opened'));
@@ -183,7 +271,9 @@ describe('alert cards', function () {
     });
 
     it('a PR converted to draft shows Draft and takes no review', function () {
-      const card = cardFor(eventOf('pull_request', exampleOf('pull_request', 'converted_to_draft').payload));
+      const card = cardFor(
+        eventOf('pull_request', exampleOf('pull_request', 'converted_to_draft').payload),
+      );
       assert.ok(textBlock(card, (t) => t === 'Draft'));
       assert.deepEqual(verbs(card), ['close', 'comment']);
     });
@@ -196,23 +286,49 @@ describe('alert cards', function () {
     });
 
     it('a deleted issue offers nothing to write to', function () {
-      assert.deepEqual(topTitles(cardFor(eventOf('issues', exampleOf('issues', 'deleted').payload))), ['Open on GitHub']);
+      assert.deepEqual(
+        topTitles(cardFor(eventOf('issues', exampleOf('issues', 'deleted').payload))),
+        ['Open on GitHub'],
+      );
     });
 
     it('comments, reviews and pushes carry no write actions even when the conversation can act', function () {
-      for (const [event, action] of [['issue_comment', 'created'], ['pull_request_review', 'submitted'], ['push', undefined]] as const) {
-        assert.deepEqual(topTitles(cardFor(eventOf(event, exampleOf(event, action).payload))), ['Open on GitHub'], event);
+      for (const [event, action] of [
+        ['issue_comment', 'created'],
+        ['pull_request_review', 'submitted'],
+        ['push', undefined],
+      ] as const) {
+        assert.deepEqual(
+          topTitles(cardFor(eventOf(event, exampleOf(event, action).payload))),
+          ['Open on GitHub'],
+          event,
+        );
       }
     });
 
     it('a failing check shows Failure in red', function () {
-      const card = cardFor(eventOf('check_run', exampleOf('check_run', 'completed', (p: Json) => p['check_run'].conclusion === 'failure').payload));
+      const card = cardFor(
+        eventOf(
+          'check_run',
+          exampleOf('check_run', 'completed', (p: Json) => p['check_run'].conclusion === 'failure')
+            .payload,
+        ),
+      );
       assert.equal(textBlock(card, (t) => t === 'Failure')?.['color'], 'attention');
       assert.ok(texts(card).includes('changes'), 'the branch');
     });
 
     it('a deployment shows its environment and state', function () {
-      const card = cardFor(eventOf('deployment_status', exampleOf('deployment_status', 'created', (p: Json) => p['deployment_status'].state === 'success').payload));
+      const card = cardFor(
+        eventOf(
+          'deployment_status',
+          exampleOf(
+            'deployment_status',
+            'created',
+            (p: Json) => p['deployment_status'].state === 'success',
+          ).payload,
+        ),
+      );
       assert.ok(textBlock(card, (t) => t === 'Success'));
       assert.ok(texts(card).includes('production'));
     });
@@ -232,7 +348,12 @@ describe('alert cards', function () {
 
     it('the badge follows the priority: P0 attention, P1 warning, P2 accent, P3 default', function () {
       const event = eventOf('issues', exampleOf('issues', 'opened').payload);
-      const expected: Record<Priority, string> = { P0: 'attention', P1: 'warning', P2: 'accent', P3: 'default' };
+      const expected: Record<Priority, string> = {
+        P0: 'attention',
+        P1: 'warning',
+        P2: 'accent',
+        P3: 'default',
+      };
       for (const [priority, colour] of Object.entries(expected) as [Priority, string][]) {
         const card = cardFor(event, true, { ...classify(event), priority });
         assert.deepEqual(badgeOf(card), { style: colour, text: priority, color: colour });
@@ -242,11 +363,27 @@ describe('alert cards', function () {
 
   describe('action data', function () {
     it('every Execute action carries verb, repo, number, chainId, nodeId and deliveryId', function () {
-      const event = eventOf('pull_request', exampleOf('pull_request', 'opened').payload, 'delivery-abc');
-      const card = buildAlertCard({ event, classification: classify(event), chain: { chainId: 'chain-xyz', nodeId: 'node-9' }, canAct: true });
+      const event = eventOf(
+        'pull_request',
+        exampleOf('pull_request', 'opened').payload,
+        'delivery-abc',
+      );
+      const card = buildAlertCard({
+        event,
+        classification: classify(event),
+        chain: { chainId: 'chain-xyz', nodeId: 'node-9' },
+        canAct: true,
+      });
       assert.equal(executes(card).length, 4);
       for (const execute of executes(card)) {
-        assert.deepEqual(execute['data'], { verb: execute['verb'], repo: 'Codertocat/Hello-World', number: 2, chainId: 'chain-xyz', nodeId: 'node-9', deliveryId: 'delivery-abc' });
+        assert.deepEqual(execute['data'], {
+          verb: execute['verb'],
+          repo: 'Codertocat/Hello-World',
+          number: 2,
+          chainId: 'chain-xyz',
+          nodeId: 'node-9',
+          deliveryId: 'delivery-abc',
+        });
       }
     });
   });
@@ -273,7 +410,10 @@ describe('alert cards', function () {
     });
 
     it('cuts a 1 MB body to the excerpt', function () {
-      const event: BrokerEvent = { ...eventOf('issues', exampleOf('issues', 'opened').payload), body: 'lorem ipsum '.repeat(90_000) };
+      const event: BrokerEvent = {
+        ...eventOf('issues', exampleOf('issues', 'opened').payload),
+        body: 'lorem ipsum '.repeat(90_000),
+      };
       assert.ok(event.body!.length > 1_000_000);
       const card = cardFor(event);
       const shown = texts(card).find((text) => text.startsWith('lorem ipsum'))!;
@@ -285,14 +425,21 @@ describe('alert cards', function () {
 
     it('escapes or strips what card markdown would mis-render, and keeps links safe', function () {
       const payload = copyOf('issues', 'opened');
-      payload['issue'].title = 'Fix *all* [the](https://evil.test) snake_case {{DATE(2024-01-01T00:00:00Z, SHORT)}} ${x}';
+      payload['issue'].title =
+        'Fix *all* [the](https://evil.test) snake_case {{DATE(2024-01-01T00:00:00Z, SHORT)}} ${x}';
       payload['issue'].body =
         '## Steps\n<details><summary>Log</summary>\n\n```sh\necho ${HOME}\n```\n</details>\n\n' +
         '![screenshot](https://x.test/a.png) see [the docs](https://docs.test/a_(b))\n> quoted';
       payload['issue'].html_url = 'javascript:alert(1)';
       const card = cardFor(eventOf('issues', payload));
-      const urls = allActions(card).map((a) => a['url']).filter((url) => url !== undefined);
-      assert.deepEqual(urls, ['https://github.com/Codertocat/Hello-World'], 'a javascript: URL falls back to the repository');
+      const urls = allActions(card)
+        .map((a) => a['url'])
+        .filter((url) => url !== undefined);
+      assert.deepEqual(
+        urls,
+        ['https://github.com/Codertocat/Hello-World'],
+        'a javascript: URL falls back to the repository',
+      );
       assert.ok(!JSON.stringify(card).includes('javascript:'));
       const title = textBlock(card, (t) => t.includes('Fix'))!['text'];
       assert.equal(
@@ -305,7 +452,13 @@ describe('alert cards', function () {
 
     it('shows the enrichment summary and notes, escaped', function () {
       const event = eventOf('issues', exampleOf('issues', 'opened').payload);
-      const card = buildAlertCard({ event, classification: classify(event), chain: CHAIN, canAct: false, enrichment: { summary: 'Same as #12, *probably*.', notes: ['Ask @octocat', 'see_also #3'] } });
+      const card = buildAlertCard({
+        event,
+        classification: classify(event),
+        chain: CHAIN,
+        canAct: false,
+        enrichment: { summary: 'Same as #12, *probably*.', notes: ['Ask @octocat', 'see_also #3'] },
+      });
       assert.ok(texts(card).includes('Same as #12, \\*probably\\*.'));
       assert.ok(texts(card).includes('- Ask @octocat\n- see\\_also #3'));
       assert.deepEqual(problemsOf(card, event, false), []);
@@ -317,7 +470,10 @@ describe('alert cards', function () {
       assert.equal(cut('one two three four', 18), 'one two three four');
       assert.equal(cut('one two three four five', 16), 'one two three…', 'at a word boundary');
       assert.equal(cut('a'.repeat(20), 10), `${'a'.repeat(10)}…`);
-      assert.equal(safeUrl('https://github.com/o/r/pull/1#x(y)'), 'https://github.com/o/r/pull/1#x%28y%29');
+      assert.equal(
+        safeUrl('https://github.com/o/r/pull/1#x(y)'),
+        'https://github.com/o/r/pull/1#x%28y%29',
+      );
       assert.equal(safeUrl('javascript:alert(1)'), undefined);
       assert.equal(safeUrl('/relative'), undefined);
     });
@@ -340,26 +496,59 @@ describe('alert cards', function () {
     };
 
     it('says what happened and links to the chain view', function () {
-      const card = buildChainBrokenCard({ chain, chainUrl: 'https://reynolds.example/tab/chains/chain-7f3a' });
+      const card = buildChainBrokenCard({
+        chain,
+        chainUrl: 'https://reynolds.example/tab/chains/chain-7f3a',
+      });
       assert.deepEqual(parserErrors(card), []);
       assert.deepEqual(schemaErrors(card), []);
       assert.ok(!JSON.stringify(card).includes('${'));
       const shown = texts(card).join('\n');
-      for (const part of ['Loop stopped on octo/widgets', '14 events', '9 deep', 'over 4 minutes', '0.93', 'ping\\_pong between reynolds and echo-bot\\[bot\\] on #7', '2030-01-01 09:00 UTC']) {
+      for (const part of [
+        'Loop stopped on octo/widgets',
+        '14 events',
+        '9 deep',
+        'over 4 minutes',
+        '0.93',
+        'ping\\_pong between reynolds and echo-bot\\[bot\\] on #7',
+        '2030-01-01 09:00 UTC',
+      ]) {
         assert.ok(shown.includes(part), part);
       }
-      assert.deepEqual(card['actions'], [{ type: 'Action.OpenUrl', title: 'Open chain view', url: 'https://reynolds.example/tab/chains/chain-7f3a' }]);
+      assert.deepEqual(card['actions'], [
+        {
+          type: 'Action.OpenUrl',
+          title: 'Open chain view',
+          url: 'https://reynolds.example/tab/chains/chain-7f3a',
+        },
+      ]);
     });
 
     it('gives a plain-text fallback: nothing escaped as card markdown is', function () {
-      const card = buildChainBrokenCard({ chain: { ...chain, reason: 'auto-triage[bot] acts like a bot: posted the same text on octo/widgets#7 3 times in 1 s' }, chainUrl: 'https://reynolds.example/c' });
-      assert.equal(card['fallbackText'], 'Loop stopped on octo/widgets: auto-triage[bot] acts like a bot: posted the same text on octo/widgets#7 3 times in 1 s');
-      assert.equal(buildChainBroken({ chain, chainUrl: 'https://reynolds.example/c' }).text, 'Loop stopped on octo/widgets: ping_pong between reynolds and echo-bot[bot] on #7');
+      const card = buildChainBrokenCard({
+        chain: {
+          ...chain,
+          reason:
+            'auto-triage[bot] acts like a bot: posted the same text on octo/widgets#7 3 times in 1 s',
+        },
+        chainUrl: 'https://reynolds.example/c',
+      });
+      assert.equal(
+        card['fallbackText'],
+        'Loop stopped on octo/widgets: auto-triage[bot] acts like a bot: posted the same text on octo/widgets#7 3 times in 1 s',
+      );
+      assert.equal(
+        buildChainBroken({ chain, chainUrl: 'https://reynolds.example/c' }).text,
+        'Loop stopped on octo/widgets: ping_pong between reynolds and echo-bot[bot] on #7',
+      );
     });
 
     it('copes with a chain without repository or reason', function () {
       const { repo: _repo, reason: _reason, ...bare } = chain;
-      const card = buildChainBrokenCard({ chain: { ...bare, verdict: 'dampen' }, chainUrl: 'not a url' });
+      const card = buildChainBrokenCard({
+        chain: { ...bare, verdict: 'dampen' },
+        chainUrl: 'not a url',
+      });
       assert.deepEqual(schemaErrors(card), []);
       assert.ok(!JSON.stringify(card).includes('${'));
       assert.ok(texts(card).some((text) => text.startsWith('Loop dampened on GitHub')));
@@ -367,7 +556,10 @@ describe('alert cards', function () {
   });
 
   describe('the validators themselves', function () {
-    const good = (): Json => structuredClone(cardFor(eventOf('pull_request', exampleOf('pull_request', 'opened').payload)));
+    const good = (): Json =>
+      structuredClone(
+        cardFor(eventOf('pull_request', exampleOf('pull_request', 'opened').payload)),
+      );
 
     it('accept a good card', function () {
       assert.deepEqual(parserErrors(good()), []);
@@ -387,13 +579,19 @@ describe('alert cards', function () {
         ['a number where a string belongs', (c) => (c['body'][1].text = 42), false],
         ['no version', (c) => delete c['version'], true],
         ['a fact without value', (c) => delete c['body'][4].facts[0].value, false],
-        ['six actions', (c) => c['actions'].push({ type: 'Action.OpenUrl', title: 'More', url: 'https://x.test' }), true],
+        [
+          'six actions',
+          (c) =>
+            c['actions'].push({ type: 'Action.OpenUrl', title: 'More', url: 'https://x.test' }),
+          true,
+        ],
       ];
       for (const [name, breakIt, parserSees] of cases) {
         const card = good();
         breakIt(card);
         const schema = schemaErrors(card);
-        if (name !== 'six actions') assert.notDeepEqual(schema, [], `schema validator misses: ${name}`);
+        if (name !== 'six actions')
+          assert.notDeepEqual(schema, [], `schema validator misses: ${name}`);
         if (parserSees) assert.notDeepEqual(parserErrors(card), [], `parser misses: ${name}`);
       }
     });

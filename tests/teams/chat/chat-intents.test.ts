@@ -23,13 +23,22 @@ const TABLE: Array<[string, Expected]> = [
   ['acme/app#12', ['lookup', { reference: 'acme/app#12' }]],
   ['look up acme/app#12', ['lookup', { reference: 'acme/app#12' }]],
   ["what's the status of acme/app#12", ['lookup', { reference: 'acme/app#12' }]],
-  ['show me https://github.com/octo-org/octo-repo/pull/5 please', ['lookup', { reference: 'https://github.com/octo-org/octo-repo/pull/5' }]],
+  [
+    'show me https://github.com/octo-org/octo-repo/pull/5 please',
+    ['lookup', { reference: 'https://github.com/octo-org/octo-repo/pull/5' }],
+  ],
   ['check issue 7 in octo-org/octo.js', ['lookup', { reference: 'octo-org/octo.js#7' }]],
-  ['<https://github.com/o/r/issues/9>', ['lookup', { reference: 'https://github.com/o/r/issues/9' }]],
+  [
+    '<https://github.com/o/r/issues/9>',
+    ['lookup', { reference: 'https://github.com/o/r/issues/9' }],
+  ],
   ['look it up', ['lookup', {}]],
   ['show me that PR again', ['lookup', {}]],
   // summarize
-  ['summarize https://github.com/o/r/pull/5', ['summarize', { reference: 'https://github.com/o/r/pull/5' }]],
+  [
+    'summarize https://github.com/o/r/pull/5',
+    ['summarize', { reference: 'https://github.com/o/r/pull/5' }],
+  ],
   ['summarise acme/app#12', ['summarize', { reference: 'acme/app#12' }]],
   ['tl;dr acme/app#3', ['summarize', { reference: 'acme/app#3' }]],
   ['can you give me a summary of PR 40 in acme/web', ['summarize', { reference: 'acme/web#40' }]],
@@ -38,13 +47,19 @@ const TABLE: Array<[string, Expected]> = [
   // reviewers
   ['who should review acme/app#12', ['suggest_reviewers', { reference: 'acme/app#12' }]],
   ['Who should review this?', ['suggest_reviewers', {}]],
-  ['suggest reviewers for https://github.com/acme/app/pull/12/files', ['suggest_reviewers', { reference: 'https://github.com/acme/app/pull/12/files' }]],
+  [
+    'suggest reviewers for https://github.com/acme/app/pull/12/files',
+    ['suggest_reviewers', { reference: 'https://github.com/acme/app/pull/12/files' }],
+  ],
   ['who are the code owners of acme/app#12', ['suggest_reviewers', { reference: 'acme/app#12' }]],
   // chains
   ['recent chains', ['recent_chains', {}]],
   ['show me the last 10 chains', ['recent_chains', { limit: 10 }]],
   ['any loops in acme/app?', ['recent_chains', { repo: 'acme/app' }]],
-  ['which chains were stopped in acme/app', ['recent_chains', { repo: 'acme/app', verdict: 'break' }]],
+  [
+    'which chains were stopped in acme/app',
+    ['recent_chains', { repo: 'acme/app', verdict: 'break' }],
+  ],
   ['list dampened chains', ['recent_chains', { verdict: 'dampen' }]],
   ['why was chain abc stopped', ['why_stopped', { chainId: 'abc' }]],
   ['why did chain 3f9c2a-77 get stopped?', ['why_stopped', { chainId: '3f9c2a-77' }]],
@@ -56,11 +71,23 @@ const TABLE: Array<[string, Expected]> = [
   ['what does this channel follow?', ['list_subscriptions', {}]],
   ['show subscriptions', ['list_subscriptions', {}]],
   ['please subscribe this channel to acme/app', ['subscribe', { repo: 'acme/app' }]],
-  ['follow acme/app pulls and issues', ['subscribe', { repo: 'acme/app', features: ['pulls', 'issues'] }]],
-  ['watch https://github.com/acme/app for PRs +label:bug branch:main', ['subscribe', { repo: 'acme/app', features: ['pulls'], filters: ['+label:bug', 'branch:main'] }]],
+  [
+    'follow acme/app pulls and issues',
+    ['subscribe', { repo: 'acme/app', features: ['pulls', 'issues'] }],
+  ],
+  [
+    'watch https://github.com/acme/app for PRs +label:bug branch:main',
+    [
+      'subscribe',
+      { repo: 'acme/app', features: ['pulls'], filters: ['+label:bug', 'branch:main'] },
+    ],
+  ],
   ['subscribe us to octo-org', ['subscribe', { repo: 'octo-org' }]],
   ['please unsubscribe from acme/app', ['unsubscribe', { repo: 'acme/app' }]],
-  ['stop alerts from acme/app releases', ['unsubscribe', { repo: 'acme/app', features: ['releases'] }]],
+  [
+    'stop alerts from acme/app releases',
+    ['unsubscribe', { repo: 'acme/app', features: ['releases'] }],
+  ],
   ['mute acme/app', ['unsubscribe', { repo: 'acme/app' }]],
   // digest and pilot
   ['digest now', ['digest_now', {}]],
@@ -73,10 +100,33 @@ const TABLE: Array<[string, Expected]> = [
   ['Hey Reynolds!', ['greeting']],
   ['good morning', ['greeting']],
   // another MCP server's tool, by name (src/teams/chat/external-tools.ts)
-  ['use echo.say {"text": "hi"}', ['use_tool', { server: 'echo', tool: 'say', arguments: { text: 'hi' } }]],
-  ['@Reynolds use github-tools.search_issues', ['use_tool', { server: 'github-tools', tool: 'search_issues', arguments: {} }]],
-  ['use echo.say {"text": ', ['use_tool', { server: 'echo', tool: 'say', arguments: {}, argumentsError: 'Unexpected end of JSON input' }]],
-  ['use echo.say [1, 2]', ['use_tool', { server: 'echo', tool: 'say', arguments: {}, argumentsError: 'that is not an object' }]],
+  [
+    'use echo.say {"text": "hi"}',
+    ['use_tool', { server: 'echo', tool: 'say', arguments: { text: 'hi' } }],
+  ],
+  [
+    '@Reynolds use github-tools.search_issues',
+    ['use_tool', { server: 'github-tools', tool: 'search_issues', arguments: {} }],
+  ],
+  [
+    'use echo.say {"text": ',
+    [
+      'use_tool',
+      {
+        server: 'echo',
+        tool: 'say',
+        arguments: {},
+        argumentsError: 'Unexpected end of JSON input',
+      },
+    ],
+  ],
+  [
+    'use echo.say [1, 2]',
+    [
+      'use_tool',
+      { server: 'echo', tool: 'say', arguments: {}, argumentsError: 'that is not an object' },
+    ],
+  ],
   // unknowns
   ['order me a pizza', ['unknown']],
   ['what is the meaning of life', ['unknown']],
@@ -103,7 +153,12 @@ describe('offline planner intents', function () {
   }
 
   it('never throws on hostile input', function () {
-    for (const input of ['#'.repeat(10_000), 'a/'.repeat(5000), 'why '.repeat(3000) + 'stopped', '\u0000\u202e acme/app#1']) {
+    for (const input of [
+      '#'.repeat(10_000),
+      'a/'.repeat(5000),
+      'why '.repeat(3000) + 'stopped',
+      '\u0000\u202e acme/app#1',
+    ]) {
       assert.doesNotThrow(() => matchIntent(input));
     }
   });

@@ -9,10 +9,22 @@ describe('orchestration chat', function () {
     const { store, clock } = await manualStore();
     const chat = new OrchestrationChat(new OrchestrationStage({ store, clock }), clock);
     assert.ok(chat.pattern.test('portfolio define x a/b'));
-    assert.equal(await chat.answer(TENANT, 'portfolio define platform acme/api'), 'portfolio platform: acme/api (counted from now on)');
-    assert.equal(await chat.answer(TENANT, 'dependencies of acme/api#1'), 'acme/api#1 waits for: nothing\nwaited for by: nothing');
-    assert.match(await chat.answer(TENANT, 'dependencies of #1'), /^I could not read that\. dependencies of owner\/repo#N: name the item as owner\/repo#N/);
-    assert.match(await chat.answer(TENANT, 'portfolio define bad! acme/api'), /^I could not read that\. a scope name is letters/);
+    assert.equal(
+      await chat.answer(TENANT, 'portfolio define platform acme/api'),
+      'portfolio platform: acme/api (counted from now on)',
+    );
+    assert.equal(
+      await chat.answer(TENANT, 'dependencies of acme/api#1'),
+      'acme/api#1 waits for: nothing\nwaited for by: nothing',
+    );
+    assert.match(
+      await chat.answer(TENANT, 'dependencies of #1'),
+      /^I could not read that\. dependencies of owner\/repo#N: name the item as owner\/repo#N/,
+    );
+    assert.match(
+      await chat.answer(TENANT, 'portfolio define bad! acme/api'),
+      /^I could not read that\. a scope name is letters/,
+    );
     await store.close();
   });
 });

@@ -39,10 +39,33 @@ describe('ProactiveSender', function () {
     n += 1;
     // Each alert is about an event node of a live chain.
     const node = await tracker.assess(
-      { tenantId: TENANT, deliveryId: `d-${n}`, kind: 'issues', action: 'edited', known: true, labels: [], occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString(), actor: { login: 'alice', isBot: false }, repo: { owner: 'o', name: 'r', fullName: 'o/r' }, target: { kind: 'issue', key: `#${n}`, number: n } },
+      {
+        tenantId: TENANT,
+        deliveryId: `d-${n}`,
+        kind: 'issues',
+        action: 'edited',
+        known: true,
+        labels: [],
+        occurredAt: new Date().toISOString(),
+        receivedAt: new Date().toISOString(),
+        actor: { login: 'alice', isBot: false },
+        repo: { owner: 'o', name: 'r', fullName: 'o/r' },
+        target: { kind: 'issue', key: `#${n}`, number: n },
+      },
       `ev-${n}`,
     );
-    await outbox.enqueue({ tenantId: TENANT, conversationId: CHANNEL, threadKey, card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text }] }, text, priority: 'P2', deliveryKey: `hook-1:d-${n}`, chainId: chainId === 'ch-1' ? node.node.chainId : chainId, nodeId: node.node.nodeId, depth: 0 });
+    await outbox.enqueue({
+      tenantId: TENANT,
+      conversationId: CHANNEL,
+      threadKey,
+      card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text }] },
+      text,
+      priority: 'P2',
+      deliveryKey: `hook-1:d-${n}`,
+      chainId: chainId === 'ch-1' ? node.node.chainId : chainId,
+      nodeId: node.node.nodeId,
+      depth: 0,
+    });
   }
 
   it('posts a card, then threads later cards about the same PR under it', async function () {
@@ -54,22 +77,41 @@ describe('ProactiveSender', function () {
     sender.wake();
     await eventually(() => connector.posts.length === 3, 'all cards posted');
     // Cards of different threads queued in the same millisecond may go out in either order.
-    const byText = (text: string) => connector.posts.find((p) => p.activity.attachments[0].content.body[0].text === text)!;
-    const [first, second, third] = [byText('PR opened'), byText('review requested'), byText('another PR')];
+    const byText = (text: string) =>
+      connector.posts.find((p) => p.activity.attachments[0].content.body[0].text === text)!;
+    const [first, second, third] = [
+      byText('PR opened'),
+      byText('review requested'),
+      byText('another PR'),
+    ];
     assert.equal(connector.posts[0], first, 'the first card went out first');
     assert.equal(first!.conversationId, CHANNEL);
-    assert.equal(first!.activity.attachments[0].contentType, 'application/vnd.microsoft.card.adaptive');
-    assert.equal(second!.conversationId, `${CHANNEL};messageid=${first!.id}`, 'a reply in the PR thread');
+    assert.equal(
+      first!.activity.attachments[0].contentType,
+      'application/vnd.microsoft.card.adaptive',
+    );
+    assert.equal(
+      second!.conversationId,
+      `${CHANNEL};messageid=${first!.id}`,
+      'a reply in the PR thread',
+    );
     assert.equal(third!.conversationId, CHANNEL, 'another PR starts its own thread');
     // The connector notes a post before it answers; the sender removes the entry after the answer.
-    await eventually(async () => (await outbox.size(TENANT)) === 0, 'the outbox is empty once the connector took everything');
+    await eventually(
+      async () => (await outbox.size(TENANT)) === 0,
+      'the outbox is empty once the connector took everything',
+    );
   });
 
   it('loses nothing while the connector answers 429 with Retry-After, and posts nothing twice', async function () {
     connector.refuseFor(1500, 429, 1);
     for (let i = 0; i < 5; i += 1) await queue(`o/r#${100 + i}`, `alert ${i}`);
     sender.start();
-    await eventually(() => connector.posts.length === 5, 'every alert arrives once the connector recovers', 15_000);
+    await eventually(
+      () => connector.posts.length === 5,
+      'every alert arrives once the connector recovers',
+      15_000,
+    );
     assert.ok(connector.refusals >= 1, 'the connector did refuse');
     const texts = connector.posts.map((p) => p.activity.attachments[0].content.body[0].text).sort();
     assert.deepEqual(texts, ['alert 0', 'alert 1', 'alert 2', 'alert 3', 'alert 4']);
@@ -91,7 +133,24 @@ describe('ProactiveSender', function () {
   });
 
   it('posts nothing about a chain the loop guard broke', async function () {
-    await store.putRecord({ kind: 'chain', tenantId: TENANT, partition: TENANT, id: 'ch-broken', data: { chainId: 'ch-broken', tenantId: TENANT, root: 'x', startedAt: 0, updatedAt: 0, depth: 9, nodes: 9, score: 0.99, verdict: 'break', adminAlerted: true } });
+    await store.putRecord({
+      kind: 'chain',
+      tenantId: TENANT,
+      partition: TENANT,
+      id: 'ch-broken',
+      data: {
+        chainId: 'ch-broken',
+        tenantId: TENANT,
+        root: 'x',
+        startedAt: 0,
+        updatedAt: 0,
+        depth: 9,
+        nodes: 9,
+        score: 0.99,
+        verdict: 'break',
+        adminAlerted: true,
+      },
+    });
     await queue('o/r#300', 'should never be posted', 'ch-broken');
     sender.start();
     await eventually(() => dropped.length === 1, 'refused by the guard');

@@ -36,7 +36,9 @@ export const header: TemplateJson = {
       width: 'auto',
       style: '${badge.style}',
       verticalContentAlignment: 'Center',
-      items: [{ type: 'TextBlock', text: '${badge.text}', weight: 'Bolder', color: '${badge.color}' }],
+      items: [
+        { type: 'TextBlock', text: '${badge.text}', weight: 'Bolder', color: '${badge.color}' },
+      ],
     },
     {
       type: 'Column',
@@ -56,7 +58,14 @@ export const header: TemplateJson = {
 /** The title (linked to GitHub) and, under it, what happened and who did it. */
 export const headline: TemplateJson[] = [
   { type: 'TextBlock', text: '${title}', size: 'Medium', weight: 'Bolder', wrap: true },
-  { type: 'TextBlock', text: '${subtitle}', size: 'Small', isSubtle: true, spacing: 'None', wrap: true },
+  {
+    type: 'TextBlock',
+    text: '${subtitle}',
+    size: 'Small',
+    isSubtle: true,
+    spacing: 'None',
+    wrap: true,
+  },
 ];
 
 /** The state after the event, coloured: Merged, Failure, Open... */
@@ -73,20 +82,41 @@ export const stateLine: TemplateJson = {
  * A FactSet of the named facts the view has, in order; absent facts are dropped, and so is the
  * whole set when none is present (an empty FactSet renders as a gap).
  */
-export function factSet(entries: ReadonlyArray<readonly [title: string, key: string]>): TemplateJson {
+export function factSet(
+  entries: ReadonlyArray<readonly [title: string, key: string]>,
+): TemplateJson {
   const present = entries.map(([, key]) => `exists(facts.${key})`).join(' || ');
   return {
     type: 'FactSet',
     $when: `\${${present}}`,
     spacing: 'Small',
-    facts: entries.map(([title, key]) => ({ $when: `\${exists(facts.${key})}`, title, value: `\${facts.${key}}` })),
+    facts: entries.map(([title, key]) => ({
+      $when: `\${exists(facts.${key})}`,
+      title,
+      value: `\${facts.${key}}`,
+    })),
   };
 }
 
 /** Labels, the classifier's reasons, the body's excerpt and the agent's notes, in that order. */
 export const details: TemplateJson[] = [
-  { type: 'TextBlock', $when: '${exists(labels)}', text: 'Labels: ${labels}', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' },
-  { type: 'TextBlock', text: 'Why: ${why}', size: 'Small', isSubtle: true, wrap: true, spacing: 'Small' },
+  {
+    type: 'TextBlock',
+    $when: '${exists(labels)}',
+    text: 'Labels: ${labels}',
+    size: 'Small',
+    isSubtle: true,
+    wrap: true,
+    spacing: 'Small',
+  },
+  {
+    type: 'TextBlock',
+    text: 'Why: ${why}',
+    size: 'Small',
+    isSubtle: true,
+    wrap: true,
+    spacing: 'Small',
+  },
   {
     type: 'Container',
     $when: '${exists(excerpt)}',
@@ -105,14 +135,23 @@ export const details: TemplateJson[] = [
   },
 ];
 
-export const openOnGitHub: TemplateJson = { type: 'Action.OpenUrl', title: 'Open on GitHub', url: '${url}' };
+export const openOnGitHub: TemplateJson = {
+  type: 'Action.OpenUrl',
+  title: 'Open on GitHub',
+  url: '${url}',
+};
 
 /**
  * A write action, present only when the view offers it (`act.<key>`). Its data is the view's
  * `{ verb, repo, number, chainId, nodeId, deliveryId }`, which the card-action handler needs to
  * run the write through the loop guard on the right chain.
  */
-export function execute(title: string, verb: string, key: string, style?: 'positive' | 'destructive'): TemplateJson {
+export function execute(
+  title: string,
+  verb: string,
+  key: string,
+  style?: 'positive' | 'destructive',
+): TemplateJson {
   return {
     type: 'Action.Execute',
     $when: `\${exists(act.${key})}`,
@@ -142,18 +181,29 @@ export const commentAction: TemplateJson = {
         maxLength: 65_536,
       },
     ],
-    actions: [{ type: 'Action.Execute', title: 'Post comment', verb: 'comment', data: '${act.comment}' }],
+    actions: [
+      { type: 'Action.Execute', title: 'Post comment', verb: 'comment', data: '${act.comment}' },
+    ],
   },
 };
 
 /** Close or reopen, whichever the state allows; the view offers at most one. */
-export const closeOrReopen: TemplateJson[] = [execute('Close', 'close', 'close', 'destructive'), execute('Reopen', 'reopen', 'reopen')];
+export const closeOrReopen: TemplateJson[] = [
+  execute('Close', 'close', 'close', 'destructive'),
+  execute('Reopen', 'reopen', 'reopen'),
+];
 
 /**
  * Approve or request changes: a box for an optional review comment that opens under the card,
  * submitted with the verb. Input ids differ per action (a card's inputs share one namespace).
  */
-export function reviewAction(title: string, verb: string, key: string, inputId: string, style?: 'positive' | 'destructive'): TemplateJson {
+export function reviewAction(
+  title: string,
+  verb: string,
+  key: string,
+  inputId: string,
+  style?: 'positive' | 'destructive',
+): TemplateJson {
   return {
     type: 'Action.ShowCard',
     $when: `\${exists(act.${key})}`,
@@ -161,8 +211,19 @@ export function reviewAction(title: string, verb: string, key: string, inputId: 
     ...(style !== undefined && { style }),
     card: {
       type: 'AdaptiveCard',
-      body: [{ type: 'Input.Text', id: inputId, label: 'Review comment (optional)', placeholder: 'Add a note to the review', isMultiline: true, maxLength: 65_536 }],
-      actions: [{ type: 'Action.Execute', title: `Submit: ${title}`, verb, data: `\${act.${key}}` }],
+      body: [
+        {
+          type: 'Input.Text',
+          id: inputId,
+          label: 'Review comment (optional)',
+          placeholder: 'Add a note to the review',
+          isMultiline: true,
+          maxLength: 65_536,
+        },
+      ],
+      actions: [
+        { type: 'Action.Execute', title: `Submit: ${title}`, verb, data: `\${act.${key}}` },
+      ],
     },
   };
 }

@@ -82,12 +82,6 @@ export const commentTemplate: TemplateJson = alertCard(
 );
 
 export const discussionTemplate: TemplateJson = alertCard(
-  [
-    header,
-    ...headline,
-    stateLine,
-    factSet([['Started by', 'author']]),
-    ...details,
-  ],
+  [header, ...headline, stateLine, factSet([['Started by', 'author']]), ...details],
   [openOnGitHub],
 );

@@ -3,7 +3,16 @@
  * workflows, statuses), releases and deployments. Their state is the point of the card (a failure,
  * a deployment's outcome), so it sits right under the title. None offers write actions.
  */
-import { type TemplateJson, alertCard, details, factSet, header, headline, openOnGitHub, stateLine } from './common.js';
+import {
+  type TemplateJson,
+  alertCard,
+  details,
+  factSet,
+  header,
+  headline,
+  openOnGitHub,
+  stateLine,
+} from './common.js';
 
 export const pushTemplate: TemplateJson = alertCard(
   [

@@ -10,8 +10,18 @@ export const githubItemTemplate: TemplateJson = alertCard(
     {
       type: 'ColumnSet',
       columns: [
-        { type: 'Column', width: 'stretch', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: '${repo}', size: 'Small', wrap: true }] },
-        { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: '${kind}', size: 'Small', isSubtle: true }] },
+        {
+          type: 'Column',
+          width: 'stretch',
+          verticalContentAlignment: 'Center',
+          items: [{ type: 'TextBlock', text: '${repo}', size: 'Small', wrap: true }],
+        },
+        {
+          type: 'Column',
+          width: 'auto',
+          verticalContentAlignment: 'Center',
+          items: [{ type: 'TextBlock', text: '${kind}', size: 'Small', isSubtle: true }],
+        },
       ],
     },
     { type: 'TextBlock', text: '${title}', size: 'Medium', weight: 'Bolder', wrap: true },
@@ -19,7 +29,18 @@ export const githubItemTemplate: TemplateJson = alertCard(
       type: 'ColumnSet',
       spacing: 'Small',
       columns: [
-        { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: '${state.label}', color: '${state.color}', weight: 'Bolder' }] },
+        {
+          type: 'Column',
+          width: 'auto',
+          items: [
+            {
+              type: 'TextBlock',
+              text: '${state.label}',
+              color: '${state.color}',
+              weight: 'Bolder',
+            },
+          ],
+        },
         {
           type: 'Column',
           width: 'auto',
@@ -34,7 +55,12 @@ export const githubItemTemplate: TemplateJson = alertCard(
         },
       ],
     },
-    { type: 'FactSet', $when: '${count(facts) > 0}', spacing: 'Small', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
+    {
+      type: 'FactSet',
+      $when: '${count(facts) > 0}',
+      spacing: 'Small',
+      facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }],
+    },
     {
       type: 'Container',
       $when: '${exists(excerpt)}',
@@ -47,9 +73,23 @@ export const githubItemTemplate: TemplateJson = alertCard(
 
 export const githubNoticeTemplate: TemplateJson = alertCard(
   [
-    { type: 'TextBlock', text: '${title}', size: 'Medium', weight: 'Bolder', color: '${color}', wrap: true },
+    {
+      type: 'TextBlock',
+      text: '${title}',
+      size: 'Medium',
+      weight: 'Bolder',
+      color: '${color}',
+      wrap: true,
+    },
     { type: 'TextBlock', text: '${message}', wrap: true },
-    { type: 'TextBlock', $when: '${exists(hint)}', text: '${hint}', size: 'Small', isSubtle: true, wrap: true },
+    {
+      type: 'TextBlock',
+      $when: '${exists(hint)}',
+      text: '${hint}',
+      size: 'Small',
+      isSubtle: true,
+      wrap: true,
+    },
   ],
   [{ ...openOnGitHub, $when: '${exists(url)}' }],
 );

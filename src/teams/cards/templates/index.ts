@@ -1,7 +1,13 @@
 /** One template per card family (router.ts decides the family of an event). */
 import type { CardFamily } from '../../../core/card-builders.js';
 import type { TemplateJson } from './common.js';
-import { commentTemplate, discussionTemplate, issueTemplate, pullRequestTemplate, reviewTemplate } from './conversation.js';
+import {
+  commentTemplate,
+  discussionTemplate,
+  issueTemplate,
+  pullRequestTemplate,
+  reviewTemplate,
+} from './conversation.js';
 import { deploymentTemplate, pushTemplate, releaseTemplate, workflowTemplate } from './delivery.js';
 import { genericTemplate, securityTemplate } from './other.js';
 

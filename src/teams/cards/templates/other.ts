@@ -4,7 +4,15 @@
  * Security cards never carry write actions: dismissing or closing an alert from a chat button,
  * one click from a notification, is not a decision Reynolds should make that easy.
  */
-import { type TemplateJson, alertCard, details, factSet, header, headline, openOnGitHub } from './common.js';
+import {
+  type TemplateJson,
+  alertCard,
+  details,
+  factSet,
+  header,
+  headline,
+  openOnGitHub,
+} from './common.js';
 
 /** Severity as a coloured badge beside the alert's state, because severity is what to read first. */
 const severityAndState: TemplateJson = {
@@ -17,14 +25,23 @@ const severityAndState: TemplateJson = {
       $when: '${exists(severity)}',
       width: 'auto',
       style: '${severity.style}',
-      items: [{ type: 'TextBlock', text: 'Severity: ${severity.text}', weight: 'Bolder', color: '${severity.color}' }],
+      items: [
+        {
+          type: 'TextBlock',
+          text: 'Severity: ${severity.text}',
+          weight: 'Bolder',
+          color: '${severity.color}',
+        },
+      ],
     },
     {
       type: 'Column',
       $when: '${exists(state)}',
       width: 'stretch',
       verticalContentAlignment: 'Center',
-      items: [{ type: 'TextBlock', text: '${state.label}', weight: 'Bolder', color: '${state.color}' }],
+      items: [
+        { type: 'TextBlock', text: '${state.label}', weight: 'Bolder', color: '${state.color}' },
+      ],
     },
   ],
 };
