@@ -135,17 +135,15 @@ export class ChainTracker {
     const target =
       event.repo && event.target ? `${event.repo.fullName}${event.target.key}` : undefined;
     const afterOther = previous !== undefined && previous.actor !== login;
-    const reason = this.working
-      .actor(`${event.tenantId}|${login}`)
-      .observe({
-        at,
-        target,
-        content: normalised === '' ? '' : shortHash(normalised),
-        length: body.length,
-        afterOther,
-        ...(afterOther && { replyGapMs: at - previous!.at }),
-        ...(event.url !== undefined && { id: event.url }),
-      });
+    const reason = this.working.actor(`${event.tenantId}|${login}`).observe({
+      at,
+      target,
+      content: normalised === '' ? '' : shortHash(normalised),
+      length: body.length,
+      afterOther,
+      ...(afterOther && { replyGapMs: at - previous!.at }),
+      ...(event.url !== undefined && { id: event.url }),
+    });
     return reason ? { kind: 'bot', reason } : { kind: 'human' };
   }
 

@@ -173,14 +173,12 @@ export function chainStoppedCard(
       ...(audit.length > 0
         ? [
             line('**Audit**', { spacing: 'Medium' }),
-            ...audit
-              .slice(-8)
-              .map((a) =>
-                line(`${when(a.at)} · ${a.what} by ${plain(a.who, 60)}: ${plain(a.detail)}`, {
-                  spacing: 'None',
-                  size: 'Small',
-                }),
-              ),
+            ...audit.slice(-8).map((a) =>
+              line(`${when(a.at)} · ${a.what} by ${plain(a.who, 60)}: ${plain(a.detail)}`, {
+                spacing: 'None',
+                size: 'Small',
+              }),
+            ),
           ]
         : []),
     ],

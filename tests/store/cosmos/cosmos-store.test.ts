@@ -564,15 +564,13 @@ describe('CosmosStore', function () {
         .resource;
       assert.ok(chunk);
       const middle = chunk.body.length >> 1;
-      await bodies
-        .item(`${damaged.key}:0`, damaged.key)
-        .replace({
-          ...chunk,
-          body:
-            chunk.body.slice(0, middle) +
-            (chunk.body[middle] === 'A' ? 'B' : 'A') +
-            chunk.body.slice(middle + 1),
-        });
+      await bodies.item(`${damaged.key}:0`, damaged.key).replace({
+        ...chunk,
+        body:
+          chunk.body.slice(0, middle) +
+          (chunk.body[middle] === 'A' ? 'B' : 'A') +
+          chunk.body.slice(middle + 1),
+      });
       await assert.rejects(
         store.getDelivery(damaged.key),
         /cannot be reassembled: its \d+ chunks? do not decode/,
