@@ -71,6 +71,7 @@ export function mcpRoutes(
       pool: () => pool.snapshot(),
       pilot: pool.snapshot().pilot,
       audit: new McpAudit(logger, mcpCallCounter(metrics.registry)),
+      orchestration: parts.orchestration.stage,
     });
   };
 }

@@ -28,6 +28,9 @@ const READ_TOOLS = [
   'list_subscriptions',
   'pool_status',
   'recent_alerts',
+  'dependencies',
+  'train_status',
+  'portfolio',
 ];
 const WRITE_TOOLS = ['subscribe', 'unsubscribe'];
 
@@ -196,6 +199,57 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
     const alerts = await call('recent_alerts', { conversationId: CHANNEL });
     assert.equal(alerts.structuredContent!.conversationId, CHANNEL);
     assert.ok(Array.isArray(alerts.structuredContent!.pending));
+  });
+
+  it('dependencies, train_status and portfolio answer from the orchestration layer, as the chat does', async function () {
+    // A recorded PR, on a train (its milestone), saying what it depends on in another repository.
+    const pr = structuredClone(exampleOf('pull_request', 'opened').payload as any);
+    const prRepo = (pr.repository.full_name as string).toLowerCase();
+    pr.pull_request.body = 'Depends on acme/api#12 before this can ship.';
+    pr.pull_request.milestone = {
+      title: 'mcp-train',
+      due_on: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      number: 1,
+    };
+    const posted = await postDelivery(reynolds.url, { event: 'pull_request', payload: pr });
+    assert.equal(posted.status, 202);
+    await eventually(
+      async () =>
+        (await reynolds.store.getDelivery(`hook-1001:${posted.deliveryId}`))?.status === 'done',
+      'processed',
+    );
+    const item = `${prRepo}#${pr.pull_request.number}`;
+
+    const deps = await call('dependencies', { item });
+    assert.equal(deps.isError, undefined, text(deps));
+    assert.deepEqual(deps.structuredContent!.waitsFor, [
+      { item: 'acme/api#12', relation: 'depends_on', done: false },
+    ]);
+    assert.deepEqual(deps.structuredContent!.openBlockers, ['acme/api#12']);
+    assert.match(text(deps), /waits for: acme\/api#12/);
+    const bad = await call('dependencies', { item: 'not an item' });
+    assert.equal(bad.isError, true);
+    assert.match(text(bad), /owner\/repo#N/);
+
+    const train = await call('train_status', { train: 'mcp-train' });
+    const line = train.structuredContent!.repositories.find(
+      (r: { repo: string }) => r.repo.toLowerCase() === prRepo,
+    );
+    assert.ok(line, JSON.stringify(train.structuredContent));
+    assert.equal(line.openPrs, 1);
+    assert.equal(line.blocked, 1);
+    assert.match(text(train), /train mcp-train/);
+
+    const owner = prRepo.split('/')[0];
+    const portfolio = await call('portfolio', { scope: `org:${owner}`, days: 7 });
+    assert.equal(portfolio.isError, undefined, text(portfolio));
+    assert.equal(portfolio.structuredContent!.prsOpened, 1);
+    assert.match(text(portfolio), /PRs opened 1/);
+    // A scope nothing was counted in (as in chat: a named set counts from its definition on).
+    const empty = await call('portfolio', { scope: 'no-such-set', days: 30 });
+    assert.deepEqual([empty.structuredContent!.days, empty.structuredContent!.prsOpened], [30, 0]);
+    const badWindow = await call('portfolio', { scope: `org:${owner}`, days: 14 });
+    assert.equal(badWindow.isError, true);
   });
 
   it('refuses subscribe to a caller the conversation has not allowed, and accepts it once allowed', async function () {

@@ -27,6 +27,7 @@ import type { McpCaller } from './mcp-caller.js';
 import { METADATA_PATH, baseUrlOf, mountProtectedResource } from './protected-resource.js';
 import { registerResources } from './reynolds-resources.js';
 import { registerStatusTools } from './status-tools.js';
+import { registerOrchestrationTools } from './orchestration-tools.js';
 import { registerSubscriptionTools } from './subscription-tools.js';
 import type { McpToolDeps } from './tool-kit.js';
 
@@ -50,7 +51,7 @@ export function buildMcpServer(caller: McpCaller, deps: McpToolDeps, version: st
     {
       capabilities: { logging: {} },
       instructions:
-        'Reynolds turns GitHub webhooks into Teams alerts and stops bot loops. Look up PRs and issues (lookup_item), read event chains and why they were stopped (list_chains, explain_chain), see and change what a Teams conversation follows (list_conversations, list_subscriptions, subscribe, unsubscribe), the model pool (pool_status) and recent alerts (recent_alerts).',
+        'Reynolds turns GitHub webhooks into Teams alerts and stops bot loops. Look up PRs and issues (lookup_item), read event chains and why they were stopped (list_chains, explain_chain), see and change what a Teams conversation follows (list_conversations, list_subscriptions, subscribe, unsubscribe), the model pool (pool_status), recent alerts (recent_alerts), and across repositories: dependencies, release trains (train_status) and portfolio health (portfolio).',
     },
   );
   const context = { caller, deps };
@@ -58,6 +59,7 @@ export function buildMcpServer(caller: McpCaller, deps: McpToolDeps, version: st
   registerChainTools(server, context);
   registerSubscriptionTools(server, context);
   registerStatusTools(server, context);
+  if (deps.orchestration) registerOrchestrationTools(server, context, deps.orchestration);
   registerResources(server, context);
   return server;
 }

@@ -13,6 +13,7 @@ import type { Store } from '../../store/store.js';
 import type { ActionScope, ChatActionDeps } from '../../teams/actions/chat-action.js';
 import type { IdentityBook } from '../../teams/identity/identity-book.js';
 import type { ConversationBook } from '../../teams/sending/conversation-book.js';
+import type { OrchestrationParts } from '../../orchestration/orchestration-commands.js';
 import type { McpAudit } from './mcp-audit.js';
 import type { McpCaller } from './mcp-caller.js';
 
@@ -27,6 +28,8 @@ export interface McpToolDeps {
   pool: () => PoolSnapshot | undefined;
   pilot: PilotSnapshot;
   audit: McpAudit;
+  /** The dependency graph, trains and portfolio (W2 3/7); absent: those tools are not offered. */
+  orchestration?: OrchestrationParts;
 }
 
 export interface ToolContext {
