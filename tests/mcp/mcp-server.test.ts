@@ -227,6 +227,19 @@ describe('MCP server (/mcp) with the SDK client, local mode', function () {
     ]);
     assert.deepEqual(deps.structuredContent!.openBlockers, ['acme/api#12']);
     assert.match(text(deps), /waits for: acme\/api#12/);
+    // lookup_item carries the same, for the PR it looks up.
+    github.pulls.set(
+      `${pr.repository.full_name}#${pr.pull_request.number}`,
+      pullOf(pr.repository.full_name, pr.pull_request.number, { title: pr.pull_request.title }),
+    );
+    const looked = await call('lookup_item', {
+      reference: `${pr.repository.full_name}#${pr.pull_request.number}`,
+    });
+    assert.equal(looked.isError, undefined, text(looked));
+    assert.deepEqual(looked.structuredContent!.dependencies, {
+      waitsFor: ['acme/api#12'],
+      waitedBy: [],
+    });
     const bad = await call('dependencies', { item: 'not an item' });
     assert.equal(bad.isError, true);
     assert.match(text(bad), /owner\/repo#N/);

@@ -1,6 +1,6 @@
 /**
  * lookup_item: a PR or an issue by reference, with its state, checks, reviewers and the event
- * chains that touched it. It runs the chat's lookup reads (findItem in
+ * chains that touched it, and (with orchestration) what it waits for and what waits for it. It runs the chat's lookup reads (findItem in
  * src/teams/actions/pull-actions.ts), so GitHub failures read the same as in Teams.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -32,7 +32,26 @@ const outputSchema = {
     .describe('pull requests only'),
   assignees: z.array(z.string()).optional().describe('issues only'),
   chains: z.array(chainSummarySchema).describe('event chains that touched it, newest first'),
+  dependencies: z
+    .object({ waitsFor: z.array(z.string()), waitedBy: z.array(z.string()) })
+    .optional()
+    .describe('open items it waits for, and items waiting for it, across repositories (W2 3/7)'),
 };
+
+/** What the item waits for and what waits for it (open ends only), when orchestration runs. */
+async function dependenciesOf(context: ToolContext, repo: string, number: number) {
+  const graph = context.deps.orchestration?.graph;
+  if (!graph) return undefined;
+  const item = { repo, number };
+  const [waitsFor, waitedBy] = await Promise.all([
+    graph.dependenciesOf(context.caller.tenantId, item),
+    graph.dependentsOf(context.caller.tenantId, item),
+  ]);
+  return {
+    waitsFor: waitsFor.filter((e) => !e.closed.includes(e.dependency)).map((e) => e.dependency),
+    waitedBy: waitedBy.filter((e) => !e.closed.includes(e.dependent)).map((e) => e.dependent),
+  };
+}
 
 export function registerItemTools(server: McpServer, context: ToolContext): void {
   server.registerTool(
@@ -80,6 +99,7 @@ export function registerItemTools(server: McpServer, context: ToolContext): void
             checks: p.checks,
             reviewers: p.reviews,
             chains: item.chains,
+            dependencies: await dependenciesOf(context, p.repo, p.number),
           });
         }
         const i = item.issue;
@@ -95,6 +115,7 @@ export function registerItemTools(server: McpServer, context: ToolContext): void
           labels: i.labels,
           assignees: i.assignees,
           chains: item.chains,
+          dependencies: await dependenciesOf(context, i.repo, i.number),
         });
       }),
   );
