@@ -74,46 +74,57 @@ const modelDeployment = z.object(
   },
 );
 
-/** MODEL_DEPLOYMENTS: a JSON array of deployments; errors name the entry's index and field. */
-const modelDeployments = z.string().transform((text, ctx) => {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: 'expected a JSON array of deployments (see docs/model-pool.md)',
+/**
+ * A variable holding a JSON array of named entries (MODEL_DEPLOYMENTS, MCP_SERVERS): parsed, each
+ * entry checked against its schema, names unique; errors name the entry's index and field.
+ * `check` adds what one schema cannot say about an entry.
+ */
+function jsonArrayOf<T extends { name: string }>(
+  entry: z.ZodType<T, z.ZodTypeDef, unknown>,
+  what: { expected: string; duplicate: string },
+  check?: (
+    entry: T,
+    index: number,
+    issue: (path: (string | number)[], message: string) => void,
+  ) => void,
+) {
+  return z.string().transform((text, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      issue([], what.expected);
+      return z.NEVER;
+    }
+    const parsed = z.array(entry, { message: what.expected }).safeParse(json);
+    if (!parsed.success) {
+      for (const problem of parsed.error.issues) issue(problem.path, problem.message);
+      return z.NEVER;
+    }
+    const seen = new Set<string>();
+    parsed.data.forEach((item, index) => {
+      if (seen.has(item.name)) issue([index, 'name'], `${what.duplicate} "${item.name}"`);
+      seen.add(item.name);
+      check?.(item, index, issue);
     });
-    return z.NEVER;
-  }
-  const parsed = z
-    .array(modelDeployment, {
-      message: 'expected a JSON array of deployments (see docs/model-pool.md)',
-    })
-    .safeParse(json);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
-    return z.NEVER;
-  }
-  const seen = new Set<string>();
-  parsed.data.forEach((entry, index) => {
-    if (seen.has(entry.name))
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [index, 'name'],
-        message: `duplicate deployment name "${entry.name}"`,
-      });
-    seen.add(entry.name);
-    if (entry.endpoint === undefined && entry.provider !== 'github')
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [index, 'endpoint'],
-        message: `required for provider ${entry.provider}`,
-      });
+    return parsed.data;
   });
-  return parsed.data;
-});
+}
+
+/** MODEL_DEPLOYMENTS: a JSON array of deployments. */
+const modelDeployments = jsonArrayOf(
+  modelDeployment,
+  {
+    expected: 'expected a JSON array of deployments (see docs/model-pool.md)',
+    duplicate: 'duplicate deployment name',
+  },
+  (entry, index, issue) => {
+    if (entry.endpoint === undefined && entry.provider !== 'github')
+      issue([index, 'endpoint'], `required for provider ${entry.provider}`);
+  },
+);
 
 const repoList = z.string().transform((text, ctx) => {
   try {
@@ -153,37 +164,10 @@ const mcpServerEntry = z
   )
   .strict();
 
-/** MCP_SERVERS: a JSON array of MCP servers for the chat; errors name the entry's index and field. */
-const mcpServers = z.string().transform((text, ctx) => {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: 'expected a JSON array of MCP servers (see docs/mcp.md)',
-    });
-    return z.NEVER;
-  }
-  const parsed = z
-    .array(mcpServerEntry, { message: 'expected a JSON array of MCP servers (see docs/mcp.md)' })
-    .safeParse(json);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: issue.path, message: issue.message });
-    return z.NEVER;
-  }
-  const seen = new Set<string>();
-  parsed.data.forEach((entry, index) => {
-    if (seen.has(entry.name))
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [index, 'name'],
-        message: `duplicate MCP server name "${entry.name}"`,
-      });
-    seen.add(entry.name);
-  });
-  return parsed.data;
+/** MCP_SERVERS: a JSON array of MCP servers for the chat. */
+const mcpServers = jsonArrayOf(mcpServerEntry, {
+  expected: 'expected a JSON array of MCP servers (see docs/mcp.md)',
+  duplicate: 'duplicate MCP server name',
 });
 // --- end MCP
 
