@@ -14,7 +14,7 @@ import {
   signalSchema,
   verdictSchema,
 } from './chain-shapes.js';
-import { audited, ok, scopeOf, toolError, type ToolContext } from './tool-kit.js';
+import { audited, ok, READ_ONLY, scopeOf, type ToolContext, toolError } from './tool-kit.js';
 
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 export const CHAIN_ID = /^[A-Za-z0-9_-]{1,100}$/;
@@ -38,12 +38,7 @@ export function registerChainTools(server: McpServer, context: ToolContext): voi
         limit: z.number().int().min(1).max(200).default(20),
       },
       outputSchema: { chains: z.array(chainSummarySchema) },
-      annotations: {
-        readOnlyHint: true,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: READ_ONLY,
     },
     async (args) =>
       audited('list_chains', context, args, async () => {
@@ -89,12 +84,7 @@ export function registerChainTools(server: McpServer, context: ToolContext): voi
         audit: z.array(auditEntrySchema),
         truncated: z.boolean(),
       },
-      annotations: {
-        readOnlyHint: true,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: READ_ONLY,
     },
     async (args) =>
       audited('explain_chain', context, args, async () => {

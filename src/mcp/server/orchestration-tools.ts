@@ -13,14 +13,7 @@ import {
 } from '../../orchestration/orchestration-commands.js';
 import { InvalidScopeError } from '../../orchestration/portfolio-scopes.js';
 import { parseRef } from '../../orchestration/work-item-ref.js';
-import { audited, ok, toolError, type ToolContext } from './tool-kit.js';
-
-const READ_ONLY = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-} as const;
+import { audited, ok, READ_ONLY, toolError, type ToolContext } from './tool-kit.js';
 
 /** Factories: a reused zod instance would become a $ref in the JSON Schema. */
 const edge = () => z.object({ item: z.string(), relation: z.string(), done: z.boolean() });

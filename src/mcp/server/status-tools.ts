@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { recentAlerts } from '../../http/recent-alerts.js';
 import { unconfiguredPool } from '../../http/pool-routes.js';
 import { poolLine } from '../../teams/actions/chat-cards.js';
-import { audited, ok, toolError, type ToolContext } from './tool-kit.js';
+import { audited, ok, READ_ONLY, type ToolContext, toolError } from './tool-kit.js';
 
 /** A factory: a reused instance would become a $ref in the JSON Schema. */
 const priority = () => z.enum(['P0', 'P1', 'P2', 'P3']);
@@ -36,12 +36,7 @@ export function registerStatusTools(server: McpServer, context: ToolContext): vo
           .passthrough(),
         history: z.array(z.object({ at: z.number(), role: z.string() }).passthrough()),
       },
-      annotations: {
-        readOnlyHint: true,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: READ_ONLY,
     },
     async (args) =>
       audited('pool_status', context, args, async () => {
@@ -92,12 +87,7 @@ export function registerStatusTools(server: McpServer, context: ToolContext): vo
           }),
         ),
       },
-      annotations: {
-        readOnlyHint: true,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: READ_ONLY,
     },
     async (args) =>
       audited('recent_alerts', context, args, async () => {

@@ -19,7 +19,7 @@ import {
 import { runSubscriptionCommand } from '../../teams/actions/subscription-commands.js';
 import { mayChange } from '../../teams/identity/change-permission.js';
 import { teamsUserOfCaller } from './mcp-caller.js';
-import { audited, ok, toolError, type ToolContext } from './tool-kit.js';
+import { audited, ok, READ_ONLY, type ToolContext, toolError } from './tool-kit.js';
 
 const OWNER = '[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}';
 const REPO_OR_OWNER = new RegExp(`^${OWNER}(?:/[A-Za-z0-9._-]{1,100})?$`);
@@ -82,12 +82,7 @@ export function registerSubscriptionTools(server: McpServer, context: ToolContex
           }),
         ),
       },
-      annotations: {
-        readOnlyHint: true,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: READ_ONLY,
     },
     async (args) =>
       audited('list_conversations', context, args, async () => {
@@ -121,12 +116,7 @@ export function registerSubscriptionTools(server: McpServer, context: ToolContex
         conversationName: z.string().optional(),
         subscriptions: z.array(subscriptionSchema),
       },
-      annotations: {
-        readOnlyHint: true,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: false,
-      },
+      annotations: READ_ONLY,
     },
     async (args) =>
       audited('list_subscriptions', context, args, async () => {

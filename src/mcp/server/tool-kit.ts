@@ -47,6 +47,14 @@ export function scopeOf(caller: McpCaller, conversationId = 'mcp'): ActionScope 
   };
 }
 
+/** The annotations of a tool that only reads Reynolds's own state (no writes, nothing outside). */
+export const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
+
 export function ok<T extends Record<string, unknown>>(text: string, structured: T): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }

@@ -142,18 +142,20 @@ export class NoiseControl {
     const decision = await this.bursts.absorb(tenantId, conversationId, key, item, alertId);
     if (decision.kind === 'post') return true;
     if (decision.kind === 'seen') return false;
+    // The burst's first card gone (dropped as unpostable): this one is posted on its own.
+    return !(await this.editWindowCard(decision.window));
+  }
+
+  /** Edits a window's card to count one more alert; false when that card is not there to edit. */
+  private async editWindowCard(window: BurstWindow): Promise<boolean> {
     try {
-      await this.o.outbox.enqueueUpdate(
-        decision.window.alertId,
-        this.o.cards.burst(decision.window),
-      );
+      await this.o.outbox.enqueueUpdate(window.alertId, this.o.cards.burst(window));
     } catch (error) {
-      // The burst's first card is gone (dropped as unpostable): this one is posted on its own.
-      if (error instanceof UnknownAlertError) return true;
+      if (error instanceof UnknownAlertError) return false;
       throw error;
     }
     this.o.observer?.onNoise?.('collapsed');
-    return false;
+    return true;
   }
 
   /**
@@ -210,18 +212,8 @@ export class NoiseControl {
     }
     if (decision.kind === 'post') return false;
     if (decision.kind === 'seen') return true;
-    try {
-      await this.o.outbox.enqueueUpdate(
-        decision.window.alertId,
-        this.o.cards.burst(decision.window),
-      );
-    } catch (error) {
-      // The storm's first card is not there (filtered, held, dropped): this one is posted on its own.
-      if (error instanceof UnknownAlertError) return false;
-      throw error;
-    }
-    this.o.observer?.onNoise?.('collapsed');
-    return true;
+    // The storm's first card not there (filtered, held, dropped): this one is posted on its own.
+    return this.editWindowCard(decision.window);
   }
 
   private async fold(entry: NewOutboxEntry, item: BurstItem): Promise<void> {
